@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using CodegenCicd.Hosting.Configuration;
+
+namespace CodegenCicd.GitHub;
+
+public sealed class GitHubOptions : IConfigSection, IValidatableObject
+{
+    public static string SectionName => "GitHub";
+
+    /// <summary>The App's id, the JWT <c>iss</c>. Without it the app runs in setup mode.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "GitHub:AppId must be a positive integer")]
+    public long? AppId { get; set; }
+
+    /// <summary>PEM private key text.</summary>
+    public string? PrivateKey { get; set; }
+
+    /// <summary>Path of a PEM private key file, used when <see cref="PrivateKey"/> is empty.</summary>
+    public string? PrivateKeyPath { get; set; }
+
+    /// <summary>HMAC secret for <c>X-Hub-Signature-256</c>; mandatory once the App is configured.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public Uri ApiUrl { get; set; } = new("https://api.github.com/");
+
+    public Uri WebUrl { get; set; } = new("https://github.com/");
+
+    /// <summary>The seed's GITHUB_TOKEN (a personal access token); not used for App calls.</summary>
+    public string? Token { get; set; }
+
+    public bool IsAppConfigured => AppId is not null;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!ApiUrl.IsAbsoluteUri || ApiUrl.Scheme is not ("http" or "https"))
+        {
+            yield return new("GitHub:ApiUrl must be an absolute http(s) URL");
+        }
+        if (!WebUrl.IsAbsoluteUri || WebUrl.Scheme is not ("http" or "https"))
+        {
+            yield return new("GitHub:WebUrl must be an absolute http(s) URL");
+        }
+        if (!string.IsNullOrEmpty(PrivateKeyPath) && !File.Exists(PrivateKeyPath))
+        {
+            yield return new($"GitHub:PrivateKeyPath: file '{PrivateKeyPath}' does not exist");
+        }
+        if (AppId is null)
+        {
+            yield break;
+        }
+        if (string.IsNullOrWhiteSpace(WebhookSecret))
+        {
+            yield return new("GitHub:WebhookSecret is required once GitHub:AppId is set (unsigned webhooks are refused)");
+        }
+        if (string.IsNullOrWhiteSpace(PrivateKey) && string.IsNullOrWhiteSpace(PrivateKeyPath))
+        {
+            yield return new("GitHub:PrivateKey (or GitHub:PrivateKeyPath) is required once GitHub:AppId is set");
+        }
+        else if (!string.IsNullOrWhiteSpace(PrivateKey) && !PrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            yield return new("GitHub:PrivateKey is not a PEM private key (expected a -----BEGIN ... PRIVATE KEY----- block)");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using CodegenCicd.Hosting.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace CodegenCicd.Hosting.Admin;
+
+public static class AdminAuth
+{
+    public const string Policy = "Admin";
+    public const string Role = "admin";
+    public const string Scheme = "Admin";
+    public const string ApiTokenScheme = "ApiToken";
+    public const string SignInRateLimit = "sign-in";
+
+    /// <summary>
+    /// Cookie sign-in for pages and the Hangfire dashboard, bearer <c>Admin:ApiToken</c> for scripts.
+    /// Every endpoint requires the admin unless it opts out (the fallback policy): secure by default.
+    /// </summary>
+    public static IHostApplicationBuilder AddAdminSignIn(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddConfigSection<AdminOptions>();
+        builder.Services.AddScoped<AdminCredentials>();
+        builder.Services.AddHostedService<SetupCodeAnnouncer>();
+
+        builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Admin cookie or API token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenScheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenScheme, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "codegencicd.admin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/Account/SignIn";
+                o.AccessDeniedPath = "/Account/SignIn";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+                // Scripts get a status code, not an HTML redirect.
+                o.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+            });
+
+        var admin = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Role).Build();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, admin)
+            .SetFallbackPolicy(admin);
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    public static ClaimsPrincipal CreateAdminPrincipal() => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Role)],
+        CookieAuthenticationDefaults.AuthenticationScheme));
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+}

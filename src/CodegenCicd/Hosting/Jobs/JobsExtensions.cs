@@ -1,0 +1,73 @@
+using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Hosting.Configuration;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Options;
+
+namespace CodegenCicd.Hosting.Jobs;
+
+public static class JobsExtensions
+{
+    /// <summary>
+    /// Hangfire is only the executor; the database is the source of truth (DESIGN.md). The storage
+    /// is registered per host rather than through the static <c>JobStorage.Current</c>, so several
+    /// hosts in one process (tests) never share a queue.
+    /// </summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddConfigSection<JobsOptions>()
+            .Validate(o => o.Storage != JobStorageKind.PostgreSql || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Jobs")),
+                "ConnectionStrings:Jobs is required when Jobs:Storage is PostgreSql");
+
+        builder.Services.AddSingleton<JobStorage>(sp => CreateStorage(
+            sp.GetRequiredService<IOptions<JobsOptions>>().Value, builder.Configuration.GetConnectionString("Jobs")));
+        builder.Services.AddSingleton<JobMetricsFilter>();
+        builder.Services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
+            JobFilterProviders.Providers, new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() }));
+
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        builder.Services.AddHangfireServer((sp, server) =>
+        {
+            server.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
+            server.Queues = JobQueues.All;
+            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The dashboard, behind the admin sign-in (never open to anonymous users, localhost included).</summary>
+    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHangfireDashboardWithAuthorizationPolicy(AdminAuth.Policy, "/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "CodegenCICD jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+        });
+        return endpoints;
+    }
+
+    private static JobStorage CreateStorage(JobsOptions options, string? connectionString) => options.Storage switch
+    {
+        JobStorageKind.PostgreSql => new PostgreSqlStorage(
+            new NpgsqlConnectionFactory(connectionString!, new PostgreSqlStorageOptions()),
+            new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "hangfire" }),
+        _ => new InMemoryStorage(new InMemoryStorageOptions()),
+    };
+}
+
+/// <summary>Queues in priority order: webhook intake first, so acknowledgement-to-processing stays short.</summary>
+public static class JobQueues
+{
+    public const string Critical = "critical";
+    public const string Default = "default";
+    public static readonly string[] All = [Critical, Default];
+}

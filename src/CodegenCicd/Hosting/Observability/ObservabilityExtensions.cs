@@ -1,0 +1,57 @@
+using System.Text.Json;
+using CodegenCicd.Hosting.Integrations;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
+using Scalar.AspNetCore;
+using Serilog;
+
+namespace CodegenCicd.Hosting.Observability;
+
+public static class ObservabilityExtensions
+{
+    /// <summary>Serilog (configured from the <c>Serilog</c> section), health checks, Prometheus metrics, OpenAPI.</summary>
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
+    {
+        // preserveStaticLogger: several hosts may live in one process (tests); none owns Log.Logger.
+        builder.Services.AddSerilog(
+            (services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services),
+            preserveStaticLogger: true);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddOpenApi();
+        builder.Services.AddScoped<IntegrationStatusService>();
+        return builder;
+    }
+
+    public static WebApplication UseObservability(this WebApplication app)
+    {
+        // Logs method, path (never the query string, which may carry codes) and status.
+        app.UseSerilogRequestLogging();
+        app.UseHttpMetrics();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteHealthJson,
+        }).AllowAnonymous();
+        endpoints.MapMetrics("/metrics").AllowAnonymous();
+        endpoints.MapOpenApi();
+        endpoints.MapScalarApiReference();
+        return endpoints;
+    }
+
+    private static Task WriteHealthJson(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), detail = e.Value.Description }),
+        }));
+    }
+}

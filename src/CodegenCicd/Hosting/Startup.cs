@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace CodegenCicd.Hosting;
+
+public static class Startup
+{
+    /// <summary>
+    /// Runs the app; a configuration error stops it with one line naming the key, not a stack trace.
+    /// </summary>
+    public static async Task<int> RunReportingConfigurationErrorsAsync(Func<Task> run)
+    {
+        try
+        {
+            await run();
+            return 0;
+        }
+        catch (Exception ex) when (DescribeConfigurationError(ex) is { } message)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + message);
+            return 1;
+        }
+    }
+
+    public static string? DescribeConfigurationError(Exception ex) => ex switch
+    {
+        OptionsValidationException validation => string.Join("; ", validation.Failures),
+        // The binder's "Failed to convert configuration value 'x' at 'Jobs:WorkerCount' to type …".
+        InvalidOperationException { Message: var m } when m.Contains("configuration value", StringComparison.Ordinal) => m,
+        AggregateException { InnerExceptions: [var inner] } => DescribeConfigurationError(inner),
+        _ when ex.InnerException is { } inner => DescribeConfigurationError(inner),
+        _ => null,
+    };
+}

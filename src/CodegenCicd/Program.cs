@@ -1,0 +1,50 @@
+using CodegenCicd.Cloudflare;
+using CodegenCicd.Codegen;
+using CodegenCicd.Data;
+using CodegenCicd.GitHub;
+using CodegenCicd.Hosting;
+using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Hosting.Observability;
+using CodegenCicd.Projects;
+using CodegenCicd.Sandboxes;
+using CodegenCicd.WebEval;
+
+return await Startup.RunReportingConfigurationErrorsAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Configuration.AddSeedAliases();
+    builder.Services.AddSingleton(TimeProvider.System);
+
+    builder.AddObservability();
+    builder.AddData();
+    builder.AddAdminSignIn();
+    builder.AddJobs();
+    builder.AddProjects();
+    builder.AddGitHubApp();
+    builder.AddSandboxes();
+    builder.AddWebEval();
+    builder.AddCodegen();
+    builder.AddCloudflare();
+    builder.Services.AddRazorPages();
+
+    var app = builder.Build();
+
+    app.UseObservability();
+    app.UseStaticFiles();
+    app.UseRouting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
+    app.UseAntiforgery();
+
+    app.MapObservability();
+    app.MapJobsDashboard();
+    app.MapRazorPages();
+
+    await app.RunAsync();
+});
+
+/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

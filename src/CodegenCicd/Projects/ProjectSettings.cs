@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CodegenCicd.Projects;
+
+/// <summary>
+/// A project's settings from the admin site: the repository-file keys (CONTRACT.md) plus the
+/// agent settings. Stored as one JSON column; <c>.github/codegen-cicd.yml</c> overrides it key by key.
+/// </summary>
+public sealed record ProjectSettings
+{
+    public string PlanningStatement { get; init; } = "";
+
+    public bool AutoConfirmPlans { get; init; }
+
+    public int MaxIterations { get; init; } = 3;
+
+    public PipelineConfig Pipeline { get; init; } = new();
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    internal static readonly ValueConverter<ProjectSettings, string> Converter = new(
+        v => JsonSerializer.Serialize(v, Json),
+        v => JsonSerializer.Deserialize<ProjectSettings>(v, Json) ?? new ProjectSettings());
+
+    internal static readonly ValueComparer<ProjectSettings> Comparer = new(
+        (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
+        v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+        v => JsonSerializer.Deserialize<ProjectSettings>(JsonSerializer.Serialize(v, Json), Json)!);
+}
+
+/// <summary>The keys of <c>.github/codegen-cicd.yml</c> (CONTRACT.md, Repository configuration file).</summary>
+public sealed record PipelineConfig
+{
+    public DeployConfig Deploy { get; init; } = new();
+
+    public AnalysisConfig Analysis { get; init; } = new();
+
+    public WebEvalConfig WebEval { get; init; } = new();
+
+    public MergeConfig Merge { get; init; } = new();
+}
+
+public sealed record DeployConfig
+{
+    /// <summary>Run once per snapshot; the snapshot key includes the lockfiles.</summary>
+    public IReadOnlyList<string> Setup { get; init; } = [];
+
+    /// <summary>Serves the app; <c>$PORT</c> is set. Empty: nothing to deploy.</summary>
+    public string? Start { get; init; }
+
+    public string ReadyPath { get; init; } = "/";
+
+    public int TimeoutSeconds { get; init; } = 600;
+}
+
+public sealed record AnalysisConfig
+{
+    public IReadOnlyList<string> Commands { get; init; } = [];
+}
+
+public sealed record WebEvalConfig
+{
+    public IReadOnlyList<string> Pages { get; init; } = ["/"];
+
+    /// <summary>AI-driven task, run when Gemini is configured.</summary>
+    public string? Task { get; init; }
+}
+
+public enum MergeMethod
+{
+    Merge,
+    Squash,
+    Rebase,
+}
+
+public sealed record MergeConfig
+{
+    public bool Auto { get; init; }
+
+    public MergeMethod Method { get; init; } = MergeMethod.Squash;
+
+    /// <summary>When set, only PRs with this label merge.</summary>
+    public string RequireLabel { get; init; } = "";
+
+    public IReadOnlyList<string> BlockLabels { get; init; } = ["do-not-merge"];
+
+    public bool DeleteBranch { get; init; } = true;
+}
