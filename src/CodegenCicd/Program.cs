@@ -41,6 +41,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
 
     app.MapObservability();
     app.MapJobsDashboard();
+    app.MapStatusApi();
     app.MapRazorPages();
 
     await app.RunAsync();

@@ -1,7 +1,7 @@
+using CodegenCicd.Hosting.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using CodegenCicd.Hosting.Configuration;
 
 namespace CodegenCicd.Data;
 
@@ -9,24 +9,21 @@ public static class DataExtensions
 {
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddConfigSection<DatabaseOptions>();
-        var provider = builder.Configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite);
-        var connection = builder.Configuration.GetConnectionString("App");
+        var configuration = builder.Configuration;
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddConfigSection<DatabaseOptions>()
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString("App"))
+            .Validate(o => o.Provider != DatabaseProvider.PostgreSql || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "ConnectionStrings:App is required when Database:Provider is PostgreSql");
 
-        if (provider == DatabaseProvider.PostgreSql)
-        {
-            if (string.IsNullOrWhiteSpace(connection))
-            {
-                throw new OptionsValidationException("ConnectionStrings:App", typeof(DatabaseOptions),
-                    ["ConnectionStrings:App is required when Database:Provider is PostgreSql"]);
-            }
-            builder.Services.AddDbContext<AppDbContext, PostgreSqlAppDbContext>(o => o.UseNpgsql(connection));
-        }
-        else
-        {
-            var sqlite = SqliteConnectionString.Resolve(connection, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(sqlite));
-        }
+        // Both providers are registered; options pick one when a context is first needed, so
+        // settings added after Program.cs ran (test hosts) still count.
+        builder.Services.AddDbContext<SqliteAppDbContext>((sp, o) =>
+            o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot)));
+        builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString));
+        builder.Services.AddScoped<AppDbContext>(sp => Options(sp).Provider == DatabaseProvider.PostgreSql
+            ? sp.GetRequiredService<PostgreSqlAppDbContext>()
+            : sp.GetRequiredService<SqliteAppDbContext>());
 
         // Migrations run before anything else starts (hosted services start in registration order,
         // and Data Protection's own hosted service reads its keys from this database).
@@ -37,4 +34,7 @@ public static class DataExtensions
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }
+
+    private static DatabaseOptions Options(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
 }

@@ -14,5 +14,8 @@ public sealed class DatabaseOptions : IConfigSection
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
+    /// <summary>From <c>ConnectionStrings:App</c> (or the seed's DATABASE_URL).</summary>
+    public string? ConnectionString { get; set; }
+
     public const string DefaultSqliteConnection = "Data Source=data/codegencicd.db";
 }

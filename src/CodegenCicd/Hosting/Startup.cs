@@ -14,12 +14,19 @@ public static class Startup
             await run();
             return 0;
         }
-        catch (Exception ex) when (DescribeConfigurationError(ex) is { } message)
+        catch (Exception ex) when (!UnderTestHost && DescribeConfigurationError(ex) is { } message)
         {
             await Console.Error.WriteLineAsync("Configuration error: " + message);
             return 1;
         }
     }
+
+    /// <summary>
+    /// WebApplicationFactory starts the host through this entry point and must see the exception
+    /// itself; swallowing it there would only leave "the server has not been started".
+    /// </summary>
+    private static bool UnderTestHost =>
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.AspNetCore.Mvc.Testing");
 
     public static string? DescribeConfigurationError(Exception ex) => ex switch
     {

@@ -17,7 +17,7 @@ internal sealed class SeedAliasConfigurationProvider(IConfigurationRoot root) : 
             {
                 continue;
             }
-            if (TryGetFromOthers(key, out _))
+            if (TryGetFromOthers(key, out var canonical) && !string.IsNullOrEmpty(canonical))
             {
                 return false;
             }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. On a fresh Debian machine, as root, it first installs what the tests
+# need from Debian's packages (Chromium, bubblewrap, PostgreSQL, git) and starts a throwaway
+# PostgreSQL on loopback. Ends with the line "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+results="$root/artifacts/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+# --- what the tests need ----------------------------------------------------------------------
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v git >/dev/null 2>&1 || missing+=(git)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing from Debian's packages: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" fonts-liberation >/dev/null || echo "warning: apt-get install failed; dependent tests will fail or skip"
+  else
+    echo "warning: missing ${missing[*]}; run as root to install them"
+  fi
+fi
+
+# --- a private PostgreSQL for the multi-node tests (data dir under artifacts/, port 55432) -------
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+pg_data="$root/artifacts/pgdata"
+pg_started=""
+if [ -n "$pg_bin" ]; then
+  run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  rm -rf "$pg_data" && mkdir -p "$pg_data"
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
+  if run_pg "$pg_bin/initdb" -D "$pg_data" -U cicd --auth=trust >"$results/pg-init.log" 2>&1 \
+     && run_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
+          -o "-p 55432 -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >>"$results/pg-init.log" 2>&1; then
+    pg_started=1
+    export CODEGENCICD_TEST_POSTGRES="Host=127.0.0.1;Port=55432;Username=cicd;Database=postgres"
+  else
+    echo "warning: PostgreSQL did not start (see $results/pg-init.log); PostgreSQL tests will be skipped"
+  fi
+fi
+stop_pg() { [ -n "$pg_started" ] && run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1; }
+trap stop_pg EXIT
+
+# --- build once, then every test project --------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! dotnet build CodegenCicd.sln -c Release -nologo -v quiet >"$results/build.log" 2>&1; then
+  grep -E 'error' "$results/build.log" | sort -u | head -40
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  [ "$name" = "CodegenCicd.Benchmarks" ] && continue
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$results/$name.log" 2>&1 || status=1
+  # Show what failed (with its message) and each project's summary; the full log stays in artifacts/.
+  grep -E -A6 '^\s+Failed [A-Za-z]' "$results/$name.log" | head -400
+  grep -E '^\s*(Passed|Failed)!' "$results/$name.log"
+  summary=$(grep -E '(Passed|Failed)!' "$results/$name.log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    echo "$name: no test summary (see $results/$name.log)"; failed=$((failed + 1)); status=1; continue
+  fi
+  p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
+  f=$(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$summary")
+  s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$summary")
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && exit $status || exit 1
