@@ -7,6 +7,7 @@ using CodegenCicd.Hosting.Admin;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
+using CodegenCicd.Notifications;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval;
@@ -27,6 +28,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddWebEval();
     builder.AddCodegen();
     builder.AddCloudflare();
+    builder.AddNotifications();
     builder.Services.AddRazorPages();
 
     var app = builder.Build();

@@ -1,0 +1,64 @@
+using CodegenCicd.Projects;
+
+namespace CodegenCicd.Sandboxes;
+
+/// <summary>What to check out: one commit of one pull request.</summary>
+/// <param name="CloneUrl">The repository's clone URL (https, or file:// in tests).</param>
+/// <param name="InstallationId">Used for the fetch's token; null for public or local repositories.</param>
+/// <param name="Secrets">The project's secrets, injected as environment variables and masked in all output.</param>
+public sealed record SandboxSource(
+    int ProjectId,
+    string Repository,
+    int PullRequest,
+    string HeadSha,
+    Uri CloneUrl,
+    long? InstallationId,
+    IReadOnlyDictionary<string, string> Secrets);
+
+/// <summary>One command's outcome; <see cref="OutputTail"/> is capped and has secrets masked.</summary>
+public sealed record CommandResult(string Command, int ExitCode, TimeSpan Duration, string OutputTail, bool TimedOut);
+
+public enum AnnotationLevel
+{
+    Notice,
+    Warning,
+    Failure,
+}
+
+/// <summary>A finding at a file and line, shaped like a GitHub check-run annotation.</summary>
+public sealed record CodeAnnotation(string Path, int StartLine, int EndLine, AnnotationLevel Level, string Message, string? Title = null);
+
+/// <param name="InfrastructureError">True when the sandbox itself failed (not the author's code): report action_required, never failure.</param>
+public sealed record AnalysisResult(
+    bool Succeeded,
+    IReadOnlyList<CommandResult> Commands,
+    IReadOnlyList<CodeAnnotation> Annotations,
+    bool InfrastructureError = false,
+    string? Error = null);
+
+/// <param name="LocalUrl">Where the app answers on this host (what the browser checks).</param>
+/// <param name="PreviewPath">The stable per-PR path served by this app, e.g. /preview/owner/repo/12/.</param>
+public sealed record DeployResult(
+    bool Succeeded,
+    IReadOnlyList<CommandResult> Commands,
+    bool SnapshotRestored,
+    string? SnapshotKey,
+    Uri? LocalUrl,
+    string? PreviewPath,
+    bool InfrastructureError = false,
+    string? Error = null);
+
+/// <summary>
+/// The seam the pipeline uses. Implemented in this folder on bubblewrap (the Local provider).
+/// Calls are idempotent per (repository, PR, head SHA): a second DeployAsync for the same head
+/// returns the running deployment.
+/// </summary>
+public interface IPreviewDeployments
+{
+    Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken);
+
+    Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken);
+
+    /// <summary>Stops the PR's deployment and removes its workspace; a no-op when there is none.</summary>
+    Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken);
+}

@@ -1,0 +1,26 @@
+using CodegenCicd.Projects;
+
+namespace CodegenCicd.WebEval;
+
+public enum WebEvalVerdict
+{
+    Passed,
+    Failed,
+    /// <summary>The evaluation could not run (browser crashed, Gemini refused): not the author's fault.</summary>
+    Error,
+    /// <summary>Nothing to evaluate.</summary>
+    Skipped,
+}
+
+/// <param name="ArtifactDirectory">Where screenshots and report.json are written.</param>
+public sealed record WebEvalRequest(Uri BaseUrl, WebEvalConfig Config, string ArtifactDirectory);
+
+/// <summary>The seam's view of a report; the full model is written as JSON to <see cref="ReportPath"/>.</summary>
+/// <param name="Markdown">Check-run text (≤ 65 535 chars): what failed first, then where.</param>
+public sealed record WebEvalOutcome(WebEvalVerdict Verdict, string Summary, string Markdown, string ReportPath);
+
+/// <summary>The seam the pipeline uses. Implemented in this folder with Playwright and Chromium.</summary>
+public interface IWebEvaluator
+{
+    Task<WebEvalOutcome> EvaluateAsync(WebEvalRequest request, CancellationToken cancellationToken);
+}
