@@ -25,8 +25,9 @@ public static class ObservabilityExtensions
 
     public static WebApplication UseObservability(this WebApplication app)
     {
-        // Logs method, path (never the query string, which may carry codes) and status.
-        app.UseSerilogRequestLogging();
+        // Logs method, path (never the query string, which may carry codes) and status, through
+        // this host's logger (the static Log.Logger is left alone; see AddObservability).
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseHttpMetrics();
         return app;
     }
