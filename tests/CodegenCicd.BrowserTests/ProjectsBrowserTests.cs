@@ -27,6 +27,11 @@ public sealed class ProjectsBrowserTests(Chromium chromium)
         await Assertions.Expect(card.GetByText("No runs yet")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("Live");
         await Chromium.ScreenshotAsync(page, "projects-dashboard");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Remove acme/storefront" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Removed acme/storefront. Its history is kept")).ToBeVisibleAsync();
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByLabel("Add a repository")).ToContainTextAsync("acme/storefront");
     }
 
     [Fact]

@@ -30,7 +30,8 @@
 
   document.addEventListener("submit", async (e) => {
     const form = e.target;
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { e.preventDefault(); return; }
+    const question = e.submitter?.dataset.confirm || form.dataset.confirm;
+    if (question && !window.confirm(question)) { e.preventDefault(); return; }
     const target = form.dataset.streamTo && document.getElementById(form.dataset.streamTo);
     if (!target) return;
     e.preventDefault();
