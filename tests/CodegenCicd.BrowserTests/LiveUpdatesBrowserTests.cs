@@ -39,6 +39,31 @@ public sealed class LiveUpdatesBrowserTests(Chromium chromium)
         await Chromium.ScreenshotAsync(page, "projects-dashboard-live");
     }
 
+    [Fact]
+    public async Task AfterTheConnectionDrops_ThePageReconnects_AndCatchesUpOnWhatItMissed()
+    {
+        var activity = new ScriptedActivity();
+        using var app = new LiveApp(services => services.AddSingleton<IProjectActivity>(activity));
+        activity.ProjectId = await app.AddProjectAsync("acme/reconnect", pinned: true);
+        activity.Deploy = "in_progress";
+        var page = await chromium.SignedInPageAsync(app);
+        await page.GotoAsync("/Projects");
+        var deployBadge = page.Locator(".stages .badge", new() { HasText = "deploy" });
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("Live");
+
+        // Offline first, so the browser cannot reconnect until the test says so; then cut the stream.
+        await page.Context.SetOfflineAsync(true);
+        app.Connections.DropAll();
+        await Assertions.Expect(page.Locator("#live-status")).Not.ToHaveTextAsync("Live");
+        // Published while the page is offline: this event never reaches it.
+        activity.Deploy = "failure";
+        app.Services.GetRequiredService<LiveEvents>().Publish("stage.updated", new { projectId = activity.ProjectId, runId = 12, stage = "deploy", status = "failure" });
+        await page.Context.SetOfflineAsync(false);
+
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("Live", new() { Timeout = 20_000 });
+        await Assertions.Expect(deployBadge).ToHaveClassAsync("badge failure");
+    }
+
     /// <summary>The pipeline's read model as the test scripts it: one run whose deploy stage moves on.</summary>
     private sealed class ScriptedActivity : IProjectActivity
     {

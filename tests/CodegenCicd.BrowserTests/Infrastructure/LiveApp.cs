@@ -35,6 +35,9 @@ public sealed class LiveApp : WebApplicationFactory<Program>
             .Addresses.First().TrimEnd('/');
     }
 
+    /// <summary>The open live-update streams, which a test may cut.</summary>
+    public LiveConnections Connections { get; } = new();
+
     /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; }
 
@@ -46,7 +49,11 @@ public sealed class LiveApp : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Jobs:WorkerCount", "1");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-        builder.ConfigureTestServices(configureServices);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter>(Connections);
+            configureServices(services);
+        });
     }
 
     public async Task<int> AddProjectAsync(string fullName, bool pinned)
