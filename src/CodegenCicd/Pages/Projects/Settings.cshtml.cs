@@ -9,7 +9,7 @@ namespace CodegenCicd.Pages.Projects;
 /// The project settings dialog. General, Deploy, Merge and Web eval are one form saved all or nothing;
 /// Secrets have their own forms because their values are write-only.
 /// </summary>
-public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets secrets, IServiceProvider services) : PageModel
+public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets secrets, IServiceProvider services, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<(string Id, string Label)> Tabs =
         [("general", "General"), ("deploy", "Deploy"), ("secrets", "Secrets"), ("merge", "Merge"), ("webeval", "Web eval")];
@@ -28,6 +28,9 @@ public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets
     public string? Message { get; set; }
 
     public string? SecretError { get; private set; }
+
+    /// <summary>"Set 2 min ago" is measured from here.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
 
     public bool SandboxAvailable => services.GetService<IPreviewDeployments>() is not null;
 
