@@ -8,6 +8,21 @@ namespace CodegenCicd.Tests.Projects;
 
 public sealed class DashboardPageTests
 {
+    [Theory]
+    [InlineData("/Projects?handler=Card&id=1")]
+    [InlineData("/Projects/Settings/1")]
+    [InlineData("/Projects/Settings/1?tab=secrets")]
+    public async Task AnonymousVisitor_IsSentToSignIn(string path)
+    {
+        using var factory = new AppFactory();
+        await ProjectSeed.AddAsync(factory, "acme/private-view", pinned: true);
+
+        var response = await factory.CreateAnonymousClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/SignIn", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoProjects_EmptyStateSaysWhatToDoNext()
     {
