@@ -44,6 +44,8 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapObservability();
     app.MapJobsDashboard();
     app.MapStatusApi();
+    app.MapProjects();
+    app.MapNotifications();
     app.MapRazorPages();
 
     await app.RunAsync();

@@ -1,3 +1,5 @@
+using CodegenCicd.Hosting.Admin;
+
 namespace CodegenCicd.Notifications;
 
 public static class NotificationsExtensions
@@ -6,5 +8,21 @@ public static class NotificationsExtensions
     {
         builder.Services.AddSingleton<LiveEvents>();
         return builder;
+    }
+
+    /// <summary><c>GET /api/events</c>: the one live stream every page subscribes to.</summary>
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/events", (LiveEvents live, TimeProvider time, IHostApplicationLifetime lifetime, HttpContext context) =>
+            {
+                // Streams end when the app stops, so shutdown does not wait on open pages (they reconnect to the next instance).
+                var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+                context.Response.RegisterForDispose(stopping);
+                return TypedResults.ServerSentEvents(LiveEventStream.ReadAsync(live, time, stopping.Token));
+            })
+            .RequireAuthorization(AdminAuth.Policy)
+            .WithTags("Live updates")
+            .WithSummary("Server-sent events: ready (with retry hint), one message per update {type, data, at}, heartbeat");
+        return endpoints;
     }
 }

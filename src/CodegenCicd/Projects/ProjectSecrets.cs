@@ -5,6 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Projects;
 
+/// <summary>A secret as lists show it: its name and when it was set, never its value.</summary>
+public sealed record SecretInfo(string Name, DateTimeOffset UpdatedAt);
+
 /// <summary>Stores, lists and decrypts a project's secrets. Values go in, names come out; only sandboxes get values.</summary>
 public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvider protection, TimeProvider time)
 {
@@ -28,6 +31,41 @@ public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvi
     public async Task<IReadOnlyList<string>> ListNamesAsync(int projectId, CancellationToken cancellationToken) =>
         await db.Set<ProjectSecret>().AsNoTracking().Where(s => s.ProjectId == projectId)
             .OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<SecretInfo>> ListAsync(int projectId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<ProjectSecret>().AsNoTracking().Where(s => s.ProjectId == projectId)
+            .Select(s => new SecretInfo(s.Name, s.UpdatedAt)).ToListAsync(cancellationToken);
+        return [.. rows.OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<bool> ExistsAsync(int projectId, string name, CancellationToken cancellationToken) =>
+        await db.Set<ProjectSecret>().AnyAsync(s => s.ProjectId == projectId && s.Name == name, cancellationToken);
+
+    /// <summary>Sets many secrets in one save: all of them or, if anything is invalid, none.</summary>
+    public async Task SetManyAsync(int projectId, IReadOnlyList<KeyValuePair<string, string>> values, CancellationToken cancellationToken)
+    {
+        if (values.Select(v => ValidateName(v.Key) ?? ValidateValue(v.Value)).FirstOrDefault(e => e is not null) is { } error)
+        {
+            throw new ArgumentException(error, nameof(values));
+        }
+        var names = values.Select(v => v.Key).ToList();
+        var existing = await db.Set<ProjectSecret>().Where(s => s.ProjectId == projectId && names.Contains(s.Name))
+            .ToDictionaryAsync(s => s.Name, StringComparer.Ordinal, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var (name, value) in values)
+        {
+            if (!existing.TryGetValue(name, out var secret))
+            {
+                secret = new ProjectSecret { ProjectId = projectId, Name = name, ProtectedValue = "" };
+                existing[name] = secret;
+                db.Add(secret);
+            }
+            secret.ProtectedValue = protector.Protect(value);
+            secret.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     public async Task SetAsync(int projectId, string name, string value, CancellationToken cancellationToken)
     {

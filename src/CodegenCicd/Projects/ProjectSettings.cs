@@ -17,6 +17,9 @@ public sealed record ProjectSettings
 
     public int MaxIterations { get; init; } = 3;
 
+    /// <summary>The branch the Deploy tab's "Run now" checks out; empty means the default branch.</summary>
+    public string DeployTestBranch { get; init; } = "";
+
     public PipelineConfig Pipeline { get; init; } = new();
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -72,6 +75,8 @@ public sealed record WebEvalConfig
     public string? Task { get; init; }
 }
 
+/// <summary>Merge, squash or rebase; written in lower case in JSON, as in the repository file.</summary>
+[JsonConverter(typeof(MergeMethodJsonConverter))]
 public enum MergeMethod
 {
     Merge,
@@ -92,3 +97,5 @@ public sealed record MergeConfig
 
     public bool DeleteBranch { get; init; } = true;
 }
+
+internal sealed class MergeMethodJsonConverter() : JsonStringEnumConverter<MergeMethod>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace CodegenCicd.Projects;
 
 public static class ProjectsExtensions
@@ -5,6 +7,15 @@ public static class ProjectsExtensions
     public static IHostApplicationBuilder AddProjects(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ProjectSecrets>();
+        builder.Services.AddScoped<ProjectCatalog>();
+        // The pipeline and Codegen features replace this with their own read model.
+        builder.Services.TryAddScoped<IProjectActivity, NoProjectActivity>();
         return builder;
+    }
+
+    public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapProjectsApi();
+        return endpoints;
     }
 }

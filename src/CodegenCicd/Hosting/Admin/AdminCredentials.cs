@@ -67,6 +67,20 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
         return FirstRunResult.PasswordSet;
     }
 
+    /// <summary>Changes the stored password after checking the current one; impossible when the password comes from configuration.</summary>
+    public async Task<bool> ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        if (PasswordFromConfiguration || !await VerifyPasswordAsync(currentPassword, cancellationToken))
+        {
+            return false;
+        }
+        var account = await LoadOrCreateAsync(cancellationToken);
+        account.PasswordHash = Hasher.HashPassword(account, newPassword);
+        account.PasswordChangedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
     public static bool FixedTimeEquals(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));

@@ -1,0 +1,86 @@
+using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CodegenCicd.Pages.Projects;
+
+/// <summary>One dashboard card: the project and what is happening in it.</summary>
+public sealed record ProjectCard(ProjectListItem Project, ProjectActivity Activity);
+
+/// <summary>The projects dashboard: a card per pinned project, add from the App's repositories, remove.</summary>
+public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity) : PageModel
+{
+    public IReadOnlyList<ProjectCard> Cards { get; private set; } = [];
+
+    public IReadOnlyList<string> Pinnable { get; private set; } = [];
+
+    [BindProperty]
+    public string? Repository { get; set; }
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    /// <summary>One card's HTML, fetched by the live-update script when its project changes.</summary>
+    public async Task<IActionResult> OnGetCardAsync(int id, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
+        {
+            return NotFound();
+        }
+        var now = await activity.GetAsync([id], cancellationToken);
+        var item = new ProjectListItem(project.Id, project.FullName, project.DefaultBranch, project.IsActive, project.IsPrivate, project.UpdatedAt);
+        return Partial("_ProjectCard", new ProjectCard(item, now.GetValueOrDefault(id) ?? ProjectActivity.None));
+    }
+
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Repository))
+        {
+            Error = "Choose a repository to add.";
+        }
+        else if (await catalog.PinAsync(Repository, cancellationToken) is null)
+        {
+            Error = $"The App cannot reach {Repository}: install the GitHub App on it (Settings → Installations), then try again.";
+        }
+        if (Error is not null)
+        {
+            await LoadAsync(cancellationToken);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        Message = $"Added {Repository!.Trim()}.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(int id, CancellationToken cancellationToken)
+    {
+        var project = await catalog.FindPinnedAsync(id, cancellationToken);
+        switch (await catalog.UnpinAsync(id, cancellationToken))
+        {
+            case UnpinOutcome.Unpinned:
+                Message = $"Removed {project!.FullName}. Its history is kept; add it again any time.";
+                return RedirectToPage();
+            case UnpinOutcome.WorkInProgress:
+                Error = $"{project!.FullName} has a run in progress. Cancel it or let it finish, then remove the project.";
+                break;
+            default:
+                Error = "That project is not on the dashboard any more.";
+                break;
+        }
+        await LoadAsync(cancellationToken);
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var projects = await catalog.ListPinnedAsync(null, cancellationToken);
+        var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
+        Cards = [.. projects.Select(p => new ProjectCard(p, now.GetValueOrDefault(p.Id) ?? ProjectActivity.None))];
+        Pinnable = await catalog.ListPinnableAsync(cancellationToken);
+    }
+}

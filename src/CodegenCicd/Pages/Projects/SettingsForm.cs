@@ -1,0 +1,111 @@
+using CodegenCicd.Projects;
+
+namespace CodegenCicd.Pages.Projects;
+
+/// <summary>
+/// The settings dialog's fields (every tab but Secrets), posted as one form so a save is all or
+/// nothing. Lists are edited as one item per line.
+/// </summary>
+public sealed class SettingsForm
+{
+    public string DefaultBranch { get; set; } = "";
+    public string? PlanningStatement { get; set; }
+    public bool AutoConfirmPlans { get; set; }
+    public int MaxIterations { get; set; }
+    public string? SetupCommands { get; set; }
+    public string? StartCommand { get; set; }
+    public string? ReadyPath { get; set; }
+    public int TimeoutSeconds { get; set; }
+    public string? DeployTestBranch { get; set; }
+    public string? AnalysisCommands { get; set; }
+    public bool AutoMerge { get; set; }
+    public MergeMethod MergeMethod { get; set; }
+    public string? RequireLabel { get; set; }
+    public string? BlockLabels { get; set; }
+    public bool DeleteBranch { get; set; }
+    public string? WebEvalPages { get; set; }
+    public string? WebEvalTask { get; set; }
+
+    /// <summary>Which tab shows each field, and its input name, by the validator's key.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Tab, string Field)> Fields = new Dictionary<string, (string, string)>
+    {
+        ["defaultBranch"] = ("general", nameof(DefaultBranch)),
+        ["planningStatement"] = ("general", nameof(PlanningStatement)),
+        ["maxIterations"] = ("general", nameof(MaxIterations)),
+        ["deployTestBranch"] = ("deploy", nameof(DeployTestBranch)),
+        ["pipeline.deploy.setup"] = ("deploy", nameof(SetupCommands)),
+        ["pipeline.deploy.start"] = ("deploy", nameof(StartCommand)),
+        ["pipeline.deploy.readyPath"] = ("deploy", nameof(ReadyPath)),
+        ["pipeline.deploy.timeoutSeconds"] = ("deploy", nameof(TimeoutSeconds)),
+        ["pipeline.analysis.commands"] = ("deploy", nameof(AnalysisCommands)),
+        ["pipeline.merge.method"] = ("merge", nameof(MergeMethod)),
+        ["pipeline.merge.requireLabel"] = ("merge", nameof(RequireLabel)),
+        ["pipeline.merge.blockLabels"] = ("merge", nameof(BlockLabels)),
+        ["pipeline.webEval.pages"] = ("webeval", nameof(WebEvalPages)),
+        ["pipeline.webEval.task"] = ("webeval", nameof(WebEvalTask)),
+    };
+
+    public static SettingsForm From(Project project)
+    {
+        var s = project.Settings;
+        var p = s.Pipeline;
+        return new()
+        {
+            DefaultBranch = project.DefaultBranch,
+            PlanningStatement = s.PlanningStatement,
+            AutoConfirmPlans = s.AutoConfirmPlans,
+            MaxIterations = s.MaxIterations,
+            SetupCommands = Join(p.Deploy.Setup),
+            StartCommand = p.Deploy.Start,
+            ReadyPath = p.Deploy.ReadyPath,
+            TimeoutSeconds = p.Deploy.TimeoutSeconds,
+            DeployTestBranch = s.DeployTestBranch,
+            AnalysisCommands = Join(p.Analysis.Commands),
+            AutoMerge = p.Merge.Auto,
+            MergeMethod = p.Merge.Method,
+            RequireLabel = p.Merge.RequireLabel,
+            BlockLabels = Join(p.Merge.BlockLabels),
+            DeleteBranch = p.Merge.DeleteBranch,
+            WebEvalPages = Join(p.WebEval.Pages),
+            WebEvalTask = p.WebEval.Task,
+        };
+    }
+
+    public ProjectSettings ToSettings() => new()
+    {
+        PlanningStatement = PlanningStatement?.Trim() ?? "",
+        AutoConfirmPlans = AutoConfirmPlans,
+        MaxIterations = MaxIterations,
+        DeployTestBranch = DeployTestBranch?.Trim() ?? "",
+        Pipeline = new PipelineConfig
+        {
+            Deploy = new DeployConfig
+            {
+                Setup = Lines(SetupCommands),
+                Start = string.IsNullOrWhiteSpace(StartCommand) ? null : StartCommand.Trim(),
+                ReadyPath = ReadyPath?.Trim() ?? "",
+                TimeoutSeconds = TimeoutSeconds,
+            },
+            Analysis = new AnalysisConfig { Commands = Lines(AnalysisCommands) },
+            WebEval = new WebEvalConfig
+            {
+                Pages = Lines(WebEvalPages),
+                Task = string.IsNullOrWhiteSpace(WebEvalTask) ? null : WebEvalTask.Trim(),
+            },
+            Merge = new MergeConfig
+            {
+                Auto = AutoMerge,
+                Method = MergeMethod,
+                RequireLabel = RequireLabel?.Trim() ?? "",
+                BlockLabels = Lines(BlockLabels),
+                DeleteBranch = DeleteBranch,
+            },
+        },
+    };
+
+    private static string Join(IEnumerable<string> items) => string.Join('\n', items);
+
+    /// <summary>One item per line; blank lines are spacing, not empty commands.</summary>
+    private static List<string> Lines(string? text) =>
+        [.. (text ?? "").ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)];
+}

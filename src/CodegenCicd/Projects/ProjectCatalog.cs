@@ -1,0 +1,94 @@
+using CodegenCicd.Data;
+using CodegenCicd.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Projects;
+
+/// <summary>A pinned project as lists show it.</summary>
+public sealed record ProjectListItem(int Id, string Repository, string DefaultBranch, bool IsActive, bool IsPrivate, DateTimeOffset UpdatedAt);
+
+public enum UnpinOutcome
+{
+    Unpinned,
+    NotFound,
+    WorkInProgress,
+}
+
+/// <summary>Pins and unpins projects and saves their settings; publishes <c>project.updated</c> for the live pages.</summary>
+public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, LiveEvents live, TimeProvider time)
+{
+    public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(string? repository, CancellationToken cancellationToken)
+    {
+        var query = db.Set<Project>().AsNoTracking().Where(p => p.IsPinned);
+        if (!string.IsNullOrWhiteSpace(repository))
+        {
+            query = query.Where(p => p.FullName == repository.Trim());
+        }
+        return await query.OrderBy(p => p.FullName)
+            .Select(p => new ProjectListItem(p.Id, p.FullName, p.DefaultBranch, p.IsActive, p.IsPrivate, p.UpdatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Repositories the App reaches that are not pinned yet: what "Add a project" offers.</summary>
+    public async Task<IReadOnlyList<string>> ListPinnableAsync(CancellationToken cancellationToken) =>
+        await db.Set<Project>().AsNoTracking().Where(p => p.IsActive && !p.IsPinned)
+            .OrderBy(p => p.FullName).Select(p => p.FullName).ToListAsync(cancellationToken);
+
+    public async Task<Project?> FindPinnedAsync(int id, CancellationToken cancellationToken) =>
+        await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
+
+    /// <summary>Pins an active repository; null when the App cannot reach it.</summary>
+    public async Task<Project?> PinAsync(string repository, CancellationToken cancellationToken)
+    {
+        var name = repository.Trim();
+        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName == name && p.IsActive, cancellationToken);
+        if (project is null)
+        {
+            return null;
+        }
+        if (!project.IsPinned)
+        {
+            project.IsPinned = true;
+            project.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            live.Publish("project.updated", new { projectId = project.Id, pinned = true });
+        }
+        return project;
+    }
+
+    /// <summary>Unpins (history stays). Refused while a run or agent is still working, so nothing is cut off half-way.</summary>
+    public async Task<UnpinOutcome> UnpinAsync(int id, CancellationToken cancellationToken)
+    {
+        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
+        if (project is null)
+        {
+            return UnpinOutcome.NotFound;
+        }
+        var current = await activity.GetAsync([id], cancellationToken);
+        if (current.TryGetValue(id, out var now) && now.HasWorkInProgress)
+        {
+            return UnpinOutcome.WorkInProgress;
+        }
+        project.IsPinned = false;
+        project.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        live.Publish("project.updated", new { projectId = id, pinned = false });
+        return UnpinOutcome.Unpinned;
+    }
+
+    /// <summary>Saves settings and default branch together; the caller validated them first.</summary>
+    public async Task<bool> SaveSettingsAsync(int id, string defaultBranch, ProjectSettings settings, CancellationToken cancellationToken)
+    {
+        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
+        if (project is null)
+        {
+            return false;
+        }
+        project.DefaultBranch = defaultBranch.Trim();
+        project.Settings = settings;
+        project.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        live.Publish("project.updated", new { projectId = id });
+        return true;
+    }
+}

@@ -1,0 +1,154 @@
+using CodegenCicd.Hosting.Admin;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CodegenCicd.Projects;
+
+public sealed record ProjectResponse(
+    int Id,
+    string Repository,
+    string DefaultBranch,
+    bool IsActive,
+    bool IsPrivate,
+    DateTimeOffset UpdatedAt,
+    RunSummary? LatestRun,
+    IReadOnlyList<PullRequestSummary> OpenPullRequests,
+    AgentRunSummary? ActiveAgentRun);
+
+public sealed record PinProjectRequest(string? Repository);
+
+public sealed record SecretValueRequest(string? Value);
+
+/// <summary>The projects admin API (CONTRACT.md): pin, unpin, settings, secrets. Secret values go in, never out.</summary>
+public static class ProjectsApi
+{
+    public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(AdminAuth.Policy);
+        api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run");
+        api.MapGet("/{id:int}", GetAsync).WithSummary("One pinned project");
+        api.MapPost("/", PinAsync).WithSummary("Pin a repository the App can reach");
+        api.MapDelete("/{id:int}", UnpinAsync).WithSummary("Unpin a project (its history stays)");
+        api.MapGet("/{id:int}/settings", GetSettingsAsync).WithSummary("A project's settings");
+        api.MapPut("/{id:int}/settings", PutSettingsAsync).WithSummary("Replace a project's settings (validated, all or nothing)");
+        api.MapGet("/{id:int}/secrets", ListSecretsAsync).WithSummary("Secret names and when they were set; never values");
+        api.MapPut("/{id:int}/secrets/{name}", PutSecretAsync).WithSummary("Set a secret's value (write-only)");
+        api.MapDelete("/{id:int}/secrets/{name}", DeleteSecretAsync).WithSummary("Remove a secret");
+        return endpoints;
+    }
+
+    private static async Task<Ok<List<ProjectResponse>>> ListAsync(
+        string? repo, ProjectCatalog catalog, IProjectActivity activity, CancellationToken cancellationToken)
+    {
+        var projects = await catalog.ListPinnedAsync(repo, cancellationToken);
+        var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
+        return TypedResults.Ok(projects.Select(p => ToResponse(p, now.GetValueOrDefault(p.Id))).ToList());
+    }
+
+    private static async Task<Results<Ok<ProjectResponse>, NotFound>> GetAsync(
+        int id, ProjectCatalog catalog, IProjectActivity activity, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
+        {
+            return TypedResults.NotFound();
+        }
+        var now = await activity.GetAsync([id], cancellationToken);
+        return TypedResults.Ok(ToResponse(ToListItem(project), now.GetValueOrDefault(id)));
+    }
+
+    private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> PinAsync(
+        PinProjectRequest request, ProjectCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Repository) || !request.Repository.Contains('/', StringComparison.Ordinal))
+        {
+            return Invalid("repository", "Give the repository as owner/name.", StatusCodes.Status400BadRequest);
+        }
+        if (await catalog.PinAsync(request.Repository, cancellationToken) is not { } project)
+        {
+            return Invalid("repository", $"The App cannot reach {request.Repository.Trim()}: install it on that repository first.",
+                StatusCodes.Status422UnprocessableEntity);
+        }
+        return TypedResults.Created($"/api/projects/{project.Id}", ToResponse(ToListItem(project), null));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> UnpinAsync(
+        int id, ProjectCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.UnpinAsync(id, cancellationToken) switch
+        {
+            UnpinOutcome.Unpinned => TypedResults.NoContent(),
+            UnpinOutcome.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Problem(
+                "A pipeline run or agent run of this project is still in progress; cancel it or let it finish, then remove the project.",
+                statusCode: StatusCodes.Status409Conflict, title: "Project is busy"),
+        };
+
+    private static async Task<Results<Ok<ProjectSettings>, NotFound>> GetSettingsAsync(
+        int id, ProjectCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.FindPinnedAsync(id, cancellationToken) is { } project ? TypedResults.Ok(project.Settings) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ProjectSettings>, NotFound, ValidationProblem>> PutSettingsAsync(
+        int id, ProjectSettings settings, ProjectCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
+        {
+            return TypedResults.NotFound();
+        }
+        var errors = SettingsValidator.Validate(settings);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The settings were not saved");
+        }
+        await catalog.SaveSettingsAsync(id, project.DefaultBranch, settings, cancellationToken);
+        return TypedResults.Ok(settings);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<SecretInfo>>, NotFound>> ListSecretsAsync(
+        int id, ProjectCatalog catalog, ProjectSecrets secrets, CancellationToken cancellationToken) =>
+        await catalog.FindPinnedAsync(id, cancellationToken) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(await secrets.ListAsync(id, cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> PutSecretAsync(
+        int id, string name, SecretValueRequest request, ProjectCatalog catalog, ProjectSecrets secrets, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindPinnedAsync(id, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (ProjectSecrets.ValidateName(name) is { } nameError)
+        {
+            errors["name"] = [nameError];
+        }
+        if (ProjectSecrets.ValidateValue(request.Value) is { } valueError)
+        {
+            errors["value"] = [valueError];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The secret was not saved");
+        }
+        await secrets.SetAsync(id, name, request.Value!, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, NotFound>> DeleteSecretAsync(
+        int id, string name, ProjectCatalog catalog, ProjectSecrets secrets, CancellationToken cancellationToken) =>
+        await catalog.FindPinnedAsync(id, cancellationToken) is not null && await secrets.RemoveAsync(id, name, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
+
+    private static ProblemHttpResult Invalid(string field, string message, int status) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = status,
+            Title = message,
+        });
+
+    private static ProjectListItem ToListItem(Project p) => new(p.Id, p.FullName, p.DefaultBranch, p.IsActive, p.IsPrivate, p.UpdatedAt);
+
+    private static ProjectResponse ToResponse(ProjectListItem p, ProjectActivity? activity)
+    {
+        var now = activity ?? ProjectActivity.None;
+        return new(p.Id, p.Repository, p.DefaultBranch, p.IsActive, p.IsPrivate, p.UpdatedAt, now.LatestRun, now.OpenPullRequests, now.ActiveAgentRun);
+    }
+}

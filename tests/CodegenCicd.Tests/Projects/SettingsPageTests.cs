@@ -1,0 +1,132 @@
+using System.Net;
+using CodegenCicd.Projects;
+using CodegenCicd.Sandboxes;
+using CodegenCicd.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodegenCicd.Tests.Projects;
+
+public sealed class SettingsPageTests
+{
+    private static Dictionary<string, string> ValidForm(string branch = "main") => new()
+    {
+        ["Tab"] = "general",
+        ["Form.DefaultBranch"] = branch,
+        ["Form.PlanningStatement"] = "Small PRs, tests first.",
+        ["Form.MaxIterations"] = "4",
+        ["Form.SetupCommands"] = "npm ci\n\nnpm run build",
+        ["Form.StartCommand"] = "npm start",
+        ["Form.ReadyPath"] = "/health",
+        ["Form.TimeoutSeconds"] = "300",
+        ["Form.MergeMethod"] = "Rebase",
+        ["Form.BlockLabels"] = "do-not-merge\nwip",
+        ["Form.WebEvalPages"] = "/\n/about",
+        ["Form.AutoMerge"] = "true",
+    };
+
+    [Fact]
+    public async Task SavingEveryTab_StoresAllTheSettings()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/settings-ok", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", ValidForm("develop"));
+        var project = await ProjectSeed.LoadAsync(factory, id);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("develop", project.DefaultBranch);
+        Assert.Equal(["npm ci", "npm run build"], project.Settings.Pipeline.Deploy.Setup);
+        Assert.Equal(MergeMethod.Rebase, project.Settings.Pipeline.Merge.Method);
+        Assert.True(project.Settings.Pipeline.Merge.Auto);
+        Assert.Equal(["/", "/about"], project.Settings.Pipeline.WebEval.Pages);
+        Assert.Equal(4, project.Settings.MaxIterations);
+    }
+
+    [Fact]
+    public async Task BadValues_ShowMessagesNextToFields_OnTheirTab_AndSaveNothing()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/settings-bad", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+        var form = ValidForm();
+        form["Form.ReadyPath"] = "health";
+        form["Form.MaxIterations"] = "99";
+        form["Form.TimeoutSeconds"] = "soon";
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", form);
+        var html = await response.Content.ReadAsStringAsync();
+        var project = await ProjectSeed.LoadAsync(factory, id);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Nothing was saved", html, StringComparison.Ordinal);
+        Assert.Contains("The ready path must start with &#x27;/&#x27;", html, StringComparison.Ordinal);
+        Assert.Contains("Max fix iterations must be between 1 and 20.", html, StringComparison.Ordinal);
+        Assert.Contains("data-valmsg-for=\"Form.TimeoutSeconds\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"health\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"tab-general\" href=\"?tab=general\" aria-controls=\"panel-general\" aria-selected=\"true\"", html, StringComparison.Ordinal);
+        Assert.Equal("", project.Settings.PlanningStatement);
+        Assert.Empty(project.Settings.Pipeline.Deploy.Setup);
+    }
+
+    [Fact]
+    public async Task RunNow_WithoutASandbox_SaysSandboxNotAvailable()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/run-now-none", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?tab=deploy&handler=RunNow", []);
+
+        Assert.StartsWith("Sandbox not available", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunNow_RunsSavedSetupCommandsOnTheTestBranch_AndStreamsTheirOutput()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/run-now", pinned: true);
+        var sandbox = new RecordingDeployments();
+        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPreviewDeployments>(sandbox)));
+        var client = withSandbox.CreateClient(new() { AllowAutoRedirect = false });
+        await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = AppFactory.AdminPassword });
+        var form = ValidForm();
+        form["Form.DeployTestBranch"] = "try-setup";
+        await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", form);
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?tab=deploy&handler=RunNow", []);
+        var output = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("try-setup", sandbox.Source!.HeadSha);
+        Assert.Null(sandbox.Config!.Start);
+        Assert.Contains("$ npm ci\nadded 12 packages", output, StringComparison.Ordinal);
+        Assert.Contains("All setup commands succeeded.", output, StringComparison.Ordinal);
+        Assert.True(sandbox.TornDown);
+    }
+
+    private sealed class RecordingDeployments : IPreviewDeployments
+    {
+        public SandboxSource? Source { get; private set; }
+
+        public DeployConfig? Config { get; private set; }
+
+        public bool TornDown { get; private set; }
+
+        public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Run now only deploys.");
+
+        public Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+        {
+            (Source, Config) = (source, config);
+            var commands = config.Setup.Select(c => new CommandResult(c, 0, TimeSpan.FromSeconds(1.5), c == "npm ci" ? "added 12 packages" : "built", false)).ToList();
+            return Task.FromResult(new DeployResult(true, commands, false, "key", null, null));
+        }
+
+        public Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+        {
+            TornDown = true;
+            return Task.CompletedTask;
+        }
+    }
+}
