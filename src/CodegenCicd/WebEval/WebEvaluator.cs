@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using CodegenCicd.WebEval.Agent;
+using CodegenCicd.WebEval.Browser;
+using CodegenCicd.WebEval.Checks;
+using CodegenCicd.WebEval.Reports;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+
+namespace CodegenCicd.WebEval;
+
+/// <summary>
+/// Checks the configured pages (and links found on them) in a fresh browser context, then runs
+/// the AI-driven task when there is one, and writes report.json beside the screenshots.
+/// The author's app failing gives <see cref="WebEvalVerdict.Failed"/>; the evaluation itself
+/// failing (browser died, Gemini refused, budget spent) gives <see cref="WebEvalVerdict.Error"/>.
+/// </summary>
+public sealed partial class WebEvaluator(
+    BrowserHost browserHost,
+    AgentRunner agent,
+    IOptions<BrowserOptions> options,
+    TimeProvider time,
+    ILogger<WebEvaluator> logger) : IWebEvaluator
+{
+    public async Task<WebEvalOutcome> EvaluateAsync(WebEvalRequest request, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        Directory.CreateDirectory(request.ArtifactDirectory);
+        var startedAt = time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(TimeSpan.FromSeconds(settings.EvaluationTimeoutSeconds));
+
+        var pages = new List<PageResult>();
+        AgentResult? agentResult = null;
+        string? error = null;
+        try
+        {
+            await using var session = await browserHost.OpenSessionAsync(budget.Token);
+            try
+            {
+                await new PageCrawler(new PageChecker(session, request.ArtifactDirectory), settings)
+                    .CheckAllAsync(request.BaseUrl, request.Config, pages, budget.Token);
+                if (!string.IsNullOrWhiteSpace(request.Config.Task))
+                {
+                    var start = new Uri(request.BaseUrl, request.Config.Pages.FirstOrDefault() ?? "/");
+                    agentResult = await agent.RunAsync(session, start, request.Config.Task, request.ArtifactDirectory, budget.Token);
+                }
+            }
+            catch (PlaywrightException) when (!session.BrowserAlive)
+            {
+                throw new BrowserCrashedException();
+            }
+            catch (PlaywrightException ex)
+            {
+                error = "The browser failed: " + BrowserHost.FirstLine(ex.Message);
+            }
+        }
+        catch (BrowserUnavailableException ex)
+        {
+            error = ex.Message;
+        }
+        catch (BrowserCrashedException ex)
+        {
+            error = ex.Message + "; it will be started again for the next evaluation.";
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            error = $"The evaluation did not finish within its budget of {settings.EvaluationTimeoutSeconds} s (Browser:EvaluationTimeoutSeconds).";
+        }
+        if (error is not null)
+        {
+            LogEvaluationError(logger, request.BaseUrl, error);
+        }
+
+        var (verdict, summary) = Verdicts.Decide(pages, agentResult, error);
+        var report = new WebEvalReport
+        {
+            Verdict = verdict,
+            Summary = summary,
+            BaseUrl = request.BaseUrl,
+            StartedAt = startedAt,
+            DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+            Pages = pages,
+            Agent = agentResult,
+            Error = error,
+        };
+        var path = await WebEvalArtifacts.WriteAsync(report, request.ArtifactDirectory, CancellationToken.None);
+        return new WebEvalOutcome(verdict, summary, MarkdownReport.Render(report, request.ReportUrl), path);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Web evaluation of {BaseUrl} could not complete: {Error}")]
+    private static partial void LogEvaluationError(ILogger logger, Uri baseUrl, string error);
+}
