@@ -46,13 +46,11 @@ public sealed partial class WebEvaluator(
                     agentResult = await agent.RunAsync(session, start, request.Config.Task, request.ArtifactDirectory, budget.Token);
                 }
             }
-            catch (PlaywrightException) when (!session.BrowserAlive)
-            {
-                throw new BrowserCrashedException();
-            }
             catch (PlaywrightException ex)
             {
-                error = "The browser failed: " + BrowserHost.FirstLine(ex.Message);
+                error = await session.BrowserDiedAsync(ex)
+                    ? new BrowserCrashedException().Message + RestartNote
+                    : "The browser failed: " + BrowserHost.FirstLine(ex.Message);
             }
         }
         catch (BrowserUnavailableException ex)
@@ -61,7 +59,7 @@ public sealed partial class WebEvaluator(
         }
         catch (BrowserCrashedException ex)
         {
-            error = ex.Message + "; it will be started again for the next evaluation.";
+            error = ex.Message + RestartNote;
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -87,6 +85,8 @@ public sealed partial class WebEvaluator(
         var path = await WebEvalArtifacts.WriteAsync(report, request.ArtifactDirectory, CancellationToken.None);
         return new WebEvalOutcome(verdict, summary, MarkdownReport.Render(report, request.ReportUrl), path);
     }
+
+    private const string RestartNote = "; it is started again for the next evaluation.";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Web evaluation of {BaseUrl} could not complete: {Error}")]
     private static partial void LogEvaluationError(ILogger logger, Uri baseUrl, string error);

@@ -78,9 +78,13 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
         {
             return End(AgentStatus.Error, ex.Message);
         }
-        catch (PlaywrightException) when (!session.BrowserAlive)
+        catch (PlaywrightException ex)
         {
-            throw new BrowserCrashedException();
+            if (await session.BrowserDiedAsync(ex))
+            {
+                throw new BrowserCrashedException();
+            }
+            return End(AgentStatus.Error, "The browser failed during the task: " + BrowserHost.FirstLine(ex.Message));
         }
         finally
         {

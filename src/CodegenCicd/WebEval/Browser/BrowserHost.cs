@@ -174,35 +174,4 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
     private static partial void LogRelaunch(ILogger logger);
 }
 
-/// <summary>A fresh browser context for one evaluation; disposing closes it and frees the slot.</summary>
-public sealed class BrowserSession(IBrowser browser, IBrowserContext context, Action release) : IAsyncDisposable
-{
-    private int released;
-
-    public IBrowserContext Context => context;
-
-    /// <summary>False once the browser process has died (crash, killed): the evaluation cannot go on.</summary>
-    public bool BrowserAlive => browser.IsConnected;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref released, 1) == 1)
-        {
-            return;
-        }
-        try
-        {
-            await context.CloseAsync();
-        }
-        catch (PlaywrightException)
-        {
-            // The browser died with the context in it.
-        }
-        finally
-        {
-            release();
-        }
-    }
-}
-
 public sealed class BrowserUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

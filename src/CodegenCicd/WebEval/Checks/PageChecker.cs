@@ -78,23 +78,26 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         }
         catch (TimeoutException)
         {
-            ThrowIfBrowserDied();
             var pending = problems.Pending;
             var waiting = pending.Count > 0 ? "; still waiting for " + string.Join(", ", pending) : "";
             return (null, $"did not finish loading within {timeout.TotalSeconds:0.#} s{waiting}");
         }
         catch (PlaywrightException ex)
         {
-            ThrowIfBrowserDied();
+            await ThrowIfBrowserDiedAsync(ex);
             // Chromium names network failures: net::ERR_CONNECTION_REFUSED, net::ERR_TOO_MANY_REDIRECTS, …
             var netError = NetError().Match(ex.Message);
-            return (null, netError.Success ? netError.Value : BrowserHost.FirstLine(ex.Message));
+            if (netError.Value == "net::ERR_HTTP_RESPONSE_CODE_FAILURE" && problems.DocumentStatus is { } status)
+            {
+                return (status, null); // An error status with an empty body: the status says it all.
+            }
+            return (problems.DocumentStatus, netError.Success ? netError.Value : BrowserHost.FirstLine(ex.Message));
         }
     }
 
-    private void ThrowIfBrowserDied()
+    private async Task ThrowIfBrowserDiedAsync(PlaywrightException error)
     {
-        if (!session.BrowserAlive)
+        if (await session.BrowserDiedAsync(error))
         {
             throw new BrowserCrashedException();
         }
@@ -160,9 +163,13 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
             });
             return name;
         }
-        catch (PlaywrightException)
+        catch (TimeoutException)
         {
-            ThrowIfBrowserDied();
+            return null; // A page too busy to paint; the rest of its result still stands.
+        }
+        catch (PlaywrightException ex)
+        {
+            await ThrowIfBrowserDiedAsync(ex);
             return null; // A page too broken to paint; the rest of its result still stands.
         }
     }

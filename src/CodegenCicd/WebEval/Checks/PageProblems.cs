@@ -38,13 +38,20 @@ internal sealed partial class PageProblems
         page.Response += (_, response) =>
         {
             // The document's own status is reported as the page's status, not as a failed request.
-            if (response.Status >= 400 && !(response.Request.IsNavigationRequest && response.Frame == page.MainFrame))
+            if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
+            {
+                DocumentStatus = response.Status;
+            }
+            else if (response.Status >= 400)
             {
                 Add(failed, new FailedRequest(response.Request.Method, Clip(response.Url), response.Status, null,
                     response.Request.ResourceType));
             }
         };
     }
+
+    /// <summary>The last status of the main document (after redirects), even when Chromium then refused to render it.</summary>
+    public int? DocumentStatus { get; private set; }
 
     public IReadOnlyList<ConsoleIssue> ConsoleErrors => [.. console];
 
