@@ -20,7 +20,7 @@ public sealed class GeminiOptions : IConfigSection, IValidatableObject
     public int MaxSteps { get; set; } = 25;
 
     /// <summary>Wall-clock limit for the AI-driven task.</summary>
-    [Range(10, 3600, ErrorMessage = "Gemini:TimeLimitSeconds must be between 10 and 3600")]
+    [Range(2, 3600, ErrorMessage = "Gemini:TimeLimitSeconds must be between 2 and 3600")]
     public int TimeLimitSeconds { get; set; } = 300;
 
     /// <summary>Unusable replies in a row (no call, unknown function, bad arguments) before the run ends as an error.</summary>

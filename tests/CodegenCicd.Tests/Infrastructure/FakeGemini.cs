@@ -22,7 +22,7 @@ public sealed class FakeGemini : IAsyncDisposable
     public const string Model = "gemini-test";
 
     private readonly WebApplication app;
-    private readonly ConcurrentQueue<Func<JsonObject, IResult>> script = new();
+    private readonly ConcurrentQueue<Func<JsonObject, CancellationToken, Task<IResult>>> script = new();
 
     private FakeGemini(WebApplication app) => this.app = app;
 
@@ -56,19 +56,27 @@ public sealed class FakeGemini : IAsyncDisposable
 
     /// <summary>Answers with a candidate holding an optional text part and one function call.</summary>
     public void ReplyWithCall(string name, JsonObject? args = null, string? text = null) =>
-        script.Enqueue(_ => Candidate(Parts(text, name, args)));
+        script.Enqueue((_, _) => Task.FromResult(Candidate(Parts(text, name, args))));
 
     /// <summary>Answers with a call computed from the request (e.g. a ref read from the snapshot it carries).</summary>
     public void ReplyWithCall(Func<JsonObject, (string Name, JsonObject Args)> decide) =>
-        script.Enqueue(request =>
+        script.Enqueue((request, _) =>
         {
             var (name, args) = decide(request);
-            return Candidate(Parts(null, name, args));
+            return Task.FromResult(Candidate(Parts(null, name, args)));
         });
 
     /// <summary>Answers with a raw body and status, for malformed or refusing replies.</summary>
     public void ReplyWithRaw(int status, string json) =>
-        script.Enqueue(_ => Results.Content(json, "application/json", statusCode: status));
+        script.Enqueue((_, _) => Task.FromResult(Results.Content(json, "application/json", statusCode: status)));
+
+    /// <summary>Never answers: holds the request until the client gives up.</summary>
+    public void ReplyNever() =>
+        script.Enqueue(async (_, aborted) =>
+        {
+            await Task.Delay(Timeout.Infinite, aborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.StatusCode(504);
+        });
 
     /// <summary>The text parts of the last user turn of a request: the page state the agent was shown.</summary>
     public static string LastUserText(JsonObject request) =>
@@ -115,7 +123,7 @@ public sealed class FakeGemini : IAsyncDisposable
         var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
         Requests.Enqueue(body);
         return script.TryDequeue(out var reply)
-            ? reply(body)
+            ? await reply(body, context.RequestAborted)
             : Error(400, "INVALID_ARGUMENT", "fake Gemini: the test scripted no more replies");
     }
 

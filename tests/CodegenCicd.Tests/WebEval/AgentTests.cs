@@ -156,6 +156,18 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
         Assert.Equal(2, gemini.Requests.Count);
     }
 
+    [Fact]
+    public async Task GeminiThatNeverAnswers_EndsAsAnErrorAtTheTimeLimit()
+    {
+        gemini.ReplyNever();
+
+        var (outcome, report, _) = await RunTaskAsync("Sign up", new() { ["Gemini:TimeLimitSeconds"] = "2" });
+
+        Assert.Equal(WebEvalVerdict.Error, outcome.Verdict);
+        Assert.Equal(AgentStatus.Error, report.Agent!.Status);
+        Assert.Contains("Gemini did not answer before the task's time limit of 2 s", outcome.Summary, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"button ""Create account"" \[ref=(e\d+)\]")]
     private static partial Regex ButtonRef();
 }

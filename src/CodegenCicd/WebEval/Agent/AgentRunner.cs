@@ -30,6 +30,7 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
         AgentResult End(AgentStatus status, string reason, bool? passed = null) =>
             new() { Task = task, Status = status, Reason = reason, TaskPassed = passed, Steps = steps };
 
+        var waitingForGemini = false;
         var page = await session.Context.NewPageAsync();
         try
         {
@@ -40,7 +41,9 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
             for (var number = 1; number <= settings.MaxSteps; number++)
             {
                 var state = await PageState.CaptureAsync(page, artifactDirectory, number);
+                waitingForGemini = true;
                 var reply = await gemini.GenerateAsync(Request(history, state), timeLimit.Token);
+                waitingForGemini = false;
                 history.Add(ModelTurn(reply));
                 var call = reply.Calls.FirstOrDefault();
                 var problem = reply.Problem ?? (call is null ? "the reply has no function call" : null);
@@ -72,7 +75,10 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
         }
         catch (OperationCanceledException) when (timeLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return End(AgentStatus.LimitReached, $"The agent did not finish the task within {settings.TimeLimitSeconds} s.");
+            // Out of time while Gemini was thinking is Gemini's failure, not the app's.
+            return waitingForGemini
+                ? End(AgentStatus.Error, $"Gemini did not answer before the task's time limit of {settings.TimeLimitSeconds} s.")
+                : End(AgentStatus.LimitReached, $"The agent did not finish the task within {settings.TimeLimitSeconds} s.");
         }
         catch (GeminiRefusedException ex)
         {

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace CodegenCicd.WebEval.Agent;
 
@@ -32,6 +34,14 @@ public sealed class GeminiClient(HttpClient http, IOptions<GeminiOptions> option
         catch (HttpRequestException ex)
         {
             throw new GeminiRefusedException($"Gemini could not be reached: {ex.Message}", ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new GeminiRefusedException($"Gemini did not answer within {settings.RequestTimeoutSeconds} s (Gemini:RequestTimeoutSeconds)", ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new GeminiRefusedException("Gemini failed repeatedly; calls are paused for a moment", ex);
         }
         using (response)
         {
