@@ -37,7 +37,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
                 ? await CheckExpectationsAsync(page, expect)
                 : [];
             var screenshot = await ScreenshotAsync(page, index, target.Path);
-            var links = loadFailure is null && target.Depth > 0 ? await SameOriginLinksAsync(page, target.Url) : [];
+            var links = loadFailure is null && target.Depth > 0 ? await PageInspection.SameOriginLinksAsync(page, target.Url) : [];
             var consoleErrors = problems.ConsoleErrors;
             var failedRequests = problems.FailedRequests;
             var result = new PageResult
@@ -48,7 +48,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
                 Status = status,
                 LoadFailure = loadFailure,
                 LoadMs = loadMs,
-                Title = loadFailure is null ? await TitleAsync(page) : null,
+                Title = loadFailure is null ? await PageInspection.TitleAsync(page) : null,
                 ConsoleErrors = consoleErrors,
                 FailedRequests = failedRequests,
                 Expectations = expectations,
@@ -60,7 +60,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         }
         finally
         {
-            await CloseQuietlyAsync(page);
+            await PageInspection.CloseQuietlyAsync(page);
         }
     }
 
@@ -151,7 +151,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
 
     private async Task<string?> ScreenshotAsync(IPage page, int index, string path)
     {
-        var name = $"page-{index:00}-{Slug(path)}.png";
+        var name = $"page-{index:00}-{PageInspection.Slug(path)}.png";
         try
         {
             await page.ScreenshotAsync(new PageScreenshotOptions
@@ -174,60 +174,8 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         }
     }
 
-    private static async Task<IReadOnlyList<Uri>> SameOriginLinksAsync(IPage page, Uri origin)
-    {
-        try
-        {
-            var hrefs = await page.EvalOnSelectorAllAsync<string[]>("a[href]", "links => links.map(a => a.href)");
-            return [.. hrefs
-                .Select(h => Uri.TryCreate(h, UriKind.Absolute, out var u) ? u : null)
-                .OfType<Uri>()
-                .Where(u => u.Scheme is "http" or "https"
-                    && Uri.Compare(u, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
-                .Select(u => new UriBuilder(u) { Fragment = "" }.Uri)
-                .Distinct()];
-        }
-        catch (PlaywrightException)
-        {
-            return [];
-        }
-    }
-
-    private static async Task<string?> TitleAsync(IPage page)
-    {
-        try
-        {
-            return PageProblems.Clip(await page.TitleAsync(), 200);
-        }
-        catch (PlaywrightException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task CloseQuietlyAsync(IPage page)
-    {
-        try
-        {
-            await page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
-        }
-        catch (PlaywrightException)
-        {
-            // The browser went away with the page.
-        }
-    }
-
-    internal static string Slug(string path)
-    {
-        var slug = SlugChars().Replace(path.Trim('/'), "-").Trim('-');
-        return slug.Length == 0 ? "root" : slug.Length > 40 ? slug[..40] : slug;
-    }
-
     [GeneratedRegex(@"net::ERR_[A-Z_]+")]
     private static partial Regex NetError();
-
-    [GeneratedRegex(@"[^A-Za-z0-9_-]+")]
-    private static partial Regex SlugChars();
 }
 
 /// <summary>Chromium died during the evaluation: an infrastructure error, not the author's.</summary>
