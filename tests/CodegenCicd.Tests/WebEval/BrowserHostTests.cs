@@ -53,6 +53,24 @@ public sealed class BrowserHostTests
     }
 
     [Fact]
+    public async Task EvaluationsBeyondTheConcurrencyLimit_WaitForAFreeSlot()
+    {
+        Chromium.Require();
+        await using var browser = new BrowserHost(
+            Microsoft.Extensions.Options.Options.Create(new BrowserOptions { MaxConcurrentEvaluations = 1 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<BrowserHost>.Instance);
+        var first = await browser.OpenSessionAsync(CancellationToken.None);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => browser.OpenSessionAsync(patience.Token));
+
+        await first.DisposeAsync();
+        await using var third = await browser.OpenSessionAsync(CancellationToken.None);
+        Assert.True(third.BrowserAlive);
+        Assert.Equal(1, browser.Launches);
+    }
+
+    [Fact]
     public async Task ExecutableThatIsNotChromium_EndsAsErrorSayingItWouldNotStart()
     {
         await using var harness = WebEvalHarness.Create(new() { ["Browser:ExecutablePath"] = "/bin/false" });
