@@ -18,7 +18,7 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
     public async Task DisposeAsync() => await gemini.DisposeAsync();
 
     private async Task<(WebEvalOutcome Outcome, WebEvalReport Report, string[] Files)> RunTaskAsync(
-        string task, Dictionary<string, string?>? extra = null)
+        string task, Dictionary<string, string?>? extra = null, string startPage = "/signup")
     {
         Chromium.Require();
         var settings = gemini.Settings;
@@ -27,7 +27,7 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
             settings[key] = value;
         }
         await using var harness = WebEvalHarness.Create(settings, fixture.Browser);
-        var (outcome, report, directory) = await harness.EvaluateAsync(fixture.Site.BaseUrl, new WebEvalConfig { Pages = ["/signup"], Task = task });
+        var (outcome, report, directory) = await harness.EvaluateAsync(fixture.Site.BaseUrl, new WebEvalConfig { Pages = [startPage], Task = task });
         Assert.DoesNotContain(FakeGemini.ApiKey, await File.ReadAllTextAsync(outcome.ReportPath), StringComparison.Ordinal);
         return (outcome, report, [.. Directory.GetFiles(directory).Select(Path.GetFileName).OfType<string>()]);
     }
@@ -154,6 +154,21 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
         Assert.Equal(AgentStatus.LimitReached, report.Agent!.Status);
         Assert.Contains("within 2 steps", outcome.Summary, StringComparison.Ordinal);
         Assert.Equal(2, gemini.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ErrorsWhileTheAgentWorks_AreShownToGeminiAndKeptInTheReport()
+    {
+        gemini.ReplyWithCall("done", new JsonObject { ["passed"] = false, ["reason"] = "The item list failed to load (500)." });
+
+        var (outcome, report, _) = await RunTaskAsync("Check the item list loads", startPage: "/api-fails");
+
+        var itemsUrl = new Uri(fixture.Site.BaseUrl, "/api/items").AbsoluteUri;
+        Assert.Contains($"failed request: GET {itemsUrl} → 500", FakeGemini.LastUserText(gemini.Requests.First()), StringComparison.Ordinal);
+        var failed = Assert.Single(report.Agent!.FailedRequests);
+        Assert.Equal((itemsUrl, 500), (failed.Url, failed.Status));
+        Assert.Contains("Seen while the agent worked:", outcome.Markdown, StringComparison.Ordinal);
+        Assert.Equal(WebEvalVerdict.Failed, outcome.Verdict);
     }
 
     [Fact]

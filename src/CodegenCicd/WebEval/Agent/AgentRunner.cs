@@ -27,11 +27,22 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
         using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeLimit.CancelAfter(TimeSpan.FromSeconds(settings.TimeLimitSeconds));
         var steps = new List<AgentStep>();
-        AgentResult End(AgentStatus status, string reason, bool? passed = null) =>
-            new() { Task = task, Status = status, Reason = reason, TaskPassed = passed, Steps = steps };
 
         var waitingForGemini = false;
         var page = await session.Context.NewPageAsync();
+        var problems = new PageProblems(page);
+        var seen = new ProblemCursor();
+        AgentResult End(AgentStatus status, string reason, bool? passed = null) => new()
+        {
+            Task = task,
+            Status = status,
+            Reason = reason,
+            TaskPassed = passed,
+            Steps = steps,
+            ConsoleErrors = problems.ConsoleErrors,
+            FailedRequests = problems.FailedRequests,
+        };
+
         try
         {
             await OpenStartAsync(page, startUrl);
@@ -40,7 +51,7 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
             var malformedInRow = 0;
             for (var number = 1; number <= settings.MaxSteps; number++)
             {
-                var state = await PageState.CaptureAsync(page, artifactDirectory, number);
+                var state = await PageState.CaptureAsync(page, artifactDirectory, number) with { NewProblems = seen.Next(problems) };
                 waitingForGemini = true;
                 var reply = await gemini.GenerateAsync(Request(history, state), timeLimit.Token);
                 waitingForGemini = false;

@@ -5,7 +5,8 @@ using Microsoft.Playwright;
 namespace CodegenCicd.WebEval.Agent;
 
 /// <summary>What the agent sees before each decision: URL, title, accessible snapshot and a screenshot.</summary>
-internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot, string? ScreenshotFile)
+/// <param name="NewProblems">Console errors and failed requests since the previous state, so the agent can judge them.</param>
+internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot, string? ScreenshotFile, string? NewProblems = null)
 {
     /// <summary>Keeps each request well under Gemini's limits; a snapshot past this is cut.</summary>
     private const int MaxSnapshotChars = 15_000;
@@ -47,7 +48,8 @@ internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot
     /// <summary>The parts appended to the latest user turn (older states are not resent, to bound the request).</summary>
     public IEnumerable<JsonNode> ToParts()
     {
-        yield return new JsonObject { ["text"] = $"Current URL: {Url}\nAccessibility snapshot:\n{Snapshot}" };
+        var problems = NewProblems is null ? "" : $"Errors since your last action:\n{NewProblems}\n";
+        yield return new JsonObject { ["text"] = $"Current URL: {Url}\n{problems}Accessibility snapshot:\n{Snapshot}" };
         if (Screenshot is not null)
         {
             yield return new JsonObject

@@ -43,6 +43,13 @@ public static class MarkdownReport
             text.Line("### AI-driven task");
             text.Line($"Task: {Escape(agent.Task)}");
             text.Line($"Outcome: **{AgentOutcome(agent)}** — {Escape(agent.Reason)}");
+            if (agent.ConsoleErrors.Count + agent.FailedRequests.Count > 0)
+            {
+                text.Line("");
+                text.Line("Seen while the agent worked:");
+                text.Lines(agent.ConsoleErrors.Take(20).Select(c => "- " + Describe(c)));
+                text.Lines(agent.FailedRequests.Take(20).Select(r => "- " + Describe(r)));
+            }
             if (agent.Steps.Count > 0)
             {
                 text.Line("");
@@ -74,14 +81,11 @@ public static class MarkdownReport
             }
             foreach (var issue in page.ConsoleErrors)
             {
-                var kind = issue.Kind == ConsoleIssueKind.UncaughtException ? "uncaught exception" : "console error";
-                var where = issue.Location is null ? "" : $" at {Code(issue.Location)}";
-                yield return $"- {name} — {kind}: {Code(issue.Message)}{where}";
+                yield return $"- {name} — {Describe(issue)}";
             }
             foreach (var request in page.FailedRequests)
             {
-                var status = request.Status is { } code ? $"**{code}**" : Code(request.Failure ?? "failed");
-                yield return $"- {name} — failed request: {Code($"{request.Method} {request.Url}")} → {status}";
+                yield return $"- {name} — {Describe(request)}";
             }
             foreach (var miss in page.Expectations.Where(e => !e.Met))
             {
@@ -93,6 +97,14 @@ public static class MarkdownReport
             yield return $"- **AI-driven task** — {AgentOutcome(agent)}: {Escape(agent.Reason)}";
         }
     }
+
+    private static string Describe(ConsoleIssue issue) =>
+        $"{(issue.Kind == ConsoleIssueKind.UncaughtException ? "uncaught exception" : "console error")}: {Code(issue.Message)}"
+        + (issue.Location is null ? "" : $" at {Code(issue.Location)}");
+
+    private static string Describe(FailedRequest request) =>
+        $"failed request: {Code($"{request.Method} {request.Url}")} → "
+        + (request.Status is { } code ? $"**{code.ToString(CultureInfo.InvariantCulture)}**" : Code(request.Failure ?? "failed"));
 
     private static string AgentOutcome(AgentResult agent) => agent.Status switch
     {

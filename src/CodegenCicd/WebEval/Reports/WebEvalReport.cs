@@ -107,6 +107,12 @@ public sealed record AgentResult
     public required string Reason { get; init; }
 
     public IReadOnlyList<AgentStep> Steps { get; init; } = [];
+
+    /// <summary>Console errors and uncaught exceptions seen while the agent worked (it was told about each).</summary>
+    public IReadOnlyList<ConsoleIssue> ConsoleErrors { get; init; } = [];
+
+    /// <summary>Requests that failed while the agent worked, e.g. the form's POST answering 500.</summary>
+    public IReadOnlyList<FailedRequest> FailedRequests { get; init; } = [];
 }
 
 /// <param name="Action">Function Gemini called; null when the reply held no call.</param>
