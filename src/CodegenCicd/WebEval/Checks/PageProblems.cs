@@ -15,6 +15,7 @@ internal sealed partial class PageProblems
     private readonly ConcurrentQueue<ConsoleIssue> console = new();
     private readonly ConcurrentQueue<FailedRequest> failed = new();
     private readonly ConcurrentDictionary<IRequest, byte> inFlight = new();
+    private readonly ConcurrentDictionary<IRequest, byte> answered = new();
 
     public PageProblems(IPage page)
     {
@@ -33,10 +34,16 @@ internal sealed partial class PageProblems
         page.RequestFailed += (_, request) =>
         {
             inFlight.TryRemove(request, out byte _);
+            // A response nobody reads is aborted when the page moves on; its status was already judged.
+            if (answered.ContainsKey(request) && request.Failure == "net::ERR_ABORTED")
+            {
+                return;
+            }
             Add(failed, new FailedRequest(request.Method, Clip(request.Url), null, request.Failure, request.ResourceType));
         };
         page.Response += (_, response) =>
         {
+            answered[response.Request] = 0;
             // The document's own status is reported as the page's status, not as a failed request.
             if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
             {
