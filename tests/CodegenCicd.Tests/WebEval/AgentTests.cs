@@ -165,8 +165,7 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
 
         var itemsUrl = new Uri(fixture.Site.BaseUrl, "/api/items").AbsoluteUri;
         Assert.Contains($"failed request: GET {itemsUrl} → 500", FakeGemini.LastUserText(gemini.Requests.First()), StringComparison.Ordinal);
-        var failed = Assert.Single(report.Agent!.FailedRequests);
-        Assert.Equal((itemsUrl, 500), (failed.Url, failed.Status));
+        Assert.Contains(report.Agent!.FailedRequests, r => r.Url == itemsUrl && r.Status == 500);
         Assert.Contains("Seen while the agent worked:", outcome.Markdown, StringComparison.Ordinal);
         Assert.Equal(WebEvalVerdict.Failed, outcome.Verdict);
     }

@@ -60,9 +60,10 @@ public sealed class TestSite : IAsyncDisposable
         app.MapGet("/console", () => Html("Console", "<h1>Noisy</h1><script>console.error('Widget failed to mount: #chart missing');</script>"));
         app.MapGet("/api-fails", () => Html("Items", """
             <h1>Items</h1><ul id="items"></ul>
-            <script>fetch('/api/items').then(r => r.ok ? r.json() : null);</script>
+            <script>fetch('/api/items').then(r => r.ok ? r.json() : null); fetch('/api/cart');</script>
             """));
         app.MapGet("/api/items", () => Results.Problem("database is down", statusCode: 500));
+        app.MapGet("/api/cart", () => Results.StatusCode(503)); // an empty error body nobody reads
         app.MapGet("/hangs", () => Html("Hangs", "<h1>Loading…</h1><img src=\"/never\" alt=\"never\">"));
         app.MapGet("/never", async (HttpContext context) =>
         {
