@@ -48,7 +48,7 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
         var (outcome, report, files) = await RunTaskAsync("Sign up with an email, then check the dashboard shows it");
 
         Assert.Equal(WebEvalVerdict.Passed, outcome.Verdict);
-        Assert.Contains(email, fixture.Site.SignUps);
+        Assert.Contains((email, "free"), fixture.Site.SignUps);
         var agent = report.Agent!;
         Assert.Equal((AgentStatus.Finished, true), (agent.Status, agent.TaskPassed));
         Assert.Equal(["type", "click", "done"], agent.Steps.Select(s => s.Action));
@@ -63,6 +63,33 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
         Assert.NotNull(requests[0]["contents"]![0]!["parts"]!.AsArray().Last()!["inlineData"]);
         Assert.Contains("Signed in as " + email, FakeGemini.LastUserText(requests[2]), StringComparison.Ordinal);
         Assert.Contains("| 3 | done(", outcome.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryBrowserAction_RunsAgainstThePageAndAnswersWithWhatHappened()
+    {
+        var email = $"grace-{Guid.NewGuid():N}@example.com";
+        gemini.ReplyWithCall("navigate", new JsonObject { ["url"] = "https://example.invalid/phish" });
+        gemini.ReplyWithCall("navigate", new JsonObject { ["url"] = "/signup" });
+        gemini.ReplyWithCall("wait", new JsonObject { ["text"] = "Sign up" });
+        gemini.ReplyWithCall("select", new JsonObject { ["selector"] = "#plan", ["value"] = "Gold" });
+        gemini.ReplyWithCall("select", new JsonObject { ["selector"] = "#plan", ["value"] = "Professional" });
+        gemini.ReplyWithCall("scroll", new JsonObject { ["direction"] = "down" });
+        gemini.ReplyWithCall("type", new JsonObject { ["selector"] = "#email", ["text"] = email, ["submit"] = true });
+        gemini.ReplyWithCall("wait", new JsonObject { ["seconds"] = 0.2 });
+        gemini.ReplyWithCall("done", new JsonObject { ["passed"] = true, ["reason"] = "Signed up on the Professional plan." });
+
+        var (outcome, report, _) = await RunTaskAsync("Sign up on the professional plan", startPage: "/");
+
+        Assert.Equal(WebEvalVerdict.Passed, outcome.Verdict);
+        Assert.Contains((email, "pro"), fixture.Site.SignUps);
+        var results = report.Agent!.Steps.Select(s => s.Result).ToList();
+        Assert.StartsWith("refused: https://example.invalid/phish is outside the app under test", results[0], StringComparison.Ordinal);
+        Assert.Equal($"opened {new Uri(fixture.Site.BaseUrl, "/signup")} (HTTP 200)", results[1]);
+        Assert.Equal("\"Sign up\" is visible", results[2]);
+        Assert.Equal("error: the list has no option 'Gold'", results[3]);
+        Assert.Equal(["selected Professional", "scrolled down", "typed and pressed Enter", "waited 0.2 s", "passed"], results[4..]);
+        Assert.All(report.Agent.Steps, s => Assert.Null(s.Problem));
     }
 
     [Fact]

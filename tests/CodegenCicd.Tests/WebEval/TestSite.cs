@@ -24,8 +24,8 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>Runs when /kill-browser is requested (the crash test kills Chromium from there).</summary>
     public Func<Task>? OnKillBrowser { get; set; }
 
-    /// <summary>Form posts to /signup, in order (the agent tests check what the agent typed).</summary>
-    public List<string> SignUps { get; } = [];
+    /// <summary>Form posts to /signup, in order (the agent tests check what the agent entered).</summary>
+    public List<(string Email, string Plan)> SignUps { get; } = [];
 
     public static async Task<TestSite> StartAsync()
     {
@@ -85,6 +85,8 @@ public sealed class TestSite : IAsyncDisposable
             <h1>Sign up</h1>
             <form method="post" action="/signup">
               <label for="email">Email</label> <input id="email" name="email" type="email">
+              <label for="plan">Plan</label>
+              <select id="plan" name="plan"><option value="free">Free</option><option value="pro">Professional</option></select>
               <button type="submit">Create account</button>
             </form>
             """));
@@ -93,7 +95,7 @@ public sealed class TestSite : IAsyncDisposable
             var form = await context.Request.ReadFormAsync();
             lock (SignUps)
             {
-                SignUps.Add(form["email"].ToString());
+                SignUps.Add((form["email"].ToString(), form["plan"].ToString()));
             }
             return Html("Dashboard", $"<h1>Dashboard</h1><p>Signed in as {System.Net.WebUtility.HtmlEncode(form["email"])}</p>");
         });

@@ -30,6 +30,7 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
 
         var waitingForGemini = false;
         var page = await session.Context.NewPageAsync();
+        page.SetDefaultTimeout((float)ActionTimeout.TotalMilliseconds);
         var problems = new PageProblems(page);
         var seen = new ProblemCursor();
         AgentResult End(AgentStatus status, string reason, bool? passed = null) => new()

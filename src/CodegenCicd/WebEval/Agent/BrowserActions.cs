@@ -46,7 +46,9 @@ internal sealed class BrowserActions(IPage page, Uri origin, TimeSpan actionTime
         {
             return ActionOutcome.Invalid("navigate needs a string 'url'");
         }
-        if (!Uri.TryCreate(new Uri(page.Url), url, out var target) || target.Scheme is not ("http" or "https"))
+        // On an error page or about:blank, relative URLs are relative to the app.
+        var current = Uri.TryCreate(page.Url, UriKind.Absolute, out var here) && here.Scheme is "http" or "https" ? here : origin;
+        if (!Uri.TryCreate(current, url, out var target) || target.Scheme is not ("http" or "https"))
         {
             return ActionOutcome.Invalid($"'{url}' is not an http(s) URL");
         }
@@ -81,17 +83,19 @@ internal sealed class BrowserActions(IPage page, Uri origin, TimeSpan actionTime
         {
             return ActionOutcome.Invalid("select needs a string 'value'");
         }
-        return await OnTargetAsync(args, async target =>
+        string? chosen = null;
+        var outcome = await OnTargetAsync(args, async target =>
         {
-            try
+            // Match by value or visible label first, so a wrong option is an answer, not a 10 s wait.
+            chosen = await target.EvaluateAsync<string?>(
+                "(select, wanted) => { const o = [...(select.options || [])].find(o => o.value === wanted || o.label === wanted || o.text.trim() === wanted); return o ? o.value : null; }",
+                value);
+            if (chosen is not null)
             {
-                await target.SelectOptionAsync(new SelectOptionValue { Value = value }, new() { Timeout = Ms });
-            }
-            catch (TimeoutException)
-            {
-                await target.SelectOptionAsync(new SelectOptionValue { Label = value }, new() { Timeout = Ms });
+                await target.SelectOptionAsync(new SelectOptionValue { Value = chosen }, new() { Timeout = Ms });
             }
         }, $"selected {value}");
+        return chosen is null && outcome.Problem is null ? new ActionOutcome($"error: the list has no option '{value}'") : outcome;
     }
 
     private async Task<ActionOutcome> ScrollAsync(JsonObject args)
