@@ -25,6 +25,7 @@ public sealed class ReportPageTests : IDisposable
         var directory = factory.Services.GetRequiredService<WebEvalArtifacts>().DirectoryFor(key);
         Directory.CreateDirectory(directory);
         await File.WriteAllBytesAsync(Path.Combine(directory, "page-01-items.png"), Png);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "step-01.jpg"), Png);
         var report = new WebEvalReport
         {
             Verdict = WebEvalVerdict.Failed,
@@ -45,6 +46,14 @@ public sealed class ReportPageTests : IDisposable
                     Screenshot = "page-01-items.png",
                 },
             ],
+            Agent = new AgentResult
+            {
+                Task = "Add an item to the cart",
+                Status = AgentStatus.Finished,
+                TaskPassed = false,
+                Reason = "The cart stays empty after clicking Add.",
+                Steps = [new(1, "click", new System.Text.Json.Nodes.JsonObject { ["ref"] = "e7" }, "Clicking Add.", "clicked", null, "http://127.0.0.1:4000/items", "step-01.jpg")],
+            },
         };
         await WebEvalArtifacts.WriteAsync(report, directory, CancellationToken.None);
         return directory;
@@ -63,6 +72,11 @@ public sealed class ReportPageTests : IDisposable
         Assert.Contains("<td>500</td>", html, StringComparison.Ordinal);
         var screenshot = "/Reports/WebEval?key=runs%2F7%2Fweb-eval-1&amp;file=page-01-items.png&amp;handler=Screenshot";
         Assert.Contains(screenshot, html, StringComparison.Ordinal);
+
+        Assert.Contains("The cart stays empty after clicking Add.", html, StringComparison.Ordinal);
+        Assert.Contains("file=step-01.jpg&amp;handler=Screenshot", html, StringComparison.Ordinal);
+        var step = await client.GetAsync("/Reports/WebEval?handler=Screenshot&key=runs/7/web-eval-1&file=step-01.jpg");
+        Assert.Equal("image/jpeg", step.Content.Headers.ContentType?.MediaType);
 
         var image = await client.GetAsync(WebUtility.HtmlDecode(screenshot));
         Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
