@@ -83,10 +83,14 @@ public sealed partial class WebEvaluator(
             Error = error,
         };
         var path = await WebEvalArtifacts.WriteAsync(report, request.ArtifactDirectory, CancellationToken.None);
+        LogEvaluated(logger, request.BaseUrl, verdict, pages.Count, stopwatch.Elapsed.TotalMilliseconds);
         return new WebEvalOutcome(verdict, summary, MarkdownReport.Render(report, request.ReportUrl), path);
     }
 
     private const string RestartNote = "; it is started again for the next evaluation.";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Web evaluation of {BaseUrl}: {Verdict} ({PageCount} pages, {ElapsedMs:0} ms)")]
+    private static partial void LogEvaluated(ILogger logger, Uri baseUrl, WebEvalVerdict verdict, int pageCount, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Web evaluation of {BaseUrl} could not complete: {Error}")]
     private static partial void LogEvaluationError(ILogger logger, Uri baseUrl, string error);

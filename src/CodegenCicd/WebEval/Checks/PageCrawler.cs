@@ -27,10 +27,14 @@ internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
             }
         }
         var navigationTimeout = TimeSpan.FromSeconds(options.NavigationTimeoutSeconds);
+        var budget = TimeSpan.FromSeconds(options.EvaluationTimeoutSeconds);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         while (queue.TryDequeue(out var target) && results.Count < options.MaxPages)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (result, links) = await checker.CheckAsync(target, results.Count + 1, navigationTimeout, cancellationToken);
+            // Navigation ignores the token, so its own timeout must not outlast what is left of the budget.
+            var timeout = TimeSpan.FromSeconds(Math.Max(1, Math.Min(navigationTimeout.TotalSeconds, (budget - elapsed.Elapsed).TotalSeconds)));
+            var (result, links) = await checker.CheckAsync(target, results.Count + 1, timeout, cancellationToken);
             results.Add(result);
             foreach (var link in links.Where(l => seen.Add(l.AbsoluteUri)))
             {
