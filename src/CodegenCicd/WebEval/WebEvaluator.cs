@@ -53,6 +53,10 @@ public sealed partial class WebEvaluator(
                     : "The browser failed: " + BrowserHost.FirstLine(ex.Message);
             }
         }
+        catch (TimeoutException ex)
+        {
+            error = "The browser stopped responding: " + BrowserHost.FirstLine(ex.Message);
+        }
         catch (BrowserUnavailableException ex)
         {
             error = ex.Message;

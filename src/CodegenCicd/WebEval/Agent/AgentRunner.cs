@@ -52,7 +52,9 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
             var malformedInRow = 0;
             for (var number = 1; number <= settings.MaxSteps; number++)
             {
+                timeLimit.Token.ThrowIfCancellationRequested();
                 var state = await PageState.CaptureAsync(page, artifactDirectory, number) with { NewProblems = seen.Next(problems) };
+                timeLimit.Token.ThrowIfCancellationRequested();
                 waitingForGemini = true;
                 var reply = await gemini.GenerateAsync(Request(history, state), timeLimit.Token);
                 waitingForGemini = false;
@@ -123,7 +125,7 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
         {
             await page.GotoAsync(startUrl.AbsoluteUri, new() { Timeout = (float)ActionTimeout.TotalMilliseconds * 3 });
         }
-        catch (PlaywrightException)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             // The agent sees the error page in its first snapshot and decides; the page checks report the failure.
         }

@@ -22,7 +22,7 @@ internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot
                 snapshot = snapshot[..MaxSnapshotChars] + "\n# … snapshot cut here (page too large)";
             }
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             snapshot = "(no snapshot: " + BrowserHost.FirstLine(ex.Message) + ")";
         }
@@ -38,7 +38,7 @@ internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot
                 Timeout = 10_000,
             });
         }
-        catch (PlaywrightException)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             (screenshot, file) = (null, null);
         }

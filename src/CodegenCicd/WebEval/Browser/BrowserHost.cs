@@ -94,7 +94,7 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
             LogLaunched(logger, executable, launched.Version);
             return launched;
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             // The driver itself may be the broken part; start it afresh next time.
             playwright?.Dispose();
