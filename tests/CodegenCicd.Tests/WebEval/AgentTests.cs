@@ -198,6 +198,18 @@ public sealed partial class AgentTests(SharedBrowserFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task StartPageThatNeverLoads_StillGivesTheAgentAStateToJudge()
+    {
+        gemini.ReplyWithCall("done", new JsonObject { ["passed"] = false, ["reason"] = "The page never finished loading." });
+
+        var (outcome, report, _) = await RunTaskAsync("Read the page", new() { ["Browser:NavigationTimeoutSeconds"] = "2" }, startPage: "/hangs");
+
+        Assert.Equal(WebEvalVerdict.Failed, outcome.Verdict);
+        Assert.Equal(AgentStatus.Finished, report.Agent!.Status);
+        Assert.Contains("Loading…", FakeGemini.LastUserText(gemini.Requests.Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GeminiThatNeverAnswers_EndsAsAnErrorAtTheTimeLimit()
     {
         gemini.ReplyNever();

@@ -12,7 +12,8 @@ namespace CodegenCicd.WebEval.Agent;
 /// functions; each call it returns is executed and answered, until it calls done or a step,
 /// time or malformed-reply limit is reached. Every step is recorded with its screenshot.
 /// </summary>
-public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOptions> options, ILogger<AgentRunner> logger)
+public sealed partial class AgentRunner(
+    GeminiClient gemini, IOptions<GeminiOptions> options, IOptions<BrowserOptions> browserOptions, ILogger<AgentRunner> logger)
 {
     private static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(10);
 
@@ -46,7 +47,7 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
 
         try
         {
-            await OpenStartAsync(page, startUrl);
+            await OpenStartAsync(page, startUrl, TimeSpan.FromSeconds(browserOptions.Value.NavigationTimeoutSeconds));
             var actions = new BrowserActions(page, startUrl, ActionTimeout);
             var history = new JsonArray { UserTurn(new JsonObject { ["text"] = BrowserTools.Instructions(task, startUrl) }) };
             var malformedInRow = 0;
@@ -119,11 +120,11 @@ public sealed partial class AgentRunner(GeminiClient gemini, IOptions<GeminiOpti
         }
     }
 
-    private static async Task OpenStartAsync(IPage page, Uri startUrl)
+    private static async Task OpenStartAsync(IPage page, Uri startUrl, TimeSpan timeout)
     {
         try
         {
-            await page.GotoAsync(startUrl.AbsoluteUri, new() { Timeout = (float)ActionTimeout.TotalMilliseconds * 3 });
+            await page.GotoAsync(startUrl.AbsoluteUri, new() { Timeout = (float)timeout.TotalMilliseconds });
         }
         catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
