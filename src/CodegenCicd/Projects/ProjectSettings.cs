@@ -73,6 +73,20 @@ public sealed record WebEvalConfig
 
     /// <summary>AI-driven task, run when Gemini is configured.</summary>
     public string? Task { get; init; }
+
+    /// <summary>Same-origin links found on the pages are followed this many levels deep (0: none).</summary>
+    public int FollowLinks { get; init; }
+
+    /// <summary>What must be on a page (keyed by its path, as in <see cref="Pages"/>) besides loading cleanly.</summary>
+    public IReadOnlyDictionary<string, PageExpectation> Expect { get; init; } = new Dictionary<string, PageExpectation>();
+}
+
+/// <summary>A page passes only when the selector matches an element and the text is visible on it.</summary>
+public sealed record PageExpectation
+{
+    public string? Selector { get; init; }
+
+    public string? Text { get; init; }
 }
 
 /// <summary>Merge, squash or rebase; written in lower case in JSON, as in the repository file.</summary>

@@ -10,6 +10,26 @@ public sealed class BrowserOptions : IConfigSection, IValidatableObject
     /// <summary>Chromium used by web evaluation; found on PATH when empty.</summary>
     public string? ExecutablePath { get; set; }
 
+    /// <summary>How long one page may take to load (the <c>load</c> event) before it counts as hanging.</summary>
+    [Range(1, 600, ErrorMessage = "Browser:NavigationTimeoutSeconds must be between 1 and 600")]
+    public int NavigationTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Budget for one whole evaluation (all pages plus the AI-driven task).</summary>
+    [Range(10, 7200, ErrorMessage = "Browser:EvaluationTimeoutSeconds must be between 10 and 7200")]
+    public int EvaluationTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Evaluations running at once; each holds a browser context (Chromium is heavy on 2 cores).</summary>
+    [Range(1, 64, ErrorMessage = "Browser:MaxConcurrentEvaluations must be between 1 and 64")]
+    public int MaxConcurrentEvaluations { get; set; } = 2;
+
+    /// <summary>Upper bound on pages checked per evaluation, configured plus followed links.</summary>
+    [Range(1, 500, ErrorMessage = "Browser:MaxPages must be between 1 and 500")]
+    public int MaxPages { get; set; } = 25;
+
+    /// <summary>Where evaluations keep report.json and screenshots, one folder per report key.</summary>
+    [Required(ErrorMessage = "Browser:ArtifactsRoot must not be empty")]
+    public string ArtifactsRoot { get; set; } = "data/artifacts";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(ExecutablePath) && !File.Exists(ExecutablePath))

@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+
+namespace CodegenCicd.WebEval.Browser;
+
+/// <summary>
+/// One Chromium per app process, launched on first use and reused; relaunched when it has died.
+/// Each evaluation gets a fresh context (no cookies or storage shared between evaluations), and
+/// at most <see cref="BrowserOptions.MaxConcurrentEvaluations"/> run at once.
+/// </summary>
+public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogger<BrowserHost> logger) : IAsyncDisposable
+{
+    /// <summary>Quiet on a closed network: nothing phones home, nothing updates itself.</summary>
+    internal static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--disable-default-apps",
+        "--disable-extensions", "--metrics-recording-only", "--no-default-browser-check",
+    ];
+
+    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentEvaluations);
+    private readonly SemaphoreSlim launchLock = new(1, 1);
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+    private int launches;
+    private bool disposed;
+
+    /// <summary>How many times Chromium was started by this process (1 when it never died).</summary>
+    public int Launches => Volatile.Read(ref launches);
+
+    /// <summary>Waits for a free slot, then opens a fresh context on the shared browser.</summary>
+    /// <exception cref="BrowserUnavailableException">Chromium is missing or would not start.</exception>
+    public async Task<BrowserSession> OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            var current = await GetBrowserAsync(cancellationToken);
+            var context = await current.NewContextAsync(new BrowserNewContextOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+                ServiceWorkers = ServiceWorkerPolicy.Block,
+            });
+            return new BrowserSession(current, context, () => slots.Release());
+        }
+        catch
+        {
+            slots.Release();
+            throw;
+        }
+    }
+
+    private async Task<IBrowser> GetBrowserAsync(CancellationToken cancellationToken)
+    {
+        await launchLock.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (browser is { IsConnected: true })
+            {
+                return browser;
+            }
+            if (browser is not null)
+            {
+                LogRelaunch(logger);
+                await CloseQuietlyAsync(browser);
+                browser = null;
+            }
+            browser = await LaunchAsync();
+            Interlocked.Increment(ref launches);
+            return browser;
+        }
+        finally
+        {
+            launchLock.Release();
+        }
+    }
+
+    private async Task<IBrowser> LaunchAsync()
+    {
+        var executable = options.Value.ResolveExecutable()
+            ?? throw new BrowserUnavailableException(
+                "No Chromium found: install it (apt-get install chromium) or set Browser:ExecutablePath (CHROMIUM_PATH).");
+        try
+        {
+            playwright ??= await Playwright.CreateAsync();
+            var launched = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = executable,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = 60_000,
+            });
+            LogLaunched(logger, executable, launched.Version);
+            return launched;
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            // The driver itself may be the broken part; start it afresh next time.
+            playwright?.Dispose();
+            playwright = null;
+            throw new BrowserUnavailableException($"Chromium at {executable} would not start: {FirstLine(ex.Message)}", ex);
+        }
+    }
+
+    /// <summary>The operating-system id of Chromium's browser process, for diagnostics and crash tests.</summary>
+    internal async Task<int?> GetBrowserProcessIdAsync(CancellationToken cancellationToken)
+    {
+        var current = await GetBrowserAsync(cancellationToken);
+        var session = await current.NewBrowserCDPSessionAsync();
+        try
+        {
+            var reply = await session.SendAsync("SystemInfo.getProcessInfo");
+            if (reply is { } json && json.TryGetProperty("processInfo", out var processes))
+            {
+                foreach (var process in processes.EnumerateArray())
+                {
+                    if (process.GetProperty("type").GetString() == "browser")
+                    {
+                        return process.GetProperty("id").GetInt32();
+                    }
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            await session.DetachAsync();
+        }
+    }
+
+    internal static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
+
+    private static async Task CloseQuietlyAsync(IBrowser dead)
+    {
+        try
+        {
+            await dead.CloseAsync();
+        }
+        catch (PlaywrightException)
+        {
+            // Already gone; nothing to close.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await launchLock.WaitAsync();
+        try
+        {
+            disposed = true;
+            if (browser is not null)
+            {
+                await CloseQuietlyAsync(browser);
+                browser = null;
+            }
+            playwright?.Dispose();
+            playwright = null;
+        }
+        finally
+        {
+            launchLock.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chromium {Version} started from {Executable}")]
+    private static partial void LogLaunched(ILogger logger, string executable, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium is no longer connected; starting it again")]
+    private static partial void LogRelaunch(ILogger logger);
+}
+
+public sealed class BrowserUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

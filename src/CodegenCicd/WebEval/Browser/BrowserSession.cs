@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+
+namespace CodegenCicd.WebEval.Browser;
+
+/// <summary>A fresh browser context for one evaluation; disposing closes it and frees the slot.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    /// <summary>How long to wait for the driver to confirm a death an error message suggests.</summary>
+    private static readonly TimeSpan DeathConfirmation = TimeSpan.FromSeconds(3);
+
+    private readonly IBrowser browser;
+    private readonly Action release;
+    private readonly TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int released;
+
+    internal BrowserSession(IBrowser browser, IBrowserContext context, Action release)
+    {
+        this.browser = browser;
+        this.release = release;
+        Context = context;
+        browser.Disconnected += (_, _) => disconnected.TrySetResult();
+        if (!browser.IsConnected)
+        {
+            disconnected.TrySetResult();
+        }
+    }
+
+    public IBrowserContext Context { get; }
+
+    /// <summary>False once the browser process has died (crash, killed): the evaluation cannot go on.</summary>
+    public bool BrowserAlive => browser.IsConnected;
+
+    /// <summary>
+    /// Whether <paramref name="error"/> came from the browser dying. A failing call can report
+    /// "closed" a moment before the driver reports the disconnection, so such messages wait for it.
+    /// </summary>
+    public async Task<bool> BrowserDiedAsync(PlaywrightException error)
+    {
+        if (!browser.IsConnected)
+        {
+            return true;
+        }
+        var looksClosed = error.Message.Contains("has been closed", StringComparison.OrdinalIgnoreCase)
+            || error.Message.Contains("Target closed", StringComparison.OrdinalIgnoreCase)
+            || error.Message.Contains("disconnected", StringComparison.OrdinalIgnoreCase);
+        if (!looksClosed)
+        {
+            return false;
+        }
+        await Task.WhenAny(disconnected.Task, Task.Delay(DeathConfirmation));
+        return disconnected.Task.IsCompleted;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            await Context.CloseAsync();
+        }
+        catch (PlaywrightException)
+        {
+            // The browser died with the context in it.
+        }
+        finally
+        {
+            release();
+        }
+    }
+}

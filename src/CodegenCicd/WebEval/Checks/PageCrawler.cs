@@ -1,0 +1,45 @@
+using CodegenCicd.Projects;
+using CodegenCicd.WebEval.Reports;
+
+namespace CodegenCicd.WebEval.Checks;
+
+/// <summary>
+/// The configured pages in order, then same-origin links found on them, breadth first, to
+/// <see cref="WebEvalConfig.FollowLinks"/> levels and at most <see cref="BrowserOptions.MaxPages"/> pages.
+/// </summary>
+internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
+{
+    public async Task CheckAllAsync(Uri baseUrl, WebEvalConfig config, List<PageResult> results, CancellationToken cancellationToken)
+    {
+        var queue = new Queue<PageTarget>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in config.Pages.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            if (!Uri.TryCreate(baseUrl, path, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                results.Add(new PageResult { Path = path, Url = baseUrl, LoadFailure = $"'{path}' is not a path of the app" });
+                continue;
+            }
+            if (seen.Add(url.AbsoluteUri))
+            {
+                config.Expect.TryGetValue(path, out var expectation);
+                queue.Enqueue(new PageTarget(path, url, null, Math.Max(0, config.FollowLinks), expectation));
+            }
+        }
+        var navigationTimeout = TimeSpan.FromSeconds(options.NavigationTimeoutSeconds);
+        var budget = TimeSpan.FromSeconds(options.EvaluationTimeoutSeconds);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (queue.TryDequeue(out var target) && results.Count < options.MaxPages)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Navigation ignores the token, so its own timeout must not outlast what is left of the budget.
+            var timeout = TimeSpan.FromSeconds(Math.Max(1, Math.Min(navigationTimeout.TotalSeconds, (budget - elapsed.Elapsed).TotalSeconds)));
+            var (result, links) = await checker.CheckAsync(target, results.Count + 1, timeout, cancellationToken);
+            results.Add(result);
+            foreach (var link in links.Where(l => seen.Add(l.AbsoluteUri)))
+            {
+                queue.Enqueue(new PageTarget(link.PathAndQuery, link, target.Path, target.Depth - 1, null));
+            }
+        }
+    }
+}
