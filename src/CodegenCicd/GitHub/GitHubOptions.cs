@@ -24,6 +24,9 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
 
     public Uri WebUrl { get; set; } = new("https://github.com/");
 
+    /// <summary>Reconcile installations and repositories with GitHub when the app starts.</summary>
+    public bool SyncInstallationsAtStartup { get; set; } = true;
+
     /// <summary>The seed's GITHUB_TOKEN (a personal access token); not used for App calls.</summary>
     public string? Token { get; set; }
 

@@ -1,5 +1,6 @@
 using CodegenCicd.GitHub.Credentials;
 using Hangfire;
+using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.GitHub.Installations;
 
@@ -26,11 +27,14 @@ public sealed partial class InstallationSyncJob(AppCredentialsProvider credentia
 }
 
 /// <summary>Queues one sync when the app starts, so projects reflect installs made while it was down.</summary>
-internal sealed class InstallationSyncAtStartup(IBackgroundJobClient jobs) : IHostedService
+internal sealed class InstallationSyncAtStartup(IBackgroundJobClient jobs, IOptions<GitHubOptions> options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        jobs.Enqueue<InstallationSyncJob>(job => job.RunAsync(CancellationToken.None));
+        if (options.Value.SyncInstallationsAtStartup)
+        {
+            jobs.Enqueue<InstallationSyncJob>(job => job.RunAsync(CancellationToken.None));
+        }
         return Task.CompletedTask;
     }
 

@@ -68,6 +68,22 @@ public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, Ti
         return new IntakeResult(IntakeOutcome.Stored, delivery.Id);
     }
 
+    /// <summary>
+    /// Runs a stored delivery through the pipeline again (the admin's "Redeliver"). False when it is
+    /// unknown or being processed right now.
+    /// </summary>
+    public async Task<bool> RedeliverAsync(long id, CancellationToken cancellationToken)
+    {
+        var reset = await db.Set<WebhookDelivery>()
+            .Where(d => d.Id == id && d.Status != DeliveryStatus.Processing)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Received).SetProperty(d => d.Error, (string?)null), cancellationToken);
+        if (reset == 1)
+        {
+            Enqueue(jobs, id);
+        }
+        return reset == 1;
+    }
+
     /// <summary>Enqueues the delivery job on the intake queue (also used by redelivery and recovery).</summary>
     public static void Enqueue(IBackgroundJobClient jobs, long id) =>
         jobs.Create<WebhookDeliveryJob>(job => job.RunAsync(id, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
