@@ -63,9 +63,11 @@ public sealed partial class FakeGitHub
         return code;
     }
 
+    // Handlers declare Task<IResult>: a lambda taking only HttpContext and returning a plain Task would
+    // bind as a RequestDelegate, and its result would be dropped (an empty 200).
     partial void MapAppEndpoints(WebApplication webApp)
     {
-        webApp.MapGet("/app", async (HttpContext context) => await AsAppAsync(context, () => Results.Json(new JsonObject
+        webApp.MapGet("/app", async Task<IResult> (HttpContext context) => await AsAppAsync(context, () => Results.Json(new JsonObject
         {
             ["id"] = AppId,
             ["slug"] = AppSlug,
@@ -73,7 +75,7 @@ public sealed partial class FakeGitHub
             ["html_url"] = $"https://github.com/apps/{AppSlug}",
         })));
 
-        webApp.MapGet("/app/installations", async (HttpContext context) => await AsAppAsync(context, () =>
+        webApp.MapGet("/app/installations", async Task<IResult> (HttpContext context) => await AsAppAsync(context, () =>
             Results.Json(Page(installations.Values.OrderBy(i => i.Id), context).Select(InstallationJson).ToArray())));
 
         webApp.MapPost("/app/installations/{id:long}/access_tokens", async (HttpContext context, long id) => await AsAppAsync(context, () =>
@@ -135,7 +137,7 @@ public sealed partial class FakeGitHub
             }, statusCode: 201);
         });
 
-        webApp.MapGet("/app/hook/deliveries", async (HttpContext context) => await AsAppAsync(context, () => Results.Json(new JsonArray())));
+        webApp.MapGet("/app/hook/deliveries", async Task<IResult> (HttpContext context) => await AsAppAsync(context, () => Results.Json(new JsonArray())));
         webApp.MapPost("/app/hook/deliveries/{id:long}/attempts", async (HttpContext context, long id) =>
             await AsAppAsync(context, () => Results.Json(new JsonObject(), statusCode: 202)));
     }
