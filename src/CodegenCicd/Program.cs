@@ -1,3 +1,4 @@
+using CodegenCicd.Cli;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
 using CodegenCicd.Data;
@@ -11,6 +12,11 @@ using CodegenCicd.Notifications;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval;
+
+if (ReceiveCommand.IsInvoked(args))
+{
+    return await ReceiveCommand.RunAsync(args);
+}
 
 return await Startup.RunReportingConfigurationErrorsAsync(async () =>
 {

@@ -1,3 +1,4 @@
+using CodegenCicd.Cli;
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Credentials;
@@ -46,6 +47,9 @@ public static class GitHubExtensions
         // The manifest setup flow.
         services.AddSingleton<AppManifest>();
         services.AddSingleton<SetupState>();
+
+        // The `receive` command's runner, present only when that command started this host.
+        services.AddReceiveCommand();
         return builder;
     }
 
