@@ -33,6 +33,7 @@ public static class GitHubExtensions
                 GitHubRateLimits.Configure(pipeline, context.ServiceProvider.GetRequiredService<TimeProvider>()));
 
         // Webhook intake and event routing.
+        services.AddSingleton<DeliveryWriteGate>();
         services.AddScoped<WebhookIntake>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddHostedService<DeliveryRecovery>();

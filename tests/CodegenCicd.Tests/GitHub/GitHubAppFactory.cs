@@ -58,15 +58,40 @@ public sealed class GitHubAppFactory : AppFactory
     public async Task<WebhookDelivery> WaitForOutcomeAsync(string deliveryId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
+        WebhookDelivery? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            if (await DeliveryAsync(deliveryId) is { Status: DeliveryStatus.Processed or DeliveryStatus.Failed } done)
+            last = await DeliveryAsync(deliveryId);
+            if (last is { Status: DeliveryStatus.Processed or DeliveryStatus.Failed })
             {
-                return done;
+                return last;
             }
             await Task.Delay(25);
         }
-        throw new TimeoutException($"Delivery {deliveryId} was not processed within 20 s");
+        throw new TimeoutException($"Delivery {deliveryId} was not processed within 20 s (last seen: {last?.Status.ToString() ?? "not stored"}; jobs: {DescribeJobs()})");
+    }
+
+    /// <summary>Waits until no job is queued or running, so a wrongly enqueued second job would have run.</summary>
+    public async Task WaitForJobsIdleAsync()
+    {
+        var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (monitor.EnqueuedCount("critical") + monitor.EnqueuedCount("default") + monitor.ProcessingCount() > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Jobs still busy after 20 s: {DescribeJobs()}");
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    private string DescribeJobs()
+    {
+        var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var failed = monitor.FailedJobs(0, 5).Select(j => j.Value.ExceptionMessage);
+        return $"enqueued {monitor.EnqueuedCount("critical")}, processing {monitor.ProcessingCount()}, scheduled {monitor.ScheduledCount()}, "
+            + $"failed {monitor.FailedCount()} [{string.Join(" | ", failed)}], servers {monitor.Servers().Count}";
     }
 
     public static string Fixture(string name) =>

@@ -14,7 +14,7 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed partial class WebhookDeliveryJob(
-    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, TimeProvider time, LiveEvents live, ILogger<WebhookDeliveryJob> logger)
+    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, DeliveryWriteGate gate, TimeProvider time, LiveEvents live, ILogger<WebhookDeliveryJob> logger)
 {
     /// <summary>A claim older than this is taken as abandoned (the worker died) and may be claimed again.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(15);
@@ -59,13 +59,13 @@ public sealed partial class WebhookDeliveryJob(
             return false;
         }
         var now = time.GetUtcNow();
-        var claimed = await db.Set<WebhookDelivery>()
+        var claimed = await gate.RunAsync(db, () => db.Set<WebhookDelivery>()
             .Where(d => d.Id == delivery.Id && d.Status == delivery.Status && d.Attempts == delivery.Attempts)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DeliveryStatus.Processing)
                 .SetProperty(d => d.Attempts, delivery.Attempts + 1)
                 .SetProperty(d => d.StartedAt, now)
-                .SetProperty(d => d.Error, (string?)null), cancellationToken);
+                .SetProperty(d => d.Error, (string?)null), cancellationToken), cancellationToken);
         return claimed == 1;
     }
 
@@ -73,11 +73,11 @@ public sealed partial class WebhookDeliveryJob(
     {
         var now = time.GetUtcNow();
         // Recorded even when the job is being cancelled: the row must not stay "processing".
-        await db.Set<WebhookDelivery>().Where(d => d.Id == id).ExecuteUpdateAsync(s => s
+        await gate.RunAsync(db, () => db.Set<WebhookDelivery>().Where(d => d.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.CompletedAt, now)
             .SetProperty(d => d.ProcessingMilliseconds, (int)Math.Ceiling(elapsed.TotalMilliseconds))
-            .SetProperty(d => d.Error, error), CancellationToken.None);
+            .SetProperty(d => d.Error, error), CancellationToken.None), CancellationToken.None);
         live.Publish("delivery.updated", new { id, status = status.ToString().ToLowerInvariant(), error });
     }
 

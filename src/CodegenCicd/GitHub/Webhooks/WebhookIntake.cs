@@ -25,7 +25,7 @@ public sealed record IntakeResult(IntakeOutcome Outcome, long? Id = null, string
 /// so GitHub gets its answer in milliseconds. A duplicate (redelivery, or the same delivery posted
 /// concurrently) is acknowledged without a second row or a second job: the unique index decides.
 /// </summary>
-public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, TimeProvider time)
+public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, DeliveryWriteGate gate, TimeProvider time)
 {
     public async Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, Ti
         db.Add(delivery);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await gate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
         catch (DbUpdateException)
         {
