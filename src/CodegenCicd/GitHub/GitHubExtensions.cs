@@ -26,7 +26,7 @@ public static class GitHubExtensions
         services.AddSingleton<IGitHubAppClients, GitHubAppClients>();
         services.AddHttpClient<GitHubAppApi>(GitHubAppApi.HttpClientName, (sp, http) =>
             {
-                http.BaseAddress = sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiUrl;
+                http.BaseAddress = sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBase;
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("CodegenCICD");
             })
             .AddResilienceHandler("github-rate-limits", (pipeline, context) =>

@@ -13,8 +13,7 @@ namespace CodegenCicd.Tests.GitHub;
 
 /// <summary>
 /// The real app wired to a fake GitHub (App id, key, webhook secret, API URL), with a recording
-/// handler for <c>ping</c> and <c>issue_comment</c> deliveries (events no feature handles, so the
-/// counts are ours alone).
+/// handler for <c>ping</c> deliveries (an event no feature handles, so the counts are ours alone).
 /// </summary>
 public sealed class GitHubAppFactory : AppFactory
 {
@@ -129,7 +128,7 @@ public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHa
         internal bool ShouldFail() => Interlocked.Decrement(ref failuresLeft) >= 0;
     }
 
-    public IReadOnlyCollection<string> Events { get; } = ["ping", "issue_comment"];
+    public IReadOnlyCollection<string> Events { get; } = ["ping"];
 
     public Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {

@@ -28,19 +28,19 @@ public sealed class WebhookIntakeTests
         var client = factory.CreateAnonymousClient();
         var deliveryId = Guid.NewGuid().ToString();
 
-        var response = await client.SendAsync(GitHubAppFactory.Delivery("issue_comment",
-            GitHubAppFactory.Fixture("issue_comment.created.json"), Secret, deliveryId));
+        var response = await client.SendAsync(GitHubAppFactory.Delivery("ping",
+            GitHubAppFactory.Fixture("ping.with-app_id.json"), Secret, deliveryId));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var stored = await factory.WaitForOutcomeAsync(deliveryId);
         Assert.Equal(DeliveryStatus.Processed, stored.Status);
-        Assert.Equal(("issue_comment", "created", "Codertocat/Hello-World", "123456"),
+        Assert.Equal(("ping", null, "Octocoders/Hello-World", "123456"),
             (stored.Event, stored.Action, stored.RepositoryFullName, stored.HookId));
         Assert.Equal(1, stored.Attempts);
         Assert.NotNull(stored.ProcessingMilliseconds);
         var handled = Assert.Single(factory.Recorded.Events);
         Assert.Equal(deliveryId, handled.DeliveryId);
-        Assert.Equal("created", handled.Payload.GetProperty("action").GetString());
+        Assert.Equal(109948940, handled.Payload.GetProperty("hook_id").GetInt64());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal sealed class GitHubAppClients(
     {
         // The factory's handlers are pooled and lifetime-tracked; Octokit disposing its HttpClient leaves them intact.
         var http = new HttpClientAdapter(() => handlers.CreateHandler(GitHubAppApi.HttpClientName));
-        var connection = new Connection(Product, options.Value.ApiUrl, new InstallationCredentialStore(tokens, installationId),
+        var connection = new Connection(Product, options.Value.ApiBase, new InstallationCredentialStore(tokens, installationId),
             http, new SimpleJsonSerializer());
         return Task.FromResult<IGitHubClient>(new GitHubClient(connection));
     }
