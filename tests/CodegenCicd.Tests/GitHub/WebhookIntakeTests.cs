@@ -121,6 +121,20 @@ public sealed class WebhookIntakeTests
     }
 
     [Fact]
+    public async Task SignedObjectOfUnexpectedShape_IsStoredWithoutTheOddFields()
+    {
+        await using var factory = CreateFactory();
+        var deliveryId = Guid.NewGuid().ToString();
+        var body = "{\"action\": 7, \"installation\": {\"id\": \"not a number\"}, \"repository\": {\"full_name\": null}}";
+
+        var response = await factory.CreateAnonymousClient().SendAsync(GitHubAppFactory.Delivery("ping", body, Secret, deliveryId));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var stored = await factory.WaitForOutcomeAsync(deliveryId);
+        Assert.Equal((null, null, null), (stored.Action, stored.InstallationId, stored.RepositoryFullName));
+    }
+
+    [Fact]
     public async Task MissingEventHeader_Returns400()
     {
         await using var factory = CreateFactory();

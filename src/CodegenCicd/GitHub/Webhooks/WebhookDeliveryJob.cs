@@ -28,8 +28,9 @@ public sealed partial class WebhookDeliveryJob(
         {
             return;
         }
+        // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
         var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
-            delivery.RepositoryFullName, JsonDocument.Parse(delivery.Payload).RootElement);
+            delivery.RepositoryFullName, JsonSerializer.Deserialize<JsonElement>(delivery.Payload));
         var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
         var watch = Stopwatch.StartNew();
         try

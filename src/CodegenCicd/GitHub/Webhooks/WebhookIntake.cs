@@ -104,16 +104,23 @@ public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, De
             {
                 return null;
             }
+            // Read defensively: a signed body is trusted to come from GitHub, not to have the expected shape.
             return new Summary(
-                root.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.String ? action.GetString() : null,
+                Text(root, "action", 64),
                 root.TryGetProperty("installation", out var installation) && installation.ValueKind == JsonValueKind.Object
-                    && installation.TryGetProperty("id", out var id) && id.TryGetInt64(out var installationId) ? installationId : null,
+                    && installation.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number
+                    && id.TryGetInt64(out var installationId) ? installationId : null,
                 root.TryGetProperty("repository", out var repository) && repository.ValueKind == JsonValueKind.Object
-                    && repository.TryGetProperty("full_name", out var name) ? name.GetString() : null);
+                    ? Text(repository, "full_name", 200) : null);
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    /// <summary>A string property, cut to its column's size (they hold names; a longer value is cut rather than refused).</summary>
+    private static string? Text(JsonElement parent, string property, int maxLength) =>
+        parent.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { } text ? text[..Math.Min(text.Length, maxLength)] : null;
 }
