@@ -39,6 +39,7 @@ public static class GitHubExtensions
         services.AddHostedService<DeliveryRecovery>();
 
         // Installations and their repositories (the projects).
+        services.AddSingleton<InstallationLocks>();
         services.AddScoped<InstallationStore>();
         services.AddScoped<InstallationSync>();
         services.AddScoped<InstallationSyncJob>();

@@ -71,6 +71,21 @@ public sealed class InstallationTests
     }
 
     [Fact]
+    public async Task InstallEventsArrivingTogether_AreBothApplied()
+    {
+        // GitHub sends installation.created and installation_repositories within milliseconds; their jobs run in parallel.
+        await using var factory = CreateFactory();
+        await factory.CreateAnonymousClient().GetAsync("/healthz");
+
+        await Task.WhenAll(
+            SendAsync(factory, "installation", GitHubAppFactory.Fixture("installation.created.json")),
+            SendAsync(factory, "installation_repositories", GitHubAppFactory.Fixture("installation_repositories.added.json")));
+
+        Assert.Equal(["Codertocat/Hello-World", "Codertocat/Space"], (await ProjectsAsync(factory)).Select(p => p.FullName));
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<Installation>().CountAsync()));
+    }
+
+    [Fact]
     public async Task InstallationSuspended_DeactivatesItsProjects_AndUnsuspendReactivatesThem()
     {
         await using var factory = CreateFactory();

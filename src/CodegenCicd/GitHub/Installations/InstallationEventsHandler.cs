@@ -9,7 +9,8 @@ namespace CodegenCicd.GitHub.Installations;
 /// <c>installation</c> (created, deleted, suspend, unsuspend, new_permissions_accepted) and
 /// <c>installation_repositories</c> (added, removed) keep installations and projects current.
 /// </summary>
-internal sealed class InstallationEventsHandler(InstallationStore store, InstallationTokenCache tokens) : IWebhookEventHandler
+internal sealed class InstallationEventsHandler(InstallationStore store, InstallationTokenCache tokens, InstallationLocks locks)
+    : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["installation", "installation_repositories"];
 
@@ -21,6 +22,7 @@ internal sealed class InstallationEventsHandler(InstallationStore store, Install
             return;
         }
         var installation = installationJson.Deserialize<GitHubInstallation>()!;
+        using var _ = await locks.AcquireAsync(installation.Id, cancellationToken);
         switch (webhookEvent.Event, webhookEvent.Action)
         {
             case ("installation", "deleted"):

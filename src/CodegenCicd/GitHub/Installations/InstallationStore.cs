@@ -28,7 +28,21 @@ public sealed class InstallationStore(AppDbContext db, TimeProvider time)
         row.IsSuspended = installation.SuspendedAt is not null;
         row.IsDeleted = false;
         row.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (db.Entry(row).State == EntityState.Added)
+        {
+            db.Entry(row).State = EntityState.Detached;
+            if (!await db.Set<Installation>().AnyAsync(i => i.Id == installation.Id, cancellationToken))
+            {
+                throw;
+            }
+            // Another node inserted this installation first: apply ours as an update.
+            await UpsertAsync(installation, cancellationToken);
+            return;
+        }
         if (!row.IsActive)
         {
             // Reactivation is per repository (AddRepositoriesAsync): a removed repository stays inactive.

@@ -8,7 +8,7 @@ namespace CodegenCicd.GitHub.Installations;
 /// then <c>GET /installation/repositories</c> per active installation), for changes whose webhooks
 /// were missed. Runs at start-up, after setup, and from the Installations page.
 /// </summary>
-public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache tokens, InstallationStore store)
+public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache tokens, InstallationStore store, InstallationLocks locks)
 {
     public sealed record Summary(int Installations, int Repositories);
 
@@ -18,6 +18,7 @@ public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache to
         var repositories = 0;
         foreach (var installation in installations)
         {
+            using var _ = await locks.AcquireAsync(installation.Id, cancellationToken);
             await store.UpsertAsync(installation, cancellationToken);
             if (installation.SuspendedAt is not null)
             {

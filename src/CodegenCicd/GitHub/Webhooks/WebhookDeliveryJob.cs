@@ -42,7 +42,8 @@ public sealed partial class WebhookDeliveryJob(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var error = $"{ex.GetType().Name}: {ex.Message}";
+            // The innermost message says what went wrong (EF's own only says "see the inner exception").
+            var error = $"{ex.GetType().Name}: {ex.GetBaseException().Message}";
             await FinishAsync(id, DeliveryStatus.Failed, watch.Elapsed, error[..Math.Min(error.Length, MaxErrorLength)]);
             LogFailed(logger, ex, delivery.DeliveryId, delivery.Event);
             throw;
