@@ -1,3 +1,4 @@
+using CodegenCicd.Cli;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
 using CodegenCicd.Data;
@@ -11,6 +12,11 @@ using CodegenCicd.Notifications;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval;
+
+if (ReceiveCommand.IsInvoked(args))
+{
+    return await ReceiveCommand.RunAsync(args);
+}
 
 return await Startup.RunReportingConfigurationErrorsAsync(async () =>
 {
@@ -44,6 +50,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapObservability();
     app.MapJobsDashboard();
     app.MapStatusApi();
+    app.MapGitHubApp();
     app.MapProjects();
     app.MapNotifications();
     app.MapRazorPages();

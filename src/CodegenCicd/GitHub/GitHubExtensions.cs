@@ -1,5 +1,13 @@
+using CodegenCicd.Cli;
+using CodegenCicd.GitHub.Api;
+using CodegenCicd.GitHub.Auth;
+using CodegenCicd.GitHub.Credentials;
+using CodegenCicd.GitHub.Installations;
+using CodegenCicd.GitHub.Setup;
+using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
+using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.GitHub;
 
@@ -7,8 +15,45 @@ public static class GitHubExtensions
 {
     public static IHostApplicationBuilder AddGitHubApp(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddConfigSection<GitHubOptions>();
-        builder.Services.AddSingleton<IIntegrationCheck, GitHubIntegrationCheck>();
+        var services = builder.Services;
+        services.AddConfigSection<GitHubOptions>();
+        services.AddSingleton<IIntegrationCheck, GitHubIntegrationCheck>();
+
+        // Credentials (configuration or /setup), the App JWT, cached installation tokens, clients.
+        services.AddSingleton<AppCredentialsProvider>();
+        services.AddSingleton<AppJwtFactory>();
+        services.AddSingleton<InstallationTokenCache>();
+        services.AddSingleton<IGitHubAppClients, GitHubAppClients>();
+        services.AddHttpClient<GitHubAppApi>(GitHubAppApi.HttpClientName, (sp, http) =>
+            {
+                http.BaseAddress = sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBase;
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("CodegenCICD");
+            })
+            .AddResilienceHandler("github-rate-limits", (pipeline, context) =>
+                GitHubRateLimits.Configure(pipeline, context.ServiceProvider.GetRequiredService<TimeProvider>()));
+
+        // Webhook intake and event routing.
+        services.AddSingleton<DeliveryWriteGate>();
+        services.AddScoped<WebhookIntake>();
+        services.AddScoped<WebhookDeliveryJob>();
+        services.AddHostedService<DeliveryRecovery>();
+
+        // Installations and their repositories (the projects).
+        services.AddSingleton<InstallationLocks>();
+        services.AddScoped<InstallationStore>();
+        services.AddScoped<InstallationSync>();
+        services.AddScoped<InstallationSyncJob>();
+        services.AddWebhookHandler<InstallationEventsHandler>();
+        services.AddHostedService<InstallationSyncAtStartup>();
+
+        // The manifest setup flow.
+        services.AddSingleton<AppManifest>();
+        services.AddSingleton<SetupState>();
+
+        // The `receive` command's runner, present only when that command started this host.
+        services.AddReceiveCommand();
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapGitHubApp(this IEndpointRouteBuilder endpoints) => endpoints.MapGitHubWebhooks();
 }

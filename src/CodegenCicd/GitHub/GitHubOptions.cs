@@ -24,6 +24,15 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
 
     public Uri WebUrl { get; set; } = new("https://github.com/");
 
+    /// <summary>
+    /// <see cref="ApiUrl"/> with a trailing slash, so relative paths keep a GitHub Enterprise Server
+    /// prefix (<c>https://HOST/api/v3</c> + <c>app</c> must not become <c>https://HOST/api/app</c>).
+    /// </summary>
+    public Uri ApiBase => ApiUrl.AbsoluteUri.EndsWith('/') ? ApiUrl : new Uri(ApiUrl.AbsoluteUri + "/");
+
+    /// <summary>Reconcile installations and repositories with GitHub when the app starts.</summary>
+    public bool SyncInstallationsAtStartup { get; set; } = true;
+
     /// <summary>The seed's GITHUB_TOKEN (a personal access token); not used for App calls.</summary>
     public string? Token { get; set; }
 

@@ -1,6 +1,7 @@
 using CodegenCicd.Hosting.Admin;
 using CodegenCicd.Hosting.Configuration;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
@@ -24,6 +25,9 @@ public static class JobsExtensions
 
         builder.Services.AddSingleton<JobStorage>(sp => CreateStorage(
             sp.GetRequiredService<IOptions<JobsOptions>>().Value, builder.Configuration.GetConnectionString("Jobs")));
+        // AddHangfire registers JobActivator.Current, a static that the last host to start overwrites:
+        // with several hosts in one process, jobs were activated with another host's services (and database).
+        builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddSingleton<JobMetricsFilter>();
         builder.Services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
             JobFilterProviders.Providers, new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() }));

@@ -42,6 +42,44 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "GitHubAppCredentials",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    AppId = table.Column<long>(type: "bigint", nullable: false),
+                    Slug = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    HtmlUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ProtectedClientSecret = table.Column<string>(type: "text", nullable: true),
+                    ProtectedWebhookSecret = table.Column<string>(type: "text", nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubAppCredentials", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Installations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false),
+                    AccountLogin = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    AccountType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    RepositorySelection = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    HtmlUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    IsSuspended = table.Column<bool>(type: "boolean", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Installations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Project",
                 columns: table => new
                 {
@@ -61,6 +99,32 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Project", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDelivery",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DeliveryId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Event = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    InstallationId = table.Column<long>(type: "bigint", nullable: true),
+                    RepositoryFullName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    HookId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ProcessingMilliseconds = table.Column<int>(type: "integer", nullable: true),
+                    Error = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDelivery", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -101,6 +165,17 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 table: "ProjectSecret",
                 columns: new[] { "ProjectId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDelivery_DeliveryId",
+                table: "WebhookDelivery",
+                column: "DeliveryId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDelivery_Status",
+                table: "WebhookDelivery",
+                column: "Status");
         }
 
         /// <inheritdoc />
@@ -113,7 +188,16 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "GitHubAppCredentials");
+
+            migrationBuilder.DropTable(
+                name: "Installations");
+
+            migrationBuilder.DropTable(
                 name: "ProjectSecret");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDelivery");
 
             migrationBuilder.DropTable(
                 name: "Project");

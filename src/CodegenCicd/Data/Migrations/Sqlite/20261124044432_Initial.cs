@@ -41,6 +41,44 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "GitHubAppCredentials",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    AppId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    HtmlUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ProtectedClientSecret = table.Column<string>(type: "TEXT", nullable: true),
+                    ProtectedWebhookSecret = table.Column<string>(type: "TEXT", nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubAppCredentials", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Installations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false),
+                    AccountLogin = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    AccountType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    RepositorySelection = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    HtmlUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    IsSuspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsDeleted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Installations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Project",
                 columns: table => new
                 {
@@ -60,6 +98,32 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Project", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDelivery",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeliveryId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Event = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    InstallationId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RepositoryFullName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    HookId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    ProcessingMilliseconds = table.Column<int>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDelivery", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -100,6 +164,17 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 table: "ProjectSecret",
                 columns: new[] { "ProjectId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDelivery_DeliveryId",
+                table: "WebhookDelivery",
+                column: "DeliveryId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDelivery_Status",
+                table: "WebhookDelivery",
+                column: "Status");
         }
 
         /// <inheritdoc />
@@ -112,7 +187,16 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "GitHubAppCredentials");
+
+            migrationBuilder.DropTable(
+                name: "Installations");
+
+            migrationBuilder.DropTable(
                 name: "ProjectSecret");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDelivery");
 
             migrationBuilder.DropTable(
                 name: "Project");

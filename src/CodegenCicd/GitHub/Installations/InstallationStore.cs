@@ -1,0 +1,124 @@
+using CodegenCicd.Data;
+using CodegenCicd.GitHub.Api;
+using CodegenCicd.Projects;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.GitHub.Installations;
+
+/// <summary>
+/// Keeps installations and their repositories (the projects) in step with GitHub. Projects are
+/// matched by GitHub's repository id (stable across renames), then by name; they are never deleted,
+/// only deactivated, so their settings, secrets and history survive an uninstall and reinstall.
+/// </summary>
+public sealed class InstallationStore(AppDbContext db, TimeProvider time)
+{
+    public async Task UpsertAsync(GitHubInstallation installation, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var row = await db.Set<Installation>().FindAsync([installation.Id], cancellationToken);
+        if (row is null)
+        {
+            row = new Installation { Id = installation.Id, AccountLogin = "", CreatedAt = now };
+            db.Add(row);
+        }
+        row.AccountLogin = installation.Account?.Login ?? row.AccountLogin;
+        row.AccountType = installation.Account?.Type ?? row.AccountType;
+        row.RepositorySelection = installation.RepositorySelection ?? row.RepositorySelection;
+        row.HtmlUrl = installation.HtmlUrl ?? row.HtmlUrl;
+        row.IsSuspended = installation.SuspendedAt is not null;
+        row.IsDeleted = false;
+        row.UpdatedAt = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (db.Entry(row).State == EntityState.Added)
+        {
+            db.Entry(row).State = EntityState.Detached;
+            if (!await db.Set<Installation>().AnyAsync(i => i.Id == installation.Id, cancellationToken))
+            {
+                throw;
+            }
+            // Another node inserted this installation first: apply ours as an update.
+            await UpsertAsync(installation, cancellationToken);
+            return;
+        }
+        if (!row.IsActive)
+        {
+            // Reactivation is per repository (AddRepositoriesAsync): a removed repository stays inactive.
+            await SetProjectsActiveAsync(installation.Id, false, cancellationToken);
+        }
+    }
+
+    public async Task SetSuspendedAsync(long installationId, bool suspended, CancellationToken cancellationToken)
+    {
+        await db.Set<Installation>().Where(i => i.Id == installationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsSuspended, suspended).SetProperty(i => i.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        await SetProjectsActiveAsync(installationId, !suspended, cancellationToken);
+    }
+
+    public async Task MarkDeletedAsync(long installationId, CancellationToken cancellationToken)
+    {
+        await db.Set<Installation>().Where(i => i.Id == installationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsDeleted, true).SetProperty(i => i.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        await SetProjectsActiveAsync(installationId, false, cancellationToken);
+    }
+
+    /// <summary>Creates or reactivates the repositories' projects under this installation.</summary>
+    public async Task AddRepositoriesAsync(long installationId, IEnumerable<GitHubRepository> repositories, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var active = await IsInstallationActiveAsync(installationId, cancellationToken);
+        foreach (var repository in repositories)
+        {
+            var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.GitHubRepositoryId == repository.Id, cancellationToken)
+                ?? await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName == repository.FullName, cancellationToken);
+            if (project is null)
+            {
+                project = new Project { FullName = repository.FullName, CreatedAt = now };
+                db.Add(project);
+            }
+            project.GitHubRepositoryId = repository.Id;
+            project.FullName = repository.FullName;
+            project.IsPrivate = repository.Private;
+            project.DefaultBranch = repository.DefaultBranch ?? project.DefaultBranch;
+            project.InstallationId = installationId;
+            project.IsActive = active;
+            project.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task RemoveRepositoriesAsync(long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken)
+    {
+        var ids = repositoryIds.ToList();
+        await db.Set<Project>().Where(p => p.InstallationId == installationId && ids.Contains(p.GitHubRepositoryId))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>After a full listing: the listed repositories are the installation's, every other one was removed.</summary>
+    public async Task ReplaceRepositoriesAsync(long installationId, IReadOnlyCollection<GitHubRepository> repositories, CancellationToken cancellationToken)
+    {
+        await AddRepositoriesAsync(installationId, repositories, cancellationToken);
+        var listed = repositories.Select(r => r.Id).ToList();
+        await db.Set<Project>().Where(p => p.InstallationId == installationId && !listed.Contains(p.GitHubRepositoryId))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>Installations GitHub no longer lists were uninstalled while we were not listening.</summary>
+    public async Task MarkMissingDeletedAsync(IReadOnlyCollection<long> listedIds, CancellationToken cancellationToken)
+    {
+        var missing = await db.Set<Installation>().Where(i => !i.IsDeleted && !listedIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(cancellationToken);
+        foreach (var id in missing)
+        {
+            await MarkDeletedAsync(id, cancellationToken);
+        }
+    }
+
+    private async Task<bool> IsInstallationActiveAsync(long installationId, CancellationToken cancellationToken) =>
+        await db.Set<Installation>().FindAsync([installationId], cancellationToken) is not { IsActive: false };
+
+    private Task<int> SetProjectsActiveAsync(long installationId, bool active, CancellationToken cancellationToken) =>
+        db.Set<Project>().Where(p => p.InstallationId == installationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, active).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+}

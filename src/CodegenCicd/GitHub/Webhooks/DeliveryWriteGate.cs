@@ -1,0 +1,32 @@
+using CodegenCicd.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.GitHub.Webhooks;
+
+/// <summary>
+/// SQLite has one writer at a time; concurrent writers on separate connections collide and fall into
+/// the driver's busy-retry sleeps, which is what a burst of deliveries (16 at once, plus their jobs)
+/// turns into a long latency tail. Queuing this feature's writes in-process is cheaper than colliding.
+/// PostgreSQL needs no gate, so it gets none.
+/// </summary>
+public sealed class DeliveryWriteGate
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public async Task<T> RunAsync<T>(AppDbContext db, Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return await write();
+        }
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

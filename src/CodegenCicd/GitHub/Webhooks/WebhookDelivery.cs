@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CodegenCicd.GitHub.Webhooks;
+
+public enum DeliveryStatus
+{
+    Received,
+    Processing,
+    Processed,
+    Failed,
+}
+
+/// <summary>
+/// One webhook delivery, stored before GitHub gets its answer. <see cref="DeliveryId"/> is GitHub's
+/// <c>X-GitHub-Delivery</c> GUID, the same on a redelivery, so it is the idempotency key (unique).
+/// </summary>
+public sealed class WebhookDelivery
+{
+    public long Id { get; set; }
+
+    public required string DeliveryId { get; set; }
+
+    public required string Event { get; set; }
+
+    public string? Action { get; set; }
+
+    public long? InstallationId { get; set; }
+
+    public string? RepositoryFullName { get; set; }
+
+    public string? HookId { get; set; }
+
+    /// <summary>The body exactly as received (UTF-8 JSON), so it can be replayed.</summary>
+    public required string Payload { get; set; }
+
+    public DeliveryStatus Status { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>How long the handlers took on the last attempt.</summary>
+    public int? ProcessingMilliseconds { get; set; }
+
+    public string? Error { get; set; }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
+    {
+        builder.HasIndex(d => d.DeliveryId).IsUnique();
+        builder.HasIndex(d => d.Status);
+        builder.Property(d => d.DeliveryId).HasMaxLength(64);
+        builder.Property(d => d.Event).HasMaxLength(64);
+        builder.Property(d => d.Action).HasMaxLength(64);
+        builder.Property(d => d.RepositoryFullName).HasMaxLength(200);
+        builder.Property(d => d.HookId).HasMaxLength(32);
+        builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(d => d.Error).HasMaxLength(4000);
+    }
+}

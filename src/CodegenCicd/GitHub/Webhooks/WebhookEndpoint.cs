@@ -1,0 +1,111 @@
+using System.Buffers;
+using CodegenCicd.GitHub.Credentials;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CodegenCicd.GitHub.Webhooks;
+
+/// <summary>
+/// <c>POST /api/github/webhooks</c>. Octokit.Webhooks.AspNetCore's <c>MapGitHubWebhooks(path, secret)</c>
+/// takes the secret once, at start-up, accepts unsigned requests when it is empty, and answers 400 for a
+/// bad signature; our secret can arrive later through /setup and unsigned requests must get 401. So the
+/// signature is checked here (HMAC-SHA256 over the raw bytes, constant-time), and the delivery job
+/// hands the stored JSON to handlers as <see cref="WebhookEvent"/>.
+/// </summary>
+public static class WebhookEndpoint
+{
+    public const string Path = "/api/github/webhooks";
+
+    /// <summary>GitHub does not send payloads over 25 MB; anything larger is not GitHub.</summary>
+    public const int MaxBodyBytes = 25 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Path, ReceiveAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext context, AppCredentialsProvider credentials, WebhookIntake intake)
+    {
+        var cancellationToken = context.RequestAborted;
+        var secret = (await credentials.GetAsync(cancellationToken))?.WebhookSecret;
+        if (string.IsNullOrEmpty(secret))
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable,
+                "No GitHub App is configured, so no webhook secret: deliveries are refused until /setup is completed or GitHub:WebhookSecret is set.");
+        }
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
+        }
+        var body = await ReadBodyAsync(context, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
+        }
+        var signature = context.Request.Headers[WebhookSignature.Header].ToString();
+        if (string.IsNullOrEmpty(signature))
+        {
+            return Problem(StatusCodes.Status401Unauthorized, "Missing X-Hub-Signature-256: this endpoint accepts only signed deliveries.");
+        }
+        if (!WebhookSignature.IsValid(body, secret, signature))
+        {
+            return Problem(StatusCodes.Status401Unauthorized, "X-Hub-Signature-256 does not match: check that the App's webhook secret matches this server's.");
+        }
+        var eventName = context.Request.Headers["X-GitHub-Event"].ToString();
+        var deliveryId = context.Request.Headers["X-GitHub-Delivery"].ToString();
+        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 64 || string.IsNullOrWhiteSpace(deliveryId) || deliveryId.Length > 64)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "X-GitHub-Event and X-GitHub-Delivery headers are required.");
+        }
+        if (context.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Only application/json deliveries are accepted: set the webhook's content type to JSON.");
+        }
+        var hookId = context.Request.Headers["X-GitHub-Hook-ID"].ToString();
+        var result = await intake.AcceptAsync(new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
+            cancellationToken);
+        return result.Outcome switch
+        {
+            IntakeOutcome.Stored => TypedResults.Accepted((string?)null, new WebhookAck(deliveryId, "queued")),
+            IntakeOutcome.Duplicate => TypedResults.Ok(new WebhookAck(deliveryId, "duplicate")),
+            _ => Problem(StatusCodes.Status400BadRequest, result.Problem ?? "Malformed payload."),
+        };
+    }
+
+    /// <summary>The raw bytes (signatures are over them), or null past the limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes + 1L;
+        }
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 16 * 1024, MaxBodyBytes) + 1);
+        try
+        {
+            while (true)
+            {
+                var read = await context.Request.Body.ReadAsync(buffer.GetMemory(64 * 1024), cancellationToken);
+                if (read == 0)
+                {
+                    return buffer.WrittenSpan.ToArray();
+                }
+                buffer.Advance(read);
+                if (buffer.WrittenCount > MaxBodyBytes)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+}
+
+public sealed record WebhookAck(string DeliveryId, string Status);

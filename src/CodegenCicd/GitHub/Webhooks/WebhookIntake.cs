@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using CodegenCicd.Data;
+using CodegenCicd.Hosting.Jobs;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.GitHub.Webhooks;
+
+/// <summary>The headers GitHub sends with a delivery (the signature is checked before intake).</summary>
+public sealed record IncomingWebhook(string DeliveryId, string Event, string? HookId, ReadOnlyMemory<byte> Body);
+
+public enum IntakeOutcome
+{
+    Stored,
+    Duplicate,
+    Malformed,
+}
+
+public sealed record IntakeResult(IntakeOutcome Outcome, long? Id = null, string? Problem = null);
+
+/// <summary>
+/// Stores a verified delivery once per <c>X-GitHub-Delivery</c> and enqueues its job; nothing else,
+/// so GitHub gets its answer in milliseconds. A duplicate (redelivery, or the same delivery posted
+/// concurrently) is acknowledged without a second row or a second job: the unique index decides.
+/// </summary>
+public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, DeliveryWriteGate gate, TimeProvider time)
+{
+    public async Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken)
+    {
+        if (Parse(webhook.Body) is not { } summary)
+        {
+            return new IntakeResult(IntakeOutcome.Malformed, Problem: "The body is not a JSON object.");
+        }
+        if (await ExistingIdAsync(webhook.DeliveryId, cancellationToken) is { } existing)
+        {
+            return new IntakeResult(IntakeOutcome.Duplicate, existing);
+        }
+        var delivery = new WebhookDelivery
+        {
+            DeliveryId = webhook.DeliveryId,
+            Event = webhook.Event,
+            Action = summary.Action,
+            InstallationId = summary.InstallationId,
+            RepositoryFullName = summary.Repository,
+            HookId = webhook.HookId,
+            Payload = Encoding.UTF8.GetString(webhook.Body.Span),
+            Status = DeliveryStatus.Received,
+            ReceivedAt = time.GetUtcNow(),
+        };
+        db.Add(delivery);
+        try
+        {
+            await gate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request stored the same delivery between our check and our insert: the unique index held.
+            db.Entry(delivery).State = EntityState.Detached;
+            if (await ExistingIdAsync(webhook.DeliveryId, CancellationToken.None) is { } raced)
+            {
+                return new IntakeResult(IntakeOutcome.Duplicate, raced);
+            }
+            throw;
+        }
+        Enqueue(jobs, delivery.Id);
+        return new IntakeResult(IntakeOutcome.Stored, delivery.Id);
+    }
+
+    /// <summary>
+    /// Runs a stored delivery through the pipeline again (the admin's "Redeliver"). False when it is
+    /// unknown or being processed right now.
+    /// </summary>
+    public async Task<bool> RedeliverAsync(long id, CancellationToken cancellationToken)
+    {
+        var reset = await db.Set<WebhookDelivery>()
+            .Where(d => d.Id == id && d.Status != DeliveryStatus.Processing)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Received).SetProperty(d => d.Error, (string?)null), cancellationToken);
+        if (reset == 1)
+        {
+            Enqueue(jobs, id);
+        }
+        return reset == 1;
+    }
+
+    /// <summary>Enqueues the delivery job on the intake queue (also used by redelivery and recovery).</summary>
+    public static void Enqueue(IBackgroundJobClient jobs, long id) =>
+        jobs.Create<WebhookDeliveryJob>(job => job.RunAsync(id, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
+
+    private async Task<long?> ExistingIdAsync(string deliveryId, CancellationToken cancellationToken) =>
+        await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.DeliveryId == deliveryId)
+            .Select(d => (long?)d.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private sealed record Summary(string? Action, long? InstallationId, string? Repository);
+
+    private static Summary? Parse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            // Read defensively: a signed body is trusted to come from GitHub, not to have the expected shape.
+            return new Summary(
+                Text(root, "action", 64),
+                root.TryGetProperty("installation", out var installation) && installation.ValueKind == JsonValueKind.Object
+                    && installation.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number
+                    && id.TryGetInt64(out var installationId) ? installationId : null,
+                root.TryGetProperty("repository", out var repository) && repository.ValueKind == JsonValueKind.Object
+                    ? Text(repository, "full_name", 200) : null);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A string property, cut to its column's size (they hold names; a longer value is cut rather than refused).</summary>
+    private static string? Text(JsonElement parent, string property, int maxLength) =>
+        parent.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { } text ? text[..Math.Min(text.Length, maxLength)] : null;
+}

@@ -1,0 +1,44 @@
+using CodegenCicd.GitHub.Webhooks;
+
+namespace CodegenCicd.Tests.GitHub;
+
+public sealed class DeliveryRecoveryTests
+{
+    [Fact]
+    public async Task DeliveryStoredButNeverRun_IsProcessedAfterARestart()
+    {
+        // In-memory job storage forgets queued jobs on restart; the stored delivery must not be lost.
+        var folder = Directory.CreateTempSubdirectory("codegencicd-recovery-").FullName;
+        var database = $"Data Source={Path.Combine(folder, "app.db")}";
+        var deliveryId = Guid.NewGuid().ToString();
+        await using (var before = new GitHubAppFactory(github: null))
+        {
+            before.Settings["ConnectionStrings:App"] = database;
+            before.Settings["GitHub:WebhookSecret"] = "recovery-secret";
+            await before.QueryAsync(async db =>
+            {
+                // What a crash between "stored" and "enqueued" leaves behind.
+                db.Add(new WebhookDelivery
+                {
+                    DeliveryId = deliveryId,
+                    Event = "ping",
+                    Payload = GitHubAppFactory.Fixture("ping.with-app_id.json"),
+                    Status = DeliveryStatus.Received,
+                    ReceivedAt = DateTimeOffset.UtcNow,
+                });
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        await using var after = new GitHubAppFactory(github: null);
+        after.Settings["ConnectionStrings:App"] = database;
+        after.Settings["GitHub:WebhookSecret"] = "recovery-secret";
+        _ = after.Services; // start the host: recovery runs at start-up
+
+        var recovered = await after.WaitForOutcomeAsync(deliveryId);
+        Assert.Equal(DeliveryStatus.Processed, recovered.Status);
+        Assert.Equal(deliveryId, Assert.Single(after.Recorded.Events).DeliveryId);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using CodegenCicd.Data;
+using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodegenCicd.Tests.GitHub;
+
+/// <summary>
+/// The real app wired to a fake GitHub (App id, key, webhook secret, API URL), with a recording
+/// handler for <c>ping</c> deliveries (an event no feature handles, so the counts are ours alone).
+/// </summary>
+public sealed class GitHubAppFactory : AppFactory
+{
+    public GitHubAppFactory(Infrastructure.FakeGitHub.FakeGitHub? github, bool syncAtStartup = false)
+    {
+        Settings["GitHub:SyncInstallationsAtStartup"] = syncAtStartup ? "true" : "false";
+        if (github is not null)
+        {
+            Settings["GitHub:AppId"] = github.AppId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Settings["GitHub:PrivateKey"] = github.PrivateKeyPem;
+            Settings["GitHub:WebhookSecret"] = github.WebhookSecret;
+            Settings["GitHub:ApiUrl"] = github.BaseUrl.ToString();
+            WebhookSecret = github.WebhookSecret;
+        }
+    }
+
+    public string WebhookSecret { get; set; } = "";
+
+    public RecordingHandler.Log Recorded { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(Recorded);
+            services.AddWebhookHandler<RecordingHandler>();
+        });
+    }
+
+    public async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public Task<WebhookDelivery?> DeliveryAsync(string deliveryId) =>
+        QueryAsync(db => db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.DeliveryId == deliveryId));
+
+    /// <summary>Waits until the delivery reaches a final state (processed or failed), or fails the test after 20 s.</summary>
+    public async Task<WebhookDelivery> WaitForOutcomeAsync(string deliveryId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        WebhookDelivery? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await DeliveryAsync(deliveryId);
+            if (last is { Status: DeliveryStatus.Processed or DeliveryStatus.Failed })
+            {
+                return last;
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"Delivery {deliveryId} was not processed within 20 s (last seen: {last?.Status.ToString() ?? "not stored"}; jobs: {DescribeJobs()})");
+    }
+
+    /// <summary>Waits until no job is queued or running, so a wrongly enqueued second job would have run.</summary>
+    public async Task WaitForJobsIdleAsync()
+    {
+        var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (monitor.EnqueuedCount("critical") + monitor.EnqueuedCount("default") + monitor.ProcessingCount() > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Jobs still busy after 20 s: {DescribeJobs()}");
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    private string DescribeJobs()
+    {
+        var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var failed = monitor.FailedJobs(0, 5).Select(j => j.Value.ExceptionMessage);
+        return $"enqueued {monitor.EnqueuedCount("critical")}, processing {monitor.ProcessingCount()}, scheduled {monitor.ScheduledCount()}, "
+            + $"failed {monitor.FailedCount()} [{string.Join(" | ", failed)}], servers {monitor.Servers().Count}";
+    }
+
+    public static string Fixture(string name) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "github-webhooks", name));
+
+    /// <summary>A delivery as GitHub sends it: JSON body, event, GUID, hook id and (when a secret is given) the signature.</summary>
+    public static HttpRequestMessage Delivery(string @event, string body, string? secret, string? deliveryId = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, WebhookEndpoint.Path) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", @event);
+        request.Headers.Add("X-GitHub-Delivery", deliveryId ?? Guid.NewGuid().ToString());
+        request.Headers.Add("X-GitHub-Hook-ID", "123456");
+        request.Headers.UserAgent.ParseAdd("GitHub-Hookshot/abc123");
+        if (secret is not null)
+        {
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(bytes, secret));
+        }
+        return request;
+    }
+}
+
+/// <summary>Records what the delivery job hands to handlers; can be told to fail the next N calls.</summary>
+public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHandler
+{
+    public sealed class Log
+    {
+        private int failuresLeft;
+
+        public ConcurrentQueue<WebhookEvent> Events { get; } = new();
+
+        public void FailNext(int count) => failuresLeft = count;
+
+        internal bool ShouldFail() => Interlocked.Decrement(ref failuresLeft) >= 0;
+    }
+
+    public IReadOnlyCollection<string> Events { get; } = ["ping"];
+
+    public Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        log.Events.Enqueue(webhookEvent);
+        return log.ShouldFail() ? throw new InvalidOperationException("handler failed on purpose") : Task.CompletedTask;
+    }
+}
