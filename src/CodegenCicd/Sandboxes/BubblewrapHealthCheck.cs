@@ -1,0 +1,13 @@
+using CodegenCicd.Sandboxes.Local;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CodegenCicd.Sandboxes;
+
+/// <summary>Readiness fails without bubblewrap: no preview or analysis could run.</summary>
+internal sealed class BubblewrapHealthCheck : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(BubblewrapLauncher.FindBubblewrap() is { } path
+            ? HealthCheckResult.Healthy(path)
+            : HealthCheckResult.Unhealthy(LocalSandboxProvider.BubblewrapMissing));
+}
