@@ -57,7 +57,7 @@ internal sealed class LocalSandbox(
             await process.KillAsync();
             cancellationToken.ThrowIfCancellationRequested();
             exitCode = -1;
-            failure = watchdog.IsCompletedSuccessfully && watchdog.Result is { } tooLarge ? tooLarge : null;
+            failure = await watchdog;
             timedOut = failure is null;
             failure ??= $"timed out after {execute.Timeout.TotalSeconds:0.#} s; every process it started was killed";
         }

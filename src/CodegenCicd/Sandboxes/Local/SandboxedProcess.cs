@@ -40,7 +40,7 @@ internal sealed class SandboxedProcess : IDisposable
         var log = logPath is null ? null : new CappedLogFile(logPath, logMaxBytes);
         try
         {
-            var process = Process.Start(start) ?? throw new InvalidOperationException("prlimit did not start");
+            var process = ProcessSpawner.Start(start);
             return new SandboxedProcess(process, masker, tailCapacity, log);
         }
         catch
