@@ -66,6 +66,19 @@ public sealed class LocalSandboxIsolationTests : IDisposable
     }
 
     [Fact]
+    public async Task Toolchains_NameResolutionAndTmp_AreUsable()
+    {
+        await using var sandbox = await kit.CreateAsync();
+
+        var result = await sandbox.ExecuteAsync(
+            "node -e 'console.log(require(\"node:crypto\").createHash(\"sha256\").update(\"x\").digest(\"hex\").length)' && echo t > /tmp/t && cat /tmp/t && test -r /etc/resolv.conf && whoami",
+            SandboxTestKit.Within(30), default);
+
+        Assert.True(result.Succeeded, result.Output);
+        Assert.Equal("64\nt\nsandbox\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task SecretValues_ReachTheCommand_ButAreMaskedInItsOutput()
     {
         await using var sandbox = await kit.CreateAsync(null, "s3cr3t-token-value");

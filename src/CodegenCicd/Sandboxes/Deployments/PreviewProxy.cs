@@ -27,8 +27,6 @@ internal static class PreviewProxy
 
     public static IEndpointRouteBuilder MapPreviewProxy(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}", (string owner, string repo, int pr, HttpContext context) =>
-            Results.Redirect($"{RoutePrefix}/{owner}/{repo}/{pr}/{context.Request.QueryString}"));
         endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", ForwardAsync);
         return endpoints;
     }
@@ -36,6 +34,13 @@ internal static class PreviewProxy
     private static async Task ForwardAsync(string owner, string repo, int pr, string? rest, HttpContext context,
         DeploymentRegistry registry, IHttpClientFactory clients, TimeProvider time)
     {
+        var prefix = $"{RoutePrefix}/{owner}/{repo}/{pr}";
+        if (string.IsNullOrEmpty(rest) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            // Relative links in the app's pages resolve against the folder, so the root needs its slash.
+            context.Response.Redirect($"{prefix}/{context.Request.QueryString}");
+            return;
+        }
         var repository = $"{owner}/{repo}";
         if (registry.Find(repository, pr) is not { } deployment)
         {
@@ -43,7 +48,6 @@ internal static class PreviewProxy
             return;
         }
         deployment.MarkUsed(time.GetUtcNow());
-        var prefix = $"{RoutePrefix}/{owner}/{repo}/{pr}";
         var target = new Uri($"http://127.0.0.1:{deployment.Port}/{rest}{context.Request.QueryString}");
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)

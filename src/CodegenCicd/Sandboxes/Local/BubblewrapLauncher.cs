@@ -19,7 +19,7 @@ namespace CodegenCicd.Sandboxes.Local;
 /// read-only root-owned snapshot files cannot be changed in place.</item>
 /// </list>
 /// </summary>
-internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPath)
+internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPath, UserDatabase? users = null)
 {
     public const string WorkspaceMount = "/workspace";
     public const string ImportMount = "/import";
@@ -127,12 +127,23 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
         {
             Add(args, "--ro-bind-try", path, path);
         }
+        // Folders bwrap creates for mount points are private to root unless told otherwise,
+        // which would hide /etc from the sandbox user and make /tmp unwritable.
+        Add(args, "--perms", "0755", "--dir", "/etc");
         foreach (var entry in EtcEntries)
         {
-            Add(args, "--ro-bind-try", "/etc/" + entry, "/etc/" + entry);
+            if (users is not null && entry is "passwd" or "group")
+            {
+                Add(args, "--ro-bind", entry == "passwd" ? users.PasswdPath : users.GroupPath, "/etc/" + entry);
+            }
+            else
+            {
+                Add(args, "--ro-bind-try", "/etc/" + entry, "/etc/" + entry);
+            }
         }
         Add(args, "--proc", "/proc");
         Add(args, "--dev", "/dev");
+        Add(args, "--perms", "1777");
         Add(args, "--size", (options.TmpMegabytes * 1024L * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(args, "--tmpfs", "/tmp");
         Add(args, "--bind", workspace, WorkspaceMount);

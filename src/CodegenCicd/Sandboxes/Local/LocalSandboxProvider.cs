@@ -19,7 +19,8 @@ public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotSto
         var id = $"{(slug.Length > 40 ? slug[..40] : slug)}-{Guid.NewGuid():N}";
         var workspace = Path.Combine(paths.Workspaces, id);
         Directory.CreateDirectory(workspace);
-        var sandbox = new LocalSandbox(id, workspace, options.Value, new BubblewrapLauncher(options.Value, bwrap), snapshots, new SecretMasker(spec.MaskedValues));
+        var users = BubblewrapLauncher.RunsAsRoot ? UserDatabase.Ensure(paths.Root, options.Value.UserId) : null;
+        var sandbox = new LocalSandbox(id, workspace, options.Value, new BubblewrapLauncher(options.Value, bwrap, users), snapshots, new SecretMasker(spec.MaskedValues));
         try
         {
             if (BubblewrapLauncher.RunsAsRoot)
