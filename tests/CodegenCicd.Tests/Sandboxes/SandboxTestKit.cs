@@ -12,9 +12,13 @@ public sealed class SandboxTestKit : IDisposable
 {
     private static int nextUserId = 61000 + (Environment.ProcessId % 1000) * 10;
 
-    public SandboxTestKit(Action<SandboxOptions>? configure = null)
+    private readonly bool ownsRoot;
+
+    /// <param name="root">An existing Sandbox:Root to share (an app's); by default a private temp folder.</param>
+    public SandboxTestKit(Action<SandboxOptions>? configure = null, string? root = null)
     {
-        Root = Directory.CreateTempSubdirectory("codegencicd-sandbox-").FullName;
+        ownsRoot = root is null;
+        Root = root ?? Directory.CreateTempSubdirectory("codegencicd-sandbox-").FullName;
         // A uid of its own per kit: RLIMIT_NPROC counts per user, so a fork bomb here never starves another test.
         Options = new SandboxOptions { Root = Root, UserId = Interlocked.Increment(ref nextUserId) };
         configure?.Invoke(Options);
@@ -97,6 +101,10 @@ public sealed class SandboxTestKit : IDisposable
 
     public void Dispose()
     {
+        if (!ownsRoot)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(Root, recursive: true);

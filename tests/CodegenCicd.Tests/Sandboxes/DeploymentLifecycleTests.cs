@@ -1,0 +1,79 @@
+using CodegenCicd.Data;
+using CodegenCicd.Projects;
+using CodegenCicd.Sandboxes;
+using CodegenCicd.Sandboxes.Deployments;
+using CodegenCicd.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodegenCicd.Tests.Sandboxes;
+
+/// <summary>Previews that are never torn down by hand still go away: TTL sweeper, restart clean-up.</summary>
+public sealed class DeploymentLifecycleTests
+{
+    private static readonly DeployConfig StartOnly = new() { Start = "npm start", TimeoutSeconds = 60 };
+
+    [Fact]
+    public async Task Sweeper_TearsDownPreviewsIdleLongerThanTheTtl_AndKeepsFreshOnes()
+    {
+        using var factory = new AppFactory();
+        factory.Settings["Sandbox:PreviewTtlMinutes"] = "30";
+        using var repo = new GitFixture();
+        var deployments = factory.Services.GetRequiredService<IPreviewDeployments>();
+        var registry = factory.Services.GetRequiredService<DeploymentRegistry>();
+        var idle = await deployments.DeployAsync(new SandboxSource(1, "owner/sweep", 1, repo.HeadSha, repo.CloneUrl, null, new Dictionary<string, string>()), StartOnly, default);
+        var fresh = await deployments.DeployAsync(new SandboxSource(1, "owner/sweep", 2, repo.HeadSha, repo.CloneUrl, null, new Dictionary<string, string>()), StartOnly, default);
+        Assert.True(idle.Succeeded && fresh.Succeeded, idle.Error + fresh.Error);
+        var idleProcess = registry.Find("owner/sweep", 1)!.Process.ProcessId;
+        registry.Find("owner/sweep", 1)!.MarkUsed(DateTimeOffset.UtcNow.AddHours(-1));
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PreviewSweepJob>().RunAsync(default);
+        }
+
+        Assert.Null(registry.Find("owner/sweep", 1));
+        Assert.NotNull(registry.Find("owner/sweep", 2));
+        Assert.True(await SandboxTestKit.EventuallyAsync(() => !Directory.Exists($"/proc/{idleProcess}"), TimeSpan.FromSeconds(10)));
+        await using var db = factory.Services.CreateAsyncScope();
+        var rows = await db.ServiceProvider.GetRequiredService<AppDbContext>().Set<Deployment>()
+            .Where(d => d.Repository == "owner/sweep").OrderBy(d => d.PullRequest).ToListAsync();
+        Assert.Equal([DeploymentState.Stopped, DeploymentState.Running], rows.Select(r => r.State));
+        await deployments.TeardownAsync("owner/sweep", 2, default);
+    }
+
+    [Fact]
+    public async Task Restart_StopsPreviewsTheEarlierProcessLeftRunning()
+    {
+        using var first = new AppFactory();
+        _ = first.CreateClient();
+        var root = Path.Combine(first.DataDirectory, "sandboxes");
+        using var kit = new SandboxTestKit(root: root);
+        var sandbox = await kit.CreateAsync();
+        var marker = $"{Random.Shared.Next(100_000, 999_999)}.125";
+        var orphan = await sandbox.StartAsync($"sleep {marker}", SandboxTestKit.Within(30), Path.Combine(root, "orphan.log"), default);
+        await using (var scope = first.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.Add(new Deployment
+            {
+                Repository = "owner/orphan", PullRequest = 1, HeadSha = new string('d', 40), Host = Environment.MachineName,
+                Port = 1, ProcessId = orphan.ProcessId, Workspace = Path.Combine(root, "workspaces", sandbox.Id),
+                State = DeploymentState.Running, StartedAt = DateTimeOffset.UtcNow, LastUsedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        Assert.NotEmpty(SandboxTestKit.ProcessesWith($"sleep {marker}"));
+
+        using var second = new AppFactory();
+        second.Settings["ConnectionStrings:App"] = first.Settings["ConnectionStrings:App"];
+        second.Settings["Sandbox:Root"] = root;
+        _ = second.CreateClient();
+
+        Assert.True(await SandboxTestKit.EventuallyAsync(() => SandboxTestKit.ProcessesWith($"sleep {marker}").Count == 0, TimeSpan.FromSeconds(10)));
+        Assert.False(Directory.Exists(Path.Combine(root, "workspaces", sandbox.Id)));
+        await using var check = second.Services.CreateAsyncScope();
+        var row = await check.ServiceProvider.GetRequiredService<AppDbContext>().Set<Deployment>().SingleAsync(d => d.Repository == "owner/orphan");
+        Assert.Equal(DeploymentState.Stopped, row.State);
+    }
+}
