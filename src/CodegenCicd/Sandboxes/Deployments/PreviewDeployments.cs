@@ -59,7 +59,7 @@ internal sealed class PreviewDeployments(
         var process = await sandbox.StartAsync(config.Start, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment), logPath, cancellationToken);
         var localUrl = new Uri($"http://127.0.0.1:{port}/");
         var readiness = await probe.WaitAsync(new Uri(localUrl, config.ReadyPath.TrimStart('/')), process, preparer.Remaining(deadline, time), cancellationToken);
-        commands.Add(new CommandResult(config.Start, process.HasExited ? await process.Exited : 0, time.GetUtcNow() - started,
+        commands.Add(new CommandResult(new SecretMasker(source.Secrets.Values).Apply(config.Start), process.HasExited ? await process.Exited : 0, time.GetUtcNow() - started,
             process.OutputTail, TimedOut: readiness.TimedOut));
         if (readiness.Error is { } error)
         {
