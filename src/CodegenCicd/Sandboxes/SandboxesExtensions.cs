@@ -1,3 +1,4 @@
+using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
 using CodegenCicd.Sandboxes.Analysis;
@@ -27,6 +28,7 @@ public static class SandboxesExtensions
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<IPreviewDeployments, PreviewDeployments>();
         builder.Services.AddTransient<PreviewSweepJob>();
+        builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
         builder.Services.AddHostedService<SandboxLifecycle>();
         // Previews are on loopback: no proxy, no redirects followed (the proxy passes them on), no cookie jar.
         builder.Services.AddHttpClient(ReadinessProbe.ClientName)
