@@ -38,48 +38,66 @@ internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout c
         await using var _ = fetched;
         var key = SnapshotKey.Compute(source.Repository, setup, source.Secrets.Keys, fetched.Tree, fetched.TrackedFiles);
         var restore = setup.Count > 0 && provider.HasSnapshot(key);
-        ISandbox sandbox;
+        var snapshotKey = setup.Count > 0 ? key : null;
+        ISandbox? sandbox = null;
         try
         {
             sandbox = await provider.CreateAsync(
                 new SandboxSpec($"{source.Repository}-pr{source.PullRequest}-{purpose}", restore ? key : null, source.Secrets.Values.ToList()),
                 cancellationToken);
             await sandbox.ImportTreeAsync(fetched.Tree, cancellationToken);
+            if (restore)
+            {
+                logger.LogInformation("Restored snapshot {SnapshotKey} for {Repository}#{PullRequest}; setup skipped", key, source.Repository, source.PullRequest);
+                return new(sandbox, [], true, snapshotKey, null, false);
+            }
+            var results = new List<CommandResult>();
+            foreach (var command in setup)
+            {
+                var result = await sandbox.ExecuteAsync(command, new ExecuteOptions(Remaining(deadline, time), Environment: source.Secrets), cancellationToken);
+                results.Add(result.ToCommandResult());
+                if (!result.Succeeded)
+                {
+                    await sandbox.TerminateAsync();
+                    return new(null, results, false, snapshotKey, $"setup command failed: {result.Command}", false);
+                }
+            }
+            if (setup.Count > 0)
+            {
+                await KeepSnapshotAsync(sandbox, key, fetched.TrackedFiles, cancellationToken);
+            }
+            return new(sandbox, results, false, snapshotKey, null, false);
         }
-        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException or InvalidOperationException)
+        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            return new(null, [], false, key, $"the sandbox could not start: {ex.Message}", InfrastructureError: true);
-        }
-        if (restore)
-        {
-            logger.LogInformation("Restored snapshot {SnapshotKey} for {Repository}#{PullRequest}; setup skipped", key, source.Repository, source.PullRequest);
-            return new(sandbox, [], true, key, null, false);
-        }
-
-        var results = new List<CommandResult>();
-        foreach (var command in setup)
-        {
-            var result = await sandbox.ExecuteAsync(command, new ExecuteOptions(Remaining(deadline, time), Environment: source.Secrets), cancellationToken);
-            results.Add(result.ToCommandResult());
-            if (!result.Succeeded)
+            if (sandbox is not null)
             {
                 await sandbox.TerminateAsync();
-                return new(null, results, false, key, $"setup command failed: {result.Command}", false);
             }
+            return new(null, [], false, snapshotKey, $"the sandbox could not run: {ex.Message}", InfrastructureError: true);
         }
-        if (setup.Count > 0)
+        catch
         {
-            try
+            // Cancelled (a superseding push, shutdown): nothing may outlive the call.
+            if (sandbox is not null)
             {
-                await sandbox.SnapshotAsync(key, fetched.TrackedFiles, cancellationToken);
+                await sandbox.TerminateAsync();
             }
-            catch (Exception ex) when (ex is HostCommandException or IOException)
-            {
-                // The deploy can go on; only the next one loses its shortcut.
-                logger.LogWarning(ex, "Snapshot {SnapshotKey} could not be kept", key);
-            }
+            throw;
         }
-        return new(sandbox, results, false, key, null, false);
+    }
+
+    private async Task KeepSnapshotAsync(ISandbox sandbox, string key, IReadOnlyCollection<string> sources, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sandbox.SnapshotAsync(key, sources, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HostCommandException or IOException)
+        {
+            // The deploy can go on; only the next one loses its shortcut.
+            logger.LogWarning(ex, "Snapshot {SnapshotKey} could not be kept", key);
+        }
     }
 
     /// <summary>What is left of the deploy's time budget, capped by Sandbox:CommandTimeoutSeconds per command.</summary>

@@ -50,17 +50,46 @@ internal sealed class PreviewDeployments(
             return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, prepared.InfrastructureError, prepared.Error);
         }
         var sandbox = prepared.Sandbox!;
+        try
+        {
+            return await StartAsync(source, config, prepared, sandbox, deadline, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException or System.ComponentModel.Win32Exception)
+        {
+            await sandbox.TerminateAsync();
+            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, InfrastructureError: true,
+                Error: $"the preview could not start: {ex.Message}");
+        }
+        catch
+        {
+            await sandbox.TerminateAsync();
+            throw;
+        }
+    }
+
+    private async Task<DeployResult> StartAsync(SandboxSource source, DeployConfig config, PreparedWorkspace prepared, ISandbox sandbox,
+        DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
         var commands = prepared.Commands.ToList();
         var port = FreeLoopbackPort();
         var environment = new Dictionary<string, string>(source.Secrets) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         Directory.CreateDirectory(paths.Logs);
         var logPath = Path.Combine(paths.Logs, sandbox.Id + ".log");
         var started = time.GetUtcNow();
-        var process = await sandbox.StartAsync(config.Start, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment), logPath, cancellationToken);
+        var process = await sandbox.StartAsync(config.Start!, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment), logPath, cancellationToken);
         var localUrl = new Uri($"http://127.0.0.1:{port}/");
-        var readiness = await probe.WaitAsync(new Uri(localUrl, config.ReadyPath.TrimStart('/')), process, preparer.Remaining(deadline, time), cancellationToken);
-        commands.Add(new CommandResult(new SecretMasker(source.Secrets.Values).Apply(config.Start), process.HasExited ? await process.Exited : 0, time.GetUtcNow() - started,
-            process.OutputTail, TimedOut: readiness.TimedOut));
+        Readiness readiness;
+        try
+        {
+            readiness = await probe.WaitAsync(new Uri(localUrl, config.ReadyPath.TrimStart('/')), process, preparer.Remaining(deadline, time), cancellationToken);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+        commands.Add(new CommandResult(new SecretMasker(source.Secrets.Values).Apply(config.Start!), process.HasExited ? await process.Exited : 0,
+            time.GetUtcNow() - started, process.OutputTail, TimedOut: readiness.TimedOut));
         if (readiness.Error is { } error)
         {
             await process.DisposeAsync();
@@ -70,8 +99,9 @@ internal sealed class PreviewDeployments(
 
         var previewPath = PreviewPathOf(source.Repository, source.PullRequest);
         var result = new DeployResult(true, commands, prepared.SnapshotRestored, prepared.SnapshotKey, localUrl, previewPath);
-        var lease = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? snapshots.Lease(key) : NoLease.Instance;
-        var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshots.Exists(prepared.SnapshotKey ?? "") ? prepared.SnapshotKey : null, cancellationToken);
+        var snapshotId = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? key : null;
+        var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, cancellationToken);
+        var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
         registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow()));
         logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);

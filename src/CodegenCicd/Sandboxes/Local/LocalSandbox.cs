@@ -100,7 +100,7 @@ internal sealed class LocalSandbox(
         _ => null,
     };
 
-    public async Task<ISandboxProcess> StartAsync(string command, ExecuteOptions execute, string logPath, CancellationToken cancellationToken)
+    public Task<ISandboxProcess> StartAsync(string command, ExecuteOptions execute, string logPath, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(terminated != 0, this);
         var workingDirectory = BubblewrapLauncher.ResolveWorkingDirectory(execute.WorkingDirectory)
@@ -108,8 +108,7 @@ internal sealed class LocalSandbox(
         var start = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>());
         var process = SandboxedProcess.Start(start, masker, options.OutputTailKilobytes * 1024, logPath, options.LogFileMaxMegabytes * 1024L * 1024);
         running[process.ProcessId] = process;
-        await Task.CompletedTask;
-        return new LocalSandboxProcess(process);
+        return Task.FromResult<ISandboxProcess>(new LocalSandboxProcess(process));
     }
 
     public async Task ImportTreeAsync(string hostDirectory, CancellationToken cancellationToken)
