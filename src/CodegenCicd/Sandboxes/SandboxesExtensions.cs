@@ -15,7 +15,7 @@ public static class SandboxesExtensions
     {
         builder.Services.AddConfigSection<SandboxOptions>();
         builder.Services.AddSingleton<IIntegrationCheck, BubblewrapIntegrationCheck>();
-        builder.Services.AddHealthChecks().AddCheck<BubblewrapHealthCheck>("bubblewrap", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck("bubblewrap", new BubblewrapHealthCheck(), tags: ["ready"]);
 
         builder.Services.AddSingleton<SandboxPaths>();
         builder.Services.AddSingleton<SnapshotStore>();

@@ -43,6 +43,23 @@ public sealed class DeploymentLifecycleTests
     }
 
     [Fact]
+    public async Task AppShutdown_StopsEveryPreview()
+    {
+        var factory = new AppFactory();
+        using var repo = new GitFixture();
+        var deployed = await factory.Services.GetRequiredService<IPreviewDeployments>().DeployAsync(
+            new SandboxSource(1, "owner/shutdown", 1, repo.HeadSha, repo.CloneUrl, null, new Dictionary<string, string>()), StartOnly, default);
+        Assert.True(deployed.Succeeded, deployed.Error);
+        var processId = factory.Services.GetRequiredService<DeploymentRegistry>().Find("owner/shutdown", 1)!.Process.ProcessId;
+
+        await factory.DisposeAsync();
+
+        Assert.True(await SandboxTestKit.EventuallyAsync(() => !Directory.Exists($"/proc/{processId}"), TimeSpan.FromSeconds(10)));
+        using var http = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(deployed.LocalUrl));
+    }
+
+    [Fact]
     public async Task ClosedPullRequest_TearsDownItsPreview()
     {
         using var factory = new AppFactory();

@@ -36,6 +36,17 @@ public sealed class SandboxConfigurationTests
     }
 
     [Fact]
+    public async Task MissingBubblewrap_FailsReadiness_SayingHowToInstallIt()
+    {
+        var check = new CodegenCicd.Sandboxes.BubblewrapHealthCheck(() => null);
+
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
+        Assert.Equal("bubblewrap (bwrap) not found: apt-get install bubblewrap", result.Description);
+    }
+
+    [Fact]
     public void Startup_SchedulesTheSweeper()
     {
         using var factory = new AppFactory();
