@@ -99,9 +99,16 @@ public sealed class DeploymentLifecycleTests
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             db.Add(new Deployment
             {
-                Repository = "owner/orphan", PullRequest = 1, HeadSha = new string('d', 40), Host = Environment.MachineName,
-                Port = 1, ProcessId = orphan.ProcessId, Workspace = Path.Combine(root, "workspaces", sandbox.Id),
-                State = DeploymentState.Running, StartedAt = DateTimeOffset.UtcNow, LastUsedAt = DateTimeOffset.UtcNow,
+                Repository = "owner/orphan",
+                PullRequest = 1,
+                HeadSha = new string('d', 40),
+                Host = Environment.MachineName,
+                Port = 1,
+                ProcessId = orphan.ProcessId,
+                Workspace = Path.Combine(root, "workspaces", sandbox.Id),
+                State = DeploymentState.Running,
+                StartedAt = DateTimeOffset.UtcNow,
+                LastUsedAt = DateTimeOffset.UtcNow,
             });
             await db.SaveChangesAsync();
         }

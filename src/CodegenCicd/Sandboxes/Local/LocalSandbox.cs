@@ -43,7 +43,7 @@ internal sealed class LocalSandbox(
         using var process = SandboxedProcess.Start(start, masker, options.OutputTailKilobytes * 1024, logPath: null, 0);
         running[process.ProcessId] = process;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(execute.Timeout);
+        stop.CancelAfter(execute.Timeout < TimeSpan.FromDays(1) ? execute.Timeout : TimeSpan.FromDays(1));
         var watchdog = WatchWorkspaceSizeAsync(stop);
         string? failure = null;
         var timedOut = false;
