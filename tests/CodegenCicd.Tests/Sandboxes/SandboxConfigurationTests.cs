@@ -47,6 +47,17 @@ public sealed class SandboxConfigurationTests
     }
 
     [Fact]
+    public async Task BubblewrapThatCannotCreateNamespaces_FailsReadiness_SayingWhy()
+    {
+        var check = new CodegenCicd.Sandboxes.BubblewrapHealthCheck(() => "/bin/false");
+
+        var result = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("cannot create a sandbox here", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Startup_SchedulesTheSweeper()
     {
         using var factory = new AppFactory();

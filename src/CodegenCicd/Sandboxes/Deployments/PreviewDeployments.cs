@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CodegenCicd.Notifications;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes.Analysis;
 using CodegenCicd.Sandboxes.Snapshots;
@@ -18,6 +19,7 @@ internal sealed class PreviewDeployments(
     SnapshotStore snapshots,
     ReadinessProbe probe,
     SandboxPaths paths,
+    LiveEvents live,
     TimeProvider time,
     ILogger<PreviewDeployments> logger) : IPreviewDeployments
 {
@@ -103,6 +105,7 @@ internal sealed class PreviewDeployments(
         var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, cancellationToken);
         var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
         registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow()));
+        live.Publish("preview.started", new { repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
         logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);
         return result;
@@ -126,6 +129,7 @@ internal sealed class PreviewDeployments(
         await deployment.Sandbox.TerminateAsync();
         deployment.SnapshotLease.Dispose();
         await store.RecordStopAsync(deployment.Id, reason, CancellationToken.None);
+        live.Publish("preview.stopped", new { repository = deployment.Repository, pullRequest = deployment.PullRequest, reason });
         logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})", deployment.Repository, deployment.PullRequest, reason);
     }
 
