@@ -85,15 +85,21 @@ public sealed class DeploymentLifecycleTests
     }
 
     [Fact]
-    public async Task Restart_StopsPreviewsTheEarlierProcessLeftRunning()
+    public async Task Restart_StopsSandboxesAnEarlierProcessLeftRunning()
     {
         using var first = new AppFactory();
         _ = first.CreateClient();
         var root = Path.Combine(first.DataDirectory, "sandboxes");
-        using var kit = new SandboxTestKit(root: root);
-        var sandbox = await kit.CreateAsync();
+        var workspace = Path.Combine(root, "workspaces", "owner-orphan-pr1-deploy-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(workspace);
         var marker = $"{Random.Shared.Next(100_000, 999_999)}.125";
-        var orphan = await sandbox.StartAsync($"sleep {marker}", SandboxTestKit.Within(30), Path.Combine(root, "orphan.log"), default);
+        // What a crash leaves: a sandbox over a workspace, detached from any parent that could stop it.
+        using (var launcher = System.Diagnostics.Process.Start("sh", ["-c",
+            $"setsid bwrap --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --unshare-pid --bind {workspace} /workspace -- sleep {marker} </dev/null >/dev/null 2>&1 &"]))
+        {
+            await launcher.WaitForExitAsync();
+        }
+        Assert.True(await SandboxTestKit.EventuallyAsync(() => SandboxTestKit.ProcessesWith($"sleep {marker}").Count > 0, TimeSpan.FromSeconds(10)));
         await using (var scope = first.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -104,15 +110,14 @@ public sealed class DeploymentLifecycleTests
                 HeadSha = new string('d', 40),
                 Host = Environment.MachineName,
                 Port = 1,
-                ProcessId = orphan.ProcessId,
-                Workspace = Path.Combine(root, "workspaces", sandbox.Id),
+                ProcessId = 1,
+                Workspace = workspace,
                 State = DeploymentState.Running,
                 StartedAt = DateTimeOffset.UtcNow,
                 LastUsedAt = DateTimeOffset.UtcNow,
             });
             await db.SaveChangesAsync();
         }
-        Assert.NotEmpty(SandboxTestKit.ProcessesWith($"sleep {marker}"));
 
         using var second = new AppFactory();
         second.Settings["ConnectionStrings:App"] = first.Settings["ConnectionStrings:App"];
@@ -120,7 +125,7 @@ public sealed class DeploymentLifecycleTests
         _ = second.CreateClient();
 
         Assert.True(await SandboxTestKit.EventuallyAsync(() => SandboxTestKit.ProcessesWith($"sleep {marker}").Count == 0, TimeSpan.FromSeconds(10)));
-        Assert.False(Directory.Exists(Path.Combine(root, "workspaces", sandbox.Id)));
+        Assert.False(Directory.Exists(workspace));
         await using var check = second.Services.CreateAsyncScope();
         var row = await check.ServiceProvider.GetRequiredService<AppDbContext>().Set<Deployment>().SingleAsync(d => d.Repository == "owner/orphan");
         Assert.Equal(DeploymentState.Stopped, row.State);

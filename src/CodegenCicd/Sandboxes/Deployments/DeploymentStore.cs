@@ -53,9 +53,9 @@ public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths pa
         var orphans = await query.ToListAsync(cancellationToken);
         foreach (var orphan in orphans)
         {
-            OrphanProcess.KillIfSandbox(orphan.ProcessId);
             if (orphan.Workspace.StartsWith(paths.Workspaces + "/", StringComparison.Ordinal))
             {
+                OrphanProcess.KillSandboxesUnder(orphan.Workspace);
                 await Local.WorkspacePaths.DeleteAsync(orphan.Workspace);
             }
             orphan.State = DeploymentState.Stopped;
@@ -68,24 +68,41 @@ public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths pa
     }
 }
 
+/// <summary>
+/// Finds sandbox processes by the workspace they mount, not by a recorded pid: when the app dies,
+/// the outer bwrap may die with it while its PID-namespace init lives on (the kernel clears a
+/// parent-death signal when bwrap drops privileges), so only the mount argument identifies them.
+/// </summary>
 internal static class OrphanProcess
 {
-    /// <summary>Kills a recorded process only when it still is a sandbox (the pid may have been reused).</summary>
-    public static void KillIfSandbox(int processId)
+    /// <summary>Kills every bwrap process (and its descendants) whose command line mounts a path under <paramref name="workspacePrefix"/>.</summary>
+    public static int KillSandboxesUnder(string workspacePrefix)
     {
-        try
+        var killed = 0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
-            var commandLine = File.ReadAllText($"/proc/{processId}/cmdline");
-            if (!commandLine.Contains("bwrap", StringComparison.Ordinal))
+            if (!int.TryParse(Path.GetFileName(folder), out var pid) || pid == Environment.ProcessId)
             {
-                return;
+                continue;
             }
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+                if (args.Length == 0 || Path.GetFileName(args[0]) != "bwrap"
+                    || !args.Any(a => a == workspacePrefix || a.StartsWith(workspacePrefix + "/", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+                killed++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+                or System.ComponentModel.Win32Exception)
+            {
+                // Gone while we looked, or not ours to see.
+            }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-        {
-            // Already gone.
-        }
+        return killed;
     }
 }

@@ -28,7 +28,12 @@ internal sealed class SandboxLifecycle(
             // The database may not be migrated yet on a first start; orphans are retried per PR at teardown.
             logger.LogWarning(ex, "Could not check for orphaned previews");
         }
-        // Nothing in these folders is in use before this process starts sandboxes.
+        // Nothing in these folders is in use before this process starts sandboxes: any sandbox
+        // still running over one was left by an earlier process (a crash, a kill -9).
+        if (OrphanProcess.KillSandboxesUnder(paths.Workspaces) is > 0 and var killed)
+        {
+            logger.LogInformation("Killed {Count} sandbox(es) left running by an earlier run", killed);
+        }
         foreach (var folder in new[] { paths.Workspaces, paths.Checkouts })
         {
             if (Directory.Exists(folder))
