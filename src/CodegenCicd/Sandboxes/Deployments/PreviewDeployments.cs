@@ -128,7 +128,16 @@ internal sealed class PreviewDeployments(
         await deployment.Process.DisposeAsync();
         await deployment.Sandbox.TerminateAsync();
         deployment.SnapshotLease.Dispose();
-        await store.RecordStopAsync(deployment.Id, reason, CancellationToken.None);
+        try
+        {
+            await store.RecordStopAsync(deployment.Id, reason, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // Shutting down, or the database is away: the process is already stopped, and the next
+            // start marks the row stopped when it finds no sandbox over its workspace.
+            logger.LogWarning(ex, "Could not record that the preview of {Repository}#{PullRequest} stopped", deployment.Repository, deployment.PullRequest);
+        }
         live.Publish("preview.stopped", new { repository = deployment.Repository, pullRequest = deployment.PullRequest, reason });
         logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})", deployment.Repository, deployment.PullRequest, reason);
     }
