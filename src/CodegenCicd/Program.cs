@@ -51,6 +51,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapJobsDashboard();
     app.MapStatusApi();
     app.MapGitHubApp();
+    app.MapPreviews();
     app.MapProjects();
     app.MapNotifications();
     app.MapRazorPages();

@@ -57,6 +57,14 @@ public interface IPreviewDeployments
 {
     Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs the analysis commands after the deploy's setup (restored from its snapshot when one
+    /// matches), so tools that setup installs (<c>npx eslint</c> from node_modules) are there.
+    /// Added next to the three-argument form; implementations without setup support fall back to it.
+    /// </summary>
+    Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
+        AnalyzeAsync(source, config, cancellationToken);
+
     Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken);
 
     /// <summary>Stops the PR's deployment and removes its workspace; a no-op when there is none.</summary>

@@ -1,5 +1,11 @@
+using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
+using CodegenCicd.Sandboxes.Analysis;
+using CodegenCicd.Sandboxes.Checkout;
+using CodegenCicd.Sandboxes.Deployments;
+using CodegenCicd.Sandboxes.Local;
+using CodegenCicd.Sandboxes.Snapshots;
 
 namespace CodegenCicd.Sandboxes;
 
@@ -9,8 +15,30 @@ public static class SandboxesExtensions
     {
         builder.Services.AddConfigSection<SandboxOptions>();
         builder.Services.AddSingleton<IIntegrationCheck, BubblewrapIntegrationCheck>();
+        builder.Services.AddHealthChecks().AddCheck("bubblewrap", new BubblewrapHealthCheck(), tags: ["ready"]);
+
+        builder.Services.AddSingleton<SandboxPaths>();
+        builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddSingleton<ISandboxProvider, LocalSandboxProvider>();
+        builder.Services.AddSingleton<GitCheckout>();
+        builder.Services.AddSingleton<WorkspacePreparer>();
+        builder.Services.AddSingleton<SandboxAnalysis>();
+        builder.Services.AddSingleton<DeploymentRegistry>();
+        builder.Services.AddSingleton<DeploymentStore>();
+        builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddSingleton<IPreviewDeployments, PreviewDeployments>();
+        builder.Services.AddTransient<PreviewSweepJob>();
+        builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
+        builder.Services.AddHostedService<SandboxLifecycle>();
+        // Previews are on loopback: no proxy, no redirects followed (the proxy passes them on), no cookie jar.
+        builder.Services.AddHttpClient(ReadinessProbe.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
+            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         return builder;
     }
+
+    /// <summary>The per-PR preview address, <c>/preview/{owner}/{repo}/{pr}/</c> (admin sign-in required).</summary>
+    public static IEndpointRouteBuilder MapPreviews(this IEndpointRouteBuilder endpoints) => endpoints.MapPreviewProxy();
 }
 
 internal sealed class BubblewrapIntegrationCheck : IIntegrationCheck

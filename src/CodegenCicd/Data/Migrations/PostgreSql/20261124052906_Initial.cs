@@ -42,6 +42,31 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "Deployments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Repository = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PullRequest = table.Column<int>(type: "integer", nullable: false),
+                    HeadSha = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Host = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Port = table.Column<int>(type: "integer", nullable: false),
+                    ProcessId = table.Column<int>(type: "integer", nullable: false),
+                    Workspace = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    SnapshotId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    StopReason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StoppedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Deployments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "GitHubAppCredentials",
                 columns: table => new
                 {
@@ -150,6 +175,16 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deployments_Host_State",
+                table: "Deployments",
+                columns: new[] { "Host", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deployments_Repository_PullRequest",
+                table: "Deployments",
+                columns: new[] { "Repository", "PullRequest" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Project_FullName",
                 table: "Project",
                 column: "FullName",
@@ -186,6 +221,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "Deployments");
 
             migrationBuilder.DropTable(
                 name: "GitHubAppCredentials");

@@ -41,6 +41,31 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Deployments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Repository = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PullRequest = table.Column<int>(type: "INTEGER", nullable: false),
+                    HeadSha = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Host = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Port = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProcessId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Workspace = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    SnapshotId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StopReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    StoppedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Deployments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "GitHubAppCredentials",
                 columns: table => new
                 {
@@ -149,6 +174,16 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deployments_Host_State",
+                table: "Deployments",
+                columns: new[] { "Host", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deployments_Repository_PullRequest",
+                table: "Deployments",
+                columns: new[] { "Repository", "PullRequest" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Project_FullName",
                 table: "Project",
                 column: "FullName",
@@ -185,6 +220,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "Deployments");
 
             migrationBuilder.DropTable(
                 name: "GitHubAppCredentials");

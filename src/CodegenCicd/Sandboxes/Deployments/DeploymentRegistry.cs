@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+
+namespace CodegenCicd.Sandboxes.Deployments;
+
+/// <summary>A running preview: its sandbox, its server process and where it answers.</summary>
+public sealed class LiveDeployment(
+    int id, string repository, int pullRequest, string headSha, int port, ISandbox sandbox, ISandboxProcess process,
+    IDisposable snapshotLease, string logPath, DeployResult result, DateTimeOffset startedAt)
+{
+    private long lastUsedTicks = startedAt.UtcTicks;
+
+    public int Id => id;
+
+    public string Repository => repository;
+
+    public int PullRequest => pullRequest;
+
+    public string HeadSha => headSha;
+
+    public int Port => port;
+
+    public ISandbox Sandbox => sandbox;
+
+    public ISandboxProcess Process => process;
+
+    public IDisposable SnapshotLease => snapshotLease;
+
+    public string LogPath => logPath;
+
+    public DeployResult Result => result;
+
+    public DateTimeOffset LastUsedAt => new(Interlocked.Read(ref lastUsedTicks), TimeSpan.Zero);
+
+    public void MarkUsed(DateTimeOffset now) => Interlocked.Exchange(ref lastUsedTicks, now.UtcTicks);
+}
+
+/// <summary>The previews running in this process, one per (repository, PR), with a lock per PR so deploys and teardowns of one PR never overlap.</summary>
+public sealed class DeploymentRegistry
+{
+    private readonly ConcurrentDictionary<string, LiveDeployment> live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> locks = new(StringComparer.Ordinal);
+
+    public static string KeyOf(string repository, int pullRequest) => $"{repository.ToLowerInvariant()}#{pullRequest}";
+
+    public LiveDeployment? Find(string repository, int pullRequest) => live.GetValueOrDefault(KeyOf(repository, pullRequest));
+
+    public IReadOnlyList<LiveDeployment> All => live.Values.ToList();
+
+    internal void Add(LiveDeployment deployment) => live[KeyOf(deployment.Repository, deployment.PullRequest)] = deployment;
+
+    internal LiveDeployment? Remove(string repository, int pullRequest) =>
+        live.TryRemove(KeyOf(repository, pullRequest), out var deployment) ? deployment : null;
+
+    public async Task<IDisposable> LockAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+    {
+        var gate = locks.GetOrAdd(KeyOf(repository, pullRequest), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(gate);
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using CodegenCicd.Notifications;
+using CodegenCicd.Projects;
+using CodegenCicd.Sandboxes.Analysis;
+using CodegenCicd.Sandboxes.Snapshots;
+
+namespace CodegenCicd.Sandboxes.Deployments;
+
+/// <summary>
+/// The pipeline's seam: analysis and preview deployments in bubblewrap sandboxes. One preview per
+/// (repository, PR); a new head supersedes the old one, which is torn down first.
+/// </summary>
+internal sealed class PreviewDeployments(
+    WorkspacePreparer preparer,
+    SandboxAnalysis analysis,
+    DeploymentRegistry registry,
+    DeploymentStore store,
+    SnapshotStore snapshots,
+    ReadinessProbe probe,
+    SandboxPaths paths,
+    LiveEvents live,
+    TimeProvider time,
+    ILogger<PreviewDeployments> logger) : IPreviewDeployments
+{
+    public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
+        analysis.RunAsync(source, config, [], cancellationToken);
+
+    public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
+        analysis.RunAsync(source, config, deploy.Setup, cancellationToken);
+
+    public async Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+    {
+        using var _ = await registry.LockAsync(source.Repository, source.PullRequest, cancellationToken);
+        if (registry.Find(source.Repository, source.PullRequest) is { } current)
+        {
+            if (current.HeadSha == source.HeadSha && !current.Process.HasExited)
+            {
+                return current.Result;
+            }
+            await StopAsync(current, current.HeadSha == source.HeadSha ? "exited" : "superseded");
+        }
+        if (string.IsNullOrWhiteSpace(config.Start))
+        {
+            return new(false, [], false, null, null, null, Error: "deploy.start is not set: there is nothing to deploy");
+        }
+
+        var deadline = time.GetUtcNow().AddSeconds(Math.Max(1, config.TimeoutSeconds));
+        var prepared = await preparer.PrepareAsync(source, "deploy", config.Setup, deadline, time, cancellationToken);
+        if (!prepared.Succeeded)
+        {
+            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, prepared.InfrastructureError, prepared.Error);
+        }
+        var sandbox = prepared.Sandbox!;
+        try
+        {
+            return await StartAsync(source, config, prepared, sandbox, deadline, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException or System.ComponentModel.Win32Exception)
+        {
+            await sandbox.TerminateAsync();
+            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, InfrastructureError: true,
+                Error: $"the preview could not start: {ex.Message}");
+        }
+        catch
+        {
+            await sandbox.TerminateAsync();
+            throw;
+        }
+    }
+
+    private async Task<DeployResult> StartAsync(SandboxSource source, DeployConfig config, PreparedWorkspace prepared, ISandbox sandbox,
+        DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var commands = prepared.Commands.ToList();
+        var port = FreeLoopbackPort();
+        var environment = new Dictionary<string, string>(source.Secrets) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        Directory.CreateDirectory(paths.Logs);
+        var logPath = Path.Combine(paths.Logs, sandbox.Id + ".log");
+        var started = time.GetUtcNow();
+        var process = await sandbox.StartAsync(config.Start!, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment), logPath, cancellationToken);
+        var localUrl = new Uri($"http://127.0.0.1:{port}/");
+        Readiness readiness;
+        try
+        {
+            readiness = await probe.WaitAsync(new Uri(localUrl, config.ReadyPath.TrimStart('/')), process, preparer.Remaining(deadline, time), cancellationToken);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+        commands.Add(new CommandResult(new SecretMasker(source.Secrets.Values).Apply(config.Start!), process.HasExited ? await process.Exited : 0,
+            time.GetUtcNow() - started, process.OutputTail, TimedOut: readiness.TimedOut));
+        if (readiness.Error is { } error)
+        {
+            await process.DisposeAsync();
+            await sandbox.TerminateAsync();
+            return new(false, commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, Error: error);
+        }
+
+        var previewPath = PreviewPathOf(source.Repository, source.PullRequest);
+        var result = new DeployResult(true, commands, prepared.SnapshotRestored, prepared.SnapshotKey, localUrl, previewPath);
+        var snapshotId = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? key : null;
+        var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, cancellationToken);
+        var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
+        registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow()));
+        live.Publish("preview.started", new { repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
+        logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
+            source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);
+        return result;
+    }
+
+    public async Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+    {
+        using var _ = await registry.LockAsync(repository, pullRequest, cancellationToken);
+        if (registry.Find(repository, pullRequest) is { } current)
+        {
+            await StopAsync(current, "torn down");
+        }
+        // Rows left by an earlier process of this app (it crashed or restarted mid-preview).
+        await store.StopOrphansAsync(repository, pullRequest, cancellationToken);
+    }
+
+    internal async Task StopAsync(LiveDeployment deployment, string reason)
+    {
+        registry.Remove(deployment.Repository, deployment.PullRequest);
+        await deployment.Process.DisposeAsync();
+        await deployment.Sandbox.TerminateAsync();
+        deployment.SnapshotLease.Dispose();
+        try
+        {
+            await store.RecordStopAsync(deployment.Id, reason, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // Shutting down, or the database is away: the process is already stopped, and the next
+            // start marks the row stopped when it finds no sandbox over its workspace.
+            logger.LogWarning(ex, "Could not record that the preview of {Repository}#{PullRequest} stopped", deployment.Repository, deployment.PullRequest);
+        }
+        live.Publish("preview.stopped", new { repository = deployment.Repository, pullRequest = deployment.PullRequest, reason });
+        logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})", deployment.Repository, deployment.PullRequest, reason);
+    }
+
+    public static string PreviewPathOf(string repository, int pullRequest) => $"/preview/{repository}/{pullRequest}/";
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class NoLease : IDisposable
+    {
+        public static readonly NoLease Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}

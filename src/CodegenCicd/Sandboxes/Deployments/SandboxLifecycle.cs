@@ -1,0 +1,67 @@
+using Hangfire;
+
+namespace CodegenCicd.Sandboxes.Deployments;
+
+/// <summary>
+/// At start-up: stops previews an earlier process left running, clears half-made workspaces and
+/// schedules the sweeper. At shutdown: stops every preview, so none outlives the app.
+/// </summary>
+internal sealed class SandboxLifecycle(
+    DeploymentStore store,
+    DeploymentRegistry registry,
+    IServiceProvider services,
+    SandboxPaths paths,
+    ILogger<SandboxLifecycle> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stopped = await store.StopOrphansAsync(null, null, cancellationToken);
+            if (stopped > 0)
+            {
+                logger.LogInformation("Stopped {Count} preview(s) left by an earlier run", stopped);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may not be migrated yet on a first start; orphans are retried per PR at teardown.
+            logger.LogWarning(ex, "Could not check for orphaned previews");
+        }
+        // Nothing in these folders is in use before this process starts sandboxes: any sandbox
+        // still running over one was left by an earlier process (a crash, a kill -9).
+        if (OrphanProcess.KillSandboxesUnder(paths.Workspaces) is > 0 and var killed)
+        {
+            logger.LogInformation("Killed {Count} sandbox(es) left running by an earlier run", killed);
+        }
+        foreach (var folder in new[] { paths.Workspaces, paths.Checkouts })
+        {
+            if (Directory.Exists(folder))
+            {
+                foreach (var leftover in Directory.EnumerateDirectories(folder))
+                {
+                    await Local.WorkspacePaths.DeleteAsync(leftover);
+                }
+            }
+        }
+        services.GetService<IRecurringJobManager>()?.AddOrUpdate<PreviewSweepJob>(
+            PreviewSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var deployments = services.GetRequiredService<IPreviewDeployments>();
+        foreach (var deployment in registry.All)
+        {
+            try
+            {
+                await deployments.TeardownAsync(deployment.Repository, deployment.PullRequest, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                // The preview's processes are stopped before any bookkeeping; keep stopping the others.
+                logger.LogWarning(ex, "Teardown of {Repository}#{PullRequest} at shutdown was incomplete", deployment.Repository, deployment.PullRequest);
+            }
+        }
+    }
+}
