@@ -44,6 +44,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapObservability();
     app.MapJobsDashboard();
     app.MapStatusApi();
+    app.MapCodegen();
     app.MapRazorPages();
 
     await app.RunAsync();

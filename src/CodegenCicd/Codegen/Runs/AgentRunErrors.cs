@@ -1,0 +1,10 @@
+namespace CodegenCicd.Codegen.Runs;
+
+/// <summary>Bad input from the user; <see cref="Field"/> names the field at fault (camelCase, as in the API).</summary>
+public sealed class AgentRunInputException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>The run is not in a state that allows this action (e.g. confirming a plan twice).</summary>
+public sealed class AgentRunStateException(string message) : Exception(message);
