@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.RateLimiting;
 
 namespace CodegenCicd.Codegen.Api;
@@ -11,9 +12,13 @@ public sealed class CodegenRateLimits : IDisposable
 {
     private const int SegmentsPerWindow = 6;
 
-    /// <param name="autoReplenishment">False only in tests, which advance the windows with <see cref="AdvanceSegment"/>.</param>
+    private readonly TimeSpan longestSegment;
+    private long lastAdvance = Stopwatch.GetTimestamp();
+
+    /// <param name="autoReplenishment">False only in tests, which move the windows with <see cref="AdvanceSegmentAsync"/>.</param>
     public CodegenRateLimits(CodegenOptions options, bool autoReplenishment = true)
     {
+        longestSegment = TimeSpan.FromTicks(Math.Max(options.RequestWindow.Ticks, options.CreationWindow.Ticks) / SegmentsPerWindow);
         AllCalls = Create(options.RequestsPerWindow, options.RequestWindow, options.QueueLimit, autoReplenishment);
         Creations = Create(options.CreationsPerWindow, options.CreationWindow, options.QueueLimit, autoReplenishment);
     }
@@ -22,9 +27,18 @@ public sealed class CodegenRateLimits : IDisposable
 
     public SlidingWindowRateLimiter Creations { get; }
 
-    /// <summary>Moves both windows on by one segment (a sixth of a window), as the timer would.</summary>
-    public void AdvanceSegment()
+    /// <summary>
+    /// Moves both windows on by exactly one segment (a sixth of a window), as the timer would. The
+    /// limiter ignores a replenish before a segment's time has passed, so this first lets it pass.
+    /// </summary>
+    public async Task AdvanceSegmentAsync()
     {
+        var remaining = longestSegment - Stopwatch.GetElapsedTime(lastAdvance);
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining + TimeSpan.FromMilliseconds(2));
+        }
+        lastAdvance = Stopwatch.GetTimestamp();
         AllCalls.TryReplenish();
         Creations.TryReplenish();
     }
