@@ -20,19 +20,24 @@ public static class AgentRunsApi
     public static IEndpointRouteBuilder MapAgentRunsApi(this IEndpointRouteBuilder endpoints)
     {
         var projectRuns = endpoints.MapGroup("/api/projects/{projectId:int}/agent-runs").WithTags("Agent runs");
-        projectRuns.MapGet("/", ListAsync).WithSummary("A project's Codegen agent runs, newest first");
+        projectRuns.MapGet("/", ListAsync).WithSummary("A project's Codegen agent runs, newest first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         projectRuns.MapPost("/", StartAsync).WithSummary("Start an agent run for a target; it first proposes a plan")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var runs = endpoints.MapGroup("/api/agent-runs").WithTags("Agent runs");
-        runs.MapGet("/{id:int}", GetAsync).WithSummary("One agent run with its plan, history, pull requests and fix iterations");
+        runs.MapGet("/{id:int}", GetAsync).WithSummary("One agent run with its plan, history, pull requests and fix iterations")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{id:int}/confirm", ConfirmAsync).WithSummary("Confirm the plan, optionally with adjusted instructions")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway);
-        runs.MapPost("/{id:int}/reject", RejectAsync).WithSummary("Reject the plan with a reason; the run ends");
+        runs.MapPost("/{id:int}/reject", RejectAsync).WithSummary("Reject the plan with a reason; the run ends")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return endpoints;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AgentRunListItem>>, NotFound<ProblemDetails>>> ListAsync(
+    private static async Task<Results<Ok<IReadOnlyList<AgentRunListItem>>, ProblemHttpResult>> ListAsync(
         int projectId, AppDbContext db, AgentRunQueries queries, CancellationToken cancellationToken)
     {
         if (!await db.Set<Project>().AnyAsync(p => p.Id == projectId, cancellationToken))
@@ -42,7 +47,7 @@ public static class AgentRunsApi
         return TypedResults.Ok(await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
     }
 
-    private static async Task<Results<Created<AgentRunDetails>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> StartAsync(
+    private static async Task<Results<Created<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> StartAsync(
         int projectId, StartAgentRunRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken)
     {
         try
@@ -68,19 +73,19 @@ public static class AgentRunsApi
         }
     }
 
-    private static async Task<Results<Ok<AgentRunDetails>, NotFound<ProblemDetails>>> GetAsync(
+    private static async Task<Results<Ok<AgentRunDetails>, ProblemHttpResult>> GetAsync(
         int id, AgentRunQueries queries, CancellationToken cancellationToken) =>
         await queries.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : RunNotFound(id);
 
-    private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ProblemHttpResult>> ConfirmAsync(
+    private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
         int id, ConfirmPlanRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken) =>
         AnswerAsync(id, () => service.ConfirmAsync(id, request?.Prompt, cancellationToken), queries, cancellationToken);
 
-    private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ProblemHttpResult>> RejectAsync(
+    private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> RejectAsync(
         int id, RejectPlanRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken) =>
         AnswerAsync(id, () => service.RejectAsync(id, request?.Reason, cancellationToken), queries, cancellationToken);
 
-    private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ProblemHttpResult>> AnswerAsync(
+    private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
         int id, Func<Task<AgentRun?>> answer, AgentRunQueries queries, CancellationToken cancellationToken)
     {
         try
@@ -97,12 +102,7 @@ public static class AgentRunsApi
         }
         catch (AgentRunStateException e)
         {
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "The run is not waiting for a plan decision",
-                Detail = e.Message,
-                Status = StatusCodes.Status409Conflict,
-            });
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The run is not waiting for a plan decision");
         }
         catch (AgentRunFailedException e)
         {
@@ -124,17 +124,9 @@ public static class AgentRunsApi
             ["codegenStatus"] = e.Upstream.StatusCode is { } status ? (int)status : null,
         });
 
-    private static NotFound<ProblemDetails> ProjectNotFound(int projectId) => TypedResults.NotFound(new ProblemDetails
-    {
-        Title = "No such project",
-        Detail = $"Project {projectId} does not exist.",
-        Status = StatusCodes.Status404NotFound,
-    });
+    private static ProblemHttpResult ProjectNotFound(int projectId) =>
+        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such project");
 
-    private static NotFound<ProblemDetails> RunNotFound(int id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Title = "No such agent run",
-        Detail = $"Agent run {id} does not exist.",
-        Status = StatusCodes.Status404NotFound,
-    });
+    private static ProblemHttpResult RunNotFound(int id) =>
+        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such agent run");
 }
