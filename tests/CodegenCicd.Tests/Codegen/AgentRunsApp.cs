@@ -4,6 +4,8 @@ using CodegenCicd.Data;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
 using CodegenCicd.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.Codegen;
@@ -14,13 +16,16 @@ namespace CodegenCicd.Tests.Codegen;
 /// </summary>
 public sealed class AgentRunsApp : IAsyncDisposable
 {
-    private AgentRunsApp(AppFactory factory, FakeCodegen codegen)
+    private readonly AppFactory appFactory;
+
+    private AgentRunsApp(AppFactory appFactory, WebApplicationFactory<Program> factory, FakeCodegen codegen)
     {
+        this.appFactory = appFactory;
         Factory = factory;
         Codegen = codegen;
     }
 
-    public AppFactory Factory { get; }
+    public WebApplicationFactory<Program> Factory { get; }
 
     public FakeCodegen Codegen { get; }
 
@@ -28,15 +33,18 @@ public sealed class AgentRunsApp : IAsyncDisposable
 
     public HttpClient Api { get; private set; } = null!;
 
-    public static async Task<AgentRunsApp> StartAsync(ProjectSettings? settings = null, Action<AppFactory>? configure = null)
+    public static async Task<AgentRunsApp> StartAsync(
+        ProjectSettings? settings = null, Action<AppFactory>? configure = null, Action<IServiceCollection>? services = null)
     {
         var codegen = await FakeCodegen.StartAsync();
-        var factory = new AppFactory();
-        codegen.Configure(factory.Settings);
-        factory.Settings["Codegen:PollInterval"] = "01:00:00";
-        configure?.Invoke(factory);
-        var app = new AgentRunsApp(factory, codegen);
-        app.Api = factory.CreateApiClient();
+        var appFactory = new AppFactory();
+        codegen.Configure(appFactory.Settings);
+        appFactory.Settings["Codegen:PollInterval"] = "01:00:00";
+        configure?.Invoke(appFactory);
+        var factory = services is null ? appFactory : appFactory.WithWebHostBuilder(b => b.ConfigureTestServices(services));
+        var app = new AgentRunsApp(appFactory, factory, codegen);
+        app.Api = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        app.Api.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.ApiToken);
         app.ProjectId = await app.AddProjectAsync("acme/widgets", settings ?? new ProjectSettings
         {
             PlanningStatement = "We build small, tested changes. Keep the public API stable.",
@@ -116,6 +124,7 @@ public sealed class AgentRunsApp : IAsyncDisposable
     {
         Api.Dispose();
         await Factory.DisposeAsync();
+        await appFactory.DisposeAsync();
         await Codegen.DisposeAsync();
     }
 }
