@@ -3,7 +3,6 @@ using CodegenCicd.Codegen.Runs;
 using CodegenCicd.Data;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Codegen;

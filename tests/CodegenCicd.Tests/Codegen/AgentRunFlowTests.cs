@@ -82,6 +82,28 @@ public sealed class AgentRunFlowTests
     }
 
     [Fact]
+    public async Task ConfirmationCodegenRefuses_LeavesThePlanWaiting_WithTheReason_AndCanBeConfirmedAgain()
+    {
+        await using var app = await AgentRunsApp.StartAsync(new ProjectSettings { AutoConfirmPlans = true });
+        app.Codegen.Overrides.Enqueue(("POST", "/agent/run/resume", FakeCodegen.Error(422, "prompt too long")));
+        app.Codegen.Overrides.Enqueue(("POST", "/agent/run/resume", FakeCodegen.Error(403, "token revoked")));
+        var run = await app.StartRunAsync("Add a footer");
+
+        var afterAuto = await app.PollUntilAsync(run.Id, AgentRunStatus.AwaitingConfirmation);
+        var manual = await app.Api.PostAsJsonAsync($"/api/agent-runs/{run.Id}/confirm", new { });
+        var afterManual = await app.GetRunAsync(run.Id);
+        var retried = await app.Api.PostAsJsonAsync($"/api/agent-runs/{run.Id}/confirm", new { });
+
+        Assert.Contains("prompt too long", afterAuto.Error, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadGateway, manual.StatusCode);
+        Assert.Equal(AgentRunStatus.AwaitingConfirmation, afterManual.Status);
+        Assert.Contains("token revoked", afterManual.Error, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(AgentRunStatus.Implementing, (await app.GetRunAsync(run.Id)).Status);
+        Assert.Equal(3, app.Codegen.Received("POST", "/agent/run/resume").Count());
+    }
+
+    [Fact]
     public async Task PlanFromLogs_IsUsed_WhenCodegenGivesNoResultText()
     {
         await using var app = await AgentRunsApp.StartAsync();

@@ -130,7 +130,7 @@ public sealed class AgentRunService(
         RequireAwaitingConfirmation(run, "rejected");
         run.MoveTo(AgentRunStatus.Rejected, $"Plan rejected: {reason.Trim()}", time.GetUtcNow());
         run.NextPollAt = null;
-        await db.SaveChangesAsync(cancellationToken);
+        await ClaimAsync(cancellationToken);
         try
         {
             await codegen.ResumeRunAsync(run.CodegenRunId!.Value, AgentPrompts.Reject(reason), cancellationToken);
@@ -154,7 +154,7 @@ public sealed class AgentRunService(
         run.MarkResumed(now);
         run.MoveTo(AgentRunStatus.Implementing, note, now);
         run.Reschedule(now, options.Value.PollInterval);
-        await db.SaveChangesAsync(cancellationToken);
+        await ClaimAsync(cancellationToken);
         try
         {
             var resumed = await codegen.ResumeRunAsync(run.CodegenRunId!.Value, AgentPrompts.Confirm(branch, adjustedInstructions), cancellationToken);
@@ -178,6 +178,19 @@ public sealed class AgentRunService(
         if (run.NextPollAt is { } due)
         {
             jobs.Schedule<AgentRunPollJob>(j => j.PollRunAsync(run.Id, CancellationToken.None), due - time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Saves a decision before Codegen hears of it; a concurrent decision on the same run wins and this one is refused.</summary>
+    private async Task ClaimAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new AgentRunStateException("This run was answered or changed meanwhile; reload it to see its current state.");
         }
     }
 

@@ -100,7 +100,15 @@ public sealed class AgentRunTracker(
         }
         if (autoConfirm)
         {
-            await runs.ConfirmLoadedAsync(run, null, "Plan confirmed automatically (auto-confirm is on)", cancellationToken);
+            try
+            {
+                await runs.ConfirmLoadedAsync(run, null, "Plan confirmed automatically (auto-confirm is on)", cancellationToken);
+            }
+            catch (Exception e) when (e is AgentRunFailedException or AgentRunStateException)
+            {
+                // The run stays awaiting confirmation with the reason shown; a person can confirm it.
+                logger.LogWarning("Auto-confirming agent run {AgentRunId} failed: {Reason}", run.Id, e.Message);
+            }
         }
         return true;
     }
