@@ -77,12 +77,12 @@ public static class AgentRunsApi
         await queries.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : RunNotFound(id);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
-        int id, ConfirmPlanRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => service.ConfirmAsync(id, request?.Prompt, cancellationToken), queries, cancellationToken);
+        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), queries, cancellationToken);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        int id, RejectPlanRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => service.RejectAsync(id, request?.Reason, cancellationToken), queries, cancellationToken);
+        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), queries, cancellationToken);
 
     private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
         int id, Func<Task<AgentRun?>> answer, AgentRunQueries queries, CancellationToken cancellationToken)

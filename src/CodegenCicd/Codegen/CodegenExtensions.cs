@@ -24,6 +24,7 @@ public static class CodegenExtensions
         client.AddHttpMessageHandler<CodegenRateLimitHandler>();
 
         builder.Services.AddScoped<AgentRunService>();
+        builder.Services.AddScoped<AgentRunPlans>();
         builder.Services.AddScoped<AgentRunTracker>();
         builder.Services.AddScoped<AgentRunQueries>();
         builder.Services.AddScoped<AgentRunLinks>();

@@ -13,7 +13,7 @@ namespace CodegenCicd.Codegen.Runs;
 public sealed class AgentRunTracker(
     AppDbContext db,
     CodegenClient codegen,
-    AgentRunService runs,
+    AgentRunPlans plans,
     LiveEvents events,
     TimeProvider time,
     IOptions<CodegenOptions> options,
@@ -102,7 +102,7 @@ public sealed class AgentRunTracker(
         {
             try
             {
-                await runs.ConfirmLoadedAsync(run, null, "Plan confirmed automatically (auto-confirm is on)", cancellationToken);
+                await plans.ConfirmLoadedAsync(run, null, "Plan confirmed automatically (auto-confirm is on)", cancellationToken);
             }
             catch (Exception e) when (e is AgentRunFailedException or AgentRunStateException)
             {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CodegenCicd.Pages.Agents;
 
 /// <summary>One agent run: status, plan with Confirm / Reject, Codegen's latest logs, linked PRs, fix iterations, history.</summary>
-public sealed class RunModel(AgentRunQueries queries, AgentRunService service, CodegenClient codegen, ILogger<RunModel> logger) : PageModel
+public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, CodegenClient codegen, ILogger<RunModel> logger) : PageModel
 {
     public const int LogEntriesShown = 30;
 
@@ -28,6 +28,10 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunService service, C
 
     public bool CodegenConfigured => codegen.IsConfigured;
 
+    /// <summary>Only http(s) links from Codegen are rendered as links (never <c>javascript:</c> or the like).</summary>
+    public static string? SafeLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri.AbsoluteUri : null;
+
     public async Task<IActionResult> OnGetAsync(int id, string? notice, CancellationToken cancellationToken)
     {
         Notice = notice switch
@@ -40,10 +44,10 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunService service, C
     }
 
     public Task<IActionResult> OnPostConfirmAsync(int id, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => service.ConfirmAsync(id, Instructions, cancellationToken), "confirmed", nameof(Instructions), cancellationToken);
+        AnswerAsync(id, () => plans.ConfirmAsync(id, Instructions, cancellationToken), "confirmed", nameof(Instructions), cancellationToken);
 
     public Task<IActionResult> OnPostRejectAsync(int id, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => service.RejectAsync(id, Reason, cancellationToken), "rejected", nameof(Reason), cancellationToken);
+        AnswerAsync(id, () => plans.RejectAsync(id, Reason, cancellationToken), "rejected", nameof(Reason), cancellationToken);
 
     private async Task<IActionResult> AnswerAsync(int id, Func<Task<AgentRun?>> answer, string notice, string field, CancellationToken cancellationToken)
     {
