@@ -58,12 +58,22 @@ public static class CodegenExtensions
         });
     }
 
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
+    private static TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => TimeSpan.Zero,
+    };
+
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpMethod? method)
     {
         var isRead = method == HttpMethod.Get;
         return outcome switch
         {
-            { Result.StatusCode: HttpStatusCode.TooManyRequests } => true,
+            // A long Retry-After is not waited out inside a request; the caller gets the 429 as a clear error.
+            { Result: { StatusCode: HttpStatusCode.TooManyRequests } limited } => RetryAfter(limited) <= MaxRetryAfter,
             { Result: { } response } => isRead && (int)response.StatusCode >= 500,
             { Exception: HttpRequestException } => isRead,
             _ => false,

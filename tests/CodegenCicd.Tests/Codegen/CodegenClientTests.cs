@@ -102,6 +102,20 @@ public sealed class CodegenClientTests
     }
 
     [Fact]
+    public async Task RateLimited_WithALongRetryAfter_FailsAtOnceWithTheRateLimitMessage()
+    {
+        await using var host = await CodegenClientHost.StartAsync();
+        host.Fake.Overrides.Enqueue(("GET", "/agent/runs", FakeCodegen.RateLimited(retryAfterSeconds: 3600)));
+
+        var error = await Assert.ThrowsAsync<CodegenApiException>(() => host.Client.ListRunsAsync(0, 10, default));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
+        Assert.Contains("rate limit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Rate limit exceeded", error.Message, StringComparison.Ordinal);
+        Assert.Single(host.Fake.Received("GET", "/agent/runs"));
+    }
+
+    [Fact]
     public async Task RateLimited_WithoutRetryAfter_BacksOffAndRetriesEvenACreation()
     {
         await using var host = await CodegenClientHost.StartAsync();

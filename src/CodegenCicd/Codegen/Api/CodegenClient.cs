@@ -92,6 +92,10 @@ public sealed class CodegenClient(HttpClient http, IOptions<CodegenOptions> opti
         {
             throw new CodegenApiException(null, $"Codegen could not be reached at {settings.ApiUrl.Host}: {e.Message}", e);
         }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CodegenApiException(null, $"Codegen did not answer within {http.Timeout.TotalSeconds:0} seconds.", e);
+        }
         using (response)
         {
             if (!response.IsSuccessStatusCode)
