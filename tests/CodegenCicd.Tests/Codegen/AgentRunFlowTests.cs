@@ -46,6 +46,9 @@ public sealed class AgentRunFlowTests
         Assert.StartsWith("Plan:\n1. Add the endpoint", planned.Plan, StringComparison.Ordinal);
         Assert.Equal(AgentRunStatus.AwaitingConfirmation, stillWaiting.Status);
         Assert.Empty(app.Codegen.Received("POST", "/agent/run/resume"));
+        var listed = await app.Api.GetFromJsonAsync<JsonArray>($"/api/projects/{app.ProjectId}/agent-runs");
+        Assert.Equal("AwaitingConfirmation", listed![0]!["status"]!.GetValue<string>());
+        Assert.Equal("Awaiting confirmation", listed[0]!["statusLabel"]!.GetValue<string>());
 
         var confirm = await app.Api.PostAsJsonAsync($"/api/agent-runs/{run.Id}/confirm", new { prompt = "Also document it in the README." });
         confirm.EnsureSuccessStatusCode();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CodegenCicd.Codegen.Runs;
 
 /// <summary>
@@ -19,6 +21,7 @@ namespace CodegenCicd.Codegen.Runs;
 /// up; an idle status only counts once the run was seen working again, its result changed, or
 /// <see cref="AgentRunTracker.ResumeGrace"/> has passed.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AgentRunStatus>))]
 public enum AgentRunStatus
 {
     /// <summary>The row exists; Codegen has not accepted the run yet.</summary>
