@@ -18,12 +18,19 @@ public sealed class AgentRunPollingTests
         var recurring = app.Factory.Services.GetRequiredService<IRecurringJobManager>();
 
         // Each sweep polls once and the fake moves one step: PENDING → ACTIVE → COMPLETE (the plan).
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await app.GetRunAsync(run.Id)).Status != AgentRunStatus.AwaitingConfirmation)
+        // One trigger at a time: wait for its poll (or the plan) before the next, so sweeps never pile up.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        int Polls() => app.Codegen.Received("GET", $"/agent/run/{run.CodegenRunId}").Count();
+        async Task<bool> PlanReadyAsync() => (await app.GetRunAsync(run.Id)).Status == AgentRunStatus.AwaitingConfirmation;
+        while (!await PlanReadyAsync())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the recurring job never brought the run to its plan");
+            var before = Polls();
             recurring.Trigger(AgentRunPollJob.RecurringJobId);
-            await Task.Delay(100);
+            while (Polls() == before && !await PlanReadyAsync())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the recurring job never brought the run to its plan");
+                await Task.Delay(50);
+            }
         }
 
         var update = await planReady;

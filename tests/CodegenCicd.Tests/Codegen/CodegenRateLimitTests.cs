@@ -30,8 +30,7 @@ public sealed class CodegenRateLimitTests
         }
         Assert.Equal(21, host.Limits.AllCalls.GetStatistics()!.CurrentQueuedCount);
 
-        await host.Limits.AdvanceSegmentAsync();
-        await Task.WhenAll(reads).WaitAsync(Deadline);
+        await AdvanceUntilAsync(host, Task.WhenAll(reads));
 
         Assert.Equal(81, host.Fake.Requests.Count);
         Assert.All(reads, r => Assert.Equal(run.Id, r.Result.Id));
@@ -49,11 +48,7 @@ public sealed class CodegenRateLimitTests
         Assert.NotNull(read); // Other calls are not held up by waiting creations.
         Assert.Equal(10, host.Fake.Received("POST", "/agent/run").Count());
 
-        for (var i = 0; i < 6; i++)
-        {
-            await host.Limits.AdvanceSegmentAsync();
-        }
-        await Task.WhenAll(creations).WaitAsync(Deadline);
+        await AdvanceUntilAsync(host, Task.WhenAll(creations));
 
         Assert.Equal(13, host.Fake.Runs.Count);
         Assert.Equal(13, host.Fake.Received("POST", "/agent/run").Count());
@@ -77,11 +72,8 @@ public sealed class CodegenRateLimitTests
         Assert.Contains("waiting for the rate limit", error.Message, StringComparison.Ordinal);
         Assert.False(queued.IsCompleted);
         Assert.Equal(2, host.Fake.Requests.Count);
-        for (var i = 0; i < 6; i++)
-        {
-            await host.Limits.AdvanceSegmentAsync();
-        }
-        Assert.NotNull(await queued.WaitAsync(Deadline));
+        await AdvanceUntilAsync(host, queued);
+        Assert.NotNull(await queued);
         Assert.Equal(0, first.Total);
         Assert.Equal(0, second.Total);
     }
@@ -90,6 +82,22 @@ public sealed class CodegenRateLimitTests
     {
         settings["Codegen:RequestWindow"] = "00:00:00.300";
         settings["Codegen:CreationWindow"] = "00:00:00.300";
+    }
+
+    /// <summary>Moves the windows on, segment by segment, until the waiting calls are through.</summary>
+    private static async Task AdvanceUntilAsync(CodegenClientHost host, Task waiting)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!waiting.IsCompleted)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("queued calls were never released");
+            }
+            await host.Limits.AdvanceSegmentAsync();
+            await Task.WhenAny(waiting, Task.Delay(20));
+        }
+        await waiting;
     }
 
     private static async Task WaitUntil(Func<bool> condition)

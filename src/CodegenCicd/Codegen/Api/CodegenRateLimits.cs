@@ -36,11 +36,12 @@ public sealed class CodegenRateLimits : IDisposable
         var remaining = longestSegment - Stopwatch.GetElapsedTime(lastAdvance);
         if (remaining > TimeSpan.Zero)
         {
-            await Task.Delay(remaining + TimeSpan.FromMilliseconds(2));
+            await Task.Delay(remaining + TimeSpan.FromMilliseconds(5));
         }
-        lastAdvance = Stopwatch.GetTimestamp();
         AllCalls.TryReplenish();
         Creations.TryReplenish();
+        // Taken after the limiters took theirs, so the next wait is at least a full segment for them too.
+        lastAdvance = Stopwatch.GetTimestamp();
     }
 
     public void Dispose()
