@@ -5,6 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.Codegen;
 
+/// <summary>
+/// Runs alone: Hangfire.AspNetCore points the process-wide job activator at the newest host, so a job
+/// run while other test hosts start and stop can be activated from a disposed container.
+/// </summary>
+[Collection(HangfireEndToEnd.Name)]
 public sealed class AgentRunPollingTests
 {
     [Fact]
@@ -59,4 +64,10 @@ public sealed class AgentRunPollingTests
         }
         throw new InvalidOperationException("stream ended");
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public static class HangfireEndToEnd
+{
+    public const string Name = "Hangfire end to end (not parallel)";
 }
