@@ -53,6 +53,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapGitHubApp();
     app.MapPreviews();
     app.MapProjects();
+    app.MapCodegen();
     app.MapNotifications();
     app.MapRazorPages();
 

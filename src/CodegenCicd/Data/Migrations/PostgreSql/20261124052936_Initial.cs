@@ -153,6 +153,46 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "AgentRun",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectId = table.Column<int>(type: "integer", nullable: false),
+                    Target = table.Column<string>(type: "text", nullable: false),
+                    PlanningStatement = table.Column<string>(type: "text", nullable: false),
+                    Prompt = table.Column<string>(type: "text", nullable: false),
+                    AutoConfirm = table.Column<bool>(type: "boolean", nullable: false),
+                    CodegenRunId = table.Column<long>(type: "bigint", nullable: true),
+                    WebUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CodegenStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Plan = table.Column<string>(type: "text", nullable: true),
+                    Result = table.Column<string>(type: "text", nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true),
+                    Iterations = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StatusChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastPolledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    NextPollAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResumedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResultBeforeResume = table.Column<string>(type: "text", nullable: true),
+                    SeenWorkingSinceResume = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentRun", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentRun_Project_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Project",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProjectSecret",
                 columns: table => new
                 {
@@ -173,6 +213,124 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "AgentRunEvent",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgentRunId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CodegenStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Note = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentRunEvent", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentRunEvent_AgentRun_AgentRunId",
+                        column: x => x.AgentRunId,
+                        principalTable: "AgentRun",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AgentRunIteration",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgentRunId = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    PipelineRunId = table.Column<long>(type: "bigint", nullable: false),
+                    PullRequestUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    HeadSha = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Report = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LimitReached = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentRunIteration", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentRunIteration_AgentRun_AgentRunId",
+                        column: x => x.AgentRunId,
+                        principalTable: "AgentRun",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AgentRunPullRequest",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgentRunId = table.Column<int>(type: "integer", nullable: false),
+                    Url = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Title = table.Column<string>(type: "text", nullable: true),
+                    HeadBranch = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    CodegenPullRequestId = table.Column<long>(type: "bigint", nullable: true),
+                    LinkedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastPipelineConclusion = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    LastPipelineRunId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentRunPullRequest", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentRunPullRequest_AgentRun_AgentRunId",
+                        column: x => x.AgentRunId,
+                        principalTable: "AgentRun",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRun_CodegenRunId",
+                table: "AgentRun",
+                column: "CodegenRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRun_ProjectId",
+                table: "AgentRun",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRun_Status_NextPollAt",
+                table: "AgentRun",
+                columns: new[] { "Status", "NextPollAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRunEvent_AgentRunId_At",
+                table: "AgentRunEvent",
+                columns: new[] { "AgentRunId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRunIteration_AgentRunId_PipelineRunId",
+                table: "AgentRunIteration",
+                columns: new[] { "AgentRunId", "PipelineRunId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRunPullRequest_AgentRunId_Url",
+                table: "AgentRunPullRequest",
+                columns: new[] { "AgentRunId", "Url" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRunPullRequest_HeadBranch",
+                table: "AgentRunPullRequest",
+                column: "HeadBranch");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentRunPullRequest_Url",
+                table: "AgentRunPullRequest",
+                column: "Url");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deployments_Host_State",
@@ -220,6 +378,15 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 name: "AdminAccount");
 
             migrationBuilder.DropTable(
+                name: "AgentRunEvent");
+
+            migrationBuilder.DropTable(
+                name: "AgentRunIteration");
+
+            migrationBuilder.DropTable(
+                name: "AgentRunPullRequest");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -236,6 +403,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "WebhookDelivery");
+
+            migrationBuilder.DropTable(
+                name: "AgentRun");
 
             migrationBuilder.DropTable(
                 name: "Project");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CodegenCicd.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261124052856_Initial")]
+    [Migration("20261124052924_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -19,6 +19,220 @@ namespace CodegenCicd.Data.Migrations.Sqlite
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.13");
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoConfirm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CodegenRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodegenStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Iterations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("LastPolledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("NextPollAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Plan")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanningStatement")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultBeforeResume")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ResumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SeenWorkingSinceResume")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CodegenRunId");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("Status", "NextPollAt");
+
+                    b.ToTable("AgentRun");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRunEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgentRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodegenStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentRunId", "At");
+
+                    b.ToTable("AgentRunEvent");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRunIteration", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgentRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LimitReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PipelineRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PullRequestUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentRunId", "PipelineRunId")
+                        .IsUnique();
+
+                    b.ToTable("AgentRunIteration");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRunPullRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgentRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CodegenPullRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeadBranch")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastPipelineConclusion")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastPipelineRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeadBranch");
+
+                    b.HasIndex("Url");
+
+                    b.HasIndex("AgentRunId", "Url")
+                        .IsUnique();
+
+                    b.ToTable("AgentRunPullRequest");
+                });
 
             modelBuilder.Entity("CodegenCicd.GitHub.Credentials.StoredAppCredentials", b =>
                 {
@@ -354,6 +568,42 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRun", b =>
+                {
+                    b.HasOne("CodegenCicd.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRunEvent", b =>
+                {
+                    b.HasOne("CodegenCicd.Codegen.Runs.AgentRun", null)
+                        .WithMany("History")
+                        .HasForeignKey("AgentRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRunIteration", b =>
+                {
+                    b.HasOne("CodegenCicd.Codegen.Runs.AgentRun", null)
+                        .WithMany("IterationRecords")
+                        .HasForeignKey("AgentRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRunPullRequest", b =>
+                {
+                    b.HasOne("CodegenCicd.Codegen.Runs.AgentRun", null)
+                        .WithMany("PullRequests")
+                        .HasForeignKey("AgentRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CodegenCicd.Projects.ProjectSecret", b =>
                 {
                     b.HasOne("CodegenCicd.Projects.Project", null)
@@ -361,6 +611,15 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRun", b =>
+                {
+                    b.Navigation("History");
+
+                    b.Navigation("IterationRecords");
+
+                    b.Navigation("PullRequests");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,131 @@
+using CodegenCicd.Codegen.Api;
+using CodegenCicd.Codegen.Runs;
+using CodegenCicd.Data;
+using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Codegen;
+
+public sealed record StartAgentRunRequest(string? Target, bool? AutoConfirm);
+
+public sealed record ConfirmPlanRequest(string? Prompt);
+
+public sealed record RejectPlanRequest(string? Reason);
+
+/// <summary>The agent-run part of the admin JSON API (CONTRACT.md): list and start runs, answer their plans.</summary>
+public static class AgentRunsApi
+{
+    public static IEndpointRouteBuilder MapAgentRunsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var projectRuns = endpoints.MapGroup("/api/projects/{projectId:int}/agent-runs").WithTags("Agent runs");
+        projectRuns.MapGet("/", ListAsync).WithSummary("A project's Codegen agent runs, newest first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        projectRuns.MapPost("/", StartAsync).WithSummary("Start an agent run for a target; it first proposes a plan")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var runs = endpoints.MapGroup("/api/agent-runs").WithTags("Agent runs");
+        runs.MapGet("/{id:int}", GetAsync).WithSummary("One agent run with its plan, history, pull requests and fix iterations")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{id:int}/confirm", ConfirmAsync).WithSummary("Confirm the plan, optionally with adjusted instructions")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+        runs.MapPost("/{id:int}/reject", RejectAsync).WithSummary("Reject the plan with a reason; the run ends")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AgentRunListItem>>, ProblemHttpResult>> ListAsync(
+        int projectId, AppDbContext db, AgentRunQueries queries, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<Project>().AnyAsync(p => p.Id == projectId, cancellationToken))
+        {
+            return ProjectNotFound(projectId);
+        }
+        return TypedResults.Ok(await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
+    }
+
+    private static async Task<Results<Created<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        int projectId, StartAgentRunRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = await service.StartAsync(projectId, request?.Target, request?.AutoConfirm, cancellationToken);
+            if (run is null)
+            {
+                return ProjectNotFound(projectId);
+            }
+            return TypedResults.Created($"/api/agent-runs/{run.Id}", await queries.GetAsync(run.Id, cancellationToken));
+        }
+        catch (AgentRunInputException e)
+        {
+            return Invalid(e);
+        }
+        catch (CodegenNotConfiguredException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Codegen not configured");
+        }
+        catch (AgentRunFailedException e)
+        {
+            return Upstream(e);
+        }
+    }
+
+    private static async Task<Results<Ok<AgentRunDetails>, ProblemHttpResult>> GetAsync(
+        int id, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        await queries.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : RunNotFound(id);
+
+    private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
+        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), queries, cancellationToken);
+
+    private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> RejectAsync(
+        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), queries, cancellationToken);
+
+    private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
+        int id, Func<Task<AgentRun?>> answer, AgentRunQueries queries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await answer() is null)
+            {
+                return RunNotFound(id);
+            }
+            return TypedResults.Ok((await queries.GetAsync(id, cancellationToken))!);
+        }
+        catch (AgentRunInputException e)
+        {
+            return Invalid(e);
+        }
+        catch (AgentRunStateException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The run is not waiting for a plan decision");
+        }
+        catch (AgentRunFailedException e)
+        {
+            return Upstream(e);
+        }
+    }
+
+    private static ValidationProblem Invalid(AgentRunInputException e) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);
+
+    /// <summary>Codegen refused: 502 with its reason (402 plan limit, 403 access, 422 invalid…) and the saved run's id.</summary>
+    private static ProblemHttpResult Upstream(AgentRunFailedException e) => TypedResults.Problem(
+        e.Message,
+        statusCode: StatusCodes.Status502BadGateway,
+        title: "Codegen refused the request",
+        extensions: new Dictionary<string, object?>
+        {
+            ["agentRunId"] = e.Run.Id,
+            ["codegenStatus"] = e.Upstream.StatusCode is { } status ? (int)status : null,
+        });
+
+    private static ProblemHttpResult ProjectNotFound(int projectId) =>
+        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such project");
+
+    private static ProblemHttpResult RunNotFound(int id) =>
+        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such agent run");
+}

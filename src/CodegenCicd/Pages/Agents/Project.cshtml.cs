@@ -1,0 +1,84 @@
+using CodegenCicd.Codegen.Api;
+using CodegenCicd.Codegen.Runs;
+using CodegenCicd.Data;
+using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Pages.Agents;
+
+/// <summary>A project's agent runs and the "Run agent" form (target, planning statement preview, auto-confirm).</summary>
+public sealed class ProjectModel(AppDbContext db, AgentRunQueries queries, AgentRunService service, CodegenClient codegen) : PageModel
+{
+    [BindProperty]
+    public string Target { get; set; } = "";
+
+    [BindProperty]
+    public bool AutoConfirm { get; set; }
+
+    public Project? Subject { get; private set; }
+
+    public IReadOnlyList<AgentRunListItem> Runs { get; private set; } = [];
+
+    public bool CodegenConfigured => codegen.IsConfigured;
+
+    public string? Error { get; private set; }
+
+    /// <summary>A run that was saved although Codegen refused it, so the user can open it.</summary>
+    public int? FailedRunId { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int projectId, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(projectId, cancellationToken))
+        {
+            return NotFound();
+        }
+        AutoConfirm = Subject!.Settings.AutoConfirmPlans;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(int projectId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = await service.StartAsync(projectId, Target, AutoConfirm, cancellationToken);
+            if (run is null)
+            {
+                return NotFound();
+            }
+            return Redirect($"/Agents/Run/{run.Id}");
+        }
+        catch (AgentRunInputException e)
+        {
+            ModelState.AddModelError(nameof(Target), e.Message);
+        }
+        catch (CodegenNotConfiguredException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+        catch (AgentRunFailedException e)
+        {
+            Error = e.Message;
+            FailedRunId = e.Run.Id;
+            Response.StatusCode = StatusCodes.Status502BadGateway;
+        }
+        if (Response.StatusCode == StatusCodes.Status200OK)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        return await LoadAsync(projectId, cancellationToken) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(int projectId, CancellationToken cancellationToken)
+    {
+        Subject = await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
+        if (Subject is null)
+        {
+            return false;
+        }
+        Runs = await queries.ListAsync(projectId, null, 200, cancellationToken);
+        return true;
+    }
+}

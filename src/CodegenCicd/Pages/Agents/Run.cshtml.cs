@@ -1,0 +1,98 @@
+using CodegenCicd.Codegen.Api;
+using CodegenCicd.Codegen.Runs;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CodegenCicd.Pages.Agents;
+
+/// <summary>One agent run: status, plan with Confirm / Reject, Codegen's latest logs, linked PRs, fix iterations, history.</summary>
+public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, CodegenClient codegen, ILogger<RunModel> logger) : PageModel
+{
+    public const int LogEntriesShown = 30;
+
+    [BindProperty]
+    public string? Instructions { get; set; }
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    public AgentRunDetails? Run { get; private set; }
+
+    public IReadOnlyList<CodegenLogEntry> Logs { get; private set; } = [];
+
+    public string? LogsUnavailable { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string? Notice { get; private set; }
+
+    public bool CodegenConfigured => codegen.IsConfigured;
+
+    /// <summary>Only http(s) links from Codegen are rendered as links (never <c>javascript:</c> or the like).</summary>
+    public static string? SafeLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri.AbsoluteUri : null;
+
+    public async Task<IActionResult> OnGetAsync(int id, string? notice, CancellationToken cancellationToken)
+    {
+        Notice = notice switch
+        {
+            "confirmed" => "Plan confirmed: the agent is implementing it.",
+            "rejected" => "Plan rejected: the agent was told not to proceed.",
+            _ => null,
+        };
+        return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+    }
+
+    public Task<IActionResult> OnPostConfirmAsync(int id, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.ConfirmAsync(id, Instructions, cancellationToken), "confirmed", nameof(Instructions), cancellationToken);
+
+    public Task<IActionResult> OnPostRejectAsync(int id, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.RejectAsync(id, Reason, cancellationToken), "rejected", nameof(Reason), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(int id, Func<Task<AgentRun?>> answer, string notice, string field, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await answer() is null ? NotFound() : Redirect($"/Agents/Run/{id}?notice={notice}");
+        }
+        catch (AgentRunInputException e)
+        {
+            ModelState.AddModelError(field, e.Message);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        catch (AgentRunStateException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+        catch (AgentRunFailedException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status502BadGateway;
+        }
+        return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
+    {
+        Run = await queries.GetAsync(id, cancellationToken);
+        if (Run is null)
+        {
+            return false;
+        }
+        if (Run.CodegenRunId is { } codegenRunId && codegen.IsConfigured)
+        {
+            try
+            {
+                Logs = (await codegen.GetLogsAsync(codegenRunId, 0, LogEntriesShown, reverse: true, cancellationToken)).Entries;
+            }
+            catch (CodegenApiException e)
+            {
+                // The logs endpoint is alpha; the rest of the page does not depend on it.
+                logger.LogInformation("Logs of Codegen run {CodegenRunId} unavailable: {Reason}", codegenRunId, e.Message);
+                LogsUnavailable = e.Message;
+            }
+        }
+        return true;
+    }
+}
