@@ -71,15 +71,21 @@ public sealed class SettingsPageTests
     }
 
     [Fact]
-    public async Task RunNow_WithoutASandbox_SaysSandboxNotAvailable()
+    public async Task RunNow_WhenTheSandboxCannotStart_SaysWhyAndHowToFixIt()
     {
         using var factory = new AppFactory();
         var id = await ProjectSeed.AddAsync(factory, "acme/run-now-none", pinned: true);
-        var client = await factory.CreateSignedInClientAsync();
+        var sandbox = new RecordingDeployments { Unavailable = "bubblewrap (bwrap) not found: apt-get install bubblewrap" };
+        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPreviewDeployments>(sandbox)));
+        var client = withSandbox.CreateClient(new() { AllowAutoRedirect = false });
+        await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = AppFactory.AdminPassword });
+        await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", ValidForm());
 
         var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?tab=deploy&handler=RunNow", []);
 
-        Assert.StartsWith("Sandbox not available", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Sandbox not available: bubblewrap (bwrap) not found: apt-get install bubblewrap",
+            await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(sandbox.TornDown);
     }
 
     [Fact]
@@ -99,6 +105,7 @@ public sealed class SettingsPageTests
         var output = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("try-setup", sandbox.Source!.HeadSha);
+        Assert.Equal(new Uri("https://github.com/acme/run-now.git"), sandbox.Source.CloneUrl);
         Assert.Null(sandbox.Config!.Start);
         Assert.Contains("$ npm ci\nadded 12 packages", output, StringComparison.Ordinal);
         Assert.Contains("All setup commands succeeded.", output, StringComparison.Ordinal);
@@ -113,12 +120,19 @@ public sealed class SettingsPageTests
 
         public bool TornDown { get; private set; }
 
+        /// <summary>When set, deploys fail as the sandbox itself failing (an infrastructure error).</summary>
+        public string? Unavailable { get; init; }
+
         public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
             throw new NotSupportedException("Run now only deploys.");
 
         public Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
         {
             (Source, Config) = (source, config);
+            if (Unavailable is not null)
+            {
+                return Task.FromResult(new DeployResult(false, [], false, null, null, null, InfrastructureError: true, Error: Unavailable));
+            }
             var commands = config.Setup.Select(c => new CommandResult(c, 0, TimeSpan.FromSeconds(1.5), c == "npm ci" ? "added 12 packages" : "built", false)).ToList();
             return Task.FromResult(new DeployResult(true, commands, false, "key", null, null));
         }

@@ -1,7 +1,9 @@
 using System.Globalization;
+using CodegenCicd.GitHub;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pages.Projects;
 
@@ -20,11 +22,7 @@ public sealed partial class SettingsModel
         Response.ContentType = "text/plain; charset=utf-8";
         Response.Headers.CacheControl = "no-store";
         var deploy = Project.Settings.Pipeline.Deploy;
-        if (services.GetService<IPreviewDeployments>() is not { } deployments)
-        {
-            await WriteAsync("Sandbox not available: this instance has no sandbox provider (Sandbox:Provider), so commands cannot run here.\n", cancellationToken);
-            return new EmptyResult();
-        }
+        var deployments = services.GetRequiredService<IPreviewDeployments>();
         if (deploy.Setup.Count == 0)
         {
             await WriteAsync("No setup commands saved yet: add them above, save, then run them.\n", cancellationToken);
@@ -34,7 +32,8 @@ public sealed partial class SettingsModel
         await WriteAsync($"Running {deploy.Setup.Count} setup command(s) of {Project.FullName} on branch {branch} in a sandbox…\n", cancellationToken);
         var source = new SandboxSource(
             Project.Id, Project.FullName, PullRequest: 0, HeadSha: branch,
-            new Uri($"https://github.com/{Project.FullName}.git"), Project.InstallationId,
+            // The web host's clone URL, so GitHub Enterprise Server projects fetch from their own host.
+            new Uri(services.GetRequiredService<IOptions<GitHubOptions>>().Value.WebUrl, $"{Project.FullName}.git"), Project.InstallationId,
             await secrets.GetValuesAsync(id, cancellationToken));
         try
         {
@@ -47,7 +46,11 @@ public sealed partial class SettingsModel
                     $"→ {(command.TimedOut ? "timed out" : $"exit {command.ExitCode}")} after {command.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s\n\n",
                     cancellationToken);
             }
-            await WriteAsync(result.Succeeded ? "All setup commands succeeded.\n" : $"Setup failed: {result.Error ?? "a command failed"}.\n", cancellationToken);
+            await WriteAsync(
+                result.Succeeded ? "All setup commands succeeded.\n"
+                : result.InfrastructureError ? $"Sandbox not available: {result.Error}\n"
+                : $"Setup failed: {result.Error ?? "a command failed"}.\n",
+                cancellationToken);
         }
         finally
         {

@@ -32,7 +32,8 @@ public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets
     /// <summary>"Set 2 min ago" is measured from here.</summary>
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public bool SandboxAvailable => services.GetService<IPreviewDeployments>() is not null;
+    /// <summary>The Local provider needs bubblewrap; without it "Run now" can only report why.</summary>
+    public bool SandboxAvailable => CodegenCicd.Sandboxes.Local.BubblewrapLauncher.FindBubblewrap() is not null;
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
