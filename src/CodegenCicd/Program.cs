@@ -8,6 +8,7 @@ using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
 using CodegenCicd.Notifications;
+using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval;
@@ -29,6 +30,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddCodegen();
     builder.AddCloudflare();
     builder.AddNotifications();
+    builder.AddPipelines();
     builder.Services.AddRazorPages();
 
     var app = builder.Build();
@@ -44,6 +46,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapObservability();
     app.MapJobsDashboard();
     app.MapStatusApi();
+    app.MapPipelines();
     app.MapRazorPages();
 
     await app.RunAsync();
