@@ -35,7 +35,14 @@ public sealed class StageCompleter(
             if (await store.TrySaveAsync(run, cancellationToken))
             {
                 await sync.SyncAsync(run, stage, cancellationToken);
-                jobs.Schedule<StageJob>(j => j.RunAsync(stageId, CancellationToken.None), delay);
+                if (delay > TimeSpan.Zero)
+                {
+                    jobs.Schedule<StageJob>(j => j.RunAsync(stageId, CancellationToken.None), delay);
+                }
+                else
+                {
+                    jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(stageId, CancellationToken.None));
+                }
             }
             return;
         }

@@ -15,6 +15,8 @@ public sealed class StageJob(
     CheckRunSync sync, RunAdvancer advancer, StageCancellations cancellations, StageHeartbeat heartbeat,
     IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageJob> logger)
 {
+    private static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(5);
+
     public async Task RunAsync(long stageId, CancellationToken cancellationToken)
     {
         if (await store.FindStageAsync(stageId, cancellationToken) is not ({ } run, { } stage))
@@ -30,10 +32,12 @@ public sealed class StageJob(
             await advancer.AdvanceAsync(run.Id, cancellationToken);
             return;
         }
-        if (run.Status != RunStatus.Running || stage.Status == StageStatus.Pending || !EarlierStagesPassed(run, stage) || !await ClaimAsync(run, stage, cancellationToken))
+        if (run.Status != RunStatus.Running || stage.Status == StageStatus.Pending || !EarlierStagesPassed(run, stage)
+            || await ClaimAsync(run, stage, cancellationToken) is not ({ } claimedRun, { } claimedStage))
         {
             return;
         }
+        (run, stage) = (claimedRun, claimedStage);
         await sync.SyncAsync(run, stage, cancellationToken);
         var attempt = stage.Attempt;
         var outcome = await ExecuteAsync(run, stage, cancellationToken);
@@ -46,7 +50,8 @@ public sealed class StageJob(
     private static bool EarlierStagesPassed(PipelineRun run, PipelineStage stage) =>
         run.Stages.Where(s => s.Kind < stage.Kind).All(s => s.Status == StageStatus.Completed && s.Conclusion!.Value.IsPassing());
 
-    private async Task<bool> ClaimAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
+    /// <summary>The claimed stage (reloaded when it had to wait), or null when another worker holds it.</summary>
+    private async Task<(PipelineRun, PipelineStage)?> ClaimAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (stage.Status == StageStatus.InProgress)
@@ -55,18 +60,28 @@ public sealed class StageJob(
             var quiet = now - (stage.HeartbeatAt ?? stage.StartedAt ?? now);
             if (quiet < lease && cancellations.IsRunningHere(stage.Id))
             {
-                return false;
+                return null;
+            }
+            if (quiet < lease && lease - quiet <= ShortWait)
+            {
+                // Probably a worker that just died (a restart): waiting out its short lease here beats a scheduler round trip.
+                await Task.Delay(lease - quiet + TimeSpan.FromMilliseconds(100), time, cancellationToken);
+                store.Db.ChangeTracker.Clear();
+                return await store.FindStageAsync(stage.Id, cancellationToken) is ({ } fresh, { } again)
+                    && again.Status == StageStatus.InProgress && again.Attempt == stage.Attempt
+                    ? await ClaimAsync(fresh, again, cancellationToken)
+                    : null;
             }
             if (quiet < lease)
             {
-                // Held by a live worker — or by one that just died: look again once its lease runs out.
+                // Held by a live worker elsewhere: look again once its lease runs out.
                 jobs.Schedule<StageJob>(j => j.RunAsync(stage.Id, CancellationToken.None), lease - quiet + TimeSpan.FromMilliseconds(200));
-                return false;
+                return null;
             }
             logger.LogWarning("Stage {StageId} attempt {Attempt} has been silent for {Quiet}; taking it over", stage.Id, stage.Attempt, quiet);
         }
         stage.MoveTo(StageStatus.InProgress, now);
-        return await store.TrySaveAsync(run, cancellationToken);
+        return await store.TrySaveAsync(run, cancellationToken) ? (run, stage) : null;
     }
 
     /// <summary>Null when the attempt was cancelled (superseded, closed, admin): its result no longer matters.</summary>
