@@ -1,4 +1,3 @@
-using CodegenCicd.GitHub.Checks;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
@@ -24,8 +23,7 @@ public sealed class MergeGate(IOptions<PipelineOptions> options, ILogger<MergeGa
         if (!config.Auto && !run.MergeRequested)
         {
             return new StageOutcome(StageConclusion.Neutral, "Auto-merge is off",
-                "Every stage passed. Auto-merge is off (`merge.auto: false`), so this PR is not merged automatically; press **Merge now** to merge it.")
-            { Buttons = [CheckRunButton.MergeNow] };
+                "Every stage passed. Auto-merge is off (`merge.auto: false`), so this PR is not merged automatically; press **Merge now** to merge it.");
         }
         var client = await context.GitHub(cancellationToken);
         var pr = await client.PullRequest.Get(run.Owner, run.Name, run.PullRequest);
@@ -122,7 +120,6 @@ public sealed class MergeGate(IOptions<PipelineOptions> options, ILogger<MergeGa
             $"Every stage passed, but the pull request is not merged yet because:\n\n{list}\n\nThe gate looks again when labels, reviews or checks change.{(note is null ? "" : "\n\n" + note)}")
         {
             Waiting = true,
-            Buttons = [CheckRunButton.Rerun, CheckRunButton.MergeNow],
             RecheckAfter = recheck ? TimeSpan.FromSeconds(options.Value.MergeabilityRecheckSeconds) : null,
         };
     }

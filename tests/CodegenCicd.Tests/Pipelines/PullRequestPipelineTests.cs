@@ -17,7 +17,7 @@ public sealed class PullRequestPipelineTests
 
         await harness.DeliverAsync(app, "pull_request.opened");
 
-        var run = await PipelineHarness.WaitForRunAsync(app, r => r.Status == RunStatus.Succeeded);
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
         Assert.Equal(head, run.HeadSha);
         foreach (var name in CheckNames)
         {
@@ -59,7 +59,7 @@ public sealed class PullRequestPipelineTests
         Assert.Equal("queued", Assert.Single(harness.GitHub.CheckRunsFor(head, CheckNames[2])).Status);
         Assert.Equal("queued", Assert.Single(harness.GitHub.CheckRunsFor(head, CheckNames[3])).Status);
         release.SetResult();
-        await PipelineHarness.WaitForRunAsync(app, r => r.Status == RunStatus.Succeeded);
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class PullRequestPipelineTests
 
         await harness.DeliverAsync(app, "pull_request.opened");
 
-        var run = await PipelineHarness.WaitForRunAsync(app, r => r.Status == RunStatus.Failed);
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Failed);
         var webEval = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, CheckNames[2]));
         Assert.Equal("failure", webEval.Conclusion);
         Assert.Contains("greeting is undefined", webEval.Summary, StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class PullRequestPipelineTests
 
         await harness.DeliverAsync(app, "pull_request.opened");
 
-        var run = await PipelineHarness.WaitForRunAsync(app, r => r.Status == RunStatus.Failed);
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Failed);
         var deploy = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, CheckNames[1]));
         Assert.Equal("failure", deploy.Conclusion);
         Assert.Contains("`npm ci` exited with code 1", deploy.Summary, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class PullRequestPipelineTests
 
         await harness.DeliverAsync(app, "pull_request.opened");
 
-        var run = await PipelineHarness.WaitForRunAsync(app, r => r.Status == RunStatus.ActionRequired);
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.ActionRequired);
         var deploy = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, CheckNames[1]));
         Assert.Equal("action_required", deploy.Conclusion);
         Assert.Contains("Permission denied", deploy.Summary, StringComparison.Ordinal);

@@ -28,6 +28,9 @@ public static class JobsExtensions
         builder.Services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
             JobFilterProviders.Providers, new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() }));
 
+        // One activator per host, resolving jobs from this host's container. Hangfire's default reads the
+        // static JobActivator.Current, which the last host to start overwrites (several hosts in tests).
+        builder.Services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -37,6 +40,8 @@ public static class JobsExtensions
             server.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
             server.Queues = JobQueues.All;
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            server.Activator = sp.GetRequiredService<JobActivator>();
+            server.FilterProvider = sp.GetRequiredService<IJobFilterProvider>();
         });
 
         builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);

@@ -12,19 +12,22 @@ namespace CodegenCicd.Pipelines.Recovery;
 /// been lost with it, the database was not. Each unfinished run gets its next job enqueued again;
 /// the jobs are idempotent, so re-enqueuing one that still exists does no harm.
 /// </summary>
-public sealed class PipelineRecovery(IServiceScopeFactory scopes, ILogger<PipelineRecovery> logger) : BackgroundService
+public sealed class PipelineRecovery(IServiceScopeFactory scopes, TimeProvider time, ILogger<PipelineRecovery> logger) : BackgroundService
 {
+    private readonly DateTimeOffset startedAt = time.GetUtcNow();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var recovered = await RecoverAsync(scope.ServiceProvider, stoppingToken);
+        // Runs created since this process started have their jobs already; only older ones were orphaned.
+        var recovered = await RecoverAsync(scope.ServiceProvider, startedAt, stoppingToken);
         if (recovered > 0)
         {
             logger.LogInformation("Resumed {Count} unfinished pipeline runs", recovered);
         }
     }
 
-    public static async Task<int> RecoverAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<int> RecoverAsync(IServiceProvider services, DateTimeOffset createdBefore, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<AppDbContext>();
         var jobs = services.GetRequiredService<IBackgroundJobClient>();
@@ -32,6 +35,7 @@ public sealed class PipelineRecovery(IServiceScopeFactory scopes, ILogger<Pipeli
             .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || !r.OutcomeNotified
                 || r.Stages.Any(s => !s.CheckRunSynced && s.CheckRunId != null))
             .ToListAsync(cancellationToken);
+        runs = [.. runs.Where(r => r.CreatedAt < createdBefore)];
         foreach (var run in runs)
         {
             if (run.Status == RunStatus.Queued)

@@ -56,7 +56,9 @@ public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter rep
     {
         var annotations = stage.AnnotationsJson is null ? [] : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];
         List<CheckRunButton> buttons = run.Status == RunStatus.Cancelled ? [] : [CheckRunButton.Rerun];
-        if (stage.Kind == StageKind.Merge && run.MergedSha is null && run.Status is RunStatus.Waiting or RunStatus.Succeeded)
+        // "Merge now" is offered when the gate did not merge although every stage before it passed.
+        if (stage.Kind == StageKind.Merge && run.MergedSha is null && run.Status != RunStatus.Cancelled && stage.Conclusion == StageConclusion.Neutral
+            && run.Stages.Where(s => s.Kind < StageKind.Merge).All(s => s.Conclusion is { } c && c.IsPassing()))
         {
             buttons.Add(CheckRunButton.MergeNow);
         }

@@ -61,6 +61,7 @@ public sealed class StageCompleter(
         {
             return;
         }
+        logger.LogInformation("Stage {Kind} of run {RunId} ended {Conclusion}: {Title}", stage.Kind, run.Id, stage.Conclusion, stage.Title);
         await sync.SyncAsync(run, stage, cancellationToken);
         if (outcome.RecheckAfter is { } recheck)
         {

@@ -38,6 +38,7 @@ public sealed class StageJob(
             return;
         }
         (run, stage) = (claimedRun, claimedStage);
+        logger.LogInformation("Stage {Kind} of run {RunId} started (attempt {Attempt})", stage.Kind, run.Id, stage.Attempt);
         await sync.SyncAsync(run, stage, cancellationToken);
         var attempt = stage.Attempt;
         var outcome = await ExecuteAsync(run, stage, cancellationToken);

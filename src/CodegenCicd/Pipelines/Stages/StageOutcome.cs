@@ -1,4 +1,3 @@
-using CodegenCicd.GitHub.Checks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
@@ -12,8 +11,6 @@ public sealed record StageOutcome(StageConclusion Conclusion, string Title, stri
     public string? Log { get; init; }
 
     public IReadOnlyList<CodeAnnotation> Annotations { get; init; } = [];
-
-    public IReadOnlyList<CheckRunButton> Buttons { get; init; } = [];
 
     public string? ReportPath { get; init; }
 
