@@ -62,8 +62,6 @@ public sealed class MergeGateTests
         await using var harness = await PipelineHarness.StartAsync();
         harness.GitHub.Overrides.Enqueue(("PUT", $"/repos/{harness.Repository}/pulls/7/merge",
             context => FakeGitHub.Error(405, "Base branch was modified. Review and try the merge again.").ExecuteAsync(context)));
-        harness.GitHub.Overrides.Enqueue(("PUT", $"/api/v3/repos/{harness.Repository}/pulls/7/merge",
-            context => FakeGitHub.Error(405, "Base branch was modified. Review and try the merge again.").ExecuteAsync(context)));
         var app = await harness.StartAppAsync();
 
         await harness.DeliverAsync(app, "pull_request.opened");

@@ -8,11 +8,12 @@ namespace CodegenCicd.Pipelines.Stages;
 /// Refreshes a running stage's heartbeat from its own database scope, so other workers (and this
 /// process after a restart) can tell a live attempt from one whose worker died.
 /// </summary>
-public sealed class StageHeartbeat(IServiceScopeFactory scopes, TimeProvider time, ILogger<StageHeartbeat> logger)
+public sealed class StageHeartbeat(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<StageHeartbeat> logger)
 {
     public IAsyncDisposable Start(long stageId, int attempt, TimeSpan lease)
     {
-        var stop = new CancellationTokenSource();
+        // A process going down stops beating at once, so another worker can take the stage over.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         var interval = TimeSpan.FromMilliseconds(Math.Max(100, lease.TotalMilliseconds / 3));
         var loop = Task.Run(async () =>
         {

@@ -164,6 +164,7 @@ public sealed partial class FakeGitHub
             ["html_url"] = $"https://github.com/{pr.Repository}/pull/{pr.Number}",
             ["draft"] = pr.Draft,
             ["merged"] = pr.Merged,
+            ["merged_at"] = pr.Merged ? "2026-01-01T00:00:00Z" : null,
             ["merge_commit_sha"] = pr.MergeCommitSha,
             ["mergeable"] = pr.Mergeable,
             ["mergeable_state"] = pr.MergeableState,
