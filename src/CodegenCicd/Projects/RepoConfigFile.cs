@@ -55,6 +55,11 @@ public static class RepoConfigFile
             var reason = e.InnerException is RepoConfigException inner ? inner.Message : e.Message;
             return new(settings, unknown, $"{Path} line {e.Start.Line}: {StripPosition(reason)}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner gives up on some malformed scalars without a position.
+            return new(settings, unknown, $"{Path}: not valid YAML ({e.Message})");
+        }
     }
 
     private static DeployConfig ApplyDeploy(DeployConfig deploy, YamlMappingNode node, List<string> unknown)
