@@ -34,6 +34,31 @@ public sealed class MergeGateTests
     }
 
     [Fact]
+    public async Task RacingEventsForAWaitingGate_MergeExactlyOnce()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.PullRequestState.Labels.Add("do-not-merge");
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        harness.PullRequestState.Labels = [];
+
+        await Task.WhenAll(
+            harness.DeliverAsync(app, "pull_request.labeled", patch: payload => payload["action"] = "unlabeled"),
+            harness.DeliverAsync(app, "pull_request_review.submitted"),
+            harness.DeliverAsync(app, "check_run.requested_action", patch: payload =>
+            {
+                payload["check_run"]!["id"] = check.Id;
+                payload["requested_action"] = new JsonObject { ["identifier"] = "merge-now" };
+            }));
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Single(harness.GitHub.Merges);
+        Assert.Equal(1, harness.GitHub.Requests.Count(r => r.Method == "PUT" && r.PathAndQuery.EndsWith("/pulls/7/merge", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task RequiredLabelMissing_Waits_AndMergeNowMergesAnyway()
     {
         await using var harness = await PipelineHarness.StartAsync();

@@ -11,7 +11,7 @@ namespace CodegenCicd.Pipelines.Recovery;
 /// A recurring job so no check run stays <c>in_progress</c> forever: a stage running past its
 /// timeout ends <c>timed_out</c>, and a stage whose check run missed an update gets it re-sent.
 /// </summary>
-public sealed class StageWatchdog(PipelineStore store, StageCompleter completer, IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
+public sealed class StageWatchdog(PipelineStore store, StageCompleter completer, StageCancellations cancellations, IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
 {
     public const string JobId = "pipelines-watchdog";
 
@@ -30,6 +30,7 @@ public sealed class StageWatchdog(PipelineStore store, StageCompleter completer,
                     $"Timed out after {limit.TotalMinutes:F0} minutes",
                     $"The stage ran for more than {limit.TotalMinutes:F0} minutes and was stopped by the watchdog. Press “Re-run” to try again."),
                     cancellationToken);
+                cancellations.Cancel(stage.Id);
             }
         }
         await ResumeAsync(running, now, cancellationToken);
