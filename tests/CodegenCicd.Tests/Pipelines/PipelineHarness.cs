@@ -38,6 +38,9 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public FakeWebEvaluator WebEval { get; } = new();
 
+    /// <summary>Extra test services for the app hosts (e.g. an outcome listener).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
     public string Repository { get; } = $"octo/sample-{Guid.NewGuid():N}"[..24];
 
     public int PullRequest { get; } = 7;
@@ -202,6 +205,7 @@ public sealed class PipelineHarness : IAsyncDisposable
                 services.AddSingleton<IPreviewDeployments>(harness.Deployments);
                 services.RemoveAll<IWebEvaluator>();
                 services.AddSingleton<IWebEvaluator>(harness.WebEval);
+                harness.ConfigureServices?.Invoke(services);
             });
         }
     }
