@@ -153,7 +153,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     /// <summary>A run that reached <paramref name="status"/> and finished telling GitHub (check runs synced, PR comment and listeners done).</summary>
     public static Task<PipelineRun> WaitForSettledRunAsync(AppFactory app, RunStatus status, Func<PipelineRun, bool>? also = null) =>
-        WaitForRunAsync(app, r => r.Status == status && r.Stages.All(s => s.CheckRunSynced) && (!status.IsFinal() || r.OutcomeNotified)
+        WaitForRunAsync(app, r => r.Status == status && r.Stages.All(s => s.CheckRunSynced || s.CheckRunId == null) && (!status.IsFinal() || r.OutcomeNotified)
             && (also?.Invoke(r) ?? true));
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)

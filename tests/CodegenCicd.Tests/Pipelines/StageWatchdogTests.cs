@@ -38,4 +38,33 @@ public sealed class StageWatchdogTests
         Assert.All(harness.GitHub.CheckRuns.Values, c => Assert.Equal("completed", c.Status));
         Assert.Empty(harness.GitHub.Merges);
     }
+
+    [Fact]
+    public async Task RunThatGitHubNeverLetUsPrepare_EndsActionRequired_NotQueuedForever()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            harness.GitHub.Overrides.Enqueue(("POST", $"/repos/{harness.Repository}/check-runs",
+                context => Infrastructure.FakeGitHub.FakeGitHub.Error(502, "Server Error").ExecuteAsync(context)));
+        }
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await PipelineHarness.WaitUntilAsync(() => harness.GitHub.Requests.Any(r => r.Method == "POST" && r.PathAndQuery.EndsWith("/check-runs", StringComparison.Ordinal)),
+            "the app to try creating a check run");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var queued = await db.Set<PipelineRun>().SingleAsync();
+            queued.CreatedAt = DateTimeOffset.UtcNow.AddHours(-2);
+            await db.SaveChangesAsync();
+
+            await scope.ServiceProvider.GetRequiredService<StageWatchdog>().RunAsync(CancellationToken.None);
+        }
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.ActionRequired);
+        Assert.Equal("could not prepare the run", run.StatusReason);
+        Assert.All(run.Stages, s => Assert.Equal(StageConclusion.ActionRequired, s.Conclusion));
+        Assert.Empty(harness.Deployments.Deploys);
+    }
 }

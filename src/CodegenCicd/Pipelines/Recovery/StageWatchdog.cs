@@ -11,7 +11,9 @@ namespace CodegenCicd.Pipelines.Recovery;
 /// A recurring job so no check run stays <c>in_progress</c> forever: a stage running past its
 /// timeout ends <c>timed_out</c>, and a stage whose check run missed an update gets it re-sent.
 /// </summary>
-public sealed class StageWatchdog(PipelineStore store, StageCompleter completer, StageCancellations cancellations, IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
+public sealed class StageWatchdog(
+    PipelineStore store, StageCompleter completer, StageCancellations cancellations, CheckRunSync sync, RunFinisher finisher,
+    IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
 {
     public const string JobId = "pipelines-watchdog";
 
@@ -34,6 +36,41 @@ public sealed class StageWatchdog(PipelineStore store, StageCompleter completer,
             }
         }
         await ResumeAsync(running, now, cancellationToken);
+        await GiveUpOnUnpreparedRunsAsync(now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A run whose preparation kept failing (GitHub unreachable for longer than the job retries)
+    /// ends <c>action_required</c>, with whatever check runs it created, instead of staying queued.
+    /// </summary>
+    private async Task GiveUpOnUnpreparedRunsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var limit = TimeSpan.FromMinutes(options.Value.StageTimeoutMinutes);
+        var queued = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Status == RunStatus.Queued).ToListAsync(cancellationToken);
+        foreach (var id in queued.Where(r => now - r.CreatedAt > limit).Select(r => r.Id))
+        {
+            store.Db.ChangeTracker.Clear();
+            if (await store.FindRunAsync(id, cancellationToken) is not { Status: RunStatus.Queued } run)
+            {
+                continue;
+            }
+            var reason = $"The run could not be prepared within {limit.TotalMinutes:F0} minutes (GitHub unreachable or refusing the App). Push again or press “Re-run” on the run page.";
+            var open = run.Stages.Where(s => s.Status != StageStatus.Completed).ToList();
+            foreach (var stage in open)
+            {
+                stage.Complete(StageConclusion.ActionRequired, "Could not prepare the run", reason, now);
+            }
+            run.MoveTo(RunStatus.ActionRequired, now, "could not prepare the run");
+            if (!await store.TrySaveAsync(run, cancellationToken))
+            {
+                continue;
+            }
+            foreach (var stage in open)
+            {
+                await sync.SyncAsync(run, stage, cancellationToken);
+            }
+            await finisher.FinishAsync(run, cancellationToken);
+        }
     }
 
     /// <summary>Stages whose worker went silent, and completed stages whose check run missed an update, get a job again.</summary>
