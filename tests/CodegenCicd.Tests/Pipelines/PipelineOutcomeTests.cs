@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using CodegenCicd.Notifications;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
@@ -59,5 +60,39 @@ public sealed class PipelineOutcomeTests
         var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
         Assert.Equal(("check_suite.requested", harness.Sample.HeadSha), (run.Trigger, run.HeadSha));
         Assert.Single(harness.GitHub.Merges);
+    }
+
+    [Fact]
+    public async Task RunAndStageChanges_ArePublishedAsLiveEvents()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var app = await harness.StartAppAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new ConcurrentQueue<(string Type, string Json)>();
+        var listening = Task.Run(async () =>
+        {
+            await foreach (var item in app.Services.GetRequiredService<LiveEvents>().SubscribeAsync(stop.Token))
+            {
+                seen.Enqueue((item.Type, System.Text.Json.JsonSerializer.Serialize(item.Data)));
+                if (item.Type == "run.updated" && seen.Last().Json.Contains("\"Succeeded\"", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+        });
+        // The subscription is live once a probe event comes through it.
+        var live = app.Services.GetRequiredService<LiveEvents>();
+        while (!seen.Any(e => e.Type == "test.probe"))
+        {
+            live.Publish("test.probe", new { });
+            await Task.Delay(20, stop.Token);
+        }
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        await listening.WaitAsync(stop.Token);
+        Assert.Contains(seen, e => e.Type == "stage.updated" && e.Json.Contains("\"stage\":\"web-eval\"", StringComparison.Ordinal)
+            && e.Json.Contains("\"conclusion\":\"Success\"", StringComparison.Ordinal));
+        Assert.Contains(seen, e => e.Type == "run.updated" && e.Json.Contains("\"status\":\"Running\"", StringComparison.Ordinal));
     }
 }
