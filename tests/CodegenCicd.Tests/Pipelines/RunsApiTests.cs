@@ -62,7 +62,9 @@ public sealed class RunsApiTests
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/runs/{run.Id}/cancel", null)).StatusCode);
         await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Cancelled);
         Assert.Equal("cancelled", Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge")).Conclusion);
-        Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync($"/api/runs/{run.Id}/cancel", null)).StatusCode);
+        var again = await api.PostAsync($"/api/runs/{run.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync($"/api/runs/{run.Id}/rerun", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync("/api/runs/999/rerun", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateAnonymousClient().GetAsync("/api/runs")).StatusCode);

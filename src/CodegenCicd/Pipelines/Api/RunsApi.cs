@@ -53,16 +53,16 @@ public static class RunsApi
         return run is null ? TypedResults.NotFound() : TypedResults.Ok(run.ToDto(options.Value, withLogs: true));
     }
 
-    private static async Task<Results<Accepted, NotFound, Conflict<string>>> RerunAsync(long id, RunControl control, CancellationToken cancellationToken) =>
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(long id, RunControl control, CancellationToken cancellationToken) =>
         Answer(await control.RerunAsync(id, from: null, cancellationToken), id, "The run is still running, or was superseded by a newer run of its pull request.");
 
-    private static async Task<Results<Accepted, NotFound, Conflict<string>>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>
         Answer(await control.CancelAsync(id, "cancelled by an admin", teardown: true, cancellationToken), id, "The run has already finished.");
 
-    private static Results<Accepted, NotFound, Conflict<string>> Answer(ControlResult result, long id, string conflict) => result switch
+    private static Results<Accepted, NotFound, ProblemHttpResult> Answer(ControlResult result, long id, string conflict) => result switch
     {
         ControlResult.Done => TypedResults.Accepted($"/api/runs/{id}"),
         ControlResult.NotFound => TypedResults.NotFound(),
-        _ => TypedResults.Conflict(conflict),
+        _ => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now"),
     };
 }
