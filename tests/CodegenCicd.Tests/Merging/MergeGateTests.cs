@@ -156,4 +156,23 @@ public sealed class MergeGateTests
         var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
         Assert.Contains("required reviews and checks were not verified", check.Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GitHubServerErrorDuringTheGate_IsRetried_AndTheRunStillMerges()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.Overrides.Enqueue(("GET", $"/repos/{harness.Repository}/pulls/7",
+            context => FakeGitHub.Error(502, "Server Error").ExecuteAsync(context)));
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
+        Assert.Equal("success", check.Conclusion);
+        Assert.Contains(check.Updates, u => u["output"]?["summary"]?.GetValue<string>().Contains("Retry 1 of 1", StringComparison.Ordinal) == true
+            && u["output"]!["summary"]!.GetValue<string>().Contains("502", StringComparison.Ordinal));
+        Assert.Equal(2, run.Stages.Single(s => s.Kind == StageKind.Merge).Attempt);
+        Assert.Single(harness.GitHub.Merges);
+    }
 }
