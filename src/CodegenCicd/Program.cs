@@ -9,6 +9,7 @@ using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
 using CodegenCicd.Notifications;
+using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval;
@@ -35,6 +36,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddCodegen();
     builder.AddCloudflare();
     builder.AddNotifications();
+    builder.AddPipelines();
     builder.Services.AddRazorPages();
 
     var app = builder.Build();
@@ -51,6 +53,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapJobsDashboard();
     app.MapStatusApi();
     app.MapGitHubApp();
+    app.MapPipelines();
     app.MapPreviews();
     app.MapProjects();
     app.MapCodegen();

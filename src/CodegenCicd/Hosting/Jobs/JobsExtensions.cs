@@ -41,6 +41,9 @@ public static class JobsExtensions
             server.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
             server.Queues = JobQueues.All;
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            // This host's activator and filters, never the statics (see above).
+            server.Activator = sp.GetRequiredService<JobActivator>();
+            server.FilterProvider = sp.GetRequiredService<IJobFilterProvider>();
         });
 
         builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);

@@ -417,6 +417,194 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.ToTable("AdminAccount", (string)null);
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActiveKey")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BaseBranch")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CloneUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("CommentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfigJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ConfigWarnings")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeliveryId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DeploymentUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HeadBranch")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("HeadSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("InstallationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MergeAttemptSha")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("MergeRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MergedSha")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("OutcomeNotified")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PreviewPath")
+                        .HasColumnType("text");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PullRequest")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PullRequestUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActiveKey")
+                        .IsUnique();
+
+                    b.HasIndex("DeliveryId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("ProjectId", "PullRequest");
+
+                    b.ToTable("PipelineRun");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineStage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AnnotationsJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("CheckRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("CheckRunSynced")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Conclusion")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("InfrastructureFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Log")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReportPath")
+                        .HasColumnType("text");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Title")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckRunId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("RunId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("PipelineStage");
+                });
+
             modelBuilder.Entity("CodegenCicd.Projects.Project", b =>
                 {
                     b.Property<int>("Id")
@@ -624,6 +812,24 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
+                {
+                    b.HasOne("CodegenCicd.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineStage", b =>
+                {
+                    b.HasOne("CodegenCicd.Pipelines.Runs.PipelineRun", null)
+                        .WithMany("Stages")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CodegenCicd.Projects.ProjectSecret", b =>
                 {
                     b.HasOne("CodegenCicd.Projects.Project", null)
@@ -640,6 +846,11 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Navigation("IterationRecords");
 
                     b.Navigation("PullRequests");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
+                {
+                    b.Navigation("Stages");
                 });
 #pragma warning restore 612, 618
         }

@@ -402,6 +402,190 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.ToTable("AdminAccount", (string)null);
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActiveKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseBranch")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CloneUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CommentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConfigJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConfigWarnings")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeploymentUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadBranch")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("InstallationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MergeAttemptSha")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MergeRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MergedSha")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OutcomeNotified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviewPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PullRequest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PullRequestUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActiveKey")
+                        .IsUnique();
+
+                    b.HasIndex("DeliveryId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("ProjectId", "PullRequest");
+
+                    b.ToTable("PipelineRun");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineStage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnnotationsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CheckRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CheckRunSynced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conclusion")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InfrastructureFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Log")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckRunId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("RunId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("PipelineStage");
+                });
+
             modelBuilder.Entity("CodegenCicd.Projects.Project", b =>
                 {
                     b.Property<int>("Id")
@@ -601,6 +785,24 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
+                {
+                    b.HasOne("CodegenCicd.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineStage", b =>
+                {
+                    b.HasOne("CodegenCicd.Pipelines.Runs.PipelineRun", null)
+                        .WithMany("Stages")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CodegenCicd.Projects.ProjectSecret", b =>
                 {
                     b.HasOne("CodegenCicd.Projects.Project", null)
@@ -617,6 +819,11 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Navigation("IterationRecords");
 
                     b.Navigation("PullRequests");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
+                {
+                    b.Navigation("Stages");
                 });
 #pragma warning restore 612, 618
         }

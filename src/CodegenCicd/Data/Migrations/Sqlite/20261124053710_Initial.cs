@@ -192,6 +192,50 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "PipelineRun",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProjectId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Repository = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PullRequest = table.Column<int>(type: "INTEGER", nullable: false),
+                    HeadSha = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HeadBranch = table.Column<string>(type: "TEXT", nullable: false),
+                    BaseBranch = table.Column<string>(type: "TEXT", nullable: false),
+                    PullRequestUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    CloneUrl = table.Column<string>(type: "TEXT", nullable: false),
+                    InstallationId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Trigger = table.Column<string>(type: "TEXT", nullable: false),
+                    DeliveryId = table.Column<string>(type: "TEXT", nullable: true),
+                    ActiveKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ConfigJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ConfigWarnings = table.Column<string>(type: "TEXT", nullable: true),
+                    DeploymentUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    PreviewPath = table.Column<string>(type: "TEXT", nullable: true),
+                    StatusReason = table.Column<string>(type: "TEXT", nullable: true),
+                    MergeAttemptSha = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    MergedSha = table.Column<string>(type: "TEXT", nullable: true),
+                    MergeRequested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CommentId = table.Column<long>(type: "INTEGER", nullable: true),
+                    OutcomeNotified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PipelineRun", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PipelineRun_Project_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Project",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProjectSecret",
                 columns: table => new
                 {
@@ -289,6 +333,40 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PipelineStage",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Conclusion = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    InfrastructureFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    CheckRunId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CheckRunSynced = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", nullable: true),
+                    Log = table.Column<string>(type: "TEXT", nullable: true),
+                    AnnotationsJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ReportPath = table.Column<string>(type: "TEXT", nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    HeartbeatAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PipelineStage", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PipelineStage_PipelineRun_RunId",
+                        column: x => x.RunId,
+                        principalTable: "PipelineRun",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AgentRun_CodegenRunId",
                 table: "AgentRun",
@@ -340,6 +418,43 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 name: "IX_Deployments_Repository_PullRequest",
                 table: "Deployments",
                 columns: new[] { "Repository", "PullRequest" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_ActiveKey",
+                table: "PipelineRun",
+                column: "ActiveKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_DeliveryId",
+                table: "PipelineRun",
+                column: "DeliveryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_ProjectId_PullRequest",
+                table: "PipelineRun",
+                columns: new[] { "ProjectId", "PullRequest" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_Status",
+                table: "PipelineRun",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineStage_CheckRunId",
+                table: "PipelineStage",
+                column: "CheckRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineStage_RunId_Kind",
+                table: "PipelineStage",
+                columns: new[] { "RunId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineStage_Status",
+                table: "PipelineStage",
+                column: "Status");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Project_FullName",
@@ -398,6 +513,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                 name: "Installations");
 
             migrationBuilder.DropTable(
+                name: "PipelineStage");
+
+            migrationBuilder.DropTable(
                 name: "ProjectSecret");
 
             migrationBuilder.DropTable(
@@ -405,6 +523,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AgentRun");
+
+            migrationBuilder.DropTable(
+                name: "PipelineRun");
 
             migrationBuilder.DropTable(
                 name: "Project");

@@ -193,6 +193,50 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "PipelineRun",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProjectId = table.Column<int>(type: "integer", nullable: false),
+                    Repository = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PullRequest = table.Column<int>(type: "integer", nullable: false),
+                    HeadSha = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    HeadBranch = table.Column<string>(type: "text", nullable: false),
+                    BaseBranch = table.Column<string>(type: "text", nullable: false),
+                    PullRequestUrl = table.Column<string>(type: "text", nullable: true),
+                    CloneUrl = table.Column<string>(type: "text", nullable: false),
+                    InstallationId = table.Column<long>(type: "bigint", nullable: true),
+                    Trigger = table.Column<string>(type: "text", nullable: false),
+                    DeliveryId = table.Column<string>(type: "text", nullable: true),
+                    ActiveKey = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ConfigJson = table.Column<string>(type: "text", nullable: true),
+                    ConfigWarnings = table.Column<string>(type: "text", nullable: true),
+                    DeploymentUrl = table.Column<string>(type: "text", nullable: true),
+                    PreviewPath = table.Column<string>(type: "text", nullable: true),
+                    StatusReason = table.Column<string>(type: "text", nullable: true),
+                    MergeAttemptSha = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    MergedSha = table.Column<string>(type: "text", nullable: true),
+                    MergeRequested = table.Column<bool>(type: "boolean", nullable: false),
+                    CommentId = table.Column<long>(type: "bigint", nullable: true),
+                    OutcomeNotified = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PipelineRun", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PipelineRun_Project_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Project",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProjectSecret",
                 columns: table => new
                 {
@@ -290,6 +334,40 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PipelineStage",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RunId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Conclusion = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Attempt = table.Column<int>(type: "integer", nullable: false),
+                    InfrastructureFailures = table.Column<int>(type: "integer", nullable: false),
+                    CheckRunId = table.Column<long>(type: "bigint", nullable: true),
+                    CheckRunSynced = table.Column<bool>(type: "boolean", nullable: false),
+                    Title = table.Column<string>(type: "text", nullable: true),
+                    Summary = table.Column<string>(type: "text", nullable: true),
+                    Log = table.Column<string>(type: "text", nullable: true),
+                    AnnotationsJson = table.Column<string>(type: "text", nullable: true),
+                    ReportPath = table.Column<string>(type: "text", nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    HeartbeatAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PipelineStage", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PipelineStage_PipelineRun_RunId",
+                        column: x => x.RunId,
+                        principalTable: "PipelineRun",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AgentRun_CodegenRunId",
                 table: "AgentRun",
@@ -341,6 +419,43 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 name: "IX_Deployments_Repository_PullRequest",
                 table: "Deployments",
                 columns: new[] { "Repository", "PullRequest" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_ActiveKey",
+                table: "PipelineRun",
+                column: "ActiveKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_DeliveryId",
+                table: "PipelineRun",
+                column: "DeliveryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_ProjectId_PullRequest",
+                table: "PipelineRun",
+                columns: new[] { "ProjectId", "PullRequest" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineRun_Status",
+                table: "PipelineRun",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineStage_CheckRunId",
+                table: "PipelineStage",
+                column: "CheckRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineStage_RunId_Kind",
+                table: "PipelineStage",
+                columns: new[] { "RunId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PipelineStage_Status",
+                table: "PipelineStage",
+                column: "Status");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Project_FullName",
@@ -399,6 +514,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                 name: "Installations");
 
             migrationBuilder.DropTable(
+                name: "PipelineStage");
+
+            migrationBuilder.DropTable(
                 name: "ProjectSecret");
 
             migrationBuilder.DropTable(
@@ -406,6 +524,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "AgentRun");
+
+            migrationBuilder.DropTable(
+                name: "PipelineRun");
 
             migrationBuilder.DropTable(
                 name: "Project");

@@ -1,0 +1,130 @@
+using CodegenCicd.Pipelines;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Pipelines.Stages;
+using CodegenCicd.Projects;
+using Microsoft.Extensions.Options;
+using Octokit;
+
+namespace CodegenCicd.Merging;
+
+/// <summary>
+/// The last stage: merges when every stage passed and the settings and GitHub allow it, with the
+/// head SHA pinned, and says exactly why it merged or why it waits. The attempt is recorded on the
+/// run before GitHub is asked, and an already merged PR counts as merged, so a run merges at most once.
+/// </summary>
+public sealed class MergeGate(IOptions<PipelineOptions> options, ILogger<MergeGate> logger) : IStageExecutor
+{
+    public StageKind Kind => StageKind.Merge;
+
+    public async Task<StageOutcome> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        var config = context.Config.Merge;
+        if (!config.Auto && !run.MergeRequested)
+        {
+            return new StageOutcome(StageConclusion.Neutral, "Auto-merge is off",
+                "Every stage passed. Auto-merge is off (`merge.auto: false`), so this PR is not merged automatically; press **Merge now** to merge it.");
+        }
+        var client = await context.GitHub(cancellationToken);
+        var pr = await client.PullRequest.Get(run.Owner, run.Name, run.PullRequest);
+        if (pr.Merged)
+        {
+            return await MergedAsync(context, pr.MergeCommitSha, "was already merged", cancellationToken);
+        }
+        if (pr.State.Value == ItemState.Closed)
+        {
+            return new StageOutcome(StageConclusion.Neutral, "Not merged: the pull request is closed", "The pull request was closed before it could be merged.");
+        }
+        if (pr.Head.Sha != run.HeadSha)
+        {
+            return HeadMoved(pr.Head.Sha);
+        }
+        var facts = await MergeFactsReader.ReadAsync(client, run, pr);
+        var reasons = MergeConditions.WhyWait(facts, config, run.MergeRequested, StageKind.Merge.CheckRunName());
+        if (reasons.Count > 0)
+        {
+            return Wait(reasons, facts.ProtectionNote, facts.Mergeable is null);
+        }
+        return await MergeAsync(context, client, config, facts.ProtectionNote, cancellationToken);
+    }
+
+    private async Task<StageOutcome> MergeAsync(StageContext context, IGitHubClient client, MergeConfig config, string? note, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        run.MergeAttemptSha = run.HeadSha;
+        if (!await context.SaveRunAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The run changed while the merge gate decided; deciding again.");
+        }
+        PullRequestMerge result;
+        try
+        {
+            result = await client.PullRequest.Merge(run.Owner, run.Name, run.PullRequest, new MergePullRequest
+            {
+                Sha = run.HeadSha,
+                MergeMethod = config.Method switch
+                {
+                    MergeMethod.Merge => PullRequestMergeMethod.Merge,
+                    MergeMethod.Rebase => PullRequestMergeMethod.Rebase,
+                    _ => PullRequestMergeMethod.Squash,
+                },
+            });
+        }
+        catch (PullRequestNotMergeableException e)
+        {
+            run.MergeAttemptSha = null;
+            await context.SaveRunAsync(cancellationToken);
+            return Wait([$"GitHub refused the merge (405): {e.Message}"], note, recheck: false);
+        }
+        catch (PullRequestMismatchException e)
+        {
+            run.MergeAttemptSha = null;
+            await context.SaveRunAsync(cancellationToken);
+            return HeadMoved($"(GitHub: {e.Message})");
+        }
+        var method = config.Method.ToString().ToLowerInvariant();
+        var outcome = await MergedAsync(context, result.Sha, $"merged with `{method}`", cancellationToken);
+        if (config.DeleteBranch)
+        {
+            outcome = outcome with { Summary = outcome.Summary + "\n\n" + await DeleteBranchAsync(client, run) };
+        }
+        return note is null ? outcome : outcome with { Summary = outcome.Summary + "\n\n" + note };
+    }
+
+    private static async Task<StageOutcome> MergedAsync(StageContext context, string? sha, string how, CancellationToken cancellationToken)
+    {
+        context.Run.MergedSha = sha ?? context.Run.HeadSha;
+        await context.SaveRunAsync(cancellationToken);
+        return new StageOutcome(StageConclusion.Success, $"Merged: {how.Replace("`", "", StringComparison.Ordinal)}",
+            $"Every stage passed; the pull request {how} at head `{context.Run.HeadSha}` (merge commit `{context.Run.MergedSha}`).");
+    }
+
+    private async Task<string> DeleteBranchAsync(IGitHubClient client, PipelineRun run)
+    {
+        try
+        {
+            await client.Git.Reference.Delete(run.Owner, run.Name, $"heads/{run.HeadBranch}");
+            return $"Deleted the branch `{run.HeadBranch}` (`merge.delete_branch`).";
+        }
+        catch (ApiException e)
+        {
+            logger.LogWarning("Branch {Branch} of {Repository} not deleted: {Status}", run.HeadBranch, run.Repository, e.StatusCode);
+            return $"The branch `{run.HeadBranch}` was not deleted: GitHub answered {(int)e.StatusCode} ({e.Message}).";
+        }
+    }
+
+    private StageOutcome Wait(IReadOnlyList<string> reasons, string? note, bool recheck)
+    {
+        var list = string.Join("\n", reasons.Select(r => $"- {r}"));
+        return new StageOutcome(StageConclusion.Neutral, "Waiting: " + reasons[0].Replace("`", "", StringComparison.Ordinal),
+            $"Every stage passed, but the pull request is not merged yet because:\n\n{list}\n\nThe gate looks again when labels, reviews or checks change.{(note is null ? "" : "\n\n" + note)}")
+        {
+            Waiting = true,
+            RecheckAfter = recheck ? TimeSpan.FromSeconds(options.Value.MergeabilityRecheckSeconds) : null,
+        };
+    }
+
+    private static StageOutcome HeadMoved(string newHead) =>
+        new(StageConclusion.Neutral, "Not merged: the head moved",
+            $"The pull request's head moved on ({newHead}); the new head gets its own run, which decides the merge.");
+}

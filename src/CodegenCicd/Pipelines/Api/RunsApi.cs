@@ -1,0 +1,68 @@
+using CodegenCicd.Data;
+using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CodegenCicd.Pipelines.Api;
+
+/// <summary>The admin JSON API for pipeline runs (CONTRACT.md): list, show, re-run, cancel.</summary>
+public static class RunsApi
+{
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var runs = endpoints.MapGroup("/api/runs").WithTags("Runs");
+        runs.MapGet("/", ListAsync).WithSummary("Pipeline runs, newest first (filters: project, status, pr)");
+        runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs");
+        runs.MapPost("/{id:long}/rerun", RerunAsync).WithSummary("Run every stage again");
+        runs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a run; its check runs end cancelled");
+        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").WithSummary("A project's pipeline runs");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<List<RunDto>>, ValidationProblem>> ListAsync(
+        AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken, int? project = null, string? status = null, int? pr = null)
+    {
+        if (!RunsQuery.TryParseStatus(status, out var parsed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = [$"Unknown status '{status}'; one of {string.Join(", ", Enum.GetNames<RunStatus>())}."],
+            });
+        }
+        var list = await RunsQuery.ListAsync(db, project, parsed, pr, cancellationToken);
+        return TypedResults.Ok(list.Select(r => r.ToDto(options.Value, withLogs: false)).ToList());
+    }
+
+    private static async Task<Results<Ok<List<RunDto>>, NotFound>> ListForProjectAsync(
+        int id, AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<Project>().AnyAsync(p => p.Id == id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+        var list = await RunsQuery.ListAsync(db, id, null, null, cancellationToken);
+        return TypedResults.Ok(list.Select(r => r.ToDto(options.Value, withLogs: false)).ToList());
+    }
+
+    private static async Task<Results<Ok<RunDto>, NotFound>> GetAsync(long id, AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
+    {
+        var run = await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return run is null ? TypedResults.NotFound() : TypedResults.Ok(run.ToDto(options.Value, withLogs: true));
+    }
+
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(long id, RunControl control, CancellationToken cancellationToken) =>
+        Answer(await control.RerunAsync(id, from: null, cancellationToken), id, "The run is still running, or was superseded by a newer run of its pull request.");
+
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>
+        Answer(await control.CancelAsync(id, "cancelled by an admin", teardown: true, cancellationToken), id, "The run has already finished.");
+
+    private static Results<Accepted, NotFound, ProblemHttpResult> Answer(ControlResult result, long id, string conflict) => result switch
+    {
+        ControlResult.Done => TypedResults.Accepted($"/api/runs/{id}"),
+        ControlResult.NotFound => TypedResults.NotFound(),
+        _ => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now"),
+    };
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using CodegenCicd.Data;
+using CodegenCicd.GitHub;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Pipelines.Stages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CodegenCicd.Pipelines.Comments;
+
+/// <summary>
+/// One comment per pull request with the preview URL and a status table, edited in place on every
+/// update (found again by a hidden marker), never posted twice.
+/// </summary>
+public sealed class PullRequestComments(
+    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options, ILogger<PullRequestComments> logger)
+{
+    public const string Marker = "<!-- codegencicd:status -->";
+
+    public async Task UpsertAsync(PipelineRun run, CancellationToken cancellationToken)
+    {
+        if (run.InstallationId is not { } installation)
+        {
+            return;
+        }
+        try
+        {
+            var client = await clients.ForInstallationAsync(installation, cancellationToken);
+            var body = Render(run);
+            var known = await db.Set<PipelineRun>().AsNoTracking()
+                .Where(r => r.ProjectId == run.ProjectId && r.PullRequest == run.PullRequest && r.CommentId != null)
+                .Select(r => r.CommentId).FirstOrDefaultAsync(cancellationToken);
+            if (known is null)
+            {
+                var existing = await client.Issue.Comment.GetAllForIssue(run.Owner, run.Name, run.PullRequest);
+                known = existing.FirstOrDefault(c => c.Body?.Contains(Marker, StringComparison.Ordinal) == true)?.Id;
+            }
+            var id = known is { } commentId
+                ? (await client.Issue.Comment.Update(run.Owner, run.Name, commentId, body)).Id
+                : (await client.Issue.Comment.Create(run.Owner, run.Name, run.PullRequest, body)).Id;
+            var runId = run.Id;
+            await db.Set<PipelineRun>().Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.CommentId, id), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The comment is a convenience; the check runs carry the result.
+            logger.LogWarning("PR comment for run {RunId} not updated: {Reason}", run.Id, InfrastructureErrors.Describe(e));
+        }
+    }
+
+    private string Render(PipelineRun run)
+    {
+        var text = new StringBuilder(Marker).Append("\n### CodegenCICD\n\n");
+        if (run.PreviewPath is { } preview && run.Status != RunStatus.Cancelled)
+        {
+            text.Append($"**Preview:** {new Uri(options.Value.PublicUrl, preview.TrimStart('/'))}\n\n");
+        }
+        text.Append($"Run [#{run.Id}]({options.Value.DetailsUrl(run.Id)}) for `{run.HeadSha[..Math.Min(7, run.HeadSha.Length)]}`: **{run.Status}**");
+        text.Append(run.StatusReason is { Length: > 0 } reason ? $" — {reason}\n\n" : "\n\n");
+        text.Append("| stage | status | result |\n| --- | --- | --- |\n");
+        foreach (var stage in run.Stages.OrderBy(s => s.Kind))
+        {
+            text.Append($"| {stage.Kind.Slug()} | {stage.Status} | {stage.Conclusion?.ToString() ?? "—"}: {stage.Title?.Replace("|", "\\|", StringComparison.Ordinal) ?? ""} |\n");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using CodegenCicd.Hosting.Configuration;
+
+namespace CodegenCicd.Pipelines;
+
+public sealed class PipelineOptions : IConfigSection
+{
+    public static string SectionName => "Pipelines";
+
+    /// <summary>The admin site's public base URL, for check-run details links and the PR comment.</summary>
+    public Uri PublicUrl { get; set; } = new("http://localhost:5000/");
+
+    /// <summary>A stage whose worker has not refreshed its heartbeat for this long is taken over.</summary>
+    [Range(1, 3600, ErrorMessage = "Pipelines:StageLeaseSeconds must be between 1 and 3600")]
+    public int StageLeaseSeconds { get; set; } = 60;
+
+    /// <summary>Infrastructure errors (GitHub 5xx, sandbox could not start) are retried this many times before action_required.</summary>
+    [Range(0, 20, ErrorMessage = "Pipelines:InfrastructureRetries must be between 0 and 20")]
+    public int InfrastructureRetries { get; set; } = 3;
+
+    /// <summary>First back-off delay; doubled on each retry.</summary>
+    [Range(0, 3600, ErrorMessage = "Pipelines:RetryDelaySeconds must be between 0 and 3600")]
+    public double RetryDelaySeconds { get; set; } = 30;
+
+    /// <summary>The watchdog completes a stage in progress for longer than this (deploy adds its own timeout) as timed_out.</summary>
+    [Range(1, 1440, ErrorMessage = "Pipelines:StageTimeoutMinutes must be between 1 and 1440")]
+    public int StageTimeoutMinutes { get; set; } = 30;
+
+    /// <summary>Where web-eval reports and screenshots are written (relative paths are under the content root).</summary>
+    [Required(ErrorMessage = "Pipelines:ArtifactRoot must not be empty")]
+    public string ArtifactRoot { get; set; } = "data/reports";
+
+    /// <summary>When GitHub is still computing mergeability, the gate looks again after this long.</summary>
+    [Range(0, 600, ErrorMessage = "Pipelines:MergeabilityRecheckSeconds must be between 0 and 600")]
+    public double MergeabilityRecheckSeconds { get; set; } = 5;
+
+    public string DetailsUrl(long runId) => new Uri(PublicUrl, $"Runs/{runId}").ToString();
+}

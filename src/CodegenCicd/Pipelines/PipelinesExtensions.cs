@@ -1,0 +1,62 @@
+using CodegenCicd.GitHub.Checks;
+using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Merging;
+using CodegenCicd.Pipelines.Api;
+using CodegenCicd.Pipelines.Comments;
+using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Recovery;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Pipelines.Stages;
+using CodegenCicd.Pipelines.Triggers;
+using Hangfire;
+
+namespace CodegenCicd.Pipelines;
+
+public static class PipelinesExtensions
+{
+    public static IHostApplicationBuilder AddPipelines(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddConfigSection<PipelineOptions>();
+        services.AddSingleton<CheckRunReporter>();
+        services.AddSingleton<StageCancellations>();
+        services.AddSingleton<StageHeartbeat>();
+        services.AddScoped<PipelineStore>();
+        services.AddScoped<CheckRunSync>();
+        services.AddScoped<RunFinisher>();
+        services.AddScoped<RunAdvancer>();
+        services.AddScoped<StageCompleter>();
+        services.AddScoped<StageContextFactory>();
+        services.AddScoped<PullRequestComments>();
+        services.AddScoped<RunControl>();
+        services.AddScoped<PipelineStarter>();
+        services.AddScoped<IStageExecutor, AnalysisStage>();
+        services.AddScoped<IStageExecutor, DeployStage>();
+        services.AddScoped<IStageExecutor, WebEvalStage>();
+        services.AddScoped<IStageExecutor, MergeGate>();
+        services.AddScoped<StageJob>();
+        services.AddScoped<PrepareRunJob>();
+        services.AddScoped<RunReevaluationJob>();
+        services.AddScoped<StageWatchdog>();
+        services.AddWebhookHandler<PullRequestEventHandler>();
+        services.AddWebhookHandler<CheckEventHandler>();
+        services.AddHostedService<PipelineRecovery>();
+        services.AddHostedService<WatchdogSchedule>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapPipelines(this IEndpointRouteBuilder endpoints) => endpoints.MapRunsApi();
+
+    /// <summary>Registers the watchdog as a recurring job on this host's job storage.</summary>
+    private sealed class WatchdogSchedule(IRecurringJobManager recurring) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            recurring.AddOrUpdate<StageWatchdog>(StageWatchdog.JobId, w => w.RunAsync(CancellationToken.None), Cron.Minutely());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

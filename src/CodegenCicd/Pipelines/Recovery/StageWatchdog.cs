@@ -1,0 +1,97 @@
+using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Pipelines.Stages;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CodegenCicd.Pipelines.Recovery;
+
+/// <summary>
+/// A recurring job so no check run stays <c>in_progress</c> forever: a stage running past its
+/// timeout ends <c>timed_out</c>, and a stage whose check run missed an update gets it re-sent.
+/// </summary>
+public sealed class StageWatchdog(
+    PipelineStore store, StageCompleter completer, StageCancellations cancellations, CheckRunSync sync, RunFinisher finisher,
+    IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
+{
+    public const string JobId = "pipelines-watchdog";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // Filtered in memory: SQLite cannot compare DateTimeOffset columns, and few stages run at once.
+        var running = await store.Db.Set<PipelineStage>().AsNoTracking().Where(s => s.Status == StageStatus.InProgress).ToListAsync(cancellationToken);
+        var runs = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => running.Select(s => s.RunId).Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        foreach (var stage in running)
+        {
+            var limit = Timeout(stage, runs.GetValueOrDefault(stage.RunId));
+            if (stage.StartedAt is { } started && now - started > limit)
+            {
+                await completer.CompleteAsync(stage.Id, stage.Attempt, new StageOutcome(StageConclusion.TimedOut,
+                    $"Timed out after {limit.TotalMinutes:F0} minutes",
+                    $"The stage ran for more than {limit.TotalMinutes:F0} minutes and was stopped by the watchdog. Press “Re-run” to try again."),
+                    cancellationToken);
+                cancellations.Cancel(stage.Id);
+            }
+        }
+        await ResumeAsync(running, now, cancellationToken);
+        await GiveUpOnUnpreparedRunsAsync(now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A run whose preparation kept failing (GitHub unreachable for longer than the job retries)
+    /// ends <c>action_required</c>, with whatever check runs it created, instead of staying queued.
+    /// </summary>
+    private async Task GiveUpOnUnpreparedRunsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var limit = TimeSpan.FromMinutes(options.Value.StageTimeoutMinutes);
+        var queued = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Status == RunStatus.Queued).ToListAsync(cancellationToken);
+        foreach (var id in queued.Where(r => now - r.CreatedAt > limit).Select(r => r.Id))
+        {
+            store.Db.ChangeTracker.Clear();
+            if (await store.FindRunAsync(id, cancellationToken) is not { Status: RunStatus.Queued } run)
+            {
+                continue;
+            }
+            var reason = $"The run could not be prepared within {limit.TotalMinutes:F0} minutes (GitHub unreachable or refusing the App). Push again or press “Re-run” on the run page.";
+            var open = run.Stages.Where(s => s.Status != StageStatus.Completed).ToList();
+            foreach (var stage in open)
+            {
+                stage.Complete(StageConclusion.ActionRequired, "Could not prepare the run", reason, now);
+            }
+            run.MoveTo(RunStatus.ActionRequired, now, "could not prepare the run");
+            if (!await store.TrySaveAsync(run, cancellationToken))
+            {
+                continue;
+            }
+            foreach (var stage in open)
+            {
+                await sync.SyncAsync(run, stage, cancellationToken);
+            }
+            await finisher.FinishAsync(run, cancellationToken);
+        }
+    }
+
+    /// <summary>Stages whose worker went silent, and completed stages whose check run missed an update, get a job again.</summary>
+    private async Task ResumeAsync(List<PipelineStage> running, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lease = TimeSpan.FromSeconds(options.Value.StageLeaseSeconds);
+        var silent = running.Where(s => now - (s.HeartbeatAt ?? s.StartedAt ?? now) > lease).Select(s => s.Id);
+        var unsynced = await store.Db.Set<PipelineStage>().AsNoTracking()
+            .Where(s => s.Status == StageStatus.Completed && !s.CheckRunSynced && s.CheckRunId != null)
+            .Select(s => s.Id).ToListAsync(cancellationToken);
+        foreach (var stageId in silent.Concat(unsynced).Distinct())
+        {
+            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(stageId, CancellationToken.None));
+        }
+    }
+
+    private TimeSpan Timeout(PipelineStage stage, PipelineRun? run)
+    {
+        var timeout = TimeSpan.FromMinutes(options.Value.StageTimeoutMinutes);
+        return stage.Kind == StageKind.Deploy && run is not null
+            ? timeout + TimeSpan.FromSeconds(StageContextFactory.ReadConfig(run).Deploy.TimeoutSeconds)
+            : timeout;
+    }
+}

@@ -1,0 +1,100 @@
+using CodegenCicd.Projects;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CodegenCicd.Pipelines.Runs;
+
+/// <summary>One validation of one head SHA of one pull request. The database is the source of truth.</summary>
+public sealed class PipelineRun
+{
+    public long Id { get; set; }
+
+    public int ProjectId { get; set; }
+
+    /// <summary><c>owner/name</c>.</summary>
+    public required string Repository { get; set; }
+
+    public int PullRequest { get; set; }
+
+    public required string HeadSha { get; set; }
+
+    public string HeadBranch { get; set; } = "";
+
+    public string BaseBranch { get; set; } = "";
+
+    public string? PullRequestUrl { get; set; }
+
+    public required string CloneUrl { get; set; }
+
+    public long? InstallationId { get; set; }
+
+    /// <summary>What started it: "pull_request.opened", "check_suite.rerequested", "admin.rerun", "receive"…</summary>
+    public required string Trigger { get; set; }
+
+    /// <summary>The webhook delivery that started it, so a redelivery starts nothing new.</summary>
+    public string? DeliveryId { get; set; }
+
+    /// <summary>"{project}:{pr}:{sha}" while the run is not cancelled: unique, so two racing events start one run.</summary>
+    public string? ActiveKey { get; set; }
+
+    public RunStatus Status { get; set; }
+
+    /// <summary>The effective configuration (project settings overridden by the repo file), fixed at preparation.</summary>
+    public string? ConfigJson { get; set; }
+
+    /// <summary>Unknown keys in the repo file, reported in the analysis check run.</summary>
+    public string? ConfigWarnings { get; set; }
+
+    /// <summary>Where the deployment answers on this host (what the browser checks).</summary>
+    public string? DeploymentUrl { get; set; }
+
+    public string? PreviewPath { get; set; }
+
+    /// <summary>Why the run ended or waits, in one line.</summary>
+    public string? StatusReason { get; set; }
+
+    /// <summary>Set before calling GitHub's merge, so a merge is attempted at most once per run.</summary>
+    public string? MergeAttemptSha { get; set; }
+
+    public string? MergedSha { get; set; }
+
+    /// <summary>A person pressed "Merge now" on the merge check: overrides merge.auto and require_label.</summary>
+    public bool MergeRequested { get; set; }
+
+    public long? CommentId { get; set; }
+
+    public bool OutcomeNotified { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public List<PipelineStage> Stages { get; set; } = [];
+
+    public string Owner => Repository.Split('/')[0];
+
+    public string Name => Repository.Split('/')[^1];
+
+    public static string ActiveKeyFor(int projectId, int pullRequest, string headSha) => $"{projectId}:{pullRequest}:{headSha}";
+}
+
+internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<PipelineRun>
+{
+    public void Configure(EntityTypeBuilder<PipelineRun> builder)
+    {
+        builder.HasIndex(r => r.ActiveKey).IsUnique();
+        builder.HasIndex(r => r.DeliveryId);
+        builder.HasIndex(r => new { r.ProjectId, r.PullRequest });
+        builder.HasIndex(r => r.Status);
+        builder.Property(r => r.Repository).HasMaxLength(200);
+        builder.Property(r => r.HeadSha).HasMaxLength(64);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
+        builder.Property(r => r.MergeAttemptSha).HasMaxLength(64).IsConcurrencyToken();
+        builder.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.Stages).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.Ignore(r => r.Owner);
+        builder.Ignore(r => r.Name);
+    }
+}

@@ -1,0 +1,57 @@
+using CodegenCicd.Data;
+using CodegenCicd.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Pipelines.Runs;
+
+/// <summary>
+/// Loads and saves runs. Status and attempt are concurrency tokens, so a save based on a stale read
+/// (another worker moved the stage, a cancel landed) fails instead of overwriting; callers then stop.
+/// Every successful save is published for the admin site's live updates.
+/// </summary>
+public sealed class PipelineStore(AppDbContext db, LiveEvents live)
+{
+    public AppDbContext Db => db;
+
+    public Task<PipelineRun?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
+        db.Set<PipelineRun>().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+
+    public async Task<(PipelineRun Run, PipelineStage Stage)?> FindStageAsync(long stageId, CancellationToken cancellationToken)
+    {
+        var runId = await db.Set<PipelineStage>().Where(s => s.Id == stageId).Select(s => (long?)s.RunId).FirstOrDefaultAsync(cancellationToken);
+        var run = runId is null ? null : await FindRunAsync(runId.Value, cancellationToken);
+        return run is null ? null : (run, run.Stages.Single(s => s.Id == stageId));
+    }
+
+    /// <summary>Persists tracked changes; false when another worker changed the same rows first (nothing is written).</summary>
+    public async Task<bool> TrySaveAsync(PipelineRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+        Publish(run);
+        return true;
+    }
+
+    public void Publish(PipelineRun run)
+    {
+        live.Publish("run.updated", new { runId = run.Id, projectId = run.ProjectId, pullRequest = run.PullRequest, status = run.Status.ToString() });
+        foreach (var stage in run.Stages)
+        {
+            live.Publish("stage.updated", new
+            {
+                runId = run.Id,
+                stageId = stage.Id,
+                stage = stage.Kind.Slug(),
+                status = stage.Status.ToString(),
+                conclusion = stage.Conclusion?.ToString(),
+            });
+        }
+    }
+}

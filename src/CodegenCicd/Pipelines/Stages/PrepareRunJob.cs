@@ -1,0 +1,63 @@
+using CodegenCicd.GitHub;
+using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Comments;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Projects;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Pipelines.Stages;
+
+/// <summary>
+/// Makes a new run visible and decides its configuration: all four check runs are created
+/// <c>queued</c> at once (each id saved as soon as GitHub returns it), then the repo file at the head
+/// SHA is read over the project's settings. An invalid file fails the run with its parse error.
+/// </summary>
+[AutomaticRetry(Attempts = 5)]
+public sealed class PrepareRunJob(
+    PipelineStore store, IGitHubAppClients clients, CheckRunReporter reporter, RunAdvancer advancer,
+    PullRequestComments comments, IBackgroundJobClient jobs, TimeProvider time)
+{
+    public async Task RunAsync(long runId, CancellationToken cancellationToken)
+    {
+        if (await store.FindRunAsync(runId, cancellationToken) is not { Status: RunStatus.Queued } run)
+        {
+            return;
+        }
+        var client = await clients.ForInstallationAsync(run.InstallationId ?? throw new InvalidOperationException("The run has no GitHub installation."), cancellationToken);
+        foreach (var stage in run.Stages.OrderBy(s => s.Kind).Where(s => s.Status == StageStatus.Pending))
+        {
+            stage.CheckRunId ??= await reporter.CreateQueuedAsync(client, run, stage, "Waiting for the stages before it.");
+            stage.MoveTo(StageStatus.Queued, time.GetUtcNow());
+            stage.CheckRunSynced = true;
+            if (!await store.TrySaveAsync(run, cancellationToken))
+            {
+                return;
+            }
+        }
+        var project = await store.Db.Set<Project>().AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
+        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, project.Settings.Pipeline);
+        run.ConfigJson = StageContextFactory.WriteConfig(config.Config);
+        run.ConfigWarnings = config.UnknownKeys.Count == 0 ? null : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));
+        var now = time.GetUtcNow();
+        run.MoveTo(RunStatus.Running, now);
+        if (!config.IsValid)
+        {
+            var analysis = run.Stages.Single(s => s.Kind == StageKind.Analysis);
+            analysis.Complete(StageConclusion.Failure, "Invalid .github/codegen-cicd.yml",
+                $"The repository configuration file is invalid, so nothing ran:\n\n```\n{config.Error}\n```\n\nFix the file and push again.", now);
+        }
+        if (!await store.TrySaveAsync(run, cancellationToken))
+        {
+            return;
+        }
+        await comments.UpsertAsync(run, cancellationToken);
+        if (!config.IsValid)
+        {
+            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(run.Stages.Single(s => s.Kind == StageKind.Analysis).Id, CancellationToken.None));
+            return;
+        }
+        await advancer.AdvanceAsync(run.Id, cancellationToken);
+    }
+}

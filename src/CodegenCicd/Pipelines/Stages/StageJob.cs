@@ -1,0 +1,115 @@
+using CodegenCicd.Pipelines.Runs;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace CodegenCicd.Pipelines.Stages;
+
+/// <summary>
+/// Runs one stage. Takes an id only and is safe to run any number of times: a completed stage is
+/// only re-synced, a stage another live worker holds is left alone (a guarded save decides who
+/// claims it), and a stage whose worker died (stale heartbeat) is taken over with a new attempt.
+/// </summary>
+[AutomaticRetry(Attempts = 5)]
+public sealed class StageJob(
+    PipelineStore store, IEnumerable<IStageExecutor> executors, StageContextFactory contexts, StageCompleter completer,
+    CheckRunSync sync, RunAdvancer advancer, StageCancellations cancellations, StageHeartbeat heartbeat,
+    IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageJob> logger)
+{
+    private static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(5);
+
+    public async Task RunAsync(long stageId, CancellationToken cancellationToken)
+    {
+        if (await store.FindStageAsync(stageId, cancellationToken) is not ({ } run, { } stage))
+        {
+            return;
+        }
+        if (stage.Status == StageStatus.Completed || run.Status == RunStatus.Cancelled)
+        {
+            if (!stage.CheckRunSynced)
+            {
+                await sync.SyncAsync(run, stage, cancellationToken);
+            }
+            await advancer.AdvanceAsync(run.Id, cancellationToken);
+            return;
+        }
+        if (run.Status != RunStatus.Running || stage.Status == StageStatus.Pending || !EarlierStagesPassed(run, stage)
+            || await ClaimAsync(run, stage, cancellationToken) is not ({ } claimedRun, { } claimedStage))
+        {
+            return;
+        }
+        (run, stage) = (claimedRun, claimedStage);
+        logger.LogInformation("Stage {Kind} of run {RunId} started (attempt {Attempt})", stage.Kind, run.Id, stage.Attempt);
+        await sync.SyncAsync(run, stage, cancellationToken);
+        var attempt = stage.Attempt;
+        var outcome = await ExecuteAsync(run, stage, cancellationToken);
+        if (outcome is not null)
+        {
+            await completer.CompleteAsync(stageId, attempt, outcome, cancellationToken);
+        }
+    }
+
+    private static bool EarlierStagesPassed(PipelineRun run, PipelineStage stage) =>
+        run.Stages.Where(s => s.Kind < stage.Kind).All(s => s.Status == StageStatus.Completed && s.Conclusion!.Value.IsPassing());
+
+    /// <summary>The claimed stage (reloaded when it had to wait), or null when another worker holds it.</summary>
+    private async Task<(PipelineRun, PipelineStage)?> ClaimAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (stage.Status == StageStatus.InProgress)
+        {
+            var lease = TimeSpan.FromSeconds(options.Value.StageLeaseSeconds);
+            var quiet = now - (stage.HeartbeatAt ?? stage.StartedAt ?? now);
+            if (quiet < lease && cancellations.IsRunningHere(stage.Id))
+            {
+                return null;
+            }
+            if (quiet < lease && lease - quiet <= ShortWait)
+            {
+                // Probably a worker that just died (a restart): waiting out its short lease here beats a scheduler round trip.
+                await Task.Delay(lease - quiet + TimeSpan.FromMilliseconds(100), time, cancellationToken);
+                store.Db.ChangeTracker.Clear();
+                return await store.FindStageAsync(stage.Id, cancellationToken) is ({ } fresh, { } again)
+                    && again.Status == StageStatus.InProgress && again.Attempt == stage.Attempt
+                    ? await ClaimAsync(fresh, again, cancellationToken)
+                    : null;
+            }
+            if (quiet < lease)
+            {
+                // Held by a live worker elsewhere: look again once its lease runs out.
+                jobs.Schedule<StageJob>(j => j.RunAsync(stage.Id, CancellationToken.None), lease - quiet + TimeSpan.FromMilliseconds(200));
+                return null;
+            }
+            logger.LogWarning("Stage {StageId} attempt {Attempt} has been silent for {Quiet}; taking it over", stage.Id, stage.Attempt, quiet);
+        }
+        stage.MoveTo(StageStatus.InProgress, now);
+        return await store.TrySaveAsync(run, cancellationToken) ? (run, stage) : null;
+    }
+
+    /// <summary>Null when the attempt was cancelled (superseded, closed, admin): its result no longer matters.</summary>
+    private async Task<StageOutcome?> ExecuteAsync(PipelineRun run, PipelineStage stage, CancellationToken shutdown)
+    {
+        var executor = executors.Single(e => e.Kind == stage.Kind);
+        var cancel = cancellations.Register(stage.Id, shutdown);
+        try
+        {
+            await using (heartbeat.Start(stage.Id, stage.Attempt, TimeSpan.FromSeconds(options.Value.StageLeaseSeconds)))
+            {
+                return await executor.ExecuteAsync(contexts.Create(run, stage), cancel.Token);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested && !shutdown.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Stage {StageId} ({Kind}) hit an infrastructure error", stage.Id, stage.Kind);
+            return StageOutcome.Infrastructure(InfrastructureErrors.Describe(e));
+        }
+        finally
+        {
+            cancellations.Unregister(stage.Id, cancel);
+            cancel.Dispose();
+        }
+    }
+}

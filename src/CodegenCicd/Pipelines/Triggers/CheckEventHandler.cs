@@ -1,0 +1,79 @@
+using CodegenCicd.GitHub.Checks;
+using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Pipelines.Triggers;
+
+/// <summary>
+/// <c>check_suite</c> requested starts runs for the suite's PRs, rerequested runs them again,
+/// completed (another app's checks) wakes waiting merge gates. <c>check_run</c> rerequested re-runs
+/// that stage and the ones after it; requested actions are "Re-run" and, on the merge check, "Merge now".
+/// </summary>
+public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore store, RunControl control, ILogger<CheckEventHandler> logger) : IWebhookEventHandler
+{
+    public IReadOnlyCollection<string> Events { get; } = ["check_suite", "check_run"];
+
+    public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var payload = webhookEvent.Payload;
+        if (!payload.TryGetProperty(webhookEvent.Event, out var check) || !payload.TryGetProperty("repository", out var repository))
+        {
+            return;
+        }
+        switch (webhookEvent.Event, webhookEvent.Action)
+        {
+            case ("check_suite", "requested" or "rerequested"):
+                foreach (var pr in PullRequestRef.FromCheckPayload(check, repository, webhookEvent.InstallationId))
+                {
+                    var run = await starter.StartAsync(pr, $"check_suite.{webhookEvent.Action}", webhookEvent.DeliveryId, cancellationToken);
+                    if (webhookEvent.Action == "rerequested" && run is not null && run.DeliveryId != webhookEvent.DeliveryId)
+                    {
+                        await control.RerunAsync(run.Id, from: null, cancellationToken);
+                    }
+                }
+                break;
+            case ("check_suite", "completed"):
+                foreach (var pr in PullRequestRef.FromCheckPayload(check, repository, webhookEvent.InstallationId))
+                {
+                    await PullRequestEventHandler.WakeWaitingRunsAsync(store, control, pr.Repository, pr.Number, cancellationToken);
+                }
+                break;
+            case ("check_run", "rerequested"):
+                if (await FindStageAsync(check, cancellationToken) is { } rerun)
+                {
+                    await control.RerunAsync(rerun.RunId, rerun.Kind, cancellationToken);
+                }
+                break;
+            case ("check_run", "requested_action"):
+                await RequestedActionAsync(payload, check, cancellationToken);
+                break;
+        }
+    }
+
+    private async Task RequestedActionAsync(System.Text.Json.JsonElement payload, System.Text.Json.JsonElement check, CancellationToken cancellationToken)
+    {
+        var identifier = payload.TryGetProperty("requested_action", out var action) ? action.GetProperty("identifier").GetString() : null;
+        if (await FindStageAsync(check, cancellationToken) is not { } stage)
+        {
+            return;
+        }
+        var result = identifier switch
+        {
+            CheckRunButton.RerunIdentifier => await control.RerunAsync(stage.RunId, stage.Kind, cancellationToken),
+            CheckRunButton.MergeNowIdentifier when stage.Kind == StageKind.Merge => await control.RequestMergeAsync(stage.RunId, cancellationToken),
+            _ => ControlResult.NotApplicable,
+        };
+        logger.LogInformation("Requested action {Action} on run {RunId}: {Result}", identifier, stage.RunId, result);
+    }
+
+    /// <summary>Our stage behind a check run: by its id, else by the external id we gave it.</summary>
+    private async Task<PipelineStage?> FindStageAsync(System.Text.Json.JsonElement check, CancellationToken cancellationToken)
+    {
+        var checkRunId = check.GetProperty("id").GetInt64();
+        var byExternalId = CheckRunReporter.StageIdFromExternalId(check.TryGetProperty("external_id", out var external) ? external.GetString() : null);
+        return await store.Db.Set<PipelineStage>().AsNoTracking()
+            .FirstOrDefaultAsync(s => s.CheckRunId == checkRunId || s.Id == byExternalId, cancellationToken);
+    }
+}

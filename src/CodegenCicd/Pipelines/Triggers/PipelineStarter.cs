@@ -1,0 +1,93 @@
+using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Pipelines.Stages;
+using CodegenCicd.Projects;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Pipelines.Triggers;
+
+/// <summary>
+/// Starts a run for (repository, PR, head SHA) and supersedes the PR's runs of older heads. A second
+/// event for the same head (a redelivery, opened racing synchronize) finds the run already there:
+/// the unique active key lets exactly one insert win.
+/// </summary>
+public sealed class PipelineStarter(PipelineStore store, RunControl control, IBackgroundJobClient jobs, TimeProvider time, ILogger<PipelineStarter> logger)
+{
+    public async Task<PipelineRun?> StartAsync(PullRequestRef pr, string trigger, string? deliveryId, CancellationToken cancellationToken)
+    {
+        var db = store.Db;
+        var project = await FindProjectAsync(pr.Repository, cancellationToken);
+        if (project is null)
+        {
+            logger.LogInformation("{Repository} is not a pinned project; no pipeline for PR {PullRequest}", pr.Repository, pr.Number);
+            return null;
+        }
+        if (deliveryId is not null && await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.DeliveryId == deliveryId, cancellationToken) is { } redelivered)
+        {
+            return redelivered;
+        }
+        await SupersedeAsync(project.Id, pr.Number, pr.HeadSha, $"superseded by a new head {pr.HeadSha[..Math.Min(7, pr.HeadSha.Length)]}", cancellationToken);
+        if (pr.Draft)
+        {
+            logger.LogInformation("PR {Repository}#{PullRequest} is a draft; its pipeline waits for ready_for_review", pr.Repository, pr.Number);
+            return null;
+        }
+        var key = PipelineRun.ActiveKeyFor(project.Id, pr.Number, pr.HeadSha);
+        if (await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.ActiveKey == key, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+        var run = new PipelineRun
+        {
+            ProjectId = project.Id,
+            Repository = project.FullName,
+            PullRequest = pr.Number,
+            HeadSha = pr.HeadSha,
+            HeadBranch = pr.HeadBranch,
+            BaseBranch = pr.BaseBranch,
+            PullRequestUrl = pr.Url,
+            CloneUrl = pr.CloneUrl,
+            InstallationId = pr.InstallationId ?? project.InstallationId,
+            Trigger = trigger,
+            DeliveryId = deliveryId,
+            ActiveKey = key,
+            Status = RunStatus.Queued,
+            CreatedAt = time.GetUtcNow(),
+            Stages = [.. Enum.GetValues<StageKind>().Select(kind => new PipelineStage { Kind = kind, Status = StageStatus.Pending })],
+        };
+        db.Add(run);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another event for the same head inserted its run first.
+            db.ChangeTracker.Clear();
+            return await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.ActiveKey == key, cancellationToken);
+        }
+        store.Publish(run);
+        jobs.Enqueue<PrepareRunJob>(JobQueues.Default, j => j.RunAsync(run.Id, CancellationToken.None));
+        logger.LogInformation("Run {RunId} started for {Repository}#{PullRequest} at {HeadSha} ({Trigger})", run.Id, run.Repository, run.PullRequest, run.HeadSha, trigger);
+        return run;
+    }
+
+    /// <summary>Cancels the PR's unfinished runs of other heads; their check runs end cancelled and the deployment goes.</summary>
+    public async Task SupersedeAsync(int projectId, int pullRequest, string? keepSha, string reason, CancellationToken cancellationToken)
+    {
+        var stale = await store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest && r.HeadSha != keepSha)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var id in stale)
+        {
+            await control.CancelAsync(id, reason, teardown: true, cancellationToken);
+        }
+    }
+
+    public Task<Project?> FindProjectAsync(string repository, CancellationToken cancellationToken) =>
+        store.Db.Set<Project>().AsNoTracking()
+            .FirstOrDefaultAsync(p => p.FullName.ToLower() == repository.ToLower() && p.IsPinned && p.IsActive, cancellationToken);
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace CodegenCicd.Pipelines.Triggers;
+
+/// <summary>The pull request a pipeline validates, as read from a webhook payload.</summary>
+public sealed record PullRequestRef(
+    string Repository,
+    long? InstallationId,
+    int Number,
+    string HeadSha,
+    string HeadBranch,
+    string BaseBranch,
+    string? Url,
+    string CloneUrl,
+    bool Draft)
+{
+    /// <summary>From a <c>pull_request</c> object and the payload's repository.</summary>
+    public static PullRequestRef FromPullRequest(JsonElement pullRequest, JsonElement repository, long? installationId) => new(
+        repository.GetProperty("full_name").GetString()!,
+        installationId,
+        pullRequest.GetProperty("number").GetInt32(),
+        pullRequest.GetProperty("head").GetProperty("sha").GetString()!,
+        pullRequest.GetProperty("head").GetProperty("ref").GetString() ?? "",
+        pullRequest.GetProperty("base").GetProperty("ref").GetString() ?? "",
+        pullRequest.TryGetProperty("html_url", out var url) ? url.GetString() : null,
+        repository.GetProperty("clone_url").GetString()!,
+        pullRequest.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True);
+
+    /// <summary>The PRs listed on a check suite or check run (number, head and base only).</summary>
+    public static IEnumerable<PullRequestRef> FromCheckPayload(JsonElement checkObject, JsonElement repository, long? installationId)
+    {
+        if (!checkObject.TryGetProperty("pull_requests", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+        var repositoryId = repository.GetProperty("id").GetInt64();
+        foreach (var pr in list.EnumerateArray())
+        {
+            // A check suite also lists PRs of other repositories that share the commit (forks); only ours count.
+            if (pr.GetProperty("base").GetProperty("repo").GetProperty("id").GetInt64() != repositoryId)
+            {
+                continue;
+            }
+            yield return new(
+                repository.GetProperty("full_name").GetString()!,
+                installationId,
+                pr.GetProperty("number").GetInt32(),
+                pr.GetProperty("head").GetProperty("sha").GetString()!,
+                pr.GetProperty("head").GetProperty("ref").GetString() ?? "",
+                pr.GetProperty("base").GetProperty("ref").GetString() ?? "",
+                null,
+                repository.GetProperty("clone_url").GetString()!,
+                Draft: false);
+        }
+    }
+}

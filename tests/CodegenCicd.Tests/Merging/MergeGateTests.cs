@@ -1,0 +1,178 @@
+using System.Text.Json.Nodes;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Tests.Infrastructure.FakeGitHub;
+using CodegenCicd.Tests.Pipelines;
+using Microsoft.AspNetCore.Http;
+
+namespace CodegenCicd.Tests.Merging;
+
+public sealed class MergeGateTests
+{
+    [Fact]
+    public async Task BlockingLabel_HoldsTheMerge_AndRemovingItMergesOnTheUnlabeledEvent()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.PullRequestState.Labels.Add("do-not-merge");
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        Assert.Equal("neutral", check.Conclusion);
+        Assert.Contains("blocking label `do-not-merge`", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("merge-now", check.ActionIdentifiers);
+        Assert.Empty(harness.GitHub.Merges);
+
+        harness.PullRequestState.Labels = [];
+        // The fixtures hold a labeled event; unlabeled has the same shape.
+        await harness.DeliverAsync(app, "pull_request.labeled", patch: payload => payload["action"] = "unlabeled");
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Equal("success", check.Conclusion);
+        Assert.Equal(waiting.HeadSha, Assert.Single(harness.GitHub.Merges).Sha);
+    }
+
+    [Fact]
+    public async Task RacingEventsForAWaitingGate_MergeExactlyOnce()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.PullRequestState.Labels.Add("do-not-merge");
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        harness.PullRequestState.Labels = [];
+
+        await Task.WhenAll(
+            harness.DeliverAsync(app, "pull_request.labeled", patch: payload => payload["action"] = "unlabeled"),
+            harness.DeliverAsync(app, "pull_request_review.submitted"),
+            harness.DeliverAsync(app, "check_run.requested_action", patch: payload =>
+            {
+                payload["check_run"]!["id"] = check.Id;
+                payload["requested_action"] = new JsonObject { ["identifier"] = "merge-now" };
+            }));
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Single(harness.GitHub.Merges);
+        Assert.Equal(1, harness.GitHub.Requests.Count(r => r.Method == "PUT" && r.PathAndQuery.EndsWith("/pulls/7/merge", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task RequiredLabelMissing_Waits_AndMergeNowMergesAnyway()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.PullRequestState.HeadSha = harness.Sample.Commit("needs label", SampleRepository.DefaultConfig.Replace("method: squash", "method: rebase\n  require_label: automerge", StringComparison.Ordinal));
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        Assert.Contains("lacks the required label `automerge`", check.Summary, StringComparison.Ordinal);
+
+        await harness.DeliverAsync(app, "check_run.requested_action", patch: payload =>
+        {
+            payload["check_run"]!["id"] = check.Id;
+            payload["check_run"]!["external_id"] = check.ExternalId;
+            payload["requested_action"] = new JsonObject { ["identifier"] = "merge-now" };
+        });
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var merge = Assert.Single(harness.GitHub.Merges);
+        Assert.Equal((waiting.HeadSha, "rebase"), (merge.Sha, merge.Method));
+    }
+
+    [Fact]
+    public async Task GitHubRefusesWith405_TheGateWaitsAndSaysSo()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.Overrides.Enqueue(("PUT", $"/repos/{harness.Repository}/pulls/7/merge",
+            context => FakeGitHub.Error(405, "Base branch was modified. Review and try the merge again.").ExecuteAsync(context)));
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
+        Assert.Contains("GitHub refused the merge (405)", check.Summary, StringComparison.Ordinal);
+        Assert.Null(run.MergeAttemptSha);
+        Assert.Empty(harness.GitHub.Merges);
+    }
+
+    [Fact]
+    public async Task HeadMovedBeforeTheMerge_409_LeavesTheMergeToTheNewHeadsRun()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var app = await harness.StartAppAsync();
+        var pr = harness.PullRequestState;
+        var originalHead = pr.HeadSha;
+        harness.WebEval.OnEvaluate = request =>
+        {
+            // Someone pushes while the browser checks run; the webhook has not arrived yet.
+            pr.HeadSha = new string('b', 40);
+            return new(CodegenCicd.WebEval.WebEvalVerdict.Passed, "ok", "ok", "report.json");
+        };
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Equal(originalHead, run.HeadSha);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(originalHead, "CodegenCICD / merge"));
+        Assert.Contains("head moved", check.Title, StringComparison.Ordinal);
+        Assert.Empty(harness.GitHub.Merges);
+    }
+
+    [Fact]
+    public async Task BranchProtectionRequiringAReview_Waits_UntilApproved()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = JsonNode.Parse("""
+            {"url":"x","required_pull_request_reviews":{"url":"x","required_approving_review_count":1},
+             "required_status_checks":{"url":"x","strict":false,"contexts":["CodegenCICD / web-eval","CodegenCICD / merge"]}}
+            """)!.AsObject();
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        Assert.Contains("requires 1 approving reviews; it has 0", check.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("web-eval", check.Summary, StringComparison.Ordinal);
+
+        harness.PullRequestState.Reviews.Add(("hubot", "APPROVED"));
+        await harness.DeliverAsync(app, "pull_request_review.submitted");
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Single(harness.GitHub.Merges);
+    }
+
+    [Fact]
+    public async Task UnreadableBranchProtection_IsSaidInTheMergeCheck()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
+        Assert.Contains("required reviews and checks were not verified", check.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GitHubServerErrorDuringTheGate_IsRetried_AndTheRunStillMerges()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.Overrides.Enqueue(("GET", $"/repos/{harness.Repository}/pulls/7",
+            context => FakeGitHub.Error(502, "Server Error").ExecuteAsync(context)));
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
+        Assert.Equal("success", check.Conclusion);
+        Assert.Contains(check.Updates, u => u["output"]?["summary"]?.GetValue<string>().Contains("Retry 1 of 1", StringComparison.Ordinal) == true
+            && u["output"]!["summary"]!.GetValue<string>().Contains("502", StringComparison.Ordinal));
+        Assert.Equal(2, run.Stages.Single(s => s.Kind == StageKind.Merge).Attempt);
+        Assert.Single(harness.GitHub.Merges);
+    }
+}
