@@ -67,6 +67,12 @@ public interface IPreviewDeployments
 
     Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs the deploy's setup commands in a fresh sandbox (or restores their snapshot) and stops:
+    /// the admin site's "Run now". Nothing is served; <see cref="DeployResult.LocalUrl"/> stays null.
+    /// </summary>
+    Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken);
+
     /// <summary>Stops the PR's deployment and removes its workspace; a no-op when there is none.</summary>
     Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken);
 }

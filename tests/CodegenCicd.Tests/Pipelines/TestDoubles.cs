@@ -56,6 +56,10 @@ public sealed class FakeDeployments : IPreviewDeployments
         return Healthy(source, config);
     }
 
+    /// <summary>The pipeline never only prepares (that is the admin site's "Run now").</summary>
+    public Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The pipeline deploys; only Run now prepares.");
+
     public static DeployResult Healthy(SandboxSource source, DeployConfig config) => new(true,
         [.. config.Setup.Append(config.Start!).Select(c => new CommandResult(c, 0, TimeSpan.FromMilliseconds(10), "done", false))],
         false, "snap-1", new Uri("http://127.0.0.1:45678/"), $"/preview/{source.Repository}/{source.PullRequest}/");

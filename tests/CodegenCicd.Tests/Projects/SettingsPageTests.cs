@@ -1,7 +1,11 @@
 using System.Net;
+using CodegenCicd.GitHub;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.Tests.Infrastructure;
+using CodegenCicd.Tests.Infrastructure.FakeGitHub;
+using CodegenCicd.Tests.Pipelines;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -75,26 +79,40 @@ public sealed class SettingsPageTests
     {
         using var factory = new AppFactory();
         var id = await ProjectSeed.AddAsync(factory, "acme/run-now-none", pinned: true);
+        await using var github = await FakeGitHub.StartAsync();
+        github.Branches[("acme/run-now-none", "main")] = new string('b', 40);
+        await SetInstallationAsync(factory, id, 78);
         var sandbox = new RecordingDeployments { Unavailable = "bubblewrap (bwrap) not found: apt-get install bubblewrap" };
-        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPreviewDeployments>(sandbox)));
+        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IPreviewDeployments>(sandbox);
+            s.AddSingleton<IGitHubAppClients>(new FakeGitHubClients(github));
+        }));
         var client = withSandbox.CreateClient(new() { AllowAutoRedirect = false });
         await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = AppFactory.AdminPassword });
         await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", ValidForm());
 
         var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?tab=deploy&handler=RunNow", []);
 
-        Assert.Contains("Sandbox not available: bubblewrap (bwrap) not found: apt-get install bubblewrap",
+        Assert.Contains("The sandbox could not run them: bubblewrap (bwrap) not found: apt-get install bubblewrap",
             await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.True(sandbox.TornDown);
     }
 
     [Fact]
-    public async Task RunNow_RunsSavedSetupCommandsOnTheTestBranch_AndStreamsTheirOutput()
+    public async Task RunNow_RunsSavedSetupCommandsOnTheTestBranchHead_AndStreamsTheirOutput()
     {
+        await using var github = await FakeGitHub.StartAsync();
+        var head = new string('a', 40);
+        github.Branches[("acme/run-now", "try-setup")] = head;
         using var factory = new AppFactory();
         var id = await ProjectSeed.AddAsync(factory, "acme/run-now", pinned: true);
+        await SetInstallationAsync(factory, id, 77);
         var sandbox = new RecordingDeployments();
-        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPreviewDeployments>(sandbox)));
+        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IPreviewDeployments>(sandbox);
+            s.AddSingleton<IGitHubAppClients>(new FakeGitHubClients(github));
+        }));
         var client = withSandbox.CreateClient(new() { AllowAutoRedirect = false });
         await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = AppFactory.AdminPassword });
         var form = ValidForm();
@@ -104,12 +122,39 @@ public sealed class SettingsPageTests
         var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?tab=deploy&handler=RunNow", []);
         var output = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal("try-setup", sandbox.Source!.HeadSha);
+        Assert.Equal(head, sandbox.Source!.HeadSha);
+        Assert.Equal(77, sandbox.Source.InstallationId);
         Assert.Equal(new Uri("https://github.com/acme/run-now.git"), sandbox.Source.CloneUrl);
-        Assert.Null(sandbox.Config!.Start);
+        Assert.Equal(["npm ci", "npm run build"], sandbox.Config!.Setup);
         Assert.Contains("$ npm ci\nadded 12 packages", output, StringComparison.Ordinal);
         Assert.Contains("All setup commands succeeded.", output, StringComparison.Ordinal);
-        Assert.True(sandbox.TornDown);
+    }
+
+    [Fact]
+    public async Task RunNow_WithoutAnInstallation_SaysTheBranchCannotBeFetched()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/run-now-orphan", pinned: true);
+        await SetInstallationAsync(factory, id, null);
+        var sandbox = new RecordingDeployments();
+        using var withSandbox = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPreviewDeployments>(sandbox)));
+        var client = withSandbox.CreateClient(new() { AllowAutoRedirect = false });
+        await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = AppFactory.AdminPassword });
+        await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", ValidForm());
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?tab=deploy&handler=RunNow", []);
+
+        Assert.Contains("has no GitHub App installation", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(sandbox.Source);
+    }
+
+    private static async Task SetInstallationAsync(AppFactory factory, int projectId, long? installationId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CodegenCicd.Data.AppDbContext>();
+        var project = await db.Set<Project>().SingleAsync(p => p.Id == projectId);
+        project.InstallationId = installationId;
+        await db.SaveChangesAsync();
     }
 
     private sealed class RecordingDeployments : IPreviewDeployments
@@ -118,15 +163,16 @@ public sealed class SettingsPageTests
 
         public DeployConfig? Config { get; private set; }
 
-        public bool TornDown { get; private set; }
-
-        /// <summary>When set, deploys fail as the sandbox itself failing (an infrastructure error).</summary>
+        /// <summary>When set, preparing fails as the sandbox itself failing (an infrastructure error).</summary>
         public string? Unavailable { get; init; }
 
         public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("Run now only deploys.");
+            throw new NotSupportedException("Run now only prepares.");
 
-        public Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+        public Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Run now only prepares; it never serves the app.");
+
+        public Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
         {
             (Source, Config) = (source, config);
             if (Unavailable is not null)
@@ -137,10 +183,6 @@ public sealed class SettingsPageTests
             return Task.FromResult(new DeployResult(true, commands, false, "key", null, null));
         }
 
-        public Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken)
-        {
-            TornDown = true;
-            return Task.CompletedTask;
-        }
+        public Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -18,7 +18,8 @@ public sealed class AnalysisStage(IPreviewDeployments deployments) : IStageExecu
             var skipped = StageOutcome.Skipped("no analysis commands configured");
             return skipped with { Summary = skipped.Summary + warnings };
         }
-        var result = await deployments.AnalyzeAsync(await context.Source(cancellationToken), context.Config.Analysis, cancellationToken);
+        // After the deploy setup (or its snapshot), so tools that setup installs (npx eslint) are there.
+        var result = await deployments.AnalyzeAsync(await context.Source(cancellationToken), context.Config.Analysis, context.Config.Deploy, cancellationToken);
         if (result.InfrastructureError)
         {
             return StageOutcome.Infrastructure($"The sandbox could not run the analysis: {result.Error}");

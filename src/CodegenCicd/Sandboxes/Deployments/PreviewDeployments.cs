@@ -29,6 +29,18 @@ internal sealed class PreviewDeployments(
     public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
         analysis.RunAsync(source, config, deploy.Setup, cancellationToken);
 
+    public async Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow().AddSeconds(Math.Max(1, config.TimeoutSeconds));
+        var prepared = await preparer.PrepareAsync(source, "prepare", config.Setup, deadline, time, cancellationToken);
+        if (prepared.Sandbox is { } sandbox)
+        {
+            await sandbox.DisposeAsync();
+        }
+        return new(prepared.Succeeded, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null,
+            prepared.InfrastructureError, prepared.Error);
+    }
+
     public async Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
     {
         using var _ = await registry.LockAsync(source.Repository, source.PullRequest, cancellationToken);

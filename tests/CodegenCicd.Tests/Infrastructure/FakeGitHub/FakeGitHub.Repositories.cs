@@ -24,6 +24,9 @@ public sealed partial class FakeGitHub
     /// <summary>Branch protection JSON by (repository, branch); absent means 404 "Branch not protected".</summary>
     public ConcurrentDictionary<(string Repository, string Branch), JsonObject> BranchProtections { get; } = new();
 
+    /// <summary>Branch heads by (repository, branch), served by <c>GET /branches/{branch}</c>.</summary>
+    public ConcurrentDictionary<(string Repository, string Branch), string> Branches { get; } = new();
+
     /// <summary>Refs deleted through <c>DELETE /git/refs/…</c>, e.g. "owner/repo heads/feature".</summary>
     public ConcurrentQueue<string> DeletedRefs { get; } = new();
 
@@ -54,6 +57,15 @@ public sealed partial class FakeGitHub
                     ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(content)),
                 });
             });
+            repo.MapGet("/branches/{branch}", (string owner, string repo, string branch) =>
+                Branches.TryGetValue(($"{owner}/{repo}", branch), out var sha)
+                    ? Results.Json(new JsonObject
+                    {
+                        ["name"] = branch,
+                        ["commit"] = new JsonObject { ["sha"] = sha, ["url"] = $"{BaseUrl}repos/{owner}/{repo}/commits/{sha}" },
+                        ["protected"] = BranchProtections.ContainsKey(($"{owner}/{repo}", branch)),
+                    })
+                    : Error(404, "Branch not found"));
             repo.MapGet("/branches/{branch}/protection", (string owner, string repo, string branch) =>
                 BranchProtections.TryGetValue(($"{owner}/{repo}", branch), out var protection)
                     ? Results.Json(protection)
