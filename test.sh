@@ -25,13 +25,13 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# --- a private PostgreSQL for the multi-node tests (data dir under artifacts/, port 55432) -------
+# --- a private PostgreSQL for the multi-node tests (port 55432) ----------------------------------
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-pg_data="$root/artifacts/pgdata"
+# Under /tmp, not the checkout: the postgres user may not be allowed into the clone's parent folders.
+pg_data=$(mktemp -d /tmp/codegencicd-pg.XXXXXX)
 pg_started=""
 if [ -n "$pg_bin" ]; then
   run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  rm -rf "$pg_data" && mkdir -p "$pg_data"
   [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
   if run_pg "$pg_bin/initdb" -D "$pg_data" -U cicd --auth=trust >"$results/pg-init.log" 2>&1 \
      && run_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
@@ -42,7 +42,10 @@ if [ -n "$pg_bin" ]; then
     echo "warning: PostgreSQL did not start (see $results/pg-init.log); PostgreSQL tests will be skipped"
   fi
 fi
-stop_pg() { [ -n "$pg_started" ] && run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1; }
+stop_pg() {
+  [ -n "$pg_started" ] && run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$pg_data"
+}
 trap stop_pg EXIT
 
 # --- build once, then every test project --------------------------------------------------------
