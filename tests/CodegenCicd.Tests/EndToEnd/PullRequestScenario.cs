@@ -36,7 +36,7 @@ public sealed class PullRequestScenario : IAsyncDisposable
           method: rebase
         """;
 
-    private static int nextSandboxUser = 64000 + (Environment.ProcessId % 500) * 4;
+    private static int nextSandboxUser = 64000 + (Environment.ProcessId % 500) * 8;
 
     private readonly string served;
 
@@ -64,7 +64,7 @@ public sealed class PullRequestScenario : IAsyncDisposable
     public FakePullRequest PullRequestState => GitHub.PullRequests[(Repository, PullRequest)];
 
     /// <summary>A repository whose head commit adds the pipeline configuration to the sample app, and an app host pinned to it.</summary>
-    public static async Task<PullRequestScenario> StartAsync()
+    public static async Task<PullRequestScenario> StartAsync(bool startApp = true)
     {
         var repository = $"octo/e2e-{Guid.NewGuid():N}"[..20];
         var gitHub = await FakeGitHub.StartAsync();
@@ -80,21 +80,39 @@ public sealed class PullRequestScenario : IAsyncDisposable
         gitHub.AddInstallation(InstallationId, "octo", repositories: new FakeRepository(77, repository));
         gitHub.GitRepositories[repository] = repo.Folder;
         gitHub.AddPullRequest(repository, PullRequest, repo.HeadSha).HeadRef = "feature/e2e";
-        await scenario.StartAppAsync();
+        if (startApp)
+        {
+            await scenario.StartAppAsync();
+        }
         return scenario;
     }
+
+    /// <summary>The app's configuration for this scenario (GitHub App on the fake, clones from the git server, private folders under <paramref name="dataDirectory"/>).</summary>
+    public Dictionary<string, string> AppSettings(string dataDirectory) => new()
+    {
+        ["GitHub:AppId"] = GitHub.AppId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GitHub:PrivateKey"] = GitHub.PrivateKeyPem,
+        ["GitHub:WebhookSecret"] = GitHub.WebhookSecret,
+        ["GitHub:ApiUrl"] = GitHub.BaseUrl.ToString(),
+        ["GitHub:WebUrl"] = GitServer.BaseUrl.ToString(),
+        ["GitHub:SyncInstallationsAtStartup"] = "false",
+        ["Pipelines:PublicUrl"] = "https://ci.example.test/",
+        ["Pipelines:RetryDelaySeconds"] = "0",
+        ["Pipelines:InfrastructureRetries"] = "0",
+        ["Browser:ArtifactsRoot"] = Path.Combine(dataDirectory, "artifacts"),
+        ["Browser:NavigationTimeoutSeconds"] = "15",
+        ["Sandbox:Root"] = Path.Combine(dataDirectory, "sandboxes"),
+        // A uid of its own: RLIMIT_NPROC counts per user, so parallel tests never starve each other.
+        ["Sandbox:UserId"] = Interlocked.Increment(ref nextSandboxUser).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private async Task StartAppAsync()
     {
         App = new GitHubAppFactory(GitHub);
-        App.Settings["GitHub:WebUrl"] = GitServer.BaseUrl.ToString();
-        App.Settings["Pipelines:PublicUrl"] = "https://ci.example.test/";
-        App.Settings["Pipelines:RetryDelaySeconds"] = "0";
-        App.Settings["Pipelines:InfrastructureRetries"] = "0";
-        App.Settings["Browser:ArtifactsRoot"] = Path.Combine(App.DataDirectory, "artifacts");
-        App.Settings["Browser:NavigationTimeoutSeconds"] = "15";
-        // A uid of its own: RLIMIT_NPROC counts per user, so parallel tests never starve each other.
-        App.Settings["Sandbox:UserId"] = Interlocked.Add(ref nextSandboxUser, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in AppSettings(App.DataDirectory))
+        {
+            App.Settings[key] = value;
+        }
         await App.QueryAsync(async db =>
         {
             db.Add(new Project { FullName = Repository, GitHubRepositoryId = 77, InstallationId = InstallationId, IsPinned = true });
@@ -102,8 +120,26 @@ public sealed class PullRequestScenario : IAsyncDisposable
         });
     }
 
-    /// <summary>POSTs the <c>pull_request.opened</c> fixture, rewritten for this repository's head, signed with the App's secret.</summary>
+    /// <summary>A database at <paramref name="connectionString"/> with the schema and this repository pinned, for an app started as a process.</summary>
+    public async Task SeedDatabaseAsync(string connectionString)
+    {
+        await using var seeder = new Infrastructure.AppFactory();
+        seeder.Settings["ConnectionStrings:App"] = connectionString;
+        await using var scope = seeder.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.Add(new Project { FullName = Repository, GitHubRepositoryId = 77, InstallationId = InstallationId, IsPinned = true });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>POSTs the <c>pull_request.opened</c> payload, signed with the App's secret.</summary>
     public async Task<HttpResponseMessage> OpenPullRequestAsync()
+    {
+        using var request = GitHubAppFactory.Delivery("pull_request", OpenedPayload(), GitHub.WebhookSecret);
+        return await App.CreateAnonymousClient().SendAsync(request);
+    }
+
+    /// <summary>The <c>pull_request.opened</c> fixture, rewritten for this repository, installation and head.</summary>
+    public string OpenedPayload()
     {
         var payload = JsonNode.Parse(GitHubAppFactory.Fixture("pull_request.opened.json"))!.AsObject();
         payload["number"] = PullRequest;
@@ -119,8 +155,7 @@ public sealed class PullRequestScenario : IAsyncDisposable
         pull["head"]!["sha"] = PullRequestState.HeadSha;
         pull["head"]!["ref"] = PullRequestState.HeadRef;
         pull["base"]!["ref"] = "main";
-        using var request = GitHubAppFactory.Delivery("pull_request", payload.ToJsonString(), GitHub.WebhookSecret);
-        return await App.CreateAnonymousClient().SendAsync(request);
+        return payload.ToJsonString();
     }
 
     /// <summary>Polls the database until the PR's run is final and GitHub has been told everything (check runs and comment).</summary>
