@@ -81,6 +81,23 @@ public sealed class PullRequestEndToEndTests
         Assert.False(scenario.PullRequestState.Merged);
     }
 
+    [Fact]
+    public async Task WhileGitHubStillComputesMergeability_TheGateWaits_AndMergesOnItsRecheckWithinSeconds()
+    {
+        Chromium.Require();
+        await using var scenario = await PullRequestScenario.StartAsync(configure: app => app.Settings["Pipelines:MergeabilityRecheckSeconds"] = "1");
+        (scenario.PullRequestState.Mergeable, scenario.PullRequestState.MergeableState) = (null, "unknown");
+
+        await scenario.OpenPullRequestAsync();
+        await scenario.WaitForRunAsync(r => r.Status == RunStatus.Waiting, TimeSpan.FromSeconds(90));
+        (scenario.PullRequestState.Mergeable, scenario.PullRequestState.MergeableState) = (true, "clean");
+
+        // The re-check is a delayed job: it must run about a second later, not at Hangfire's next 15 s schedule poll.
+        var run = await scenario.WaitForFinishedRunAsync(TimeSpan.FromSeconds(8));
+        Assert.True(run.Status == RunStatus.Succeeded, PipelineDescription(scenario, run));
+        Assert.Equal(scenario.PullRequestState.HeadSha, Assert.Single(scenario.GitHub.Merges).Sha);
+    }
+
     private static string PipelineDescription(PullRequestScenario scenario, PipelineRun run) =>
         Pipelines.PipelineHarness.Describe(run) + "\n" + string.Join("\n", run.Stages.Select(s => $"{s.Kind}: {s.Summary}"))
         + "\nCheck runs: " + string.Join("; ", scenario.GitHub.CheckRuns.Values.Select(c => $"{c.Name}={c.Conclusion}: {c.Summary}"));

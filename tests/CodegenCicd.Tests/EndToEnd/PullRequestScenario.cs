@@ -64,7 +64,8 @@ public sealed class PullRequestScenario : IAsyncDisposable
     public FakePullRequest PullRequestState => GitHub.PullRequests[(Repository, PullRequest)];
 
     /// <summary>A repository whose head commit adds the pipeline configuration to the sample app, and an app host pinned to it.</summary>
-    public static async Task<PullRequestScenario> StartAsync(bool startApp = true)
+    /// <param name="configure">Adjusts the app host's settings before it starts.</param>
+    public static async Task<PullRequestScenario> StartAsync(bool startApp = true, Action<GitHubAppFactory>? configure = null)
     {
         var repository = $"octo/e2e-{Guid.NewGuid():N}"[..20];
         var gitHub = await FakeGitHub.StartAsync();
@@ -82,7 +83,7 @@ public sealed class PullRequestScenario : IAsyncDisposable
         gitHub.AddPullRequest(repository, PullRequest, repo.HeadSha).HeadRef = "feature/e2e";
         if (startApp)
         {
-            await scenario.StartAppAsync();
+            await scenario.StartAppAsync(configure);
         }
         return scenario;
     }
@@ -106,13 +107,14 @@ public sealed class PullRequestScenario : IAsyncDisposable
         ["Sandbox:UserId"] = Interlocked.Increment(ref nextSandboxUser).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private async Task StartAppAsync()
+    private async Task StartAppAsync(Action<GitHubAppFactory>? configure)
     {
         App = new GitHubAppFactory(GitHub);
         foreach (var (key, value) in AppSettings(App.DataDirectory))
         {
             App.Settings[key] = value;
         }
+        configure?.Invoke(App);
         await App.QueryAsync(async db =>
         {
             db.Add(new Project { FullName = Repository, GitHubRepositoryId = 77, InstallationId = InstallationId, IsPinned = true });
@@ -159,21 +161,25 @@ public sealed class PullRequestScenario : IAsyncDisposable
     }
 
     /// <summary>Polls the database until the PR's run is final and GitHub has been told everything (check runs and comment).</summary>
-    public async Task<PipelineRun> WaitForFinishedRunAsync(TimeSpan within)
+    public Task<PipelineRun> WaitForFinishedRunAsync(TimeSpan within) =>
+        WaitForRunAsync(run => run.Status.IsFinal() && run.OutcomeNotified && run.Stages.All(s => s.CheckRunSynced), within);
+
+    /// <summary>Polls the database until the PR's latest run satisfies <paramref name="done"/>, or fails describing it.</summary>
+    public async Task<PipelineRun> WaitForRunAsync(Func<PipelineRun, bool> done, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
             var run = await App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
                 .Where(r => r.Repository == Repository && r.PullRequest == PullRequest).OrderByDescending(r => r.Id).FirstOrDefaultAsync());
-            if (run is not null && run.Status.IsFinal() && run.OutcomeNotified && run.Stages.All(s => s.CheckRunSynced))
+            if (run is not null && done(run))
             {
                 return run;
             }
             if (DateTime.UtcNow > deadline)
             {
                 var checks = string.Join("; ", GitHub.CheckRuns.Values.Select(c => $"{c.Name}={c.Status}/{c.Conclusion}: {c.Title} {c.Summary}"));
-                throw new TimeoutException($"The run did not finish within {within.TotalSeconds} s. Run: {(run is null ? "none" : Pipelines.PipelineHarness.Describe(run))}. Check runs: {checks}");
+                throw new TimeoutException($"The run did not reach the expected state within {within.TotalSeconds} s. Run: {(run is null ? "none" : Pipelines.PipelineHarness.Describe(run))}. Check runs: {checks}");
             }
             await Task.Delay(100);
         }
