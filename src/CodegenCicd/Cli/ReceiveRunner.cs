@@ -56,7 +56,8 @@ internal sealed class ReceiveRunner(
         {
             return ReceiveCommand.Failed;
         }
-        var outcome = await WaitForOutcomeAsync(cancellationToken);
+        var deadline = time.GetUtcNow() + request.Timeout;
+        var outcome = await WaitForOutcomeAsync(deadline, cancellationToken);
         if (outcome is null)
         {
             await Console.Error.WriteLineAsync($"receive: delivery {request.DeliveryId} was not processed within {request.Timeout.TotalSeconds:F0} s");
@@ -64,12 +65,25 @@ internal sealed class ReceiveRunner(
         }
         Console.WriteLine($"Delivery {request.DeliveryId} {outcome.Status.ToString().ToLowerInvariant()} after {outcome.Attempts} attempt(s)"
             + $" in {outcome.ProcessingMilliseconds} ms{(outcome.Error is null ? "" : ": " + outcome.Error)}");
-        return outcome.Status == DeliveryStatus.Processed ? ReceiveCommand.Processed : ReceiveCommand.Failed;
+        if (outcome.Status != DeliveryStatus.Processed)
+        {
+            return ReceiveCommand.Failed;
+        }
+        var runs = await ReceivedRuns.WaitAsync(scopes, request.DeliveryId, deadline, time, cancellationToken);
+        if (runs is null)
+        {
+            await Console.Error.WriteLineAsync($"receive: the pipeline run of delivery {request.DeliveryId} did not finish within {request.Timeout.TotalSeconds:F0} s");
+            return ReceiveCommand.Failed;
+        }
+        foreach (var run in runs)
+        {
+            Console.WriteLine(ReceivedRuns.Describe(run));
+        }
+        return ReceiveCommand.Processed;
     }
 
-    private async Task<WebhookDelivery?> WaitForOutcomeAsync(CancellationToken cancellationToken)
+    private async Task<WebhookDelivery?> WaitForOutcomeAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + request.Timeout;
         while (time.GetUtcNow() < deadline)
         {
             await using (var scope = scopes.CreateAsyncScope())

@@ -26,10 +26,6 @@ public sealed class PipelineOptions : IConfigSection
     [Range(1, 1440, ErrorMessage = "Pipelines:StageTimeoutMinutes must be between 1 and 1440")]
     public int StageTimeoutMinutes { get; set; } = 30;
 
-    /// <summary>Where web-eval reports and screenshots are written (relative paths are under the content root).</summary>
-    [Required(ErrorMessage = "Pipelines:ArtifactRoot must not be empty")]
-    public string ArtifactRoot { get; set; } = "data/reports";
-
     /// <summary>When GitHub is still computing mergeability, the gate looks again after this long.</summary>
     [Range(0, 600, ErrorMessage = "Pipelines:MergeabilityRecheckSeconds must be between 0 and 600")]
     public double MergeabilityRecheckSeconds { get; set; } = 5;

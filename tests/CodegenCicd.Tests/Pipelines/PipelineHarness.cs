@@ -69,7 +69,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     {
         var app = new HarnessFactory(this);
         app.Settings["ConnectionStrings:App"] = $"Data Source={Path.Combine(databaseDirectory, "app.db")}";
-        app.Settings["Pipelines:ArtifactRoot"] = Path.Combine(databaseDirectory, "reports");
+        app.Settings["Browser:ArtifactsRoot"] = Path.Combine(databaseDirectory, "reports");
         app.Settings["GitHub:ApiUrl"] = GitHub.BaseUrl.ToString();
         foreach (var (key, value) in Settings)
         {

@@ -19,10 +19,10 @@ public sealed class FakeGitServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private FakeGitServer(WebApplication app, string projectRoot, string token)
+    private FakeGitServer(WebApplication app, string projectRoot, Func<string, bool> acceptsToken)
     {
         this.app = app;
-        app.Run(context => ServeAsync(context, projectRoot, token));
+        app.Run(context => ServeAsync(context, projectRoot, acceptsToken));
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -30,24 +30,27 @@ public sealed class FakeGitServer : IAsyncDisposable
     public ConcurrentQueue<(string PathAndQuery, string? Authorization)> Requests { get; } = new();
 
     /// <summary>Serves the repositories under <paramref name="projectRoot"/> (e.g. owner/repo.git → a repository folder).</summary>
-    public static async Task<FakeGitServer> StartAsync(string projectRoot, string token)
+    public static Task<FakeGitServer> StartAsync(string projectRoot, string token) =>
+        StartAsync(projectRoot, candidate => candidate == token);
+
+    /// <summary>Serves the repositories under <paramref name="projectRoot"/> to any token <paramref name="acceptsToken"/> accepts (e.g. a fake GitHub's live installation tokens).</summary>
+    public static async Task<FakeGitServer> StartAsync(string projectRoot, Func<string, bool> acceptsToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var server = new FakeGitServer(builder.Build(), projectRoot, token);
+        var server = new FakeGitServer(builder.Build(), projectRoot, acceptsToken);
         await server.app.StartAsync();
         var address = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
         return server;
     }
 
-    private async Task ServeAsync(HttpContext context, string projectRoot, string token)
+    private async Task ServeAsync(HttpContext context, string projectRoot, Func<string, bool> acceptsToken)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         Requests.Enqueue((context.Request.Path + context.Request.QueryString, authorization.Length == 0 ? null : authorization));
-        var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("x-access-token:" + token));
-        if (authorization != expected)
+        if (TokenOf(authorization) is not { } token || !acceptsToken(token))
         {
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"GitHub\"";
@@ -93,6 +96,25 @@ public sealed class FakeGitServer : IAsyncDisposable
         }
         await output.CopyToAsync(context.Response.Body);
         await process.WaitForExitAsync();
+    }
+
+    /// <summary>The token of <c>Basic base64(x-access-token:TOKEN)</c>, or null for any other header.</summary>
+    private static string? TokenOf(string authorization)
+    {
+        const string Prefix = "x-access-token:";
+        if (!authorization.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        try
+        {
+            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..]));
+            return pair.StartsWith(Prefix, StringComparison.Ordinal) ? pair[Prefix.Length..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string> ReadLineAsync(Stream stream)

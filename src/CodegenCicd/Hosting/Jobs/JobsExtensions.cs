@@ -38,7 +38,9 @@ public static class JobsExtensions
             .UseRecommendedSerializerSettings());
         builder.Services.AddHangfireServer((sp, server) =>
         {
-            server.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
+            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+            server.WorkerCount = jobs.WorkerCount;
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingSeconds);
             server.Queues = JobQueues.All;
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             // This host's activator and filters, never the statics (see above).

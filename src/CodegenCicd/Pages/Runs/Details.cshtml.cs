@@ -5,6 +5,7 @@ using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
+using CodegenCicd.WebEval.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace CodegenCicd.Pages.Runs;
 
 /// <summary>One run: its stages with timings, logs, annotations and check runs; re-run and cancel.</summary>
 public sealed class DetailsModel(
-    AppDbContext db, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, IHostEnvironment environment) : PageModel
+    AppDbContext db, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts) : PageModel
 {
     public PipelineRun Run { get; private set; } = null!;
 
@@ -42,14 +43,18 @@ public sealed class DetailsModel(
         Answer(id, await control.CancelAsync(id, "cancelled by an admin", teardown: true, cancellationToken),
             "Run cancelled; its check runs end cancelled.", "This run has already finished.");
 
-    /// <summary>The web-eval report (JSON) of a stage, served only from the artifact folder.</summary>
-    public async Task<IActionResult> OnGetReportAsync(long id, long stage, CancellationToken cancellationToken)
+    /// <summary>The web-eval report page (screenshots, console errors) of a stage whose report lives under the artifacts root.</summary>
+    public string? ReportPage(PipelineStage stage)
     {
-        var path = await db.Set<PipelineStage>().AsNoTracking().Where(s => s.Id == stage && s.RunId == id).Select(s => s.ReportPath).FirstOrDefaultAsync(cancellationToken);
-        var root = Path.GetFullPath(Path.Combine(environment.ContentRootPath, pipelines.Value.ArtifactRoot)) + Path.DirectorySeparatorChar;
-        return path is not null && Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal) && System.IO.File.Exists(path)
-            ? PhysicalFile(Path.GetFullPath(path), "application/json")
-            : NotFound();
+        if (stage.ReportPath is null)
+        {
+            return null;
+        }
+        var root = artifacts.Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(stage.ReportPath));
+        return directory is not null && directory.StartsWith(root, StringComparison.Ordinal)
+            ? WebEvalArtifacts.PageUrl(Path.GetRelativePath(artifacts.Root, directory).Replace(Path.DirectorySeparatorChar, '/'))
+            : null;
     }
 
     public static IReadOnlyList<CodeAnnotation> Annotations(PipelineStage stage) =>

@@ -1,13 +1,17 @@
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.WebEval;
+using CodegenCicd.WebEval.Reports;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>Checks the deployed app in a real browser.</summary>
-public sealed class WebEvalStage(IWebEvaluator evaluator, IOptions<PipelineOptions> options, IHostEnvironment environment) : IStageExecutor
+public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artifacts, IOptions<PipelineOptions> options) : IStageExecutor
 {
     public StageKind Kind => StageKind.WebEval;
+
+    /// <summary>Each attempt keeps its own report, so a re-run never overwrites the evidence of the one before.</summary>
+    public static string ReportKey(long runId, int attempt) => $"runs/{runId}/web-eval-{attempt}";
 
     public async Task<StageOutcome> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
     {
@@ -20,8 +24,11 @@ public sealed class WebEvalStage(IWebEvaluator evaluator, IOptions<PipelineOptio
         {
             return StageOutcome.Skipped("no web_eval pages or task configured");
         }
-        var artifacts = Path.Combine(environment.ContentRootPath, options.Value.ArtifactRoot, $"run-{context.Run.Id}", $"attempt-{context.Stage.Attempt}");
-        var outcome = await evaluator.EvaluateAsync(new WebEvalRequest(new Uri(context.Run.DeploymentUrl), config, artifacts), cancellationToken);
+        // Written where the admin site's report page reads, and linked from the check run's text.
+        var key = ReportKey(context.Run.Id, context.Stage.Attempt);
+        var reportUrl = new Uri(options.Value.PublicUrl, WebEvalArtifacts.PageUrl(key).TrimStart('/')).ToString();
+        var request = new WebEvalRequest(new Uri(context.Run.DeploymentUrl), config, artifacts.DirectoryFor(key), reportUrl);
+        var outcome = await evaluator.EvaluateAsync(request, cancellationToken);
         return outcome.Verdict switch
         {
             WebEvalVerdict.Passed => new StageOutcome(StageConclusion.Success, "Web evaluation passed", outcome.Summary)
