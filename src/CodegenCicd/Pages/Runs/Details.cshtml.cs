@@ -5,6 +5,7 @@ using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
+using CodegenCicd.WebEval.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace CodegenCicd.Pages.Runs;
 
 /// <summary>One run: its stages with timings, logs, annotations and check runs; re-run and cancel.</summary>
 public sealed class DetailsModel(
-    AppDbContext db, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, IHostEnvironment environment) : PageModel
+    AppDbContext db, RunControl control, WebEvalArtifacts reports, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, IHostEnvironment environment) : PageModel
 {
     public PipelineRun Run { get; private set; } = null!;
 
@@ -54,6 +55,20 @@ public sealed class DetailsModel(
         return path is not null && Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal) && System.IO.File.Exists(path)
             ? PhysicalFile(Path.GetFullPath(path), "application/json")
             : NotFound();
+    }
+
+    /// <summary>
+    /// Where a stage's web-eval report is shown: the report page (with its screenshots) when the report sits
+    /// under the web-eval artefacts root, else the raw JSON.
+    /// </summary>
+    public string ReportLink(PipelineStage stage)
+    {
+        var root = reports.Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(stage.ReportPath!)) ?? "";
+        var key = directory.StartsWith(root, StringComparison.Ordinal) ? directory[root.Length..].Replace(Path.DirectorySeparatorChar, '/') : null;
+        return key is not null && reports.TryGetDirectory(key, out _)
+            ? WebEvalArtifacts.PageUrl(key)
+            : $"/Runs/{stage.RunId}?handler=Report&stage={stage.Id}";
     }
 
     public static IReadOnlyList<CodeAnnotation> Annotations(PipelineStage stage) =>

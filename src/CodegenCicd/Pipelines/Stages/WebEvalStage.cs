@@ -1,13 +1,16 @@
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.WebEval;
+using CodegenCicd.WebEval.Reports;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>Checks the deployed app in a real browser.</summary>
-public sealed class WebEvalStage(IWebEvaluator evaluator, IOptions<PipelineOptions> options, IHostEnvironment environment) : IStageExecutor
+public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts reports, IOptions<PipelineOptions> options) : IStageExecutor
 {
     public StageKind Kind => StageKind.WebEval;
+
+    public static string ReportKey(long runId, int attempt) => $"runs/{runId}/web-eval-{attempt}";
 
     public async Task<StageOutcome> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
     {
@@ -20,8 +23,11 @@ public sealed class WebEvalStage(IWebEvaluator evaluator, IOptions<PipelineOptio
         {
             return StageOutcome.Skipped("no web_eval pages or task configured");
         }
-        var artifacts = Path.Combine(environment.ContentRootPath, options.Value.ArtifactRoot, $"run-{context.Run.Id}", $"attempt-{context.Stage.Attempt}");
-        var outcome = await evaluator.EvaluateAsync(new WebEvalRequest(new Uri(context.Run.DeploymentUrl), config, artifacts), cancellationToken);
+        // Stored under a report key so the admin site's report page (linked from the check run) can show it.
+        var key = ReportKey(context.Run.Id, context.Stage.Attempt);
+        var reportUrl = new Uri(options.Value.PublicUrl, WebEvalArtifacts.PageUrl(key).TrimStart('/')).ToString();
+        var request = new WebEvalRequest(new Uri(context.Run.DeploymentUrl), config, reports.DirectoryFor(key), reportUrl);
+        var outcome = await evaluator.EvaluateAsync(request, cancellationToken);
         return outcome.Verdict switch
         {
             WebEvalVerdict.Passed => new StageOutcome(StageConclusion.Success, "Web evaluation passed", outcome.Summary)
