@@ -88,7 +88,7 @@ public sealed class RunPagesBrowserTests(Chromium chromium)
     }
 
     [Fact]
-    public async Task AgentsPage_ListsTheRun_AndTheDashboardCardLinksToIt()
+    public async Task AgentsPage_ListsTheRun_AndTheDashboardCardShowsTheRunAndLinksToTheAgent()
     {
         using var app = new LiveApp();
         var projectId = await app.AddProjectAsync("acme/agents", pinned: true);
@@ -107,8 +107,12 @@ public sealed class RunPagesBrowserTests(Chromium chromium)
         await page.GotoAsync("/Agents");
         await Assertions.Expect(page.Locator($"tr[data-agent-run=\"{agentRunId}\"]")).ToContainTextAsync("Implementing");
         await Chromium.ScreenshotAsync(page, "agents");
+        await SeedRunAsync(app, projectId, reportPath: null);
         await page.GotoAsync("/Projects");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Add a search box to the header" }).ClickAsync();
+        var card = page.GetByRole(AriaRole.Article, new() { Name = "acme/agents" });
+        await Assertions.Expect(card.Locator(".stages .badge", new() { HasText = "deploy" })).ToHaveClassAsync("badge in_progress");
+        await Chromium.ScreenshotAsync(page, "projects-dashboard-activity");
+        await card.GetByRole(AriaRole.Link, new() { Name = "Add a search box to the header" }).ClickAsync();
 
         await page.WaitForURLAsync($"**/Agents/Run/{agentRunId}");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
