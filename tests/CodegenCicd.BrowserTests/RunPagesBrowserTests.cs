@@ -15,7 +15,7 @@ namespace CodegenCicd.BrowserTests;
 public sealed class RunPagesBrowserTests(Chromium chromium)
 {
     [Fact]
-    public async Task RunPage_WhenTheDeployStageCompletes_ShowsItWithoutReloading()
+    public async Task RunPageAndRunsList_WhenAStageCompletes_ShowItWithoutReloading()
     {
         using var app = new LiveApp();
         var projectId = await app.AddProjectAsync("acme/run-live", pinned: true);
@@ -32,21 +32,36 @@ public sealed class RunPagesBrowserTests(Chromium chromium)
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
 
         // The way a stage job ends a stage: through the pipeline's store, which publishes stage.updated.
-        using (var scope = app.Services.CreateScope())
+        await ChangeStagesAsync(app, runId, run =>
         {
-            var store = scope.ServiceProvider.GetRequiredService<PipelineStore>();
-            var run = (await store.FindRunAsync(runId, CancellationToken.None))!;
             var now = DateTimeOffset.UtcNow;
             run.Stages.Single(s => s.Kind == StageKind.Deploy).Complete(StageConclusion.Success, "Deployed", "Answered on /health in 0.4 s", now);
             run.Stages.Single(s => s.Kind == StageKind.WebEval).MoveTo(StageStatus.InProgress, now);
-            Assert.True(await store.TrySaveAsync(run, CancellationToken.None));
-        }
+        });
 
         await Assertions.Expect(deploy).ToHaveClassAsync("badge success");
         await Assertions.Expect(page.Locator("#stage-deploy")).ToContainTextAsync("Answered on /health in 0.4 s");
         await Assertions.Expect(page.Locator("#stage-web-eval h3 .badge")).ToHaveClassAsync("badge in_progress");
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"));
         await Chromium.ScreenshotAsync(page, "run-page-live");
+
+        // The runs list refreshes its row too.
+        await page.GotoAsync("/Runs");
+        var webEvalBadge = page.Locator($"tr[data-live-run=\"{runId}\"] .badge", new() { HasText = "web-eval" });
+        await Assertions.Expect(webEvalBadge).ToHaveClassAsync("badge in_progress");
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("Live");
+        await ChangeStagesAsync(app, runId, run =>
+            run.Stages.Single(s => s.Kind == StageKind.WebEval).Complete(StageConclusion.Failure, "2 pages failed", "Console error on /cart", DateTimeOffset.UtcNow));
+        await Assertions.Expect(webEvalBadge).ToHaveClassAsync("badge failure");
+    }
+
+    private static async Task ChangeStagesAsync(LiveApp app, long runId, Action<PipelineRun> change)
+    {
+        using var scope = app.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<PipelineStore>();
+        var run = (await store.FindRunAsync(runId, CancellationToken.None))!;
+        change(run);
+        Assert.True(await store.TrySaveAsync(run, CancellationToken.None));
     }
 
     [Fact]
