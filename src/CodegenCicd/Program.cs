@@ -1,6 +1,7 @@
 using CodegenCicd.Cli;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
+using CodegenCicd.Dashboard;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Hosting;
@@ -37,6 +38,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddCloudflare();
     builder.AddNotifications();
     builder.AddPipelines();
+    builder.AddDashboard();
     builder.Services.AddRazorPages();
 
     var app = builder.Build();

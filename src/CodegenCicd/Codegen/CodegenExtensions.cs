@@ -27,6 +27,7 @@ public static class CodegenExtensions
         builder.Services.AddScoped<AgentRunPlans>();
         builder.Services.AddScoped<AgentRunTracker>();
         builder.Services.AddScoped<AgentRunQueries>();
+        builder.Services.AddScoped<AgentActivityQueries>();
         builder.Services.AddScoped<AgentRunLinks>();
         builder.Services.AddScoped<AgentRunFixes>();
         builder.Services.AddScoped<PullRequestNotes>();

@@ -23,6 +23,7 @@ public static class PipelinesExtensions
         services.AddSingleton<StageCancellations>();
         services.AddSingleton<StageHeartbeat>();
         services.AddScoped<PipelineStore>();
+        services.AddScoped<PipelineActivityQueries>();
         services.AddScoped<CheckRunSync>();
         services.AddScoped<RunFinisher>();
         services.AddScoped<RunAdvancer>();

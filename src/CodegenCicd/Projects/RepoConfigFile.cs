@@ -16,7 +16,7 @@ public sealed record RepoConfigResult(PipelineConfig Config, IReadOnlyList<strin
 /// Parses the repository configuration file and overrides the project's settings key by key:
 /// a key absent from the file keeps the admin site's value.
 /// </summary>
-public static class RepoConfigFile
+public static partial class RepoConfigFile
 {
     public const string Path = ".github/codegen-cicd.yml";
 
@@ -87,20 +87,6 @@ public static class RepoConfigFile
                 : Unknown(analysis, "analysis." + key, unknown);
         }
         return analysis;
-    }
-
-    private static WebEvalConfig ApplyWebEval(WebEvalConfig webEval, YamlMappingNode node, List<string> unknown)
-    {
-        foreach (var (key, value) in Entries(node))
-        {
-            webEval = key switch
-            {
-                "pages" => webEval with { Pages = StringList(value, "web_eval.pages") },
-                "task" => webEval with { Task = Scalar(value, "web_eval.task") },
-                _ => Unknown(webEval, "web_eval." + key, unknown),
-            };
-        }
-        return webEval;
     }
 
     private static MergeConfig ApplyMerge(MergeConfig merge, YamlMappingNode node, List<string> unknown)

@@ -48,6 +48,10 @@ public static class SettingsValidator
         Add("pipeline.webEval.pages", webEval.Pages.Count > MaxCommands ? $"At most {MaxCommands} pages."
             : webEval.Pages.Select((page, i) => UrlPath(page, $"Page {i + 1}")).FirstOrDefault(e => e is not null));
         Add("pipeline.webEval.task", webEval.Task is null ? null : Text(webEval.Task, "The task"));
+        Add("pipeline.webEval.followLinks", webEval.FollowLinks is < 0 or > RepoConfigFile.MaxFollowLinks
+            ? $"Links are followed 0 to {RepoConfigFile.MaxFollowLinks} levels deep." : null);
+        Add("pipeline.webEval.expect", webEval.Expect.Count > MaxCommands ? $"At most {MaxCommands} expectations."
+            : webEval.Expect.Select(e => Expectation(e.Key, e.Value)).FirstOrDefault(e => e is not null));
 
         var merge = settings.Pipeline.Merge;
         Add("pipeline.merge.method", Enum.IsDefined(merge.Method) ? null : "The merge method is merge, squash or rebase.");
@@ -60,6 +64,13 @@ public static class SettingsValidator
 
     private static string? Text(string value, string what) =>
         value.Length > MaxTextLength ? $"{what} is at most {MaxTextLength} characters." : null;
+
+    private static string? Expectation(string path, PageExpectation expectation) =>
+        UrlPath(path, $"The expectation's page '{path}'")
+        ?? (string.IsNullOrWhiteSpace(expectation.Selector) && string.IsNullOrWhiteSpace(expectation.Text)
+            ? $"The expectation for {path} needs a selector, a text or both." : null)
+        ?? Text(expectation.Selector ?? "", $"The selector for {path}")
+        ?? Text(expectation.Text ?? "", $"The text for {path}");
 
     private static string? Commands(IReadOnlyList<string> commands, string what) =>
         commands.Count > MaxCommands ? $"At most {MaxCommands} commands."

@@ -49,6 +49,48 @@ public sealed class SettingsPageTests
     }
 
     [Fact]
+    public async Task WebEvalTab_SavesFollowLinksAndExpectations_AndShowsThemAgain()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/settings-expect", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+        var form = ValidForm();
+        form["Form.WebEvalFollowLinks"] = "2";
+        form["Form.WebEvalExpect"] = "/about | h1 | About us\n\n/ | | Welcome | friend\n/login | form#sign-in";
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", form);
+        var webEval = (await ProjectSeed.LoadAsync(factory, id)).Settings.Pipeline.WebEval;
+        var html = await client.GetStringAsync($"/Projects/Settings/{id}?tab=webeval");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(2, webEval.FollowLinks);
+        Assert.Equal(new PageExpectation { Selector = "h1", Text = "About us" }, webEval.Expect["/about"]);
+        Assert.Equal(new PageExpectation { Text = "Welcome | friend" }, webEval.Expect["/"]);
+        Assert.Equal(new PageExpectation { Selector = "form#sign-in" }, webEval.Expect["/login"]);
+        Assert.Contains("/about | h1 | About us", html, StringComparison.Ordinal);
+        Assert.Contains("/login | form#sign-in", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"Form.WebEvalFollowLinks\" value=\"2\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WebEvalTab_AnExpectationWithoutAPath_IsRefusedOnItsTab()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/settings-expect-bad", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+        var form = ValidForm();
+        form["Form.WebEvalExpect"] = "about | h1";
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must start with &#x27;/&#x27;", html, StringComparison.Ordinal);
+        Assert.Contains("aria-controls=\"panel-webeval\" aria-selected=\"true\"", html, StringComparison.Ordinal);
+        Assert.Empty((await ProjectSeed.LoadAsync(factory, id)).Settings.Pipeline.WebEval.Expect);
+    }
+
+    [Fact]
     public async Task BadValues_ShowMessagesNextToFields_OnTheirTab_AndSaveNothing()
     {
         using var factory = new AppFactory();

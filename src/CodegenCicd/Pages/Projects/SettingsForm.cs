@@ -25,6 +25,10 @@ public sealed class SettingsForm
     public bool DeleteBranch { get; set; }
     public string? WebEvalPages { get; set; }
     public string? WebEvalTask { get; set; }
+    public int WebEvalFollowLinks { get; set; }
+
+    /// <summary>One expectation per line: <c>/path | selector | text</c> (selector or text may be left empty).</summary>
+    public string? WebEvalExpect { get; set; }
 
     /// <summary>Which tab shows each field, and its input name, by the validator's key.</summary>
     public static readonly IReadOnlyDictionary<string, (string Tab, string Field)> Fields = new Dictionary<string, (string, string)>
@@ -43,6 +47,8 @@ public sealed class SettingsForm
         ["pipeline.merge.blockLabels"] = ("merge", nameof(BlockLabels)),
         ["pipeline.webEval.pages"] = ("webeval", nameof(WebEvalPages)),
         ["pipeline.webEval.task"] = ("webeval", nameof(WebEvalTask)),
+        ["pipeline.webEval.followLinks"] = ("webeval", nameof(WebEvalFollowLinks)),
+        ["pipeline.webEval.expect"] = ("webeval", nameof(WebEvalExpect)),
     };
 
     public static SettingsForm From(Project project)
@@ -68,6 +74,8 @@ public sealed class SettingsForm
             DeleteBranch = p.Merge.DeleteBranch,
             WebEvalPages = Join(p.WebEval.Pages),
             WebEvalTask = p.WebEval.Task,
+            WebEvalFollowLinks = p.WebEval.FollowLinks,
+            WebEvalExpect = string.Join('\n', p.WebEval.Expect.Select(e => $"{e.Key} | {e.Value.Selector} | {e.Value.Text}".TrimEnd(' ', '|'))),
         };
     }
 
@@ -91,6 +99,8 @@ public sealed class SettingsForm
             {
                 Pages = Lines(WebEvalPages),
                 Task = string.IsNullOrWhiteSpace(WebEvalTask) ? null : WebEvalTask.Trim(),
+                FollowLinks = WebEvalFollowLinks,
+                Expect = Expectations(WebEvalExpect),
             },
             Merge = new MergeConfig
             {
@@ -102,6 +112,25 @@ public sealed class SettingsForm
             },
         },
     };
+
+    /// <summary>
+    /// <c>/path | selector | text</c> per line; the text is everything after the second bar, so it may contain bars.
+    /// A later line for the same page replaces an earlier one.
+    /// </summary>
+    private static Dictionary<string, PageExpectation> Expectations(string? text)
+    {
+        var expectations = new Dictionary<string, PageExpectation>(StringComparer.Ordinal);
+        foreach (var line in Lines(text))
+        {
+            var parts = line.Split('|', 3, StringSplitOptions.TrimEntries);
+            expectations[parts[0]] = new PageExpectation
+            {
+                Selector = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null,
+                Text = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null,
+            };
+        }
+        return expectations;
+    }
 
     private static string Join(IEnumerable<string> items) => string.Join('\n', items);
 

@@ -35,6 +35,10 @@ public sealed class DetailsModel(
         return Page();
     }
 
+    /// <summary>The run without the page around it, for live.js to swap in when the run or a stage changes.</summary>
+    public async Task<IActionResult> OnGetBodyAsync(long id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) is null ? NotFound() : Partial("_RunBody", this);
+
     public async Task<IActionResult> OnPostRerunAsync(long id, CancellationToken cancellationToken) =>
         Answer(id, await control.RerunAsync(id, from: null, cancellationToken),
             "Re-run started.", "This run is still running, or a newer run of its pull request replaced it.");

@@ -36,4 +36,10 @@ public sealed class IndexModel(AppDbContext db) : PageModel
         }
         Runs = await RunsQuery.ListAsync(db, Project, status, Pr, cancellationToken);
     }
+
+    /// <summary>One row, for live.js to swap in when the run or one of its stages changes.</summary>
+    public async Task<IActionResult> OnGetRowAsync(long id, CancellationToken cancellationToken) =>
+        await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken) is { } run
+            ? Partial("_RunRow", run)
+            : NotFound();
 }

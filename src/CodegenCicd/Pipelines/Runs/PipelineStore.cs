@@ -47,6 +47,7 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
             live.Publish("stage.updated", new
             {
                 runId = run.Id,
+                projectId = run.ProjectId,
                 stageId = stage.Id,
                 stage = stage.Kind.Slug(),
                 status = stage.Status.ToString(),

@@ -42,7 +42,7 @@ public sealed class PullRequestEventHandler(PipelineStarter starter, PipelineSto
         {
             return;
         }
-        await starter.SupersedeAsync(project.Id, pr.Number, keepSha: null, "the pull request was closed", cancellationToken);
+        await starter.SupersedeAsync(project.Id, pr.Number, keepSha: null, PipelineActivityQueries.ClosedReason, cancellationToken);
         // A reopened PR is validated again, even at the same head.
         await store.Db.Set<PipelineRun>().Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ActiveKey, (string?)null), cancellationToken);

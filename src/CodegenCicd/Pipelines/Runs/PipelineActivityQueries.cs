@@ -1,0 +1,93 @@
+using CodegenCicd.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Pipelines.Runs;
+
+/// <summary>The latest run of a project with its stages, as status words the stylesheet colours.</summary>
+public sealed record LatestRunView(
+    long RunId,
+    int ProjectId,
+    int PullRequest,
+    string HeadSha,
+    string Status,
+    DateTimeOffset StartedAt,
+    IReadOnlyList<(string Stage, string Status)> Stages,
+    string? PreviewPath,
+    bool IsActive);
+
+/// <summary>A pull request the pipeline has seen and that was neither merged nor closed during a run.</summary>
+public sealed record OpenPullRequestView(int ProjectId, int Number, string? Url, string Status);
+
+/// <summary>
+/// Read side of runs for the dashboard, batched per call: a handful of queries whatever the number of projects.
+/// There is no pull-request table, so "open" is what the runs say: the PR's latest run neither merged it nor
+/// was cancelled because it closed.
+/// </summary>
+public sealed class PipelineActivityQueries(AppDbContext db)
+{
+    public const string ClosedReason = "the pull request was closed";
+
+    private const int PullRequestsPerProject = 10;
+
+    public async Task<IReadOnlyDictionary<int, LatestRunView>> LatestRunsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    {
+        var ids = projectIds.Distinct().ToList();
+        var latestIds = await db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => ids.Contains(r.ProjectId))
+            .GroupBy(r => r.ProjectId)
+            .Select(g => g.Max(r => r.Id))
+            .ToListAsync(cancellationToken);
+        var runs = await db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => latestIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.ProjectId, r.PullRequest, r.HeadSha, r.Status, r.CreatedAt, r.StartedAt, r.PreviewPath })
+            .ToListAsync(cancellationToken);
+        var stages = await db.Set<PipelineStage>().AsNoTracking()
+            .Where(s => latestIds.Contains(s.RunId))
+            .Select(s => new { s.RunId, s.Kind, s.Status, s.Conclusion })
+            .ToListAsync(cancellationToken);
+        var stagesByRun = stages.ToLookup(s => s.RunId);
+        return runs.ToDictionary(r => r.ProjectId, r => new LatestRunView(
+            r.Id, r.ProjectId, r.PullRequest, r.HeadSha, StatusWord(r.Status), r.StartedAt ?? r.CreatedAt,
+            [.. stagesByRun[r.Id].OrderBy(s => s.Kind).Select(s => (s.Kind.Slug(), StatusWord(s.Status, s.Conclusion)))],
+            r.PreviewPath, !r.Status.IsFinal()));
+    }
+
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<OpenPullRequestView>>> OpenPullRequestsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    {
+        var ids = projectIds.Distinct().ToList();
+        var latestIds = await db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => ids.Contains(r.ProjectId))
+            .GroupBy(r => new { r.ProjectId, r.PullRequest })
+            .Select(g => g.Max(r => r.Id))
+            .ToListAsync(cancellationToken);
+        var latest = await db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => latestIds.Contains(r.Id))
+            .Where(r => r.MergedSha == null && !(r.Status == RunStatus.Cancelled && r.StatusReason == ClosedReason))
+            .Select(r => new { r.ProjectId, r.PullRequest, r.PullRequestUrl, r.Status })
+            .ToListAsync(cancellationToken);
+        return latest.GroupBy(r => r.ProjectId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<OpenPullRequestView>)[.. g.OrderByDescending(r => r.PullRequest).Take(PullRequestsPerProject)
+                .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, StatusWord(r.Status)))]);
+    }
+
+    /// <summary>GitHub's words (success, failure, in_progress…), plus "waiting" for a run held at the merge gate.</summary>
+    public static string StatusWord(RunStatus status) => status switch
+    {
+        RunStatus.Succeeded => "success",
+        RunStatus.Failed => "failure",
+        RunStatus.ActionRequired => "action_required",
+        RunStatus.Cancelled => "cancelled",
+        RunStatus.Running => "in_progress",
+        RunStatus.Waiting => "waiting",
+        _ => "queued",
+    };
+
+    public static string StatusWord(StageStatus status, StageConclusion? conclusion) => conclusion switch
+    {
+        StageConclusion.TimedOut => "timed_out",
+        StageConclusion.ActionRequired => "action_required",
+        { } done => done.ToString().ToLowerInvariant(),
+        null => status == StageStatus.InProgress ? "in_progress" : "queued",
+    };
+}

@@ -1,0 +1,58 @@
+using YamlDotNet.RepresentationModel;
+
+namespace CodegenCicd.Projects;
+
+/// <summary>The <c>web_eval</c> section: pages, task, how deep to follow links, and what each page must show.</summary>
+public static partial class RepoConfigFile
+{
+    public const int MaxFollowLinks = 10;
+
+    private static WebEvalConfig ApplyWebEval(WebEvalConfig webEval, YamlMappingNode node, List<string> unknown)
+    {
+        foreach (var (key, value) in Entries(node))
+        {
+            webEval = key switch
+            {
+                "pages" => webEval with { Pages = StringList(value, "web_eval.pages") },
+                "task" => webEval with { Task = Scalar(value, "web_eval.task") },
+                "follow_links" => webEval with { FollowLinks = Integer(value, "web_eval.follow_links", 0, MaxFollowLinks) },
+                "expect" => webEval with { Expect = Expectations(Mapping(value, "web_eval.expect"), unknown) },
+                _ => Unknown(webEval, "web_eval." + key, unknown),
+            };
+        }
+        return webEval;
+    }
+
+    /// <summary><c>expect: {"/about": {selector: h1, text: About us}}</c>; a bare string is the text alone.</summary>
+    private static Dictionary<string, PageExpectation> Expectations(YamlMappingNode node, List<string> unknown)
+    {
+        var expectations = new Dictionary<string, PageExpectation>(StringComparer.Ordinal);
+        foreach (var (path, value) in Entries(node))
+        {
+            if (!path.StartsWith('/'))
+            {
+                throw Fail(node, $"web_eval.expect keys are page paths starting with '/', not '{path}'");
+            }
+            var what = $"web_eval.expect.{path}";
+            var expectation = value is YamlScalarNode ? new PageExpectation { Text = Scalar(value, what) } : new PageExpectation();
+            if (value is not YamlScalarNode)
+            {
+                foreach (var (key, item) in Entries(Mapping(value, what)))
+                {
+                    expectation = key switch
+                    {
+                        "selector" => expectation with { Selector = Scalar(item, what + ".selector") },
+                        "text" => expectation with { Text = Scalar(item, what + ".text") },
+                        _ => Unknown(expectation, $"{what}.{key}", unknown),
+                    };
+                }
+            }
+            if (string.IsNullOrWhiteSpace(expectation.Selector) && string.IsNullOrWhiteSpace(expectation.Text))
+            {
+                throw Fail(value, $"{what} needs a selector, a text or both");
+            }
+            expectations[path] = expectation;
+        }
+        return expectations;
+    }
+}
