@@ -11,9 +11,14 @@ public sealed class SecretMasker
     private readonly string[] values;
 
     public SecretMasker(IEnumerable<string> values) =>
-        // Longest first, so a secret containing another secret is masked whole.
-        this.values = values.Where(v => v.Length >= MinimumLength).Distinct(StringComparer.Ordinal)
+        // Longest first, so a secret containing another secret is masked whole. Output is masked a
+        // line at a time, so a multi-line secret (a PEM key, a JSON key file) is also masked line by line.
+        this.values = values.SelectMany(v => v.Contains('\n', StringComparison.Ordinal) ? LinesOf(v).Prepend(v) : [v])
+            .Where(v => v.Length >= MinimumLength).Distinct(StringComparer.Ordinal)
             .OrderByDescending(v => v.Length).ToArray();
+
+    private static IEnumerable<string> LinesOf(string value) =>
+        value.Split('\n').Select(line => line.Trim('\r', ' ', '\t'));
 
     public static SecretMasker None { get; } = new([]);
 
