@@ -40,15 +40,16 @@ public static class WebhookEndpoint
         {
             return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
         }
-        var body = await ReadBodyAsync(context, cancellationToken);
-        if (body is null)
-        {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
-        }
+        // An unsigned request is refused before its body is read: strangers cost no memory.
         var signature = context.Request.Headers[WebhookSignature.Header].ToString();
         if (string.IsNullOrEmpty(signature))
         {
             return Problem(StatusCodes.Status401Unauthorized, "Missing X-Hub-Signature-256: this endpoint accepts only signed deliveries.");
+        }
+        var body = await ReadBodyAsync(context, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
         }
         if (!WebhookSignature.IsValid(body, secret, signature))
         {
@@ -82,7 +83,8 @@ public static class WebhookEndpoint
         {
             limit.MaxRequestBodySize = MaxBodyBytes + 1L;
         }
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 16 * 1024, MaxBodyBytes) + 1);
+        // Sized from the claimed length only up to 64 KiB; beyond that it grows with what actually arrives.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 16 * 1024, 64 * 1024) + 1);
         try
         {
             while (true)
