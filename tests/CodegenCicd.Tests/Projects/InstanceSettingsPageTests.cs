@@ -48,4 +48,29 @@ public sealed class InstanceSettingsPageTests
         Assert.True(await credentials.VerifyPasswordAsync("second password 2", CancellationToken.None));
         Assert.False(await credentials.VerifyPasswordAsync("first password 1", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task ChangingThePassword_SignsOtherSessionsOut_ButKeepsThisOne()
+    {
+        using var factory = new AppFactory();
+        factory.Settings["Admin:Password"] = null;
+        string code;
+        using (var scope = factory.Services.CreateScope())
+        {
+            code = await scope.ServiceProvider.GetRequiredService<AdminCredentials>().IssueSetupCodeAsync(CancellationToken.None);
+        }
+        var mine = factory.CreateAnonymousClient();
+        await Forms.PostAsync(mine, "/Account/FirstRun", new() { ["SetupCode"] = code, ["NewPassword"] = "first password 1", ["ConfirmPassword"] = "first password 1" });
+        var other = factory.CreateAnonymousClient();
+        await Forms.PostAsync(other, "/Account/SignIn", new() { ["Password"] = "first password 1" });
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/Settings")).StatusCode);
+
+        await Forms.PostAsync(mine, "/Settings?handler=Password",
+            new() { ["CurrentPassword"] = "first password 1", ["NewPassword"] = "second password 2", ["ConfirmPassword"] = "second password 2" });
+
+        Assert.Equal(HttpStatusCode.OK, (await mine.GetAsync("/Settings")).StatusCode);
+        var stale = await other.GetAsync("/Settings");
+        Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
+        Assert.StartsWith("/Account/SignIn", stale.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
 }

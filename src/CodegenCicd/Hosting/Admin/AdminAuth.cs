@@ -43,6 +43,7 @@ public static class AdminAuth
                 // Scripts get a status code, not an HTML redirect.
                 o.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = RejectStalePasswordStamp;
             });
 
         var admin = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Role).Build();
@@ -60,9 +61,28 @@ public static class AdminAuth
         return builder;
     }
 
-    public static ClaimsPrincipal CreateAdminPrincipal() => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Role)],
-        CookieAuthenticationDefaults.AuthenticationScheme));
+    public const string PasswordStampClaim = "codegencicd:password-stamp";
+
+    /// <summary>Signs the admin in with the current password stamp (see <see cref="AdminCredentials.GetPasswordStampAsync"/>).</summary>
+    public static async Task SignInAdminAsync(this HttpContext context, AdminCredentials credentials, CancellationToken cancellationToken)
+    {
+        var stamp = await credentials.GetPasswordStampAsync(cancellationToken);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Role), new Claim(PasswordStampClaim, stamp)],
+            CookieAuthenticationDefaults.AuthenticationScheme)));
+    }
+
+    /// <summary>A cookie issued before the password last changed no longer signs anyone in.</summary>
+    private static async Task RejectStalePasswordStamp(CookieValidatePrincipalContext context)
+    {
+        var credentials = context.HttpContext.RequestServices.GetRequiredService<AdminCredentials>();
+        var current = await credentials.GetPasswordStampAsync(context.HttpContext.RequestAborted);
+        if (context.Principal?.FindFirst(PasswordStampClaim)?.Value != current)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

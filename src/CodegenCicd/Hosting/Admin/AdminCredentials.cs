@@ -81,6 +81,21 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
         return true;
     }
 
+    /// <summary>
+    /// Changes whenever the stored password does; kept in the sign-in cookie so that changing the
+    /// password signs every other session out. A password from configuration has a fixed stamp.
+    /// </summary>
+    public async Task<string> GetPasswordStampAsync(CancellationToken cancellationToken)
+    {
+        if (PasswordFromConfiguration)
+        {
+            return "configuration";
+        }
+        var changedAt = await db.Set<AdminAccount>().AsNoTracking().Where(a => a.Id == AdminAccount.SingletonId)
+            .Select(a => a.PasswordChangedAt).FirstOrDefaultAsync(cancellationToken);
+        return changedAt?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
+    }
+
     public static bool FixedTimeEquals(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));

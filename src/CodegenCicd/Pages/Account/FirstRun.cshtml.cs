@@ -41,7 +41,7 @@ public sealed class FirstRunModel(AdminCredentials credentials) : PageModel
                     Error = "That setup code is not the current one. Use the code from the latest start-up log.";
                     break;
                 default:
-                    await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AdminAuth.CreateAdminPrincipal());
+                    await HttpContext.SignInAdminAsync(credentials, cancellationToken);
                     return LocalRedirect("/");
             }
         }

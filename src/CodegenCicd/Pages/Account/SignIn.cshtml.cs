@@ -31,7 +31,7 @@ public sealed class SignInModel(AdminCredentials credentials) : PageModel
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AdminAuth.CreateAdminPrincipal());
+        await HttpContext.SignInAdminAsync(credentials, cancellationToken);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 }

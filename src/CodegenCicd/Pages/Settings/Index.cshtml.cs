@@ -45,7 +45,9 @@ public sealed class IndexModel(IntegrationStatusService integrations, AdminCrede
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        Message = "Password changed. Use the new one next time you sign in.";
+        // Other sessions are signed out by the new stamp; this one gets a fresh cookie.
+        await HttpContext.SignInAdminAsync(credentials, cancellationToken);
+        Message = "Password changed. Other signed-in sessions have been signed out.";
         return RedirectToPage();
     }
 }
