@@ -70,6 +70,8 @@ public sealed class PullRequestScenario : IAsyncDisposable
         var repository = $"octo/e2e-{Guid.NewGuid():N}"[..20];
         var gitHub = await FakeGitHub.StartAsync();
         var repo = new GitFixture();
+        // On main, which is also the PR's base branch: the merge section counts only from the base
+        // (a PR cannot grant itself auto-merge), the rest is read at the head, here the same commit.
         repo.Commit("configure CodegenCICD", new() { [".github/codegen-cicd.yml"] = Config });
         var root = Directory.CreateTempSubdirectory("codegencicd-e2e-served-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "octo"));

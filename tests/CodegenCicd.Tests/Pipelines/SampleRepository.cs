@@ -53,6 +53,28 @@ public sealed class SampleRepository : IDisposable
         return HeadSha;
     }
 
+    /// <summary>
+    /// Points <paramref name="branch"/> at a commit off the current head whose config file is
+    /// <paramref name="config"/> (none when null): a base branch that differs from the PR's head. The head stays.
+    /// </summary>
+    public void SetBranch(string branch, string? config)
+    {
+        Git("checkout", "-q", "-B", branch);
+        var file = Path.Combine(Directory, ".github", "codegen-cicd.yml");
+        if (config is null)
+        {
+            File.Delete(file);
+        }
+        else
+        {
+            File.WriteAllText(file, config);
+        }
+        File.AppendAllText(Path.Combine(Directory, "CHANGES"), $"base {branch}\n");
+        Git("add", "-A");
+        Git("commit", "-q", "-m", $"base branch {branch}");
+        Git("checkout", "-q", "main");
+    }
+
     public bool HasCommit(string sha) => TryGit(out _, "cat-file", "-e", sha + "^{commit}");
 
     private string Git(params string[] args) =>

@@ -28,6 +28,9 @@ public sealed class PipelineRun
 
     public long? InstallationId { get; set; }
 
+    /// <summary>The head comes from a fork: its sandboxes run without the project's secrets.</summary>
+    public bool FromFork { get; set; }
+
     /// <summary>What started it: "pull_request.opened", "check_suite.rerequested", "admin.rerun", "receive"…</summary>
     public required string Trigger { get; set; }
 

@@ -31,7 +31,7 @@ public sealed class AnalysisStage(IPreviewDeployments deployments) : IStageExecu
             ? $"Analysis passed ({result.Annotations.Count} notes)"
             : failed is not null ? $"Analysis failed: {CommandReport.Describe(failed).Replace("`", "", StringComparison.Ordinal)}" : $"Analysis found {findings} errors";
         return new StageOutcome(passed ? StageConclusion.Success : StageConclusion.Failure, title,
-            $"{(passed ? "All analysis commands passed." : failed is not null ? CommandReport.Describe(failed) + "." : $"{findings} errors found.")}\n\n{CommandReport.Table(result.Commands)}{warnings}")
+            $"{(passed ? "All analysis commands passed." : failed is not null ? CommandReport.Describe(failed) + "." : $"{findings} errors found.")}\n\n{CommandReport.Table(result.Commands)}{StageContextFactory.ForkNote(context.Run)}{warnings}")
         {
             Log = CommandReport.Logs(result.Commands),
             Annotations = result.Annotations,

@@ -20,7 +20,7 @@ public sealed class DeployStage(IPreviewDeployments deployments, IOptions<Pipeli
         {
             return StageOutcome.Infrastructure($"The sandbox could not start: {result.Error}");
         }
-        var table = CommandReport.Table(result.Commands);
+        var table = CommandReport.Table(result.Commands) + StageContextFactory.ForkNote(context.Run);
         var log = CommandReport.Logs(result.Commands);
         if (!result.Succeeded || result.LocalUrl is null)
         {

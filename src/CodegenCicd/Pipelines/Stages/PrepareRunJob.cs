@@ -11,8 +11,9 @@ namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>
 /// Makes a new run visible and decides its configuration: all four check runs are created
-/// <c>queued</c> at once (each id saved as soon as GitHub returns it), then the repo file at the head
-/// SHA is read over the project's settings. An invalid file fails the run with its parse error.
+/// <c>queued</c> at once (each id saved as soon as GitHub returns it), then the repo file is read over
+/// the project's settings: at the head SHA, except its merge section, which is read at the base branch
+/// (see <see cref="RepoConfigLoader"/>). An invalid head file fails the run with its parse error.
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
@@ -37,7 +38,7 @@ public sealed class PrepareRunJob(
             }
         }
         var project = await store.Db.Set<Project>().AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
-        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, project.Settings.Pipeline);
+        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch, project.Settings.Pipeline);
         run.ConfigJson = StageContextFactory.WriteConfig(config.Config);
         run.ConfigWarnings = config.UnknownKeys.Count == 0 ? null : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));
         var now = time.GetUtcNow();

@@ -14,12 +14,21 @@ public sealed class StageContextFactory(IGitHubAppClients clients, ProjectSecret
 
     public static string WriteConfig(PipelineConfig config) => JsonSerializer.Serialize(config, ProjectSettings.Json);
 
+    /// <summary>Said in the deploy and analysis check runs of a fork PR, so a failure for want of a secret is understood.</summary>
+    public const string NoSecretsForForks = "Secrets are not given to pull requests from forks.";
+
+    public static string ForkNote(PipelineRun run) => run.FromFork ? "\n\n" + NoSecretsForForks : "";
+
+    private static readonly IReadOnlyDictionary<string, string> NoSecrets = new Dictionary<string, string>();
+
     public StageContext Create(PipelineRun run, PipelineStage stage) => new(
         run,
         stage,
         ReadConfig(run),
         async ct => await clients.ForInstallationAsync(run.InstallationId ?? throw new InvalidOperationException("The run has no GitHub installation."), ct),
         async ct => new SandboxSource(run.ProjectId, run.Repository, run.PullRequest, run.HeadSha, new Uri(run.CloneUrl),
-            run.InstallationId, await secrets.GetValuesAsync(run.ProjectId, ct)),
+            run.InstallationId,
+            // A fork's code is written by anyone; like GitHub Actions, it never sees the project's secrets.
+            run.FromFork ? NoSecrets : await secrets.GetValuesAsync(run.ProjectId, ct)),
         ct => store.TrySaveAsync(run, ct));
 }

@@ -49,6 +49,7 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
             BaseBranch = pr.BaseBranch,
             PullRequestUrl = pr.Url,
             CloneUrl = pr.CloneUrl,
+            FromFork = pr.FromFork,
             InstallationId = pr.InstallationId ?? project.InstallationId,
             Trigger = trigger,
             DeliveryId = deliveryId,

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace CodegenCicd.Pipelines.Triggers;
 
 /// <summary>The pull request a pipeline validates, as read from a webhook payload.</summary>
+/// <param name="FromFork">The head lives in another repository (or one since deleted): its code is not trusted with the project's secrets.</param>
 public sealed record PullRequestRef(
     string Repository,
     long? InstallationId,
@@ -12,7 +13,8 @@ public sealed record PullRequestRef(
     string BaseBranch,
     string? Url,
     string CloneUrl,
-    bool Draft)
+    bool Draft,
+    bool FromFork = false)
 {
     /// <summary>From a <c>pull_request</c> object and the payload's repository.</summary>
     public static PullRequestRef FromPullRequest(JsonElement pullRequest, JsonElement repository, long? installationId) => new(
@@ -24,7 +26,22 @@ public sealed record PullRequestRef(
         pullRequest.GetProperty("base").GetProperty("ref").GetString() ?? "",
         pullRequest.TryGetProperty("html_url", out var url) ? url.GetString() : null,
         repository.GetProperty("clone_url").GetString()!,
-        pullRequest.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True);
+        pullRequest.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True,
+        IsFromFork(pullRequest));
+
+    /// <summary>
+    /// A PR whose head repository is not its base repository, or whose head repository is gone
+    /// (GitHub sends <c>head.repo: null</c> once a fork is deleted), is a fork PR.
+    /// </summary>
+    public static bool IsFromFork(JsonElement pullRequest)
+    {
+        if (!pullRequest.GetProperty("head").TryGetProperty("repo", out var head) || head.ValueKind != JsonValueKind.Object
+            || !head.TryGetProperty("id", out var headId))
+        {
+            return true;
+        }
+        return !pullRequest.GetProperty("base").GetProperty("repo").TryGetProperty("id", out var baseId) || headId.GetInt64() != baseId.GetInt64();
+    }
 
     /// <summary>The PRs listed on a check suite or check run (number, head and base only).</summary>
     public static IEnumerable<PullRequestRef> FromCheckPayload(JsonElement checkObject, JsonElement repository, long? installationId)
@@ -50,7 +67,8 @@ public sealed record PullRequestRef(
                 pr.GetProperty("base").GetProperty("ref").GetString() ?? "",
                 null,
                 repository.GetProperty("clone_url").GetString()!,
-                Draft: false);
+                Draft: false,
+                FromFork: IsFromFork(pr));
         }
     }
 }

@@ -457,6 +457,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<string>("DeploymentUrl")
                         .HasColumnType("text");
 
+                    b.Property<bool>("FromFork")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("HeadBranch")
                         .IsRequired()
                         .HasColumnType("text");

@@ -440,6 +440,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<string>("DeploymentUrl")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FromFork")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("HeadBranch")
                         .IsRequired()
                         .HasColumnType("TEXT");

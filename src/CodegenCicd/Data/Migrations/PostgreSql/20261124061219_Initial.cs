@@ -207,6 +207,7 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     PullRequestUrl = table.Column<string>(type: "text", nullable: true),
                     CloneUrl = table.Column<string>(type: "text", nullable: false),
                     InstallationId = table.Column<long>(type: "bigint", nullable: true),
+                    FromFork = table.Column<bool>(type: "boolean", nullable: false),
                     Trigger = table.Column<string>(type: "text", nullable: false),
                     DeliveryId = table.Column<string>(type: "text", nullable: true),
                     ActiveKey = table.Column<string>(type: "text", nullable: true),

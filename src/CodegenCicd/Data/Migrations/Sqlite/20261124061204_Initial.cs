@@ -206,6 +206,7 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     PullRequestUrl = table.Column<string>(type: "TEXT", nullable: true),
                     CloneUrl = table.Column<string>(type: "TEXT", nullable: false),
                     InstallationId = table.Column<long>(type: "INTEGER", nullable: true),
+                    FromFork = table.Column<bool>(type: "INTEGER", nullable: false),
                     Trigger = table.Column<string>(type: "TEXT", nullable: false),
                     DeliveryId = table.Column<string>(type: "TEXT", nullable: true),
                     ActiveKey = table.Column<string>(type: "TEXT", nullable: true),
