@@ -2,6 +2,7 @@ using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
 using CodegenCicd.Projects;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Octokit;
 
@@ -12,7 +13,7 @@ namespace CodegenCicd.Merging;
 /// head SHA pinned, and says exactly why it merged or why it waits. The attempt is recorded on the
 /// run before GitHub is asked, and an already merged PR counts as merged, so a run merges at most once.
 /// </summary>
-public sealed class MergeGate(IOptions<PipelineOptions> options, ILogger<MergeGate> logger) : IStageExecutor
+public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> options, ILogger<MergeGate> logger) : IStageExecutor
 {
     public StageKind Kind => StageKind.Merge;
 
@@ -91,10 +92,19 @@ public sealed class MergeGate(IOptions<PipelineOptions> options, ILogger<MergeGa
         return note is null ? outcome : outcome with { Summary = outcome.Summary + "\n\n" + note };
     }
 
-    private static async Task<StageOutcome> MergedAsync(StageContext context, string? sha, string how, CancellationToken cancellationToken)
+    private async Task<StageOutcome> MergedAsync(StageContext context, string? sha, string how, CancellationToken cancellationToken)
     {
-        context.Run.MergedSha = sha ?? context.Run.HeadSha;
-        await context.SaveRunAsync(cancellationToken);
+        var mergedSha = sha ?? context.Run.HeadSha;
+        context.Run.MergedSha = mergedSha;
+        if (!await context.SaveRunAsync(cancellationToken))
+        {
+            // The guarded save lost to a concurrent status change (the pull_request.closed this merge
+            // caused, a cancel). The merge happened on GitHub regardless, so it is recorded anyway.
+            var runId = context.Run.Id;
+            await store.Db.Set<PipelineRun>().Where(r => r.Id == runId)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.MergedSha, mergedSha), cancellationToken);
+            logger.LogInformation("Run {RunId} changed while its merge was recorded; merge commit {Sha} recorded directly", runId, mergedSha);
+        }
         return new StageOutcome(StageConclusion.Success, $"Merged: {how.Replace("`", "", StringComparison.Ordinal)}",
             $"Every stage passed; the pull request {how} at head `{context.Run.HeadSha}` (merge commit `{context.Run.MergedSha}`).");
     }

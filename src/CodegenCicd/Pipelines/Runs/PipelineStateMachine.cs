@@ -84,6 +84,7 @@ public static class Transitions
     public static void MoveTo(this PipelineStage stage, StageStatus to, DateTimeOffset now)
     {
         PipelineStateMachine.EnsureCanMove(stage.Status, to);
+        var takeover = stage.Status == StageStatus.InProgress && to == StageStatus.InProgress;
         stage.Status = to;
         stage.CheckRunSynced = false;
         switch (to)
@@ -94,7 +95,9 @@ public static class Transitions
                 break;
             case StageStatus.InProgress:
                 stage.Attempt++;
-                stage.StartedAt = now;
+                // A takeover continues the same attempt's clock, so a stage whose workers keep
+                // dying still reaches the watchdog's timeout instead of restarting it forever.
+                stage.StartedAt = takeover ? stage.StartedAt ?? now : now;
                 stage.HeartbeatAt = now;
                 stage.CompletedAt = null;
                 break;

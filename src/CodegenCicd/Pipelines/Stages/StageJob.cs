@@ -101,8 +101,10 @@ public sealed class StageJob(
         {
             return null;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancel.IsCancellationRequested)
         {
+            // Only our own token means "stop". A request timeout (Octokit, HttpClient) is a
+            // TaskCanceledException too, but it is an outage: retried, then action_required.
             logger.LogWarning(e, "Stage {StageId} ({Kind}) hit an infrastructure error", stage.Id, stage.Kind);
             return StageOutcome.Infrastructure(InfrastructureErrors.Describe(e));
         }

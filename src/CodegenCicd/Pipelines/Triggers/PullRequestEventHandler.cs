@@ -1,6 +1,8 @@
+using System.Text.Json;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Sandboxes;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Triggers;
@@ -8,8 +10,11 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// <summary>
 /// <c>pull_request</c>: new heads start runs (drafts wait), closing cancels and tears down, and
 /// label or review changes wake a merge gate that waits. <c>pull_request_review</c> does the latter.
+/// A close caused by the merge gate's own merge leaves that run to finish and record the merge.
 /// </summary>
-public sealed class PullRequestEventHandler(PipelineStarter starter, PipelineStore store, RunControl control) : IWebhookEventHandler
+public sealed class PullRequestEventHandler(
+    PipelineStarter starter, PipelineStore store, RunControl control, IPreviewDeployments deployments, ILogger<PullRequestEventHandler> logger)
+    : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["pull_request", "pull_request_review"];
 
@@ -28,7 +33,8 @@ public sealed class PullRequestEventHandler(PipelineStarter starter, PipelineSto
         }
         else if (webhookEvent.Event == "pull_request" && action == "closed")
         {
-            await CloseAsync(pr, cancellationToken);
+            var merged = pullRequest.TryGetProperty("merged", out var flag) && flag.ValueKind == JsonValueKind.True;
+            await CloseAsync(pr, merged, cancellationToken);
         }
         else if (action is "labeled" or "unlabeled" or "submitted" or "dismissed" or "edited" or "converted_to_draft")
         {
@@ -36,16 +42,56 @@ public sealed class PullRequestEventHandler(PipelineStarter starter, PipelineSto
         }
     }
 
-    private async Task CloseAsync(PullRequestRef pr, CancellationToken cancellationToken)
+    private async Task CloseAsync(PullRequestRef pr, bool merged, CancellationToken cancellationToken)
     {
         if (await starter.FindProjectAsync(pr.Repository, cancellationToken) is not { } project)
         {
             return;
         }
-        await starter.SupersedeAsync(project.Id, pr.Number, keepSha: null, PipelineActivityQueries.ClosedReason, cancellationToken);
+        var merging = merged ? await MergingRunsAsync(project.Id, pr, cancellationToken) : [];
+        if (merging.Count == 0)
+        {
+            await starter.SupersedeAsync(project.Id, pr.Number, keepSha: null, PipelineActivityQueries.ClosedReason, cancellationToken);
+        }
+        else
+        {
+            // The merge gate merged this head and is finishing: cancelling it now would lose the merge
+            // it is about to record. Every other unfinished run still stops, and the preview goes.
+            var others = await UnfinishedRunsAsync(project.Id, pr.Number, cancellationToken);
+            foreach (var id in others.Except(merging))
+            {
+                await control.CancelAsync(id, PipelineActivityQueries.ClosedReason, teardown: false, cancellationToken);
+            }
+            await TeardownAsync(pr, cancellationToken);
+        }
         // A reopened PR is validated again, even at the same head.
         await store.Db.Set<PipelineRun>().Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ActiveKey, (string?)null), cancellationToken);
+    }
+
+    /// <summary>Unfinished runs of the merged head whose merge gate merged it or is deciding about it.</summary>
+    private Task<List<long>> MergingRunsAsync(int projectId, PullRequestRef pr, CancellationToken cancellationToken) =>
+        store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.ProjectId == projectId && r.PullRequest == pr.Number && r.HeadSha == pr.HeadSha && r.Status == RunStatus.Running)
+            .Where(r => r.MergeAttemptSha == pr.HeadSha || r.Stages.Any(s => s.Kind == StageKind.Merge && s.Status == StageStatus.InProgress))
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+
+    private Task<List<long>> UnfinishedRunsAsync(int projectId, int pullRequest, CancellationToken cancellationToken) =>
+        store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+
+    private async Task TeardownAsync(PullRequestRef pr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await deployments.TeardownAsync(pr.Repository, pr.Number, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Teardown of {Repository}#{PullRequest} failed", pr.Repository, pr.Number);
+        }
     }
 
     public static async Task WakeWaitingRunsAsync(PipelineStore store, RunControl control, string repository, int pullRequest, CancellationToken cancellationToken)
