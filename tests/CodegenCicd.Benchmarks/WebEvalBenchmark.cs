@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using CodegenCicd.Projects;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.WebEval;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+
 
 namespace CodegenCicd.Benchmarks;
 
@@ -82,7 +82,7 @@ public sealed class WebEvalBenchmark : IBenchmark
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Browser:ArtifactsRoot"] = artifacts });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddWebEval();
-        return new Host(builder.Build());
+        return new Host(LoopbackServer.Create());
     }
 
     /// <summary>Disposed asynchronously, as the browser host requires.</summary>
@@ -100,14 +100,9 @@ public sealed class WebEvalBenchmark : IBenchmark
 
     private static async Task<Site> StartSiteAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         app.MapGet("/", () => Results.Content(
             "<!DOCTYPE html><html lang=\"en\"><head><title>Small</title></head><body><h1>Small page</h1><p>Hello.</p></body></html>", "text/html"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Site(app, new Uri(address.TrimEnd('/') + "/"));
+        return new Site(app, await LoopbackServer.StartAsync(app));
     }
 }

@@ -1,6 +1,8 @@
 using CodegenCicd.Codegen.Runs;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines;
+using CodegenCicd.Tests.Infrastructure.FakeGitHub;
+using CodegenCicd.Tests.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.Codegen;
@@ -12,8 +14,8 @@ public sealed class FixLoopTests
     [Fact]
     public async Task FailingPipeline_ResumesTheRunWithTheReport_UntilTheLimit_ThenNeedsAPersonAndThePrSaysSo()
     {
-        await using var github = await LoopbackGitHub.StartAsync();
-        await using var app = await AgentRunsApp.StartAsync(services: s => s.AddSingleton<IGitHubAppClients>(github));
+        await using var github = await FakeGitHub.StartAsync();
+        await using var app = await AgentRunsApp.StartAsync(services: s => s.AddSingleton<IGitHubAppClients>(new FakeGitHubClients(github)));
         var run = await ImplementedRunAsync(app);
 
         await app.ReportPipelineAsync(Failure(run, pipelineRunId: 501, sha: "aaa111"));
@@ -39,12 +41,14 @@ public sealed class FixLoopTests
         Assert.Equal([1, 2, 0], stopped.IterationList.Select(i => i.Number));
         Assert.True(stopped.IterationList[2].LimitReached);
         Assert.Null(stopped.IterationList[2].SentAt);
-        Assert.True(github.Comments.Count == 1, "requests: " + string.Join(", ", github.Requests));
-        var comment = github.Comments.Single();
+        Assert.True(github.Comments.Count == 1, "requests: " + string.Join(", ", github.Requests.Select(r => $"{r.Method} {r.PathAndQuery}")));
+        var comment = github.Comments.Values.Single();
         Assert.Equal(("acme/widgets", 41), (comment.Repository, comment.Number));
         Assert.Contains("a person is needed", comment.Body, StringComparison.Ordinal);
-        Assert.EndsWith($" {LoopbackGitHub.InstallationToken}", comment.Authorization, StringComparison.Ordinal);
-        Assert.Equal(4242, Assert.Single(github.InstallationsUsed));
+        // Posted with the installation's own token: the fake knows which installation each token belongs to.
+        var post = github.Requests.Single(r => r.Method == "POST" && r.PathAndQuery.EndsWith("/issues/41/comments", StringComparison.Ordinal));
+        Assert.True(github.TryAuthenticateInstallation(post.Authorization, out var installationId));
+        Assert.Equal(4242, installationId);
         Assert.Contains(stopped.History, h => h.Note.Contains("Commented on pull request #41", StringComparison.Ordinal));
 
         // Later failures change nothing: no more resumes, no more comments.

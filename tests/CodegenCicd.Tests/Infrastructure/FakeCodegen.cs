@@ -4,8 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -58,15 +56,10 @@ public sealed class FakeCodegen : IAsyncDisposable
 
     public static async Task<FakeCodegen> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var webApp = builder.Build();
+        var webApp = LoopbackServer.Create();
         var fake = new FakeCodegen(webApp);
         fake.Configure(webApp);
-        await webApp.StartAsync();
-        var address = webApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        fake.BaseUrl = await LoopbackServer.StartAsync(webApp);
         return fake;
     }
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using CodegenCicd.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,13 +35,8 @@ public sealed class FakeGitServer : IAsyncDisposable
     /// <summary>Serves the repositories under <paramref name="projectRoot"/> to any token <paramref name="acceptsToken"/> accepts (e.g. a fake GitHub's live installation tokens).</summary>
     public static async Task<FakeGitServer> StartAsync(string projectRoot, Func<string, bool> acceptsToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var server = new FakeGitServer(builder.Build(), projectRoot, acceptsToken);
-        await server.app.StartAsync();
-        var address = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        var server = new FakeGitServer(LoopbackServer.Create(), projectRoot, acceptsToken);
+        server.BaseUrl = await LoopbackServer.StartAsync(server.app);
         return server;
     }
 

@@ -1,7 +1,6 @@
+using CodegenCicd.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,14 +28,9 @@ public sealed class TestSite : IAsyncDisposable
 
     public static async Task<TestSite> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var site = new TestSite(builder.Build());
+        var site = new TestSite(LoopbackServer.Create());
         site.Map();
-        await site.app.StartAsync();
-        var address = site.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        site.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        site.BaseUrl = await LoopbackServer.StartAsync(site.app);
         return site;
     }
 
