@@ -65,9 +65,13 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
         }
         catch (DbUpdateException)
         {
-            // Another event for the same head inserted its run first.
+            // Another event for the same head inserted its run first; any other failure is a real error.
             db.ChangeTracker.Clear();
-            return await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.ActiveKey == key, cancellationToken);
+            if (await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.ActiveKey == key, cancellationToken) is { } raced)
+            {
+                return raced;
+            }
+            throw;
         }
         store.Publish(run);
         jobs.Enqueue<PrepareRunJob>(JobQueues.Default, j => j.RunAsync(run.Id, CancellationToken.None));
