@@ -2,6 +2,8 @@ using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
+using CodegenCicd.Hosting.Jobs;
+using Hangfire;
 using CodegenCicd.Pipelines;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -33,7 +35,7 @@ public static class CodegenExtensions
         builder.Services.AddScoped<PullRequestNotes>();
         builder.Services.AddSingleton<AgentRunPollJob>();
         builder.Services.AddSingleton<IPipelineOutcomeListener, AgentRunFixLoop>();
-        builder.Services.AddHostedService<AgentRunPollingRegistration>();
+        builder.Services.AddRecurringJob<AgentRunPollJob>(AgentRunPollJob.RecurringJobId, j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
         return builder;
     }
 

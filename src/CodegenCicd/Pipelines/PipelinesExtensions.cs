@@ -1,6 +1,7 @@
 using CodegenCicd.GitHub.Checks;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Merging;
 using CodegenCicd.Pipelines.Api;
 using CodegenCicd.Pipelines.Comments;
@@ -43,21 +44,9 @@ public static class PipelinesExtensions
         services.AddWebhookHandler<PullRequestEventHandler>();
         services.AddWebhookHandler<CheckEventHandler>();
         services.AddHostedService<PipelineRecovery>();
-        services.AddHostedService<WatchdogSchedule>();
+        services.AddRecurringJob<StageWatchdog>(StageWatchdog.JobId, w => w.RunAsync(CancellationToken.None), Cron.Minutely());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapPipelines(this IEndpointRouteBuilder endpoints) => endpoints.MapRunsApi();
-
-    /// <summary>Registers the watchdog as a recurring job on this host's job storage.</summary>
-    private sealed class WatchdogSchedule(IRecurringJobManager recurring) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            recurring.AddOrUpdate<StageWatchdog>(StageWatchdog.JobId, w => w.RunAsync(CancellationToken.None), Cron.Minutely());
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

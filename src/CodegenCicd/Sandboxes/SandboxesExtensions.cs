@@ -1,6 +1,7 @@
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
+using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Sandboxes.Analysis;
 using CodegenCicd.Sandboxes.Checkout;
 using CodegenCicd.Sandboxes.Deployments;
@@ -30,6 +31,7 @@ public static class SandboxesExtensions
         builder.Services.AddTransient<PreviewSweepJob>();
         builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
         builder.Services.AddHostedService<SandboxLifecycle>();
+        builder.Services.AddRecurringJob<PreviewSweepJob>(PreviewSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
         // Previews are on loopback: no proxy, no redirects followed (the proxy passes them on), no cookie jar.
         builder.Services.AddHttpClient(ReadinessProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })

@@ -1,10 +1,8 @@
-using Hangfire;
-
 namespace CodegenCicd.Sandboxes.Deployments;
 
 /// <summary>
-/// At start-up: stops previews an earlier process left running, clears half-made workspaces and
-/// schedules the sweeper. At shutdown: stops every preview, so none outlives the app.
+/// At start-up: stops previews an earlier process left running and clears half-made workspaces
+/// (the TTL sweeper is a recurring job, see AddSandboxes). At shutdown: stops every preview, so none outlives the app.
 /// </summary>
 internal sealed class SandboxLifecycle(
     DeploymentStore store,
@@ -44,8 +42,6 @@ internal sealed class SandboxLifecycle(
                 }
             }
         }
-        services.GetService<IRecurringJobManager>()?.AddOrUpdate<PreviewSweepJob>(
-            PreviewSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
