@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodegenCicd.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace CodegenCicd.Tests.Cli;
@@ -52,7 +53,7 @@ public sealed class ReceiveCommandTests
         await using var query = db.CreateCommand();
         query.CommandText = "SELECT FullName || ':' || IsActive FROM Project";
         Assert.Equal("Codertocat/Hello-World:1", await query.ExecuteScalarAsync());
-        Directory.Delete(run.DataDirectory, recursive: true);
+        TempFolder.TryDelete(run.DataDirectory);
     }
 
     [Fact]

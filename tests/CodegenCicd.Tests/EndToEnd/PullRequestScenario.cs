@@ -3,6 +3,7 @@ using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 using CodegenCicd.Tests.GitHub;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Infrastructure.FakeGitHub;
 using CodegenCicd.Tests.Sandboxes;
 using Microsoft.EntityFrameworkCore;
@@ -200,6 +201,6 @@ public sealed class PullRequestScenario : IAsyncDisposable
         await GitServer.DisposeAsync();
         await GitHub.DisposeAsync();
         Repo.Dispose();
-        Directory.Delete(served, recursive: true);
+        TempFolder.TryDelete(served);
     }
 }

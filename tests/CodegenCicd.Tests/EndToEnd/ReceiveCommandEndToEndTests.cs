@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.WebEval;
 
 namespace CodegenCicd.Tests.EndToEnd;
@@ -52,6 +53,6 @@ public sealed class ReceiveCommandEndToEndTests
         var merge = Assert.Single(scenario.GitHub.Merges);
         Assert.Equal((scenario.PullRequestState.HeadSha, "rebase"), (merge.Sha, merge.Method));
         Assert.Equal(4, scenario.CheckRunsOfHead().Count(c => c is { Status: "completed", Conclusion: "success" }));
-        Directory.Delete(dataDirectory, recursive: true);
+        TempFolder.TryDelete(dataDirectory);
     }
 }

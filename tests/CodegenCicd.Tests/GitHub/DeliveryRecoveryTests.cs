@@ -8,8 +8,9 @@ public sealed class DeliveryRecoveryTests
     public async Task DeliveryStoredButNeverRun_IsProcessedAfterARestart()
     {
         // In-memory job storage forgets queued jobs on restart; the stored delivery must not be lost.
-        var folder = Directory.CreateTempSubdirectory("codegencicd-recovery-").FullName;
-        var database = $"Data Source={Path.Combine(folder, "app.db")}";
+        // The second app owns the database file, so its disposal (after its host stops) removes it.
+        await using var after = new GitHubAppFactory(github: null);
+        var database = after.Settings["ConnectionStrings:App"];
         var deliveryId = Guid.NewGuid().ToString();
         await using (var before = new GitHubAppFactory(github: null))
         {
@@ -30,15 +31,11 @@ public sealed class DeliveryRecoveryTests
             });
         }
 
-        await using var after = new GitHubAppFactory(github: null);
-        after.Settings["ConnectionStrings:App"] = database;
         after.Settings["GitHub:WebhookSecret"] = "recovery-secret";
         _ = after.Services; // start the host: recovery runs at start-up
 
         var recovered = await after.WaitForOutcomeAsync(deliveryId);
         Assert.Equal(DeliveryStatus.Processed, recovered.Status);
         Assert.Equal(deliveryId, Assert.Single(after.Recorded.Events).DeliveryId);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
     }
 }

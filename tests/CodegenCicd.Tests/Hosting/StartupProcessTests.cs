@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Hosting;
 
@@ -31,6 +32,6 @@ public sealed class StartupProcessTests
         Assert.StartsWith("Configuration error:", line, StringComparison.Ordinal);
         Assert.Contains("Jobs:WorkerCount", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
-        Directory.Delete(dataDir, recursive: true);
+        TempFolder.TryDelete(dataDir);
     }
 }

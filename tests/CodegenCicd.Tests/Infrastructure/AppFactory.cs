@@ -64,15 +64,7 @@ public class AppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a finished test's process; the temp folder is cleaned by the OS.
-            }
+            TempFolder.TryDelete(DataDirectory);
         }
     }
 }

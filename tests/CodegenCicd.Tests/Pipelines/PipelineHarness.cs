@@ -181,15 +181,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
         await GitHub.DisposeAsync();
         Sample.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(databaseDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS's temp cleanup.
-        }
+        TempFolder.TryDelete(databaseDirectory);
     }
 
     private sealed class HarnessFactory(PipelineHarness harness) : AppFactory

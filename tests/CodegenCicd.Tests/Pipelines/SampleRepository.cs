@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Pipelines;
 
@@ -90,13 +91,6 @@ public sealed class SampleRepository : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS's temp cleanup.
-        }
+        TempFolder.TryDelete(Directory);
     }
 }

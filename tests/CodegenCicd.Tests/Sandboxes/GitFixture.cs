@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Sandboxes;
 
@@ -50,12 +51,6 @@ public sealed class GitFixture : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TempFolder.TryDelete(Folder);
     }
 }

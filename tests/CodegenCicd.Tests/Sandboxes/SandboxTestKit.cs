@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.Sandboxes.Local;
 using CodegenCicd.Sandboxes.Snapshots;
+using CodegenCicd.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -105,13 +106,7 @@ public sealed class SandboxTestKit : IDisposable
         {
             return;
         }
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TempFolder.TryDelete(Root);
     }
 }
 

@@ -1,4 +1,5 @@
 using CodegenCicd.Sandboxes.Snapshots;
+using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Sandboxes;
 
@@ -28,7 +29,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(original, afterSourceChange);
         Assert.Equal(64, original.Length);
         Assert.Equal(5, new[] { original, otherSetup, otherEnv, splitCommand, afterLockChange }.Distinct().Count());
-        Directory.Delete(source, recursive: true);
+        TempFolder.TryDelete(source);
     }
 
     [Theory]

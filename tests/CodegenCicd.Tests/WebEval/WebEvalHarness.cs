@@ -1,4 +1,5 @@
 using CodegenCicd.Projects;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.WebEval;
 using CodegenCicd.WebEval.Browser;
 using CodegenCicd.WebEval.Reports;
@@ -74,14 +75,7 @@ public sealed class WebEvalHarness : IAsyncDisposable
         {
             host.Dispose();
         }
-        try
-        {
-            Directory.Delete(ArtifactsRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Chromium may still be writing a screenshot of a cancelled page; the temp folder is cleaned by the OS.
-        }
+        TempFolder.TryDelete(ArtifactsRoot);
     }
 }
 
