@@ -55,6 +55,38 @@ public sealed class RunPagesBrowserTests(Chromium chromium)
         await Assertions.Expect(webEvalBadge).ToHaveClassAsync("badge failure");
     }
 
+    [Fact]
+    public async Task RunsList_FilteredByProject_GainsANewRunOfThatProjectWithoutReloading()
+    {
+        using var app = new LiveApp();
+        var projectId = await app.AddProjectAsync("acme/runs-appear", pinned: true);
+        var otherId = await app.AddProjectAsync("acme/runs-elsewhere", pinned: true);
+        var page = await chromium.SignedInPageAsync(app);
+        await page.GotoAsync($"/Runs?project={projectId}");
+        await Assertions.Expect(page.GetByText("No runs match.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("Live");
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+
+        // A run of another project starts first: the filtered list must not show it.
+        var elsewhere = await SeedRunAsync(app, otherId, reportPath: null);
+        PublishStarted(app, elsewhere);
+        var runId = await SeedRunAsync(app, projectId, reportPath: null);
+        PublishStarted(app, runId);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = $"#{runId}" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("No runs match.")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("tr[data-live-run]")).ToHaveCountAsync(1);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"));
+    }
+
+    /// <summary>What PipelineStarter does once a new run is stored: publish it for the pages.</summary>
+    private static void PublishStarted(LiveApp app, long runId)
+    {
+        using var scope = app.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<PipelineStore>();
+        store.Publish(store.Db.Set<PipelineRun>().Single(r => r.Id == runId));
+    }
+
     private static async Task ChangeStagesAsync(LiveApp app, long runId, Action<PipelineRun> change)
     {
         using var scope = app.Services.CreateScope();

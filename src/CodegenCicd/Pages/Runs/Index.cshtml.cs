@@ -42,4 +42,17 @@ public sealed class IndexModel(AppDbContext db) : PageModel
         await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken) is { } run
             ? Partial("_RunRow", run)
             : NotFound();
+
+    /// <summary>
+    /// A run the list has not shown yet (live.js asks when an event names an unknown run): its row
+    /// when it passes this page's filters, 204 when it does not (yet; a later event may ask again).
+    /// </summary>
+    public async Task<IActionResult> OnGetNewRowAsync(long id, CancellationToken cancellationToken) =>
+        RunsQuery.TryParseStatus(Status, out var status)
+            && await RunsQuery.FindMatchingAsync(db, id, Project, status, Pr, cancellationToken) is { } run
+            ? Partial("_RunRow", run)
+            : new NoContentResult();
+
+    /// <summary>Where live.js fetches new rows for this list, with the page's filters.</summary>
+    public string NewRowUrl => Url.Page("/Runs/Index", "NewRow", new { project = Project, status = Status, pr = Pr })!;
 }

@@ -24,7 +24,14 @@ public static class RunsQuery
         return false;
     }
 
-    public static Task<List<PipelineRun>> ListAsync(AppDbContext db, int? projectId, RunStatus? status, int? pullRequest, CancellationToken cancellationToken)
+    public static Task<List<PipelineRun>> ListAsync(AppDbContext db, int? projectId, RunStatus? status, int? pullRequest, CancellationToken cancellationToken) =>
+        Filter(db, projectId, status, pullRequest).OrderByDescending(r => r.Id).Take(PageSize).ToListAsync(cancellationToken);
+
+    /// <summary>One run, when it passes the same filters (a list showing live updates asks before adding a new run).</summary>
+    public static Task<PipelineRun?> FindMatchingAsync(AppDbContext db, long id, int? projectId, RunStatus? status, int? pullRequest, CancellationToken cancellationToken) =>
+        Filter(db, projectId, status, pullRequest).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    private static IQueryable<PipelineRun> Filter(AppDbContext db, int? projectId, RunStatus? status, int? pullRequest)
     {
         var query = db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).AsQueryable();
         if (projectId is { } project)
@@ -39,6 +46,6 @@ public static class RunsQuery
         {
             query = query.Where(r => r.PullRequest == pr);
         }
-        return query.OrderByDescending(r => r.Id).Take(PageSize).ToListAsync(cancellationToken);
+        return query;
     }
 }

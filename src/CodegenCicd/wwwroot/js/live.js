@@ -4,6 +4,8 @@
 //   data-live-project="ID"    matches events whose data.projectId is ID
 //   data-live-run="ID"        matches events whose data.runId is ID
 //   data-live-container="URL" a list that gains a new element (URL + projectId) when an unknown project appears
+//   data-live-runs="URL"      a table body that gains a row at the top (URL + &id=runId) when an unknown run appears;
+//                             the server answers 204 for a run outside the list's filters
 // Every event is also re-dispatched on document as "live:event" for page scripts.
 (() => {
   "use strict";
@@ -39,12 +41,34 @@
     }
   };
 
+  const asked = new Set();
+  const addToRunLists = async (data) => {
+    if (data.runId === undefined) return;
+    for (const list of document.querySelectorAll("[data-live-runs]")) {
+      const key = String(data.runId);
+      if (list.querySelector(`[data-live-run="${CSS.escape(key)}"]`) || asked.has(key)) continue;
+      asked.add(key); // one request per run at a time, however many events arrive meanwhile
+      try {
+        const response = await fetch(`${list.dataset.liveRuns}&id=${encodeURIComponent(key)}`, { credentials: "same-origin" });
+        if (response.status === 200 && !list.querySelector(`[data-live-run="${CSS.escape(key)}"]`)) {
+          list.insertAdjacentHTML("afterbegin", await response.text());
+          document.getElementById("runs-empty")?.remove();
+        }
+      } catch { /* the next event for this run asks again */ } finally {
+        asked.delete(key);
+      }
+    }
+  };
+
   const handle = (message) => {
     const data = message.data || {};
     document.dispatchEvent(new CustomEvent("live:event", { detail: message }));
     const targets = [...document.querySelectorAll("[data-live-refresh]")].filter((e) => matches(e, data));
     targets.forEach(refresh);
-    if (targets.length === 0) addToContainers(data);
+    if (targets.length === 0) {
+      addToContainers(data);
+      addToRunLists(data);
+    }
   };
 
   const source = new EventSource("/api/events");
