@@ -31,8 +31,9 @@ public static class SandboxesExtensions
         builder.Services.AddTransient<PreviewSweepJob>();
         builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
         builder.Services.AddHostedService<SandboxLifecycle>();
+        builder.Services.AddPreviewProxy();
         builder.Services.AddRecurringJob<PreviewSweepJob>(PreviewSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
-        // Previews are on loopback: no proxy, no redirects followed (the proxy passes them on), no cookie jar.
+        // The readiness probe: loopback, no proxy, no redirects followed (a 3xx counts as ready), no cookie jar.
         builder.Services.AddHttpClient(ReadinessProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);

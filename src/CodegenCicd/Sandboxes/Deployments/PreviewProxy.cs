@@ -1,29 +1,35 @@
-using Microsoft.AspNetCore.Http.Features;
+using System.Net;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace CodegenCicd.Sandboxes.Deployments;
 
 /// <summary>
 /// <c>/preview/{owner}/{repo}/{pr}/…</c>: a stable address per PR that forwards to the preview on
-/// its loopback port. Behind the admin sign-in like every page. The preview runs the PR's code, so
-/// the admin's cookie and bearer token are never forwarded, and its pages are served with
-/// <c>Content-Security-Policy: sandbox</c>: they get an opaque origin and cannot call this app's API
-/// with the admin's session.
+/// its loopback port, WebSockets included (dev servers' hot reload, live apps). Behind the admin
+/// sign-in like every page; what it strips and adds is in <see cref="PreviewTransformer"/>.
+/// The forwarding itself is YARP's: streaming both ways, hop-by-hop headers, upgrades, errors.
 /// </summary>
 internal static class PreviewProxy
 {
     public const string RoutePrefix = "/preview";
 
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Host", "Cookie", "Authorization", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization",
-        "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Content-Type",
-    };
+    private const string ClientKey = "previews";
 
-    private static readonly HashSet<string> NotReturned = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>One connection pool to every preview: loopback only, nothing a browser would add.</summary>
+    public static IServiceCollection AddPreviewProxy(this IServiceCollection services)
     {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "Trailer", "Upgrade", "Proxy-Authenticate", "Set-Cookie",
-        "Content-Security-Policy",
-    };
+        services.AddHttpForwarder();
+        services.AddKeyedSingleton(ClientKey, new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+        }));
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapPreviewProxy(this IEndpointRouteBuilder endpoints)
     {
@@ -31,8 +37,11 @@ internal static class PreviewProxy
         return endpoints;
     }
 
+    // An open WebSocket may be quiet for a while (a dev server waiting for a change); HTTP answers are not.
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(10) };
+
     private static async Task ForwardAsync(string owner, string repo, int pr, string? rest, HttpContext context,
-        DeploymentRegistry registry, IHttpClientFactory clients, TimeProvider time)
+        DeploymentRegistry registry, IHttpForwarder forwarder, [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time, ILogger<PreviewTransformer> logger)
     {
         var prefix = $"{RoutePrefix}/{owner}/{repo}/{pr}";
         if (string.IsNullOrEmpty(rest) && !context.Request.Path.Value!.EndsWith('/'))
@@ -48,56 +57,18 @@ internal static class PreviewProxy
             return;
         }
         deployment.MarkUsed(time.GetUtcNow());
-        var target = new Uri($"http://127.0.0.1:{deployment.Port}/{rest}{context.Request.QueryString}");
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
-        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        var error = await forwarder.SendAsync(context, $"http://127.0.0.1:{deployment.Port}/", previews, RequestConfig, new PreviewTransformer(prefix, rest ?? ""));
+        if (error == ForwarderError.None)
         {
-            request.Content = new StreamContent(context.Request.Body);
-            if (context.Request.ContentType is { } type)
-            {
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
-            }
-        }
-        foreach (var (name, values) in context.Request.Headers)
-        {
-            if (!NotForwarded.Contains(name))
-            {
-                request.Headers.TryAddWithoutValidation(name, values.ToArray());
-            }
-        }
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", prefix);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", context.Request.Host.Value);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", context.Request.Scheme);
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await clients.CreateClient(ReadinessProbe.ClientName)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-        }
-        catch (HttpRequestException ex)
-        {
-            await Results.Problem($"The preview of {repository}#{pr} did not answer: {ex.Message}", statusCode: 502, title: "Preview unreachable").ExecuteAsync(context);
             return;
         }
-        using (response)
+        var reason = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
+        logger.LogInformation("Preview {Repository}#{PullRequest}: {Error} ({Reason})", repository, pr, error, reason);
+        if (!context.Response.HasStarted)
         {
-            context.Response.StatusCode = (int)response.StatusCode;
-            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-            {
-                if (!NotReturned.Contains(name))
-                {
-                    context.Response.Headers[name] = values.ToArray();
-                }
-            }
-            // An app redirecting to its own root ("/login") stays under the preview's prefix.
-            if (response.Headers.Location is { IsAbsoluteUri: false } location && location.OriginalString.StartsWith('/'))
-            {
-                context.Response.Headers.Location = prefix + location.OriginalString;
-            }
-            context.Response.Headers.ContentSecurityPolicy = "sandbox allow-scripts allow-forms allow-popups allow-modals";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            // YARP set 502 or 504; the admin also gets to read why.
+            await Results.Problem($"The preview of {repository}#{pr} did not answer: {reason}",
+                statusCode: context.Response.StatusCode, title: "Preview unreachable").ExecuteAsync(context);
         }
     }
 }

@@ -1,4 +1,5 @@
 // The tests' sample preview: plain node:http, no dependencies, listens on $PORT (loopback).
+const crypto = require("node:crypto");
 const http = require("node:http");
 
 const port = Number(process.env.PORT || 3000);
@@ -7,11 +8,40 @@ const pages = {
   "/about": "<h1>About</h1><p>A tiny app for CodegenCICD's tests.</p>",
 };
 
-http
+const server = http
   .createServer((request, response) => {
     const path = new URL(request.url, "http://localhost").pathname;
+    if (path === "/sign-out") {
+      // What many apps do: drop a cookie and send the user to their root.
+      response.writeHead(302, { Location: "/", "Set-Cookie": "session=; Path=/; Max-Age=0" });
+      response.end();
+      return;
+    }
     const body = pages[path];
     response.writeHead(body ? 200 : 404, { "Content-Type": "text/html; charset=utf-8" });
     response.end(`<!doctype html><html><head><title>Sample app</title></head><body>${body ?? "<h1>Not found</h1>"}</body></html>`);
   })
   .listen(port, "127.0.0.1", () => console.log(`sample app listening on ${port}`));
+
+// A WebSocket echo on /echo (RFC 6455 handshake; short text frames only, which is what the tests
+// send). It says whether a cookie reached it, so the tests can check the proxy strips the admin's.
+server.on("upgrade", (request, socket) => {
+  if (new URL(request.url, "http://localhost").pathname !== "/echo") {
+    socket.destroy();
+    return;
+  }
+  const accept = crypto.createHash("sha1").update(request.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  const cookie = request.headers.cookie ? "with a cookie" : "without a cookie";
+  socket.on("data", (frame) => {
+    if ((frame[0] & 0x0f) === 0x8) {
+      socket.end(Buffer.from([0x88, 0x00]));
+      return;
+    }
+    const length = frame[1] & 0x7f;
+    const mask = frame.subarray(2, 6);
+    const text = Buffer.from(frame.subarray(6, 6 + length).map((b, i) => b ^ mask[i % 4])).toString();
+    const reply = Buffer.from(`echo: ${text} (${cookie})`);
+    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
+  });
+});
