@@ -46,6 +46,10 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         {
             return Wait(reasons, facts.ProtectionNote, facts.Mergeable is null);
         }
+        if (BranchUpdater.MustUpdate(facts))
+        {
+            return await BranchUpdater.UpdateAsync(client, run, pr.Base.Ref);
+        }
         return await MergeAsync(context, client, config, facts.ProtectionNote, cancellationToken);
     }
 

@@ -145,6 +145,44 @@ public sealed class MergeGateTests
     }
 
     [Fact]
+    public async Task BehindABaseThatMustBeUpToDate_TheGateUpdatesTheBranchInsteadOfMerging()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = JsonNode.Parse("""
+            {"url":"x","required_status_checks":{"url":"x","strict":true,"contexts":["CodegenCICD / merge"]}}
+            """)!.AsObject();
+        harness.PullRequestState.MergeableState = "behind";
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
+        Assert.Equal("neutral", check.Conclusion);
+        Assert.Equal("Updating the branch with main", check.Title);
+        Assert.Contains("requires the branch to be up to date", check.Summary, StringComparison.Ordinal);
+        Assert.Equal((harness.Repository, 7, run.HeadSha), Assert.Single(harness.GitHub.BranchUpdates));
+        Assert.Empty(harness.GitHub.Merges);
+    }
+
+    [Fact]
+    public async Task BehindWithoutTheUpToDateRule_MergesWithoutUpdating()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = JsonNode.Parse("""
+            {"url":"x","required_status_checks":{"url":"x","strict":false,"contexts":[]}}
+            """)!.AsObject();
+        harness.PullRequestState.MergeableState = "behind";
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Equal(run.HeadSha, Assert.Single(harness.GitHub.Merges).Sha);
+        Assert.Empty(harness.GitHub.BranchUpdates);
+    }
+
+    [Fact]
     public async Task UnreadableBranchProtection_IsSaidInTheMergeCheck()
     {
         await using var harness = await PipelineHarness.StartAsync();

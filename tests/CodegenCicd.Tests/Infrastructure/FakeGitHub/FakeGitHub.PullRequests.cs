@@ -42,6 +42,9 @@ public sealed partial class FakeGitHub
 
     public ConcurrentDictionary<long, FakeComment> Comments { get; } = new();
 
+    /// <summary>Accepted update-branch calls: (repository, number, the <c>expected_head_sha</c> sent, if any).</summary>
+    public ConcurrentQueue<(string Repository, int Number, string? ExpectedHeadSha)> BranchUpdates { get; } = new();
+
     public FakePullRequest AddPullRequest(string repository, int number, string headSha)
     {
         var pr = new FakePullRequest { Repository = repository, Number = number, HeadSha = headSha };
@@ -72,6 +75,10 @@ public sealed partial class FakeGitHub
                     {
                         return Error(409, "Head branch was modified. Review and try the merge again.");
                     }
+                    if (pr.MergeableState == "behind" && RequiresUpToDateBranch(pr))
+                    {
+                        return Error(405, "Head branch is out of date. Review and try the merge again.");
+                    }
                     var method = body["merge_method"]?.GetValue<string>() ?? "merge";
                     pr.Merged = true;
                     pr.State = "closed";
@@ -87,9 +94,22 @@ public sealed partial class FakeGitHub
                     return Error(404, "Not Found");
                 }
                 var expected = (await ReadJsonAsync(context))?["expected_head_sha"]?.GetValue<string>();
-                return expected is not null && expected != pr.HeadSha
-                    ? Error(422, "expected head sha didn't match current head ref.")
-                    : Results.Json(new JsonObject { ["message"] = "Updating pull request branch.", ["url"] = $"https://github.com/{pr.Repository}/pull/{number}" }, statusCode: 202);
+                lock (pr)
+                {
+                    if (expected is not null && expected != pr.HeadSha)
+                    {
+                        return Error(422, "expected head sha didn't match current head ref.");
+                    }
+                    if (pr.MergeableState == "dirty")
+                    {
+                        return Error(422, "merge conflict between base and head");
+                    }
+                    // GitHub merges the base into the head branch: a new head, up to date.
+                    BranchUpdates.Enqueue((pr.Repository, number, expected));
+                    pr.HeadSha = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+                    pr.MergeableState = "clean";
+                }
+                return Results.Json(new JsonObject { ["message"] = "Updating pull request branch.", ["url"] = $"https://github.com/{pr.Repository}/pull/{number}" }, statusCode: 202);
             });
             repo.MapGet("/pulls/{number:int}/reviews", (string owner, string repo, int number) =>
                 FindPullRequest(owner, repo, number) is { } pr
@@ -129,6 +149,10 @@ public sealed partial class FakeGitHub
             });
         }
     }
+
+    private bool RequiresUpToDateBranch(FakePullRequest pr) =>
+        BranchProtections.TryGetValue((pr.Repository, pr.BaseRef), out var protection)
+        && protection["required_status_checks"]?["strict"]?.GetValue<bool>() == true;
 
     private FakePullRequest? FindPullRequest(string owner, string repo, int number) =>
         PullRequests.TryGetValue(($"{owner}/{repo}", number), out var pr) ? pr : null;
