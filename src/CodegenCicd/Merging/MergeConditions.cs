@@ -19,6 +19,15 @@ public sealed record MergeFacts(
 /// <summary>The gate's rules, as a pure function: every reason the PR may not merge now.</summary>
 public static class MergeConditions
 {
+    /// <summary>
+    /// A required check that has not finished: check runs of other apps wake the gate through
+    /// <c>check_suite.completed</c>, but commit statuses send no event the App subscribes to, so the
+    /// gate must look again by itself.
+    /// </summary>
+    public static bool AwaitsRequiredChecks(MergeFacts facts, string ownCheckName) =>
+        RequiredChecks(facts.Protection).Any(c => c != ownCheckName
+            && (!facts.CheckConclusions.TryGetValue(c, out var state) || state is "pending" or "queued" or "in_progress"));
+
     public static IReadOnlyList<string> WhyWait(MergeFacts facts, MergeConfig config, bool mergeRequested, string ownCheckName)
     {
         var reasons = new List<string>();

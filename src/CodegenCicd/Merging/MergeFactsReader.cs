@@ -46,6 +46,13 @@ public static class MergeFactsReader
             {
                 conclusions[check.Name] = check.Conclusion?.StringValue ?? check.Status.StringValue;
             }
+            // Required contexts may also be commit statuses (older CI services post those); a check
+            // run of the same name wins. The combined status holds each context's latest state.
+            var combined = await client.Repository.Status.GetCombined(run.Owner, run.Name, run.HeadSha);
+            foreach (var status in combined.Statuses)
+            {
+                conclusions.TryAdd(status.Context, status.State.StringValue);
+            }
         }
         return new MergeFacts(pr.Draft, [.. pr.Labels.Select(l => l.Name)], pr.Mergeable, pr.MergeableState?.StringValue,
             protection, note, approvals, changesRequested, conclusions);

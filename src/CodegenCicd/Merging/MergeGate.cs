@@ -44,7 +44,10 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         var reasons = MergeConditions.WhyWait(facts, config, run.MergeRequested, StageKind.Merge.CheckRunName());
         if (reasons.Count > 0)
         {
-            return Wait(reasons, facts.ProtectionNote, facts.Mergeable is null);
+            var recheck = facts.Mergeable is null ? options.Value.MergeabilityRecheckSeconds
+                : MergeConditions.AwaitsRequiredChecks(facts, StageKind.Merge.CheckRunName()) ? options.Value.RequiredChecksRecheckSeconds
+                : (double?)null;
+            return Wait(reasons, facts.ProtectionNote, recheck);
         }
         if (BranchUpdater.MustUpdate(facts))
         {
@@ -79,7 +82,7 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         {
             run.MergeAttemptSha = null;
             await context.SaveRunAsync(cancellationToken);
-            return Wait([$"GitHub refused the merge (405): {e.Message}"], note, recheck: false);
+            return Wait([$"GitHub refused the merge (405): {e.Message}"], note, recheckSeconds: null);
         }
         catch (PullRequestMismatchException e)
         {
@@ -127,14 +130,14 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         }
     }
 
-    private StageOutcome Wait(IReadOnlyList<string> reasons, string? note, bool recheck)
+    private static StageOutcome Wait(IReadOnlyList<string> reasons, string? note, double? recheckSeconds)
     {
         var list = string.Join("\n", reasons.Select(r => $"- {r}"));
         return new StageOutcome(StageConclusion.Neutral, "Waiting: " + reasons[0].Replace("`", "", StringComparison.Ordinal),
             $"Every stage passed, but the pull request is not merged yet because:\n\n{list}\n\nThe gate looks again when labels, reviews or checks change.{(note is null ? "" : "\n\n" + note)}")
         {
             Waiting = true,
-            RecheckAfter = recheck ? TimeSpan.FromSeconds(options.Value.MergeabilityRecheckSeconds) : null,
+            RecheckAfter = recheckSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
     }
 

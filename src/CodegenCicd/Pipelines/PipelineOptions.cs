@@ -30,5 +30,9 @@ public sealed class PipelineOptions : IConfigSection
     [Range(0, 600, ErrorMessage = "Pipelines:MergeabilityRecheckSeconds must be between 0 and 600")]
     public double MergeabilityRecheckSeconds { get; set; } = 5;
 
+    /// <summary>While a required check or commit status has not finished, the gate looks again after this long.</summary>
+    [Range(1, 3600, ErrorMessage = "Pipelines:RequiredChecksRecheckSeconds must be between 1 and 3600")]
+    public double RequiredChecksRecheckSeconds { get; set; } = 60;
+
     public string DetailsUrl(long runId) => new Uri(PublicUrl, $"Runs/{runId}").ToString();
 }

@@ -183,6 +183,31 @@ public sealed class MergeGateTests
     }
 
     [Fact]
+    public async Task RequiredCommitStatus_StillPending_Waits_AndTheGateLooksAgainByItselfUntilItPasses()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.Settings["Pipelines:RequiredChecksRecheckSeconds"] = "1";
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = JsonNode.Parse("""
+            {"url":"x","required_status_checks":{"url":"x","strict":false,"contexts":["ci/jenkins","CodegenCICD / merge"]}}
+            """)!.AsObject();
+        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        Assert.Contains("the required check `ci/jenkins` is `pending`", check.Summary, StringComparison.Ordinal);
+        Assert.Empty(harness.GitHub.Merges);
+
+        // Commit statuses send the App no event: only the gate's own re-check can see this.
+        harness.GitHub.SetCommitStatus(harness.Repository, waiting.HeadSha, "ci/jenkins", "success");
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Equal(waiting.HeadSha, Assert.Single(harness.GitHub.Merges).Sha);
+    }
+
+    [Fact]
     public async Task UnreadableBranchProtection_IsSaidInTheMergeCheck()
     {
         await using var harness = await PipelineHarness.StartAsync();

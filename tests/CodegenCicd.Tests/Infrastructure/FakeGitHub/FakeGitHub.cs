@@ -69,6 +69,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         MapRepositoryEndpoints(webApp);
         MapCheckEndpoints(webApp);
         MapPullRequestEndpoints(webApp);
+        MapStatusEndpoints(webApp);
     }
 
     private bool TryDequeueOverride((string, string, Func<HttpContext, Task>) candidate)
@@ -103,6 +104,9 @@ public sealed partial class FakeGitHub : IAsyncDisposable
 
     /// <summary>/repos/{owner}/{repo}/pulls: get, merge, update-branch, comments.</summary>
     partial void MapPullRequestEndpoints(WebApplication webApp);
+
+    /// <summary>/repos/{owner}/{repo}/commits/{ref}/status: the combined commit status.</summary>
+    partial void MapStatusEndpoints(WebApplication webApp);
 
     /// <summary>GitHub's error shape: <c>{"message": …, "documentation_url": …}</c>.</summary>
     public static IResult Error(int status, string message) =>
