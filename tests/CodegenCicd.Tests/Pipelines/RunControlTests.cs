@@ -145,12 +145,39 @@ public sealed class RunControlTests
         }
     }
 
-    /// <summary>Deploys hang until their stage is cancelled; the returned signal completes when one is.</summary>
-    private static TaskCompletionSource HoldDeploys(PipelineHarness harness)
+    [Fact]
+    public async Task LateFollowUpOfASupersededRun_LeavesTheNewHeadsPreviewRunning()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        HoldDeploys(harness, onlyFirst: true);
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var oldRun = Assert.Single(await PipelineHarness.RunsAsync(app));
+        harness.PullRequestState.HeadSha = harness.Sample.Commit("fix greeting");
+        await harness.DeliverAsync(app, "pull_request.synchronize");
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var teardowns = harness.Deployments.Teardowns.Count;
+
+        // A retried or long-queued cancel job for the old run arrives after the new head deployed.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RunControlJob>().RunAsync(oldRun.Id, teardown: true, CancellationToken.None);
+        }
+
+        Assert.Equal(teardowns, harness.Deployments.Teardowns.Count);
+    }
+
+    /// <summary>Deploys (or only the first) hang until their stage is cancelled; the returned signal completes when one is.</summary>
+    private static TaskCompletionSource HoldDeploys(PipelineHarness harness, bool onlyFirst = false)
     {
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Deployments.OnDeploy = async (source, config, ct) =>
         {
+            if (onlyFirst && harness.Deployments.Deploys.Count > 1)
+            {
+                return FakeDeployments.Healthy(source, config);
+            }
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);
