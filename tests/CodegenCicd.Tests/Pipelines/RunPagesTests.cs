@@ -1,6 +1,7 @@
 using System.Net;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Tests.Infrastructure;
+using CodegenCicd.Tests.Infrastructure.FakeGitHub;
 
 namespace CodegenCicd.Tests.Pipelines;
 
@@ -44,6 +45,31 @@ public sealed class RunPagesTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting, r => r.Stages.All(s => s.Attempt == 2));
         Assert.Contains("Re-run started.", await browser.GetStringAsync(response.Headers.Location!.ToString()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunPageCancelButton_RedirectsWithItsMessage_WhileGitHubHangs()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.Deployments.OnDeploy = async (source, config, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return FakeDeployments.Healthy(source, config);
+        };
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var run = Assert.Single(await PipelineHarness.RunsAsync(app));
+        var browser = await app.CreateSignedInClientAsync();
+        var gitHubDown = harness.GitHub.CheckRunUpdateHold = new RequestHold();
+
+        var response = await Forms.PostAsync(browser, $"/Runs/{run.Id}?handler=Cancel", []).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Run cancelled", await browser.GetStringAsync(response.Headers.Location!.ToString()), StringComparison.Ordinal);
+        gitHubDown.Release();
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Cancelled);
+        Assert.Equal("cancelled", Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge")).Conclusion);
     }
 
     [Fact]

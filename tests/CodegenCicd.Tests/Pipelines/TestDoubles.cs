@@ -38,6 +38,9 @@ public sealed class FakeDeployments : IPreviewDeployments
 
     public Func<SandboxSource, AnalysisConfig, AnalysisResult>? OnAnalyze { get; set; }
 
+    /// <summary>Runs before a teardown is recorded; throwing makes the teardown fail.</summary>
+    public Action<string, int>? OnTeardown { get; set; }
+
     /// <summary>Set when a deploy begins (tests wait on it to act mid-stage).</summary>
     public TaskCompletionSource DeployStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -66,6 +69,7 @@ public sealed class FakeDeployments : IPreviewDeployments
 
     public Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken)
     {
+        OnTeardown?.Invoke(repository, pullRequest);
         Teardowns.Enqueue((repository, pullRequest));
         return Task.CompletedTask;
     }

@@ -40,12 +40,12 @@ public sealed class DetailsModel(
         await LoadAsync(id, cancellationToken) is null ? NotFound() : Partial("_RunBody", this);
 
     public async Task<IActionResult> OnPostRerunAsync(long id, CancellationToken cancellationToken) =>
-        Answer(id, await control.RerunAsync(id, from: null, cancellationToken),
+        Answer(id, await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken),
             "Re-run started.", "This run is still running, or a newer run of its pull request replaced it.");
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken) =>
-        Answer(id, await control.CancelAsync(id, "cancelled by an admin", teardown: true, cancellationToken),
-            "Run cancelled; its check runs end cancelled.", "This run has already finished.");
+        Answer(id, await control.CancelAsync(id, "cancelled by an admin", teardown: true, FollowUp.Job, cancellationToken),
+            "Run cancelled; its check runs on GitHub are being marked cancelled.", "This run has already finished.");
 
     /// <summary>The web-eval report page (screenshots, console errors) of a stage whose report lives under the artifacts root.</summary>
     public string? ReportPage(PipelineStage stage)

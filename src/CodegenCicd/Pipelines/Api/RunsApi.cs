@@ -54,10 +54,10 @@ public static class RunsApi
     }
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(long id, RunControl control, CancellationToken cancellationToken) =>
-        Answer(await control.RerunAsync(id, from: null, cancellationToken), id, "The run is still running, or was superseded by a newer run of its pull request.");
+        Answer(await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken), id, "The run is still running, or was superseded by a newer run of its pull request.");
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>
-        Answer(await control.CancelAsync(id, "cancelled by an admin", teardown: true, cancellationToken), id, "The run has already finished.");
+        Answer(await control.CancelAsync(id, "cancelled by an admin", teardown: true, FollowUp.Job, cancellationToken), id, "The run has already finished.");
 
     private static Results<Accepted, NotFound, ProblemHttpResult> Answer(ControlResult result, long id, string conflict) => result switch
     {

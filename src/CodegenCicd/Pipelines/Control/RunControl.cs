@@ -1,7 +1,6 @@
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
-using CodegenCicd.Sandboxes;
 using Hangfire;
 
 namespace CodegenCicd.Pipelines.Control;
@@ -16,15 +15,24 @@ public enum ControlResult
     NotApplicable,
 }
 
+/// <summary>Where the GitHub updates and the teardown that follow a cancel or re-run happen.</summary>
+public enum FollowUp
+{
+    /// <summary>In a <see cref="RunControlJob"/>: for requests, which answer once the change is saved.</summary>
+    Job,
+    /// <summary>Now, in the caller's job (webhook handlers), falling back to a <see cref="RunControlJob"/> when it fails.</summary>
+    Inline,
+}
+
 /// <summary>
 /// Cancels, re-runs and re-evaluates runs. Each change is saved (guarded by the status) before
 /// GitHub hears of it or a job is enqueued, so a crash in between is repaired by the next job run.
+/// Only the database change happens here; GitHub and the sandbox are told by <see cref="RunControlJob"/>.
 /// </summary>
 public sealed class RunControl(
-    PipelineStore store, CheckRunSync sync, RunFinisher finisher, StageCancellations cancellations,
-    IPreviewDeployments deployments, IBackgroundJobClient jobs, TimeProvider time, ILogger<RunControl> logger)
+    PipelineStore store, StageCancellations cancellations, RunControlJob followUps, IBackgroundJobClient jobs, TimeProvider time, ILogger<RunControl> logger)
 {
-    public async Task<ControlResult> CancelAsync(long runId, string reason, bool teardown, CancellationToken cancellationToken)
+    public async Task<ControlResult> CancelAsync(long runId, string reason, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
     {
         store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
@@ -44,23 +52,20 @@ public sealed class RunControl(
         run.MoveTo(RunStatus.Cancelled, now, reason);
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
-            return await CancelAsync(runId, reason, teardown, cancellationToken);
+            return await CancelAsync(runId, reason, teardown, followUp, cancellationToken);
         }
+        // Stops a stage running in this process now; one running on another node notices at its
+        // next heartbeat, which no longer finds its attempt in progress.
         foreach (var stage in open)
         {
             cancellations.Cancel(stage.Id);
-            await sync.SyncAsync(run, stage, cancellationToken);
         }
-        if (teardown)
-        {
-            await TeardownAsync(run, cancellationToken);
-        }
-        await finisher.FinishAsync(run, cancellationToken);
+        await FollowUpAsync(runId, teardown, followUp, cancellationToken);
         return ControlResult.Done;
     }
 
     /// <summary>Runs <paramref name="from"/> and every stage after it again (all stages when null).</summary>
-    public async Task<ControlResult> RerunAsync(long runId, StageKind? from, CancellationToken cancellationToken)
+    public async Task<ControlResult> RerunAsync(long runId, StageKind? from, FollowUp followUp, CancellationToken cancellationToken)
     {
         store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
@@ -91,11 +96,8 @@ public sealed class RunControl(
         {
             return ControlResult.NotApplicable;
         }
-        foreach (var stage in again)
-        {
-            await sync.SyncAsync(run, stage, cancellationToken);
-        }
-        jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(again[0].Id, CancellationToken.None));
+        // The follow-up shows the stages queued on GitHub, then enqueues the first one.
+        await FollowUpAsync(runId, teardown: false, followUp, cancellationToken);
         return ControlResult.Done;
     }
 
@@ -144,15 +146,21 @@ public sealed class RunControl(
         return ControlResult.Done;
     }
 
-    private async Task TeardownAsync(PipelineRun run, CancellationToken cancellationToken)
+    private async Task FollowUpAsync(long runId, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
     {
-        try
+        if (followUp == FollowUp.Inline)
         {
-            await deployments.TeardownAsync(run.Repository, run.PullRequest, cancellationToken);
+            try
+            {
+                await followUps.RunAsync(runId, teardown, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The change is saved; failing the caller (a webhook delivery) would not bring it back.
+                logger.LogWarning(e, "Follow-up of run {RunId} failed; a job retries it", runId);
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Teardown of {Repository}#{PullRequest} failed", run.Repository, run.PullRequest);
-        }
+        jobs.Enqueue<RunControlJob>(JobQueues.Default, j => j.RunAsync(runId, teardown, CancellationToken.None));
     }
 }

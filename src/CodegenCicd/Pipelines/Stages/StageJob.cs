@@ -92,7 +92,7 @@ public sealed class StageJob(
         var cancel = cancellations.Register(stage.Id, shutdown);
         try
         {
-            await using (heartbeat.Start(stage.Id, stage.Attempt, TimeSpan.FromSeconds(options.Value.StageLeaseSeconds)))
+            await using (heartbeat.Start(stage.Id, stage.Attempt, TimeSpan.FromSeconds(options.Value.StageLeaseSeconds), cancel))
             {
                 return await executor.ExecuteAsync(contexts.Create(run, stage), cancel.Token);
             }

@@ -30,7 +30,7 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
                     var run = await starter.StartAsync(pr, $"check_suite.{webhookEvent.Action}", webhookEvent.DeliveryId, cancellationToken);
                     if (webhookEvent.Action == "rerequested" && run is not null && run.DeliveryId != webhookEvent.DeliveryId)
                     {
-                        await control.RerunAsync(run.Id, from: null, cancellationToken);
+                        await control.RerunAsync(run.Id, from: null, FollowUp.Inline, cancellationToken);
                     }
                 }
                 break;
@@ -43,7 +43,7 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
             case ("check_run", "rerequested"):
                 if (await FindStageAsync(check, cancellationToken) is { } rerun)
                 {
-                    await control.RerunAsync(rerun.RunId, rerun.Kind, cancellationToken);
+                    await control.RerunAsync(rerun.RunId, rerun.Kind, FollowUp.Inline, cancellationToken);
                 }
                 break;
             case ("check_run", "requested_action"):
@@ -61,7 +61,7 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
         }
         var result = identifier switch
         {
-            CheckRunButton.RerunIdentifier => await control.RerunAsync(stage.RunId, stage.Kind, cancellationToken),
+            CheckRunButton.RerunIdentifier => await control.RerunAsync(stage.RunId, stage.Kind, FollowUp.Inline, cancellationToken),
             CheckRunButton.MergeNowIdentifier when stage.Kind == StageKind.Merge => await control.RequestMergeAsync(stage.RunId, cancellationToken),
             _ => ControlResult.NotApplicable,
         };

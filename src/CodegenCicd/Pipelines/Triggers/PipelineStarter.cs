@@ -88,7 +88,8 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
             .Select(r => r.Id).ToListAsync(cancellationToken);
         foreach (var id in stale)
         {
-            await control.CancelAsync(id, reason, teardown: true, cancellationToken);
+            // Now, not in a job: the preview must be gone before the new head's run deploys.
+            await control.CancelAsync(id, reason, teardown: true, FollowUp.Inline, cancellationToken);
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class PullRequestEventHandler(
             var others = await UnfinishedRunsAsync(project.Id, pr.Number, cancellationToken);
             foreach (var id in others.Except(merging))
             {
-                await control.CancelAsync(id, PipelineActivityQueries.ClosedReason, teardown: false, cancellationToken);
+                await control.CancelAsync(id, PipelineActivityQueries.ClosedReason, teardown: false, FollowUp.Inline, cancellationToken);
             }
             await TeardownAsync(pr, cancellationToken);
         }

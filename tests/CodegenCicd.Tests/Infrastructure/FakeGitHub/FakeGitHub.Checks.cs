@@ -36,6 +36,9 @@ public sealed partial class FakeGitHub
 
     public ConcurrentDictionary<long, FakeCheckRun> CheckRuns { get; } = new();
 
+    /// <summary>While set, every check-run update hangs until it is released: a slow or unreachable GitHub.</summary>
+    public RequestHold? CheckRunUpdateHold { get; set; }
+
     /// <summary>The check runs of one commit with one name, oldest first.</summary>
     public IReadOnlyList<FakeCheckRun> CheckRunsFor(string headSha, string name) =>
         [.. CheckRuns.Values.Where(c => c.HeadSha == headSha && c.Name == name).OrderBy(c => c.Id)];
@@ -61,6 +64,10 @@ public sealed partial class FakeGitHub
             });
             repo.MapMethods("/check-runs/{id:long}", ["PATCH"], async (string owner, string repo, long id, HttpContext context) =>
             {
+                if (CheckRunUpdateHold is { } hold)
+                {
+                    await hold.WaitAsync(context.RequestAborted);
+                }
                 if (!CheckRuns.TryGetValue(id, out var check) || check.Repository != $"{owner}/{repo}")
                 {
                     return Error(404, "Not Found");

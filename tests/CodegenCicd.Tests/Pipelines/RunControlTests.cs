@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Net;
+using CodegenCicd.Pipelines;
+using CodegenCicd.Pipelines.Comments;
+using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Tests.Infrastructure;
+using CodegenCicd.Tests.Infrastructure.FakeGitHub;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodegenCicd.Tests.Pipelines;
+
+/// <summary>
+/// Cancel and re-run answer once the change is saved; GitHub and the sandbox are told by a job, so
+/// a slow or unreachable GitHub neither hangs the admin's click nor loses the update.
+/// </summary>
+public sealed class RunControlTests
+{
+    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(10);
+    private static readonly string[] CancelledChecks = ["CodegenCICD / deploy", "CodegenCICD / web-eval", "CodegenCICD / merge"];
+
+    [Fact]
+    public async Task ApiCancel_AnswersWhileGitHubHangs_AndTheJobEndsTheCheckRunsCancelled()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var deployStopped = HoldDeploys(harness);
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var run = Assert.Single(await PipelineHarness.RunsAsync(app));
+        var gitHubDown = harness.GitHub.CheckRunUpdateHold = new RequestHold();
+
+        var response = await app.CreateApiClient().PostAsync($"/api/runs/{run.Id}/cancel", null).WaitAsync(Quickly);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(RunStatus.Cancelled, Assert.Single(await PipelineHarness.RunsAsync(app)).Status);
+        // The stage running on this node stops at once, not when GitHub answers.
+        await deployStopped.Task.WaitAsync(Quickly);
+        await gitHubDown.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("in_progress", Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / deploy")).Status);
+
+        gitHubDown.Release();
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Cancelled);
+        foreach (var name in CancelledChecks)
+        {
+            var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, name));
+            Assert.Equal(("completed", "cancelled"), (check.Status, check.Conclusion));
+        }
+        Assert.Equal("success", Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / analysis")).Conclusion);
+        await PipelineHarness.WaitUntilAsync(() => harness.Deployments.Teardowns.Contains((harness.Repository, harness.PullRequest)), "the preview teardown");
+    }
+
+    [Fact]
+    public async Task ApiRerun_AnswersWhileGitHubHangs_AndTheJobQueuesTheChecksAgainBeforeTheyComplete()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.PullRequestState.Labels.Add("do-not-merge");
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var gitHubDown = harness.GitHub.CheckRunUpdateHold = new RequestHold();
+
+        var response = await app.CreateApiClient().PostAsync($"/api/runs/{run.Id}/rerun", null).WaitAsync(Quickly);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await gitHubDown.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        var waiting = Assert.Single(await PipelineHarness.RunsAsync(app));
+        Assert.Equal(RunStatus.Running, waiting.Status);
+        // Nothing ran again while GitHub had not shown the checks queued.
+        Assert.Single(harness.Deployments.Deploys);
+
+        gitHubDown.Release();
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting, r => r.Stages.All(s => s.Attempt == 2));
+        Assert.Equal(2, harness.Deployments.Deploys.Count);
+        foreach (var name in new[] { "CodegenCICD / analysis", "CodegenCICD / deploy", "CodegenCICD / web-eval", "CodegenCICD / merge" })
+        {
+            var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, name));
+            var statuses = check.Updates.Select(u => u["status"]?.GetValue<string>()).ToList();
+            var requeued = statuses.IndexOf("queued", statuses.IndexOf("completed"));
+            Assert.True(requeued > 0, $"{name} was not queued again after it completed: {string.Join(", ", statuses)}");
+            Assert.Contains("completed", statuses.Skip(requeued));
+            Assert.Equal("completed", check.Status);
+        }
+    }
+
+    [Fact]
+    public async Task CancelOnAnotherNode_StopsTheStageRunningHere()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var deployStopped = HoldDeploys(harness);
+        var worker = await harness.StartAppAsync();
+        var admin = await harness.StartAppAsync();
+        await harness.DeliverAsync(worker, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var run = Assert.Single(await PipelineHarness.RunsAsync(admin));
+
+        var response = await admin.CreateApiClient().PostAsync($"/api/runs/{run.Id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // The worker hears of it through its heartbeat (lease 5 s: a beat every ~1.7 s).
+        await deployStopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var cancelled = await PipelineHarness.WaitForSettledRunAsync(admin, RunStatus.Cancelled);
+        Assert.Equal(StageConclusion.Cancelled, cancelled.Stages.Single(s => s.Kind == StageKind.Deploy).Conclusion);
+        Assert.Equal("cancelled", Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / deploy")).Conclusion);
+    }
+
+    [Fact]
+    public async Task CancelWhoseJobFailsOnce_IsFinishedOnRetry_WithoutRepeatingUpdatesCommentsOrNotifications()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var listener = new CountingListener();
+        harness.ConfigureServices = services => services.AddSingleton<IPipelineOutcomeListener>(listener);
+        var teardownAttempts = 0;
+        harness.Deployments.OnTeardown = (_, _) =>
+        {
+            if (Interlocked.Increment(ref teardownAttempts) == 1)
+            {
+                throw new IOException("the sandbox did not stop");
+            }
+        };
+        HoldDeploys(harness);
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var run = Assert.Single(await PipelineHarness.RunsAsync(app));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.CreateApiClient().PostAsync($"/api/runs/{run.Id}/cancel", null)).StatusCode);
+
+        // The failed job waits for its automatic retry; run that retry now instead of after Hangfire's back-off.
+        var retry = await WaitForScheduledRetryAsync(app);
+        Assert.Empty(harness.Deployments.Teardowns);
+        Assert.True(app.Services.GetRequiredService<IBackgroundJobClient>().Requeue(retry));
+        await PipelineHarness.WaitUntilAsync(() => !harness.Deployments.Teardowns.IsEmpty, "the retried teardown");
+
+        Assert.Equal(2, teardownAttempts);
+        Assert.Single(harness.Deployments.Teardowns);
+        var outcome = Assert.Single(listener.Outcomes);
+        Assert.Equal(PipelineConclusion.Cancelled, outcome.Conclusion);
+        Assert.Single(harness.GitHub.Comments.Values, c => c.Number == harness.PullRequest && c.Body.Contains(PullRequestComments.Marker, StringComparison.Ordinal));
+        foreach (var name in CancelledChecks)
+        {
+            var check = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, name));
+            Assert.Single(check.Updates, u => u["conclusion"]?.GetValue<string>() == "cancelled");
+        }
+    }
+
+    [Fact]
+    public async Task LateFollowUpOfASupersededRun_LeavesTheNewHeadsPreviewRunning()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        HoldDeploys(harness, onlyFirst: true);
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var oldRun = Assert.Single(await PipelineHarness.RunsAsync(app));
+        harness.PullRequestState.HeadSha = harness.Sample.Commit("fix greeting");
+        await harness.DeliverAsync(app, "pull_request.synchronize");
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var teardowns = harness.Deployments.Teardowns.Count;
+
+        // A retried or long-queued cancel job for the old run arrives after the new head deployed.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RunControlJob>().RunAsync(oldRun.Id, teardown: true, CancellationToken.None);
+        }
+
+        Assert.Equal(teardowns, harness.Deployments.Teardowns.Count);
+    }
+
+    /// <summary>Deploys (or only the first) hang until their stage is cancelled; the returned signal completes when one is.</summary>
+    private static TaskCompletionSource HoldDeploys(PipelineHarness harness, bool onlyFirst = false)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Deployments.OnDeploy = async (source, config, ct) =>
+        {
+            if (onlyFirst && harness.Deployments.Deploys.Count > 1)
+            {
+                return FakeDeployments.Healthy(source, config);
+            }
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                stopped.TrySetResult();
+                throw;
+            }
+            return FakeDeployments.Healthy(source, config);
+        };
+        return stopped;
+    }
+
+    private static async Task<string> WaitForScheduledRetryAsync(AppFactory app)
+    {
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        string? retry = null;
+        await PipelineHarness.WaitUntilAsync(() =>
+        {
+            retry = monitoring.ScheduledJobs(0, 50).FirstOrDefault(j => j.Value.Job?.Type == typeof(RunControlJob)).Key;
+            return retry is not null;
+        }, "the cancel job's retry to be scheduled");
+        return retry!;
+    }
+
+    private sealed class CountingListener : IPipelineOutcomeListener
+    {
+        public ConcurrentQueue<PipelineRunOutcome> Outcomes { get; } = new();
+
+        public Task OnRunCompletedAsync(PipelineRunOutcome outcome, CancellationToken cancellationToken)
+        {
+            Outcomes.Enqueue(outcome);
+            return Task.CompletedTask;
+        }
+    }
+}
