@@ -19,7 +19,8 @@ public static class DataExtensions
         // Both providers are registered; options pick one when a context is first needed, so
         // settings added after Program.cs ran (test hosts) still count.
         builder.Services.AddDbContext<SqliteAppDbContext>((sp, o) =>
-            o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot)));
+            o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot))
+                .AddInterceptors(new SqliteWalDurability()));
         builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString));
         builder.Services.AddScoped<AppDbContext>(sp => Options(sp).Provider == DatabaseProvider.PostgreSql
             ? sp.GetRequiredService<PostgreSqlAppDbContext>()

@@ -22,6 +22,24 @@ public sealed class DatabaseTests(AppFactory factory) : IClassFixture<AppFactory
     }
 
     [Fact]
+    public async Task SqliteConnections_SyncAtCheckpointsOnly_ExceptADurableSave()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Task<List<int>> Synchronous() => db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToListAsync();
+
+        Assert.Equal(1, Assert.Single(await Synchronous())); // NORMAL on every opened connection
+
+        var commits = new List<int>();
+        db.Add(new Project { FullName = $"octo/durable-{Guid.NewGuid():N}" });
+        db.SavingChanges += (_, _) => commits.Add(db.Database.SqlQueryRaw<int>("PRAGMA synchronous").AsEnumerable().Single());
+        await SqliteWalDurability.SaveChangesDurablyAsync(db, CancellationToken.None);
+
+        Assert.Equal([2], commits); // FULL for the durable save
+        Assert.Equal(1, Assert.Single(await Synchronous())); // and NORMAL again for whatever follows
+    }
+
+    [Fact]
     public async Task ProjectSecrets_AreEncryptedAtRest_AndOnlyNamesAreListed()
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -52,7 +52,8 @@ public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, De
         db.Add(delivery);
         try
         {
-            await gate.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+            // On disk before GitHub hears 2xx: GitHub does not deliver it again.
+            await gate.RunAsync(db, () => SqliteWalDurability.SaveChangesDurablyAsync(db, cancellationToken), cancellationToken);
         }
         catch (DbUpdateException)
         {
