@@ -66,6 +66,10 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     [Range(1, 525_600, ErrorMessage = "Sandbox:PreviewTtlMinutes must be between 1 and 525600")]
     public int PreviewTtlMinutes { get; set; } = 24 * 60;
 
+    /// <summary>How often each node sweeps its idle previews, old snapshots and old logs.</summary>
+    [Range(1, 86_400, ErrorMessage = "Sandbox:SweepIntervalSeconds must be between 1 and 86400")]
+    public int SweepIntervalSeconds { get; set; } = 300;
+
     /// <summary>Snapshots unused for this long are deleted.</summary>
     [Range(1, 3650, ErrorMessage = "Sandbox:SnapshotMaxAgeDays must be between 1 and 3650")]
     public int SnapshotMaxAgeDays { get; set; } = 14;

@@ -28,11 +28,11 @@ public static class SandboxesExtensions
         builder.Services.AddSingleton<DeploymentStore>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<IPreviewDeployments, PreviewDeployments>();
-        builder.Services.AddTransient<PreviewSweepJob>();
+        builder.Services.AddTransient<PreviewSweep>();
         builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
         builder.Services.AddHostedService<SandboxLifecycle>();
         builder.Services.AddPreviewProxy();
-        builder.Services.AddRecurringJob<PreviewSweepJob>(PreviewSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
+        builder.Services.AddHostedService<PreviewSweeper>();
         // The readiness probe: loopback, no proxy, no redirects followed (a 3xx counts as ready), no cookie jar.
         builder.Services.AddHttpClient(ReadinessProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })

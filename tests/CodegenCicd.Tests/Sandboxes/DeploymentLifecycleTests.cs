@@ -29,7 +29,7 @@ public sealed class DeploymentLifecycleTests
 
         using (var scope = factory.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<PreviewSweepJob>().RunAsync(default);
+            await scope.ServiceProvider.GetRequiredService<PreviewSweep>().RunAsync(default);
         }
 
         Assert.Null(registry.Find("owner/sweep", 1));
@@ -40,6 +40,25 @@ public sealed class DeploymentLifecycleTests
             .Where(d => d.Repository == "owner/sweep").OrderBy(d => d.PullRequest).ToListAsync();
         Assert.Equal([DeploymentState.Stopped, DeploymentState.Running], rows.Select(r => r.State));
         await deployments.TeardownAsync("owner/sweep", 2, default);
+    }
+
+    [Fact]
+    public async Task EveryNode_SweepsItsOwnIdlePreviews_OnItsOwnTimer()
+    {
+        using var factory = new AppFactory();
+        factory.Settings["Sandbox:SweepIntervalSeconds"] = "1";
+        factory.Settings["Sandbox:PreviewTtlMinutes"] = "30";
+        using var repo = new GitFixture();
+        var deployments = factory.Services.GetRequiredService<IPreviewDeployments>();
+        var registry = factory.Services.GetRequiredService<DeploymentRegistry>();
+        var deployed = await deployments.DeployAsync(new SandboxSource(1, "owner/timer", 1, repo.HeadSha, repo.CloneUrl, null, new Dictionary<string, string>()),
+            StartOnly, default);
+        Assert.True(deployed.Succeeded, deployed.Error);
+
+        registry.Find("owner/timer", 1)!.MarkUsed(DateTimeOffset.UtcNow.AddHours(-1));
+
+        // No job storage involved: the node's own sweeper finds it on its next tick.
+        Assert.True(await SandboxTestKit.EventuallyAsync(() => registry.Find("owner/timer", 1) is null, TimeSpan.FromSeconds(20)));
     }
 
     [Fact]

@@ -56,16 +56,4 @@ public sealed class SandboxConfigurationTests
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
         Assert.Contains("cannot create a sandbox here", result.Description, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Startup_SchedulesTheSweeper()
-    {
-        using var factory = new AppFactory();
-        _ = factory.CreateClient();
-
-        var storage = factory.Services.GetRequiredService<Hangfire.JobStorage>();
-        using var connection = storage.GetConnection();
-
-        Assert.Contains(PreviewSweepJob.RecurringJobId, connection.GetAllItemsFromSet("recurring-jobs"));
-    }
 }

@@ -2,7 +2,7 @@ namespace CodegenCicd.Sandboxes.Deployments;
 
 /// <summary>
 /// At start-up: stops previews an earlier process left running and clears half-made workspaces
-/// (the TTL sweeper is a recurring job, see AddSandboxes). At shutdown: stops every preview, so none outlives the app.
+/// (the TTL sweep is <see cref="PreviewSweeper"/>). At shutdown: stops every preview, so none outlives the app.
 /// </summary>
 internal sealed class SandboxLifecycle(
     DeploymentStore store,

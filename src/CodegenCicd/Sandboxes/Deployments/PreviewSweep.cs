@@ -4,20 +4,19 @@ using Microsoft.Extensions.Options;
 namespace CodegenCicd.Sandboxes.Deployments;
 
 /// <summary>
-/// Recurring: tears down previews unused for <c>Sandbox:PreviewTtlMinutes</c> (and those whose
-/// server died), evicts old snapshots and deletes old logs. Safe to run twice.
+/// Tears down this node's previews unused for <c>Sandbox:PreviewTtlMinutes</c> (and those whose
+/// server died), evicts old snapshots and deletes old logs. Safe to run twice. Run by
+/// <see cref="PreviewSweeper"/> on every node.
 /// </summary>
-public sealed class PreviewSweepJob(
+public sealed class PreviewSweep(
     IPreviewDeployments deployments,
     DeploymentRegistry registry,
     SnapshotStore snapshots,
     SandboxPaths paths,
     IOptions<SandboxOptions> options,
     TimeProvider time,
-    ILogger<PreviewSweepJob> logger)
+    ILogger<PreviewSweep> logger)
 {
-    public const string RecurringJobId = "sandboxes-sweep";
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
