@@ -22,7 +22,9 @@ if (ReceiveCommand.IsInvoked(args))
 
 return await Startup.RunReportingConfigurationErrorsAsync(async () =>
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // Configuration is read once (options are validated at start-up). Reloading on change would
+    // watch the content root recursively, and data/ (the database, every sandbox's files) is in it.
+    var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
     builder.Configuration.AddSeedAliases();
     builder.Services.AddSingleton(TimeProvider.System);
 

@@ -18,10 +18,13 @@ public static class DataExtensions
 
         // Both providers are registered; options pick one when a context is first needed, so
         // settings added after Program.cs ran (test hosts) still count.
+        // The options are built once (singleton), not per context: resolving the file path and
+        // creating its folder on every scope showed up in the webhook benchmark's CPU profile.
         builder.Services.AddDbContext<SqliteAppDbContext>((sp, o) =>
             o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot))
-                .AddInterceptors(new SqliteWalDurability()));
-        builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString));
+                .AddInterceptors(SqliteWalDurability.Instance), optionsLifetime: ServiceLifetime.Singleton);
+        builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString),
+            optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddScoped<AppDbContext>(sp => Options(sp).Provider == DatabaseProvider.PostgreSql
             ? sp.GetRequiredService<PostgreSqlAppDbContext>()
             : sp.GetRequiredService<SqliteAppDbContext>());

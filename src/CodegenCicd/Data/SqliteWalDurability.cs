@@ -16,6 +16,12 @@ public sealed class SqliteWalDurability : DbConnectionInterceptor
 {
     private const string Pragma = "PRAGMA synchronous=NORMAL;";
 
+    public static SqliteWalDurability Instance { get; } = new();
+
+    private SqliteWalDurability()
+    {
+    }
+
     /// <summary>
     /// Saves with <c>synchronous=FULL</c> on SQLite (the commit is on disk when this returns); a plain
     /// save elsewhere. The connection goes back to NORMAL the next time it is opened.

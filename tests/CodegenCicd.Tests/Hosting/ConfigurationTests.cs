@@ -30,6 +30,18 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void ConfigurationFiles_AreNotWatched_BecauseTheDataFolderLivesUnderTheContentRoot()
+    {
+        using var factory = new AppFactory();
+
+        var configuration = (IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>();
+
+        var files = configuration.Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files); // appsettings.json is read…
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, $"{file.Source.Path} is watched")); // …once
+    }
+
+    [Fact]
     public void AppIdWithoutWebhookSecret_StopsStartup_BecauseUnsignedWebhooksWouldBeAccepted()
     {
         using var factory = new AppFactory();
