@@ -6,6 +6,7 @@ using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Hosting;
 using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
@@ -27,6 +28,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.Services.AddSingleton(TimeProvider.System);
 
     builder.AddObservability();
+    builder.AddBadRequestProblems();
     builder.AddData();
     builder.AddAdminSignIn();
     builder.AddJobs();
@@ -44,6 +46,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     var app = builder.Build();
 
     app.UseObservability();
+    app.UseBadRequestProblems();
     app.UseStaticFiles();
     app.UseRouting();
     app.UseAuthentication();
