@@ -48,6 +48,9 @@ public sealed class PipelineRun
     /// <summary>Unknown keys in the repo file, reported in the analysis check run.</summary>
     public string? ConfigWarnings { get; set; }
 
+    /// <summary>The parse error of the repo file on the base branch (merging then followed the project settings).</summary>
+    public string? BaseConfigError { get; set; }
+
     /// <summary>Where the deployment answers on this host (what the browser checks).</summary>
     public string? DeploymentUrl { get; set; }
 

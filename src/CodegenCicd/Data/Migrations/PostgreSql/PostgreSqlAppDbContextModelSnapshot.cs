@@ -432,6 +432,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("BaseConfigError")
+                        .HasColumnType("text");
+
                     b.Property<string>("CloneUrl")
                         .IsRequired()
                         .HasColumnType("text");

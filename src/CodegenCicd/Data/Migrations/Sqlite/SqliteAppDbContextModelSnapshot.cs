@@ -415,6 +415,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BaseConfigError")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CloneUrl")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -214,6 +214,7 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     ConfigJson = table.Column<string>(type: "text", nullable: true),
                     ConfigWarnings = table.Column<string>(type: "text", nullable: true),
+                    BaseConfigError = table.Column<string>(type: "text", nullable: true),
                     DeploymentUrl = table.Column<string>(type: "text", nullable: true),
                     PreviewPath = table.Column<string>(type: "text", nullable: true),
                     StatusReason = table.Column<string>(type: "text", nullable: true),
