@@ -51,6 +51,12 @@ public sealed class PipelineRun
     /// <summary>The parse error of the repo file on the base branch (merging then followed the project settings).</summary>
     public string? BaseConfigError { get; set; }
 
+    /// <summary>
+    /// When GitHub said the pull request was closed (merged or not), set on every run of that PR;
+    /// cleared when it is reopened. The dashboard lists a PR as open only while this is null.
+    /// </summary>
+    public DateTimeOffset? PullRequestClosedAt { get; set; }
+
     /// <summary>Where the deployment answers on this host (what the browser checks).</summary>
     public string? DeploymentUrl { get; set; }
 

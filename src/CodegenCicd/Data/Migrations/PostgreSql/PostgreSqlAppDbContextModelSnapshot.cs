@@ -498,6 +498,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<int>("PullRequest")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("PullRequestClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("text");
 

@@ -481,6 +481,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<int>("PullRequest")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTimeOffset?>("PullRequestClosedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("TEXT");
 

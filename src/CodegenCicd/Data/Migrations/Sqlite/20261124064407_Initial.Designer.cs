@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CodegenCicd.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261124063840_Initial")]
+    [Migration("20261124064407_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -483,6 +483,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 
                     b.Property<int>("PullRequest")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("PullRequestClosedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("TEXT");

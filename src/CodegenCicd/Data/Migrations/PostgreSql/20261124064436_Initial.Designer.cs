@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CodegenCicd.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlAppDbContext))]
-    [Migration("20261124063849_Initial")]
+    [Migration("20261124064436_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -500,6 +500,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
                     b.Property<int>("PullRequest")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PullRequestClosedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("text");
