@@ -27,7 +27,7 @@ public static class BadRequestProblems
             }
             catch (BadHttpRequestException e) when (!context.Response.HasStarted)
             {
-                // Nothing from the handler ran (binding happens first), so nothing was saved.
+                // Binding fails before the handler runs, so nothing was saved; the reason goes back, never a stack trace.
                 context.Response.Clear();
                 await WriteAsync(context, e.StatusCode, Describe(e, BodyType(context)));
                 return;
