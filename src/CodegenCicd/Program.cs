@@ -6,6 +6,7 @@ using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Hosting;
 using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
@@ -29,6 +30,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.Services.AddSingleton(TimeProvider.System);
 
     builder.AddObservability();
+    builder.AddBadRequestProblems();
     builder.AddData();
     builder.AddAdminSignIn();
     builder.AddJobs();
@@ -46,6 +48,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     var app = builder.Build();
 
     app.UseObservability();
+    app.UseBadRequestProblems();
     app.UseStaticFiles();
     app.UseRouting();
     app.UseAuthentication();

@@ -7,6 +7,8 @@ using CodegenCicd.GitHub.Setup;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
+using CodegenCicd.Hosting.Jobs;
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.GitHub;
@@ -37,6 +39,9 @@ public static class GitHubExtensions
         services.AddScoped<WebhookIntake>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddHostedService<DeliveryRecovery>();
+        services.AddConfigSection<WebhookOptions>();
+        services.AddScoped<WebhookRetentionJob>();
+        services.AddRecurringJob<WebhookRetentionJob>(WebhookRetentionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
 
         // Installations and their repositories (the projects).
         services.AddSingleton<InstallationLocks>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodegenCicd.Hosting.Api;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -112,4 +113,4 @@ public sealed record MergeConfig
     public bool DeleteBranch { get; init; } = true;
 }
 
-internal sealed class MergeMethodJsonConverter() : JsonStringEnumConverter<MergeMethod>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false);
+internal sealed class MergeMethodJsonConverter() : StrictEnumConverter<MergeMethod>("merge method");

@@ -10,6 +10,12 @@ namespace CodegenCicd.Projects;
 public sealed record RepoConfigResult(PipelineConfig Config, IReadOnlyList<string> UnknownKeys, string? Error)
 {
     public bool IsValid => Error is null;
+
+    /// <summary>
+    /// The error in the base branch's file, whose merge section is then ignored in favour of the
+    /// project settings (see <see cref="RepoConfigLoader"/>); reported, but the run goes on.
+    /// </summary>
+    public string? BaseError { get; init; }
 }
 
 /// <summary>

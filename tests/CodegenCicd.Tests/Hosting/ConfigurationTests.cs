@@ -18,6 +18,7 @@ public sealed class ConfigurationTests
     [InlineData("GitHub:ApiUrl", "not a url", "GitHub:ApiUrl")]
     [InlineData("Admin:Password", "short", "Admin:Password must be at least 8 characters")]
     [InlineData("Codegen:OrgId", "-4", "Codegen:OrgId must be a positive integer")]
+    [InlineData("Webhooks:RetentionDays", "0", "Webhooks:RetentionDays must be between 1 and 3650")]
     public void BadValue_StopsStartup_NamingTheKey(string key, string value, string expected)
     {
         using var factory = new AppFactory();

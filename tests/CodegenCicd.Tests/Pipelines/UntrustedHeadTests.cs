@@ -105,6 +105,30 @@ public sealed class UntrustedHeadTests
         Assert.Equal((run.HeadSha, "rebase"), (merge.Sha, merge.Method));
     }
 
+    [Fact]
+    public async Task InvalidConfigOnTheBaseBranch_IsReportedInTheAnalysisCheck_AndMergingFollowsTheProjectSettings()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.PullRequestState.HeadSha = harness.Sample.Commit("valid head", HeadOnlyConfig);
+        harness.Sample.SetBranch("stable", "merge:\n  auto: true\n  method: fast-forward\n");
+        harness.PullRequestState.BaseRef = "stable";
+        var app = await harness.StartAppAsync();
+
+        await harness.DeliverAsync(app, "pull_request.opened");
+
+        // The PR did not break the base file: its run still passes, but nothing it says about merging is trusted.
+        var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var analysis = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / analysis"));
+        Assert.Equal("success", analysis.Conclusion);
+        Assert.Contains("`.github/codegen-cicd.yml` on `stable` is invalid", analysis.Summary, StringComparison.Ordinal);
+        Assert.Contains("line 3: merge.method must be merge, squash or rebase", analysis.Summary, StringComparison.Ordinal);
+        var merge = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / merge"));
+        Assert.Contains("Auto-merge is off", merge.Summary, StringComparison.Ordinal);
+        Assert.Empty(harness.GitHub.Merges);
+        var page = await (await app.CreateSignedInClientAsync()).GetStringAsync($"/Runs/{run.Id}");
+        Assert.Contains("on <code>stable</code> is invalid", page, StringComparison.Ordinal);
+    }
+
     private static async Task AddSecretAsync(AppFactory app, string repository, string name, string value)
     {
         await using var scope = app.Services.CreateAsyncScope();

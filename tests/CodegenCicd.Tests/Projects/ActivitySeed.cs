@@ -12,7 +12,7 @@ public static class ActivitySeed
     public static async Task<long> AddRunAsync<T>(
         WebApplicationFactory<T> factory, int projectId, int pullRequest, RunStatus status,
         (StageKind Kind, StageStatus Status, StageConclusion? Conclusion)[] stages,
-        string? previewPath = null, string? mergedSha = null, string? statusReason = null)
+        string? previewPath = null, string? mergedSha = null, string? statusReason = null, DateTimeOffset? pullRequestClosedAt = null)
         where T : class
     {
         using var scope = factory.Services.CreateScope();
@@ -32,6 +32,7 @@ public static class ActivitySeed
             StatusReason = statusReason,
             PreviewPath = previewPath,
             MergedSha = mergedSha,
+            PullRequestClosedAt = pullRequestClosedAt,
             CreatedAt = DateTimeOffset.UtcNow,
             StartedAt = DateTimeOffset.UtcNow,
             Stages = [.. stages.Select(s => new PipelineStage { Kind = s.Kind, Status = s.Status, Conclusion = s.Conclusion })],

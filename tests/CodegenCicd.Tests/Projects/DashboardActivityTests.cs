@@ -69,7 +69,8 @@ public sealed class DashboardActivityTests(AppFactory factory) : IClassFixture<A
     {
         var id = await ProjectSeed.AddAsync(factory, "acme/dash-prs", pinned: true);
         await ActivitySeed.AddRunAsync(factory, id, 1, RunStatus.Succeeded, AllPassed, mergedSha: "feedface");
-        await ActivitySeed.AddRunAsync(factory, id, 2, RunStatus.Cancelled, DeployRunning, statusReason: PipelineActivityQueries.ClosedReason);
+        await ActivitySeed.AddRunAsync(factory, id, 2, RunStatus.Cancelled, DeployRunning, statusReason: PipelineActivityQueries.ClosedReason,
+            pullRequestClosedAt: DateTimeOffset.UtcNow);
         await ActivitySeed.AddRunAsync(factory, id, 3, RunStatus.Failed, AllPassed);
         var latest = await ActivitySeed.AddRunAsync(factory, id, 3, RunStatus.Waiting, AllPassed);
         using var scope = factory.Services.CreateScope();

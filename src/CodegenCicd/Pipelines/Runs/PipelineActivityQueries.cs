@@ -15,13 +15,13 @@ public sealed record LatestRunView(
     string? PreviewPath,
     bool IsActive);
 
-/// <summary>A pull request the pipeline has seen and that was neither merged nor closed during a run.</summary>
+/// <summary>A pull request the pipeline has seen that is neither merged nor closed.</summary>
 public sealed record OpenPullRequestView(int ProjectId, int Number, string? Url, string Status);
 
 /// <summary>
 /// Read side of runs for the dashboard, batched per call: a handful of queries whatever the number of projects.
-/// There is no pull-request table, so "open" is what the runs say: the PR's latest run neither merged it nor
-/// was cancelled because it closed.
+/// There is no pull-request table, so "open" is what the runs say: the PR's latest run did not merge it and
+/// GitHub has not said it closed (<see cref="PipelineRun.PullRequestClosedAt"/>, set by the <c>closed</c> event).
 /// </summary>
 public sealed class PipelineActivityQueries(AppDbContext db)
 {
@@ -62,7 +62,7 @@ public sealed class PipelineActivityQueries(AppDbContext db)
             .ToListAsync(cancellationToken);
         var latest = await db.Set<PipelineRun>().AsNoTracking()
             .Where(r => latestIds.Contains(r.Id))
-            .Where(r => r.MergedSha == null && !(r.Status == RunStatus.Cancelled && r.StatusReason == ClosedReason))
+            .Where(r => r.MergedSha == null && r.PullRequestClosedAt == null)
             .Select(r => new { r.ProjectId, r.PullRequest, r.PullRequestUrl, r.Status })
             .ToListAsync(cancellationToken);
         return latest.GroupBy(r => r.ProjectId).ToDictionary(

@@ -48,6 +48,15 @@ public sealed class PipelineRun
     /// <summary>Unknown keys in the repo file, reported in the analysis check run.</summary>
     public string? ConfigWarnings { get; set; }
 
+    /// <summary>The parse error of the repo file on the base branch (merging then followed the project settings).</summary>
+    public string? BaseConfigError { get; set; }
+
+    /// <summary>
+    /// When GitHub said the pull request was closed (merged or not), set on every run of that PR;
+    /// cleared when it is reopened. The dashboard lists a PR as open only while this is null.
+    /// </summary>
+    public DateTimeOffset? PullRequestClosedAt { get; set; }
+
     /// <summary>Where the deployment answers on this host (what the browser checks).</summary>
     public string? DeploymentUrl { get; set; }
 

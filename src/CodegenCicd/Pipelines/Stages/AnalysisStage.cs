@@ -10,9 +10,7 @@ public sealed class AnalysisStage(IPreviewDeployments deployments) : IStageExecu
 
     public async Task<StageOutcome> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
     {
-        var warnings = context.Run.ConfigWarnings is { Length: > 0 } unknown
-            ? $"\n\n**Unknown keys in `.github/codegen-cicd.yml`** (ignored): {unknown}"
-            : "";
+        var warnings = ConfigNotes.Markdown(context.Run);
         if (context.Config.Analysis.Commands.Count == 0)
         {
             var skipped = StageOutcome.Skipped("no analysis commands configured");

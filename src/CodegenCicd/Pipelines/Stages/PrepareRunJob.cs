@@ -13,7 +13,8 @@ namespace CodegenCicd.Pipelines.Stages;
 /// Makes a new run visible and decides its configuration: all four check runs are created
 /// <c>queued</c> at once (each id saved as soon as GitHub returns it), then the repo file is read over
 /// the project's settings: at the head SHA, except its merge section, which is read at the base branch
-/// (see <see cref="RepoConfigLoader"/>). An invalid head file fails the run with its parse error.
+/// (see <see cref="RepoConfigLoader"/>). An invalid head file fails the run with its parse error; an
+/// invalid base file does not (the PR did not break it), its error goes into the analysis check run.
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
@@ -41,13 +42,14 @@ public sealed class PrepareRunJob(
         var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch, project.Settings.Pipeline);
         run.ConfigJson = StageContextFactory.WriteConfig(config.Config);
         run.ConfigWarnings = config.UnknownKeys.Count == 0 ? null : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));
+        run.BaseConfigError = config.BaseError;
         var now = time.GetUtcNow();
         run.MoveTo(RunStatus.Running, now);
         if (!config.IsValid)
         {
             var analysis = run.Stages.Single(s => s.Kind == StageKind.Analysis);
             analysis.Complete(StageConclusion.Failure, "Invalid .github/codegen-cicd.yml",
-                $"The repository configuration file is invalid, so nothing ran:\n\n```\n{config.Error}\n```\n\nFix the file and push again.", now);
+                $"The repository configuration file is invalid, so nothing ran:\n\n```\n{config.Error}\n```\n\nFix the file and push again.{ConfigNotes.Markdown(run)}", now);
         }
         if (!await store.TrySaveAsync(run, cancellationToken))
         {

@@ -11,9 +11,12 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// <c>pull_request</c>: new heads start runs (drafts wait), closing cancels and tears down, and
 /// label or review changes wake a merge gate that waits. <c>pull_request_review</c> does the latter.
 /// A close caused by the merge gate's own merge leaves that run to finish and record the merge.
+/// Closing and reopening are recorded on the PR's runs, so the dashboard knows which PRs are open
+/// even when the PR closed after its last run finished.
 /// </summary>
 public sealed class PullRequestEventHandler(
-    PipelineStarter starter, PipelineStore store, RunControl control, IPreviewDeployments deployments, ILogger<PullRequestEventHandler> logger)
+    PipelineStarter starter, PipelineStore store, RunControl control, IPreviewDeployments deployments, TimeProvider time,
+    ILogger<PullRequestEventHandler> logger)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["pull_request", "pull_request_review"];
@@ -29,6 +32,11 @@ public sealed class PullRequestEventHandler(
         var action = webhookEvent.Action ?? "";
         if (webhookEvent.Event == "pull_request" && action is "opened" or "synchronize" or "reopened" or "ready_for_review")
         {
+            if (action == "reopened" && await starter.FindProjectAsync(pr.Repository, cancellationToken) is { } project)
+            {
+                // Whether or not a run starts (a reopened draft starts none), the PR is open again.
+                await MarkClosedAsync(project.Id, pr.Number, closedAt: null, cancellationToken);
+            }
             await starter.StartAsync(pr, $"pull_request.{action}", webhookEvent.DeliveryId, cancellationToken);
         }
         else if (webhookEvent.Event == "pull_request" && action == "closed")
@@ -67,7 +75,13 @@ public sealed class PullRequestEventHandler(
         // A reopened PR is validated again, even at the same head.
         await store.Db.Set<PipelineRun>().Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ActiveKey, (string?)null), cancellationToken);
+        await MarkClosedAsync(project.Id, pr.Number, time.GetUtcNow(), cancellationToken);
     }
+
+    /// <summary>Records on every run of the PR that it is closed (<paramref name="closedAt"/>) or open again (null).</summary>
+    private Task MarkClosedAsync(int projectId, int pullRequest, DateTimeOffset? closedAt, CancellationToken cancellationToken) =>
+        store.Db.Set<PipelineRun>().Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.PullRequestClosedAt, closedAt), cancellationToken);
 
     /// <summary>Unfinished runs of the merged head whose merge gate merged it or is deciding about it.</summary>
     private Task<List<long>> MergingRunsAsync(int projectId, PullRequestRef pr, CancellationToken cancellationToken) =>

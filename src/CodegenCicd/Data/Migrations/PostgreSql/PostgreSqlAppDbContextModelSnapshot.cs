@@ -432,6 +432,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("BaseConfigError")
+                        .HasColumnType("text");
+
                     b.Property<string>("CloneUrl")
                         .IsRequired()
                         .HasColumnType("text");
@@ -494,6 +497,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
                     b.Property<int>("PullRequest")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PullRequestClosedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("text");

@@ -415,6 +415,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BaseConfigError")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CloneUrl")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -477,6 +480,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 
                     b.Property<int>("PullRequest")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("PullRequestClosedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("TEXT");

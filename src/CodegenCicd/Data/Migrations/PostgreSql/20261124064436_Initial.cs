@@ -214,6 +214,8 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     ConfigJson = table.Column<string>(type: "text", nullable: true),
                     ConfigWarnings = table.Column<string>(type: "text", nullable: true),
+                    BaseConfigError = table.Column<string>(type: "text", nullable: true),
+                    PullRequestClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     DeploymentUrl = table.Column<string>(type: "text", nullable: true),
                     PreviewPath = table.Column<string>(type: "text", nullable: true),
                     StatusReason = table.Column<string>(type: "text", nullable: true),

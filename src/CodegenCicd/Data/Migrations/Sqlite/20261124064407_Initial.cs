@@ -213,6 +213,8 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     ConfigJson = table.Column<string>(type: "TEXT", nullable: true),
                     ConfigWarnings = table.Column<string>(type: "TEXT", nullable: true),
+                    BaseConfigError = table.Column<string>(type: "TEXT", nullable: true),
+                    PullRequestClosedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                     DeploymentUrl = table.Column<string>(type: "TEXT", nullable: true),
                     PreviewPath = table.Column<string>(type: "TEXT", nullable: true),
                     StatusReason = table.Column<string>(type: "TEXT", nullable: true),
