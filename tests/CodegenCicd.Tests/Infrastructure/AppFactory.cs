@@ -17,6 +17,9 @@ public class AppFactory : WebApplicationFactory<Program>
         DataDirectory = Directory.CreateTempSubdirectory("codegencicd-test-").FullName;
         Settings["ConnectionStrings:App"] = $"Data Source={Path.Combine(DataDirectory, "app.db")}";
         Settings["Sandbox:Root"] = Path.Combine(DataDirectory, "sandboxes");
+        // The generated key-encryption certificate: here rather than next to a PostgreSQL test's
+        // nonexistent SQLite file, which would mean the source tree's data/keys.
+        Settings["DataProtection:KeyFolder"] = Path.Combine(DataDirectory, "keys");
         Settings["Admin:Password"] = AdminPassword;
         Settings["Admin:ApiToken"] = ApiToken;
         Settings["Jobs:WorkerCount"] = "2";

@@ -1,0 +1,34 @@
+using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Hosting.Integrations;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace CodegenCicd.Data.KeyEncryption;
+
+public static class KeyEncryptionExtensions
+{
+    /// <summary>
+    /// Data Protection with its keys in the app database, each key encrypted with a certificate kept
+    /// outside it. Keys written before key encryption existed stay readable (they carry no encryption).
+    /// Call after the database migrator is registered and before anything else adds Data Protection:
+    /// the verifier must read the migrated key table before Data Protection's own start-up work.
+    /// </summary>
+    public static IHostApplicationBuilder AddEncryptedKeyRing(this IHostApplicationBuilder builder)
+    {
+        // Loaded while the services are registered, not lazily: the framework's ProtectKeysWithCertificate
+        // and UnprotectKeysWithAnyCertificate take certificate instances, and the decryption list they
+        // fill is internal to Data Protection. A bad file fails here with the same one-line error.
+        var keys = KeyEncryptionKeys.Load(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddConfigSection<KeyEncryptionOptions>();
+        builder.Services.AddSingleton(_ => keys);
+        builder.Services.AddHostedService<KeyRingVerifier>();
+        builder.Services.AddSingleton<IIntegrationCheck, KeyEncryptionIntegrationCheck>();
+
+        // Keys live in the app database so every node can decrypt what any node encrypted.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("CodegenCICD")
+            .PersistKeysToDbContext<AppDbContext>()
+            .ProtectKeysWithCertificate(keys.Current)
+            .UnprotectKeysWithAnyCertificate([.. keys.Previous]);
+        return builder;
+    }
+}
