@@ -8,7 +8,7 @@ public static class KeyEncryptionExtensions
 {
     /// <summary>
     /// Data Protection with its keys in the app database, each key encrypted with a certificate kept
-    /// outside it. Keys written before key encryption existed stay readable (they carry no encryption).
+    /// outside it. Keys written before key encryption existed stay readable and are encrypted in place.
     /// Call after the database migrator is registered and before anything else adds Data Protection:
     /// the verifier must read the migrated key table before Data Protection's own start-up work.
     /// </summary>
@@ -20,6 +20,7 @@ public static class KeyEncryptionExtensions
         var keys = KeyEncryptionKeys.Load(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddConfigSection<KeyEncryptionOptions>();
         builder.Services.AddSingleton(_ => keys);
+        builder.Services.AddSingleton<StoredKeyEncryption>();
         builder.Services.AddHostedService<KeyRingVerifier>();
         builder.Services.AddSingleton<IIntegrationCheck, KeyEncryptionIntegrationCheck>();
 

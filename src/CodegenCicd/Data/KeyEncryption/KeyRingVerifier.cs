@@ -8,10 +8,12 @@ namespace CodegenCicd.Data.KeyEncryption;
 /// <summary>
 /// Reads every key in the database's key ring at start-up. A key this node cannot decrypt (another
 /// node's certificate, a replaced key file) stops the app with one line, instead of secrets failing
-/// to decrypt later and Data Protection writing a new key the other nodes cannot read.
+/// to decrypt later and Data Protection writing a new key the other nodes cannot read. Then encrypts
+/// the keys stored before key encryption existed.
 /// </summary>
 internal sealed partial class KeyRingVerifier(
-    IKeyManager keyManager, KeyEncryptionKeys keys, IServiceScopeFactory scopes, ILogger<KeyRingVerifier> logger) : IHostedService
+    IKeyManager keyManager, KeyEncryptionKeys keys, StoredKeyEncryption storedKeys, IServiceScopeFactory scopes,
+    ILogger<KeyRingVerifier> logger) : IHostedService
 {
     private static readonly XName X509CertificateElement = XName.Get("X509Certificate", "http://www.w3.org/2000/09/xmldsig#");
 
@@ -29,6 +31,10 @@ internal sealed partial class KeyRingVerifier(
             }
         }
         LogKeyEncryption(logger, keys.Current.Thumbprint, keys.Source);
+        if (await storedKeys.EncryptPlaintextKeysAsync(cancellationToken) is var count and > 0)
+        {
+            LogStoredKeysEncrypted(logger, count);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -71,4 +77,7 @@ internal sealed partial class KeyRingVerifier(
 
     [LoggerMessage(LogLevel.Information, "Data Protection keys are encrypted at rest with certificate {Thumbprint} from {Source}")]
     private static partial void LogKeyEncryption(ILogger logger, string thumbprint, string source);
+
+    [LoggerMessage(LogLevel.Warning, "Encrypted {Count} Data Protection keys that were stored unencrypted; database backups taken before now still hold them in plain text")]
+    private static partial void LogStoredKeysEncrypted(ILogger logger, int count);
 }
