@@ -1,7 +1,8 @@
+using System.Diagnostics;
 using CodegenCicd.Hosting;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Projects;
-using static CodegenCicd.Tests.Data.KeyRingEncryptionTests;
+using static CodegenCicd.Tests.Data.KeyRingApps;
 
 namespace CodegenCicd.Tests.Data;
 
@@ -68,6 +69,35 @@ public sealed class KeyEncryptionStartupTests
 
         Assert.StartsWith("DataProtection:CertificatePath is not set, and the certificate generated in ", message, StringComparison.Ordinal);
         Assert.Contains("set DataProtection:CertificatePath", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProcessWithAMissingCertificate_ExitsWithOneLineNamingTheKey_AndCreatesNoKeyFile()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("codegencicd-proc-").FullName;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = dataDir,
+        };
+        start.Environment["ConnectionStrings__App"] = $"Data Source={dataDir}/app.db";
+        start.Environment["DataProtection__CertificatePath"] = "/nonexistent/kek.pfx";
+        start.Environment["DataProtection__CertificatePassword"] = "never-printed-3a9f";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("Configuration error: DataProtection:CertificatePath: no certificate file at /nonexistent/kek.pfx", line);
+        Assert.DoesNotContain("never-printed-3a9f", await stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dataDir, "keys")));
+        TempFolder.TryDelete(dataDir);
     }
 
     /// <summary>What the app prints after "Configuration error: " when started from the command line.</summary>

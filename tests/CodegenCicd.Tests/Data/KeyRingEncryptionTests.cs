@@ -1,12 +1,9 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Runtime.Versioning;
-using CodegenCicd.Data;
-using CodegenCicd.Projects;
+using System.Text.Json;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Projects;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static CodegenCicd.Tests.Data.KeyRingApps;
 
 namespace CodegenCicd.Tests.Data;
 
@@ -18,7 +15,6 @@ public sealed class KeyRingEncryptionTests
     public async Task FirstStart_GeneratesAnOwnerOnlyKeyFileNextToTheDatabase_AndStoresNoPlaintextKey()
     {
         using var factory = new AppFactory();
-        factory.Settings["DataProtection:KeyFolder"] = null; // the default: next to the SQLite file
         var id = await ProjectSeed.AddAsync(factory, "acme/keyring-plain", pinned: true);
 
         await PutSecretAsync(factory, id, "API_KEY", "value-never-in-the-key-ring");
@@ -57,24 +53,36 @@ public sealed class KeyRingEncryptionTests
     public async Task TwoNodesWithTheSameConfiguredCertificate_DecryptEachOthersSecrets()
     {
         using var second = new AppFactory();
-        var certificate = TestCertificates.CreatePfx(second.DataDirectory, "shared", "pfx-password-1");
         using var first = SharingStateWith(second);
+        UseCertificate([first, second], TestCertificates.CreatePfx(second.DataDirectory, "shared", "pfx-password-1"), "pfx-password-1");
+
+        await AssertNodesReadEachOthersSecretsAsync(first, second, "acme/keyring-two-nodes");
+
+        Assert.False(Directory.Exists(Path.Combine(second.DataDirectory, "keys")), "a configured certificate generates no key file");
+    }
+
+    [PostgresFact]
+    public async Task TwoNodesOnPostgreSqlWithTheSameConfiguredCertificate_DecryptEachOthersSecrets()
+    {
+        var database = "cicd_keys_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
+        }
+        var connection = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+        using var first = new AppFactory();
+        using var second = new AppFactory();
         foreach (var node in new[] { first, second })
         {
-            node.Settings["DataProtection:CertificatePath"] = certificate;
-            node.Settings["DataProtection:CertificatePassword"] = "pfx-password-1";
-            node.Settings["DataProtection:KeyFolder"] = null;
+            node.Settings["Database:Provider"] = "PostgreSql";
+            node.Settings["ConnectionStrings:App"] = connection;
         }
-        var id = await ProjectSeed.AddAsync(first, "acme/keyring-two-nodes", pinned: true);
+        UseCertificate([first, second], TestCertificates.CreatePfx(first.DataDirectory, "cluster", "pw-cluster"), "pw-cluster");
 
-        await PutSecretAsync(first, id, "FROM_FIRST", "written-by-the-first-node");
-        await PutSecretAsync(second, id, "FROM_SECOND", "written-by-the-second-node");
+        await AssertNodesReadEachOthersSecretsAsync(first, second, "acme/keyring-postgres");
 
-        var seenBySecond = await SecretValuesAsync(second, id);
-        var seenByFirst = await SecretValuesAsync(first, id);
-        Assert.Equal("written-by-the-first-node", seenBySecond["FROM_FIRST"]);
-        Assert.Equal("written-by-the-second-node", seenByFirst["FROM_SECOND"]);
-        Assert.False(Directory.Exists(Path.Combine(second.DataDirectory, "keys")), "a configured certificate generates no key file");
+        Assert.All(await KeyRingRowsAsync(second), xml => Assert.DoesNotContain("<value>", xml, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,31 +107,45 @@ public sealed class KeyRingEncryptionTests
         Assert.Equal("encrypted-under-the-old-certificate", (await SecretValuesAsync(rotated, id))["OLD_SECRET"]);
     }
 
-    /// <summary>A second app on <paramref name="owner"/>'s database and key folder, its own folder unused (deleted when it is disposed).</summary>
-    internal static AppFactory SharingStateWith(AppFactory owner)
+    [Fact]
+    public async Task ConfiguredCertificate_IsListedInApiStatus_ByThumbprint()
     {
-        var other = new AppFactory();
-        other.Settings["ConnectionStrings:App"] = owner.Settings["ConnectionStrings:App"];
-        other.Settings["DataProtection:KeyFolder"] = owner.Settings["DataProtection:KeyFolder"];
-        return other;
+        using var factory = new AppFactory();
+        var certificate = TestCertificates.CreatePfx(factory.DataDirectory, "status", "pw-status");
+        factory.Settings["DataProtection:CertificatePath"] = certificate;
+        factory.Settings["DataProtection:CertificatePassword"] = "pw-status";
+
+        using var status = JsonDocument.Parse(await factory.CreateApiClient().GetStringAsync("/api/status"));
+
+        var entry = status.RootElement.GetProperty("integrations").EnumerateArray()
+            .Single(i => i.GetProperty("name").GetString() == "Key encryption");
+        Assert.True(entry.GetProperty("configured").GetBoolean());
+        var detail = entry.GetProperty("detail").GetString();
+        Assert.Contains(TestCertificates.Thumbprint(certificate, "pw-status"), detail, StringComparison.Ordinal);
+        Assert.Contains("DataProtection:CertificatePath", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-status", status.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
-    internal static async Task PutSecretAsync(AppFactory factory, int projectId, string name, string value)
+    private static void UseCertificate(AppFactory[] nodes, string path, string password)
     {
-        var response = await factory.CreateApiClient().PutAsJsonAsync($"/api/projects/{projectId}/secrets/{name}", new { value });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        foreach (var node in nodes)
+        {
+            node.Settings["DataProtection:CertificatePath"] = path;
+            node.Settings["DataProtection:CertificatePassword"] = password;
+        }
     }
 
-    internal static async Task<IReadOnlyDictionary<string, string>> SecretValuesAsync(AppFactory factory, int projectId)
+    /// <summary>Each node saves a secret through the API; the other one decrypts it.</summary>
+    private static async Task AssertNodesReadEachOthersSecretsAsync(AppFactory first, AppFactory second, string repository)
     {
-        await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ProjectSecrets>().GetValuesAsync(projectId, CancellationToken.None);
-    }
+        var id = await ProjectSeed.AddAsync(first, repository, pinned: true);
 
-    internal static async Task<List<string>> KeyRingRowsAsync(AppFactory factory)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return [.. (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync()).OfType<string>()];
+        await PutSecretAsync(first, id, "FROM_FIRST", "written-by-the-first-node");
+        await PutSecretAsync(second, id, "FROM_SECOND", "written-by-the-second-node");
+
+        var seenBySecond = await SecretValuesAsync(second, id);
+        var seenByFirst = await SecretValuesAsync(first, id);
+        Assert.Equal("written-by-the-first-node", seenBySecond["FROM_FIRST"]);
+        Assert.Equal("written-by-the-second-node", seenByFirst["FROM_SECOND"]);
     }
 }

@@ -4,7 +4,7 @@ using CodegenCicd.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static CodegenCicd.Tests.Data.KeyRingEncryptionTests;
+using static CodegenCicd.Tests.Data.KeyRingApps;
 
 namespace CodegenCicd.Tests.Data;
 

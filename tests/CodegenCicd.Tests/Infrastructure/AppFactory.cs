@@ -17,9 +17,6 @@ public class AppFactory : WebApplicationFactory<Program>
         DataDirectory = Directory.CreateTempSubdirectory("codegencicd-test-").FullName;
         Settings["ConnectionStrings:App"] = $"Data Source={Path.Combine(DataDirectory, "app.db")}";
         Settings["Sandbox:Root"] = Path.Combine(DataDirectory, "sandboxes");
-        // The generated key-encryption certificate: here rather than next to a PostgreSQL test's
-        // nonexistent SQLite file, which would mean the source tree's data/keys.
-        Settings["DataProtection:KeyFolder"] = Path.Combine(DataDirectory, "keys");
         Settings["Admin:Password"] = AdminPassword;
         Settings["Admin:ApiToken"] = ApiToken;
         Settings["Jobs:WorkerCount"] = "2";
@@ -34,6 +31,14 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The generated key-encryption certificate lives next to the SQLite file (this factory's, or
+        // the one it shares with another app). A PostgreSQL test has none, and the app's default
+        // would then be the source tree's data/keys.
+        if (!Settings.ContainsKey("DataProtection:KeyFolder")
+            && string.Equals(Settings.GetValueOrDefault("Database:Provider"), "PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.UseSetting("DataProtection:KeyFolder", Path.Combine(DataDirectory, "keys"));
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
