@@ -86,25 +86,28 @@ public sealed class KeyRingEncryptionTests
     }
 
     [Fact]
-    public async Task RotatedCertificate_WithTheOldOneListedAsPrevious_StillDecryptsOldSecrets()
+    public async Task RotatedCertificate_ReadsOldSecretsWithTheOldOneListed_ThenWithoutItAfterOneStart()
     {
-        using var rotated = new AppFactory();
-        var old = TestCertificates.CreatePfx(rotated.DataDirectory, "old", "old-password");
-        var current = TestCertificates.CreatePfx(rotated.DataDirectory, "current", "new-password");
+        using var afterRotation = new AppFactory();
+        var old = TestCertificates.CreatePfx(afterRotation.DataDirectory, "old", "old-password");
+        var current = TestCertificates.CreatePfx(afterRotation.DataDirectory, "current", "new-password");
         int id;
-        using (var before = SharingStateWith(rotated))
+        using (var before = SharingStateWith(afterRotation))
         {
-            before.Settings["DataProtection:CertificatePath"] = old;
-            before.Settings["DataProtection:CertificatePassword"] = "old-password";
+            UseCertificate([before], old, "old-password");
             id = await ProjectSeed.AddAsync(before, "acme/keyring-rotation", pinned: true);
             await PutSecretAsync(before, id, "OLD_SECRET", "encrypted-under-the-old-certificate");
         }
-        rotated.Settings["DataProtection:CertificatePath"] = current;
-        rotated.Settings["DataProtection:CertificatePassword"] = "new-password";
-        rotated.Settings["DataProtection:PreviousCertificates:0:Path"] = old;
-        rotated.Settings["DataProtection:PreviousCertificates:0:Password"] = "old-password";
+        using (var rotating = SharingStateWith(afterRotation))
+        {
+            UseCertificate([rotating], current, "new-password");
+            rotating.Settings["DataProtection:PreviousCertificates:0:Path"] = old;
+            rotating.Settings["DataProtection:PreviousCertificates:0:Password"] = "old-password";
+            Assert.Equal("encrypted-under-the-old-certificate", (await SecretValuesAsync(rotating, id))["OLD_SECRET"]);
+        }
+        UseCertificate([afterRotation], current, "new-password");
 
-        Assert.Equal("encrypted-under-the-old-certificate", (await SecretValuesAsync(rotated, id))["OLD_SECRET"]);
+        Assert.Equal("encrypted-under-the-old-certificate", (await SecretValuesAsync(afterRotation, id))["OLD_SECRET"]);
     }
 
     [Fact]

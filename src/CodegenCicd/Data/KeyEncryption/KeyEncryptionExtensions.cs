@@ -1,4 +1,3 @@
-using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -14,11 +13,11 @@ public static class KeyEncryptionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEncryptedKeyRing(this IHostApplicationBuilder builder)
     {
-        // Loaded while the services are registered, not lazily: the framework's ProtectKeysWithCertificate
-        // and UnprotectKeysWithAnyCertificate take certificate instances, and the decryption list they
-        // fill is internal to Data Protection. A bad file fails here with the same one-line error.
+        // Bound and loaded while the services are registered, not through IOptions on first use: the
+        // framework's ProtectKeysWithCertificate and UnprotectKeysWithAnyCertificate take certificate
+        // instances, and the decryption list they fill is internal to Data Protection. A bad value
+        // fails here with the same one-line "Configuration error: DataProtection:…" as any option.
         var keys = KeyEncryptionKeys.Load(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddConfigSection<KeyEncryptionOptions>();
         builder.Services.AddSingleton(_ => keys);
         builder.Services.AddSingleton<StoredKeyEncryption>();
         builder.Services.AddHostedService<KeyRingVerifier>();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
@@ -8,15 +7,13 @@ namespace CodegenCicd.Data.KeyEncryption;
 /// <summary>
 /// Reads every key in the database's key ring at start-up. A key this node cannot decrypt (another
 /// node's certificate, a replaced key file) stops the app with one line, instead of secrets failing
-/// to decrypt later and Data Protection writing a new key the other nodes cannot read. Then encrypts
-/// the keys stored before key encryption existed.
+/// to decrypt later and Data Protection writing a new key the other nodes cannot read. Then brings
+/// the stored keys under the current certificate.
 /// </summary>
 internal sealed partial class KeyRingVerifier(
     IKeyManager keyManager, KeyEncryptionKeys keys, StoredKeyEncryption storedKeys, IServiceScopeFactory scopes,
     ILogger<KeyRingVerifier> logger) : IHostedService
 {
-    private static readonly XName X509CertificateElement = XName.Get("X509Certificate", "http://www.w3.org/2000/09/xmldsig#");
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var key in keyManager.GetAllKeys().Where(k => !k.IsRevoked))
@@ -31,7 +28,7 @@ internal sealed partial class KeyRingVerifier(
             }
         }
         LogKeyEncryption(logger, keys.Current.Thumbprint, keys.Source);
-        if (await storedKeys.EncryptPlaintextKeysAsync(cancellationToken) is var count and > 0)
+        if (await storedKeys.ReencryptWithCurrentCertificateAsync(cancellationToken) is var count and > 0)
         {
             LogStoredKeysEncrypted(logger, count);
         }
@@ -46,12 +43,13 @@ internal sealed partial class KeyRingVerifier(
         var known = string.Join(", ", keys.All.Select(c => c.Thumbprint));
         return keys.Generated
             ? $"DataProtection:CertificatePath is not set, and the certificate generated in {keys.Source} ({known}) cannot decrypt "
-              + $"Data Protection key {keyId} in the database{certificate}; set DataProtection:CertificatePath to that key's certificate on every node sharing the database"
+              + $"Data Protection key {keyId} in the database{certificate}; set DataProtection:CertificatePath to the certificate that encrypted it "
+              + "(another node's, or a backup of the generated file) on every node sharing the database"
             : $"DataProtection:CertificatePath: the certificate(s) {known} cannot decrypt Data Protection key {keyId} in the database{certificate}; "
               + "every node sharing the database needs the same certificate, and earlier ones go under DataProtection:PreviousCertificates";
     }
 
-    /// <summary>The thumbprint XML Encryption recorded next to the wrapped key, so the operator knows which certificate to find.</summary>
+    /// <summary>The certificate that encrypted the key, so the operator knows which one to find.</summary>
     private async Task<string?> FindEncryptingThumbprintAsync(Guid keyId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -64,13 +62,7 @@ internal sealed partial class KeyRingVerifier(
             {
                 continue;
             }
-            var der = element.Descendants(X509CertificateElement).Select(e => e.Value).FirstOrDefault();
-            if (der is null)
-            {
-                return null;
-            }
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(der));
-            return certificate.Thumbprint;
+            return StoredKeyEncryption.EncryptingThumbprint(element);
         }
         return null;
     }
@@ -78,6 +70,6 @@ internal sealed partial class KeyRingVerifier(
     [LoggerMessage(LogLevel.Information, "Data Protection keys are encrypted at rest with certificate {Thumbprint} from {Source}")]
     private static partial void LogKeyEncryption(ILogger logger, string thumbprint, string source);
 
-    [LoggerMessage(LogLevel.Warning, "Encrypted {Count} Data Protection keys that were stored unencrypted; database backups taken before now still hold them in plain text")]
+    [LoggerMessage(LogLevel.Warning, "Re-encrypted {Count} stored Data Protection keys with the current certificate (they were unencrypted or under an earlier one); database backups from before still hold them as they were")]
     private static partial void LogStoredKeysEncrypted(ILogger logger, int count);
 }

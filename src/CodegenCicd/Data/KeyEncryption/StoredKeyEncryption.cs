@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
@@ -7,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace CodegenCicd.Data.KeyEncryption;
 
 /// <summary>
-/// Encrypts, in place, keys stored before the key ring was encrypted. Left alone they would let a
-/// copy of the database decrypt every secret protected with them, and the newest of them would stay
-/// the default key (for new secrets too) until it expires.
+/// Brings every stored key under the current certificate: keys stored before key encryption existed
+/// (a copy of the database would otherwise still decrypt every secret protected with them, and the
+/// newest would stay the default key until it expires), and keys under an earlier certificate (so it
+/// can leave DataProtection:PreviousCertificates after one start).
 /// </summary>
 /// <remarks>
 /// The crypto is the framework's: its configured certificate encryptor wraps the element Data
@@ -18,21 +20,22 @@ namespace CodegenCicd.Data.KeyEncryption;
 /// framework's decryptor has given back exactly the original element.
 /// </remarks>
 internal sealed class StoredKeyEncryption(
-    IServiceProvider services, IOptions<KeyManagementOptions> keyManagement, IServiceScopeFactory scopes)
+    IServiceProvider services, IOptions<KeyManagementOptions> keyManagement, KeyEncryptionKeys keys, IServiceScopeFactory scopes)
 {
     private static readonly XNamespace DataProtectionNamespace = "http://schemas.asp.net/2015/03/dataProtection";
     private static readonly XName RequiresEncryption = DataProtectionNamespace + "requiresEncryption";
     private static readonly XName EncryptedSecret = DataProtectionNamespace + "encryptedSecret";
+    private static readonly XName X509CertificateElement = XName.Get("X509Certificate", "http://www.w3.org/2000/09/xmldsig#");
 
-    /// <summary>Returns how many stored keys it encrypted.</summary>
-    public async Task<int> EncryptPlaintextKeysAsync(CancellationToken cancellationToken)
+    /// <summary>Returns how many stored keys it re-encrypted.</summary>
+    public async Task<int> ReencryptWithCurrentCertificateAsync(CancellationToken cancellationToken)
     {
         var encryptor = keyManagement.Value.XmlEncryptor
             ?? throw new InvalidOperationException("Data Protection has no key encryptor configured");
         var decryptor = new EncryptedXmlDecryptor(services);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var encrypted = 0;
+        var changed = 0;
         foreach (var row in await db.DataProtectionKeys.ToListAsync(cancellationToken))
         {
             if (row.Xml is null)
@@ -40,20 +43,43 @@ internal sealed class StoredKeyEncryption(
                 continue;
             }
             var key = XElement.Parse(row.Xml);
-            var secrets = key.Descendants().Where(e => (bool?)e.Attribute(RequiresEncryption) == true).ToList();
-            foreach (var secret in secrets)
+            var plaintext = key.Descendants().Where(e => (bool?)e.Attribute(RequiresEncryption) == true).ToList();
+            var underEarlierCertificate = key.Descendants(EncryptedSecret).Where(IsUnderEarlierCertificate).ToList();
+            foreach (var secret in plaintext)
             {
                 secret.ReplaceWith(Encrypt(secret, encryptor, decryptor));
             }
-            if (secrets.Count > 0)
+            foreach (var wrapped in underEarlierCertificate)
+            {
+                wrapped.ReplaceWith(Encrypt(decryptor.Decrypt(wrapped.Elements().Single()), encryptor, decryptor));
+            }
+            if (plaintext.Count + underEarlierCertificate.Count > 0)
             {
                 row.Xml = key.ToString(SaveOptions.DisableFormatting);
-                encrypted++;
+                changed++;
             }
         }
         await db.SaveChangesAsync(cancellationToken);
-        return encrypted;
+        return changed;
     }
+
+    /// <summary>The certificate XML Encryption recorded next to the wrapped key; null when there is none.</summary>
+    public static string? EncryptingThumbprint(XElement encrypted)
+    {
+        var der = encrypted.Descendants(X509CertificateElement).Select(e => e.Value).FirstOrDefault();
+        if (der is null)
+        {
+            return null;
+        }
+        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(der));
+        return certificate.Thumbprint;
+    }
+
+    /// <summary>Wrapped by the certificate encryptor, with a certificate this node decrypts with but no longer encrypts with.</summary>
+    private bool IsUnderEarlierCertificate(XElement wrapped) =>
+        EncryptingThumbprint(wrapped) is { } thumbprint
+        && !string.Equals(thumbprint, keys.Current.Thumbprint, StringComparison.OrdinalIgnoreCase)
+        && keys.Previous.Any(c => string.Equals(c.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase));
 
     private static XElement Encrypt(XElement secret, IXmlEncryptor encryptor, IXmlDecryptor decryptor)
     {
