@@ -61,7 +61,7 @@ public sealed class KeyEncryptionStartupTests
     {
         using var second = new AppFactory();
         using var first = SharingStateWith(second);
-        first.Settings["DataProtection:KeyFolder"] = Path.Combine(first.DataDirectory, "keys");
+        first.Settings["DataProtection:KeyFolder"] = Path.Combine(first.DataDirectory, "own-keys"); // not AppFactory's shared copy
         var id = await ProjectSeed.AddAsync(first, "acme/keyring-two-generated", pinned: true);
         await PutSecretAsync(first, id, "API_KEY", "the-first-node-generated-its-own-key");
 

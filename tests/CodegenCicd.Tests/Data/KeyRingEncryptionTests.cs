@@ -15,6 +15,7 @@ public sealed class KeyRingEncryptionTests
     public async Task FirstStart_GeneratesAnOwnerOnlyKeyFileNextToTheDatabase_AndStoresNoPlaintextKey()
     {
         using var factory = new AppFactory();
+        Directory.Delete(factory.KeyFolder, recursive: true); // the shared copy AppFactory puts there
         var id = await ProjectSeed.AddAsync(factory, "acme/keyring-plain", pinned: true);
 
         await PutSecretAsync(factory, id, "API_KEY", "value-never-in-the-key-ring");
@@ -55,6 +56,7 @@ public sealed class KeyRingEncryptionTests
         using var second = new AppFactory();
         using var first = SharingStateWith(second);
         UseCertificate([first, second], TestCertificates.CreatePfx(second.DataDirectory, "shared", "pfx-password-1"), "pfx-password-1");
+        Directory.Delete(second.KeyFolder, recursive: true); // AppFactory's shared copy
 
         await AssertNodesReadEachOthersSecretsAsync(first, second, "acme/keyring-two-nodes");
 

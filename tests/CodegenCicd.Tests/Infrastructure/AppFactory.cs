@@ -17,6 +17,7 @@ public class AppFactory : WebApplicationFactory<Program>
         DataDirectory = Directory.CreateTempSubdirectory("codegencicd-test-").FullName;
         Settings["ConnectionStrings:App"] = $"Data Source={Path.Combine(DataDirectory, "app.db")}";
         Settings["Sandbox:Root"] = Path.Combine(DataDirectory, "sandboxes");
+        SharedKeyFile.CopyInto(KeyFolder);
         Settings["Admin:Password"] = AdminPassword;
         Settings["Admin:ApiToken"] = ApiToken;
         Settings["Jobs:WorkerCount"] = "2";
@@ -24,6 +25,9 @@ public class AppFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Where the app keeps its generated key-encryption certificate: next to app.db.</summary>
+    public string KeyFolder => Path.Combine(DataDirectory, "keys");
 
     /// <summary>Configuration for the app; a null value removes a default.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -37,7 +41,7 @@ public class AppFactory : WebApplicationFactory<Program>
         if (!Settings.ContainsKey("DataProtection:KeyFolder")
             && string.Equals(Settings.GetValueOrDefault("Database:Provider"), "PostgreSql", StringComparison.OrdinalIgnoreCase))
         {
-            builder.UseSetting("DataProtection:KeyFolder", Path.Combine(DataDirectory, "keys"));
+            builder.UseSetting("DataProtection:KeyFolder", KeyFolder);
         }
         foreach (var (key, value) in Settings)
         {
