@@ -1,5 +1,5 @@
+using CodegenCicd.Data.KeyEncryption;
 using CodegenCicd.Hosting.Configuration;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -33,8 +33,7 @@ public static class DataExtensions
         // and Data Protection's own hosted service reads its keys from this database).
         builder.Services.AddHostedService<DatabaseMigrator>();
 
-        // Keys live in the app database so every node can decrypt what any node encrypted.
-        builder.Services.AddDataProtection().SetApplicationName("CodegenCICD").PersistKeysToDbContext<AppDbContext>();
+        builder.AddEncryptedKeyRing();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
         return builder;
     }

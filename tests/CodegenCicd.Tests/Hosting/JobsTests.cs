@@ -31,9 +31,11 @@ public sealed class JobsTests
             await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
         }
         var connection = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
-        AppFactory Node()
+        AppFactory Node(string? sharedKeyFolder = null)
         {
             var node = new AppFactory();
+            // Nodes on one database need one key-encryption certificate (in production: DataProtection:CertificatePath).
+            node.Settings["DataProtection:KeyFolder"] = sharedKeyFolder ?? Path.Combine(node.DataDirectory, "keys");
             node.Settings["Database:Provider"] = "PostgreSql";
             node.Settings["ConnectionStrings:App"] = connection;
             node.Settings["Jobs:Storage"] = "PostgreSql";
@@ -44,7 +46,7 @@ public sealed class JobsTests
         using var first = Node();
         var ready = await first.CreateAnonymousClient().GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        using var second = Node();
+        using var second = Node(first.Settings["DataProtection:KeyFolder"]);
         Assert.Equal(HttpStatusCode.OK, (await second.CreateAnonymousClient().GetAsync("/readyz")).StatusCode);
 
         var ids = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid().ToString("N")).ToList();

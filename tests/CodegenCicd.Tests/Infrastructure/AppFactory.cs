@@ -17,6 +17,7 @@ public class AppFactory : WebApplicationFactory<Program>
         DataDirectory = Directory.CreateTempSubdirectory("codegencicd-test-").FullName;
         Settings["ConnectionStrings:App"] = $"Data Source={Path.Combine(DataDirectory, "app.db")}";
         Settings["Sandbox:Root"] = Path.Combine(DataDirectory, "sandboxes");
+        SharedKeyFile.CopyInto(KeyFolder);
         Settings["Admin:Password"] = AdminPassword;
         Settings["Admin:ApiToken"] = ApiToken;
         Settings["Jobs:WorkerCount"] = "2";
@@ -25,12 +26,23 @@ public class AppFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>Where the app keeps its generated key-encryption certificate: next to app.db.</summary>
+    public string KeyFolder => Path.Combine(DataDirectory, "keys");
+
     /// <summary>Configuration for the app; a null value removes a default.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The generated key-encryption certificate lives next to the SQLite file (this factory's, or
+        // the one it shares with another app). A PostgreSQL test has none, and the app's default
+        // would then be the source tree's data/keys.
+        if (!Settings.ContainsKey("DataProtection:KeyFolder")
+            && string.Equals(Settings.GetValueOrDefault("Database:Provider"), "PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.UseSetting("DataProtection:KeyFolder", KeyFolder);
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
