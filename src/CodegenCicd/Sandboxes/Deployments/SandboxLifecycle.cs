@@ -11,8 +11,14 @@ internal sealed class SandboxLifecycle(
     SandboxPaths paths,
     ILogger<SandboxLifecycle> logger) : IHostedService
 {
+    private IPreviewDeployments? deployments;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Taken now, not at shutdown: the host may be stopped twice at once (the app's own Run and
+        // its test host, or a signal during a stop), and the second stop can dispose the service
+        // provider while the first is still stopping previews.
+        deployments = services.GetRequiredService<IPreviewDeployments>();
         try
         {
             var stopped = await store.StopOrphansAsync(null, null, cancellationToken);
@@ -46,7 +52,10 @@ internal sealed class SandboxLifecycle(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var deployments = services.GetRequiredService<IPreviewDeployments>();
+        if (deployments is null)
+        {
+            return;
+        }
         foreach (var deployment in registry.All)
         {
             try
