@@ -12,7 +12,10 @@ namespace CodegenCicd.Benchmarks;
 /// jobs), posts signed deliveries from 16 concurrent clients, and reports acknowledgement latency
 /// (p50/p99) and throughput. Every request is a distinct delivery, so each one is verified, stored and
 /// enqueued; the delivery jobs run alongside on the same cores, as in production.
-///   dotnet run -c Release --project tests/CodegenCicd.Benchmarks -- webhooks [--requests N] [--clients N]
+/// Two modes: as fast as the clients can go (closed loop: the latency is mostly queueing once the
+/// cores are saturated), and at fixed offered rates (open loop, each latency counted from the
+/// request's scheduled start, so a stall is not hidden by the clients slowing down).
+///   dotnet run -c Release --project tests/CodegenCicd.Benchmarks -- webhooks [--requests N] [--clients N] [--rates 100,300,600]
 /// </summary>
 public sealed class WebhookBenchmark : IBenchmark
 {
@@ -26,6 +29,7 @@ public sealed class WebhookBenchmark : IBenchmark
     {
         var requests = Option(args, "--requests", 5000);
         var clients = Option(args, "--clients", 16);
+        var rates = Rates(args);
         var payloadPath = Path.Combine(FindRepositoryRoot(), "tests", "CodegenCicd.Tests", "Fixtures", "github-webhooks", "issue_comment.created.json");
         var body = await File.ReadAllBytesAsync(payloadPath);
         var dataDir = Directory.CreateTempSubdirectory("codegencicd-bench-").FullName;
@@ -38,18 +42,20 @@ public sealed class WebhookBenchmark : IBenchmark
                 BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
             };
             await WaitUntilReadyAsync(http);
-            await SendAsync(http, body, 200, clients); // warm-up: JIT, connection pool, SQLite pages
-            var watch = Stopwatch.StartNew();
-            var latencies = await SendAsync(http, body, requests, clients);
-            watch.Stop();
-
+            await SendAsync(http, body, 200, clients, rate: null); // warm-up: JIT, connection pool, SQLite pages
             Console.WriteLine($"## Signed webhook acknowledgement ({clients} concurrent clients, {body.Length / 1024.0:F1} KiB payload)");
             Console.WriteLine();
-            Console.WriteLine("| requests | p50 | p90 | p99 | max | throughput |");
-            Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
-            var p = Percentiles.Of(latencies);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {p.Count} | {p.P50Ms:F2} ms | {p.P90Ms:F2} ms | {p.P99Ms:F2} ms | {p.MaxMs:F2} ms | {p.Count / watch.Elapsed.TotalSeconds:F0} req/s |"));
+            Console.WriteLine("| offered load | requests | p50 | p90 | p99 | max | throughput |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var rate in rates)
+            {
+                var watch = Stopwatch.StartNew();
+                var latencies = await SendAsync(http, body, requests, clients, rate);
+                watch.Stop();
+                var p = Percentiles.Of(latencies);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {(rate is null ? "as fast as possible" : $"{rate} req/s")} | {p.Count} | {p.P50Ms:F2} ms | {p.P90Ms:F2} ms | {p.P99Ms:F2} ms | {p.MaxMs:F2} ms | {p.Count / watch.Elapsed.TotalSeconds:F0} req/s |"));
+            }
             Console.WriteLine();
             Console.WriteLine($"{Environment.ProcessorCount} cores, {RuntimeInformationText()}");
         }
@@ -61,22 +67,35 @@ public sealed class WebhookBenchmark : IBenchmark
         }
     }
 
-    private static async Task<List<TimeSpan>> SendAsync(HttpClient http, byte[] body, int count, int clients)
+    /// <param name="rate">Requests per second to offer, or null to send as fast as the clients can.</param>
+    private static async Task<List<TimeSpan>> SendAsync(HttpClient http, byte[] body, int count, int clients, int? rate)
     {
         var signature = WebhookSignature.Sign(body, Secret);
         var next = -1;
+        var origin = Stopwatch.GetTimestamp();
         var results = new List<TimeSpan>[clients];
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
             var mine = results[client] = [];
-            while (Interlocked.Increment(ref next) < count)
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < count)
             {
+                var started = Stopwatch.GetTimestamp();
+                if (rate is { } perSecond)
+                {
+                    // Pacing, not synchronisation: request i is due at i / rate seconds.
+                    var due = origin + (long)(index * (double)Stopwatch.Frequency / perSecond);
+                    if (due > started)
+                    {
+                        await Task.Delay(Stopwatch.GetElapsedTime(started, due));
+                    }
+                    started = due;
+                }
                 using var request = new HttpRequestMessage(HttpMethod.Post, WebhookEndpoint.Path) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Add("X-GitHub-Event", "issue_comment");
                 request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
                 request.Headers.Add(WebhookSignature.Header, signature);
-                var started = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 mine.Add(Stopwatch.GetElapsedTime(started));
                 if (response.StatusCode != HttpStatusCode.Accepted)
@@ -148,6 +167,16 @@ public sealed class WebhookBenchmark : IBenchmark
             }
         }
         throw new InvalidOperationException("Run the benchmark from inside the repository (CodegenCicd.sln not found).");
+    }
+
+    /// <summary>The closed-loop run first, then each offered rate (<c>--rates 100,300,600</c>; <c>--rates none</c> for only the first).</summary>
+    private static List<int?> Rates(string[] args)
+    {
+        var index = Array.IndexOf(args, "--rates");
+        var text = index >= 0 && index + 1 < args.Length ? args[index + 1] : "100,300,600";
+        return [null, .. text.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => int.TryParse(r, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : (int?)null)
+            .OfType<int>().Select(r => (int?)r)];
     }
 
     private static int Option(string[] args, string name, int fallback)
