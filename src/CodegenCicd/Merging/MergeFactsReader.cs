@@ -46,12 +46,22 @@ public static class MergeFactsReader
             {
                 conclusions[check.Name] = check.Conclusion?.StringValue ?? check.Status.StringValue;
             }
-            // Required contexts may also be commit statuses (older CI services post those); a check
-            // run of the same name wins. The combined status holds each context's latest state.
-            var combined = await client.Repository.Status.GetCombined(run.Owner, run.Name, run.HeadSha);
-            foreach (var status in combined.Statuses)
+            // A required context no check run answers may be a commit status (older CI services
+            // post those). Every page is read, newest first, so each context's latest state counts.
+            var required = protection.RequiredStatusChecks.Contexts ?? [];
+            if (required.Any(c => !conclusions.ContainsKey(c)))
             {
-                conclusions.TryAdd(status.Context, status.State.StringValue);
+                try
+                {
+                    foreach (var status in await client.Repository.Status.GetAll(run.Owner, run.Name, run.HeadSha))
+                    {
+                        conclusions.TryAdd(status.Context, status.State.StringValue);
+                    }
+                }
+                catch (Exception e) when (e is ForbiddenException || e is ApiException { StatusCode: HttpStatusCode.Forbidden })
+                {
+                    note = (note is null ? "" : note + "\n\n") + "The App may not read commit statuses (403): required contexts reported as statuses were not verified.";
+                }
             }
         }
         return new MergeFacts(pr.Draft, [.. pr.Labels.Select(l => l.Name)], pr.Mergeable, pr.MergeableState?.StringValue,

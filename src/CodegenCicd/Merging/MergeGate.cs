@@ -47,7 +47,7 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
             var recheck = facts.Mergeable is null ? options.Value.MergeabilityRecheckSeconds
                 : MergeConditions.AwaitsRequiredChecks(facts, StageKind.Merge.CheckRunName()) ? options.Value.RequiredChecksRecheckSeconds
                 : (double?)null;
-            return Wait(reasons, facts.ProtectionNote, recheck);
+            return Wait(reasons, facts.ProtectionNote, recheck is { } seconds ? BackOff(seconds, context.Stage.Attempt) : null);
         }
         if (BranchUpdater.MustUpdate(facts))
         {
@@ -140,6 +140,16 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
             RecheckAfter = recheckSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
     }
+
+    /// <summary>
+    /// Each evaluation of the gate is a new attempt of its stage, so the attempt counts how often it
+    /// has looked: the wait doubles each time, up to half an hour, so a required check that never
+    /// reports costs a few calls an hour, not one a minute.
+    /// </summary>
+    private static double BackOff(double seconds, int attempt) =>
+        Math.Min(seconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 16)), Math.Max(seconds, MaxRecheckSeconds));
+
+    private const double MaxRecheckSeconds = 30 * 60;
 
     private static StageOutcome HeadMoved(string newHead) =>
         new(StageConclusion.Neutral, "Not merged: the head moved",

@@ -33,6 +33,7 @@ public static class SandboxesExtensions
         builder.Services.AddHostedService<SandboxLifecycle>();
         builder.Services.AddPreviewProxy();
         builder.Services.AddHostedService<PreviewSweeper>();
+        builder.Services.RetireRecurringJob("sandboxes-sweep"); // the sweep's Hangfire job before it ran on every node
         // The readiness probe: loopback, no proxy, no redirects followed (a 3xx counts as ready), no cookie jar.
         builder.Services.AddHttpClient(ReadinessProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })

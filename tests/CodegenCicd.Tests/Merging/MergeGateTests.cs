@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
+using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Infrastructure.FakeGitHub;
 using CodegenCicd.Tests.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.Merging;
 
@@ -187,9 +190,7 @@ public sealed class MergeGateTests
     {
         await using var harness = await PipelineHarness.StartAsync();
         harness.Settings["Pipelines:RequiredChecksRecheckSeconds"] = "1";
-        harness.GitHub.BranchProtections[(harness.Repository, "main")] = JsonNode.Parse("""
-            {"url":"x","required_status_checks":{"url":"x","strict":false,"contexts":["ci/jenkins","CodegenCICD / merge"]}}
-            """)!.AsObject();
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
         harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
         var app = await harness.StartAppAsync();
 
@@ -200,12 +201,89 @@ public sealed class MergeGateTests
         Assert.Contains("the required check `ci/jenkins` is `pending`", check.Summary, StringComparison.Ordinal);
         Assert.Empty(harness.GitHub.Merges);
 
-        // Commit statuses send the App no event: only the gate's own re-check can see this.
+        // No event here: only the gate's own re-check can see this.
         harness.GitHub.SetCommitStatus(harness.Repository, waiting.HeadSha, "ci/jenkins", "success");
 
         await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
         Assert.Equal(waiting.HeadSha, Assert.Single(harness.GitHub.Merges).Sha);
     }
+
+    [Fact]
+    public async Task SettledCommitStatusEvent_WakesTheWaitingGate_WithoutWaitingForItsReCheck()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.Settings["Pipelines:RequiredChecksRecheckSeconds"] = "3600";
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
+        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+
+        harness.GitHub.SetCommitStatus(harness.Repository, waiting.HeadSha, "ci/jenkins", "success");
+        await harness.DeliverEventAsync(app, "status", StatusPayload(harness, waiting.HeadSha, "success"));
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Single(harness.GitHub.Merges);
+    }
+
+    [Fact]
+    public async Task GateThatLooksAgainForTheSameReasons_SendsGitHubNothingNew_AndKeepsOneReCheck()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
+        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        var updates = check.Updates.Count;
+        var commentEdits = CommentEdits(harness);
+
+        // Five unrelated label events: the gate looks again each time and still waits for the same reason.
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.DeliverAsync(app, "pull_request.labeled");
+            await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
+        }
+
+        Assert.Equal(updates, check.Updates.Count);
+        Assert.Equal(commentEdits, CommentEdits(harness));
+        var merge = (await PipelineHarness.RunsAsync(app)).Single().Stages.Single(s => s.Kind == StageKind.Merge);
+        Assert.Equal(6, merge.Attempt);
+        // Only the latest evaluation's re-check is live: the older five find a newer attempt and do nothing.
+        Assert.Equal(ControlResult.NotApplicable, await ReevaluateAsync(app, waiting.Id, mergeAttempt: 1));
+    }
+
+    private static JsonObject RequiringContexts(string context) => JsonNode.Parse($$$"""
+        {"url":"x","required_status_checks":{"url":"x","strict":false,"contexts":["{{{context}}}","CodegenCICD / merge"]}}
+        """)!.AsObject();
+
+    private static int CommentEdits(PipelineHarness harness) =>
+        harness.GitHub.Requests.Count(r => r.Method == "PATCH" && r.PathAndQuery.Contains("/issues/comments/", StringComparison.Ordinal));
+
+    private static async Task<ControlResult> ReevaluateAsync(AppFactory app, long runId, int mergeAttempt)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunControl>().ReevaluateMergeAsync(runId, CancellationToken.None, mergeAttempt);
+    }
+
+    /// <summary>A <c>status</c> webhook as GitHub sends it when a CI service posts a commit status.</summary>
+    private static JsonObject StatusPayload(PipelineHarness harness, string sha, string state) => new()
+    {
+        ["id"] = 6805126730,
+        ["sha"] = sha,
+        ["name"] = harness.Repository,
+        ["target_url"] = "https://ci.example.com/build/1",
+        ["context"] = "ci/jenkins",
+        ["description"] = "Build finished",
+        ["state"] = state,
+        ["commit"] = new JsonObject { ["sha"] = sha },
+        ["branches"] = new JsonArray(),
+        ["created_at"] = "2026-11-24T07:00:00Z",
+        ["updated_at"] = "2026-11-24T07:00:00Z",
+        ["repository"] = new JsonObject { ["full_name"] = harness.Repository, ["name"] = harness.Repository.Split('/')[1] },
+        ["installation"] = new JsonObject { ["id"] = PipelineHarness.InstallationId },
+    };
 
     [Fact]
     public async Task UnreadableBranchProtection_IsSaidInTheMergeCheck()

@@ -115,6 +115,12 @@ public sealed class PipelineHarness : IAsyncDisposable
             pull["labels"] = new JsonArray([.. pr.Labels.Select(l => (JsonNode)new JsonObject { ["name"] = l })]);
         }
         patch?.Invoke(payload);
+        await DeliverEventAsync(app, eventName, payload, deliveryId);
+    }
+
+    /// <summary>Hands a payload built by the test (for events the fixtures lack) to the app's handlers.</summary>
+    public async Task DeliverEventAsync(AppFactory app, string eventName, JsonObject payload, string? deliveryId = null)
+    {
         var json = JsonDocument.Parse(payload.ToJsonString()).RootElement;
         var webhookEvent = new WebhookEvent(deliveryId ?? Guid.NewGuid().ToString(), eventName, payload["action"]?.GetValue<string>(),
             InstallationId, Repository, json);

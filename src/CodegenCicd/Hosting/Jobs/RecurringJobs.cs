@@ -20,6 +20,17 @@ public static class RecurringJobs
         return services;
     }
 
+    /// <summary>
+    /// Removes a recurring job this app no longer has from the shared storage at start-up; left
+    /// there, Hangfire would keep trying to load its vanished type on every tick.
+    /// </summary>
+    public static IServiceCollection RetireRecurringJob(this IServiceCollection services, string id)
+    {
+        services.AddSingleton(new RecurringJobRegistration(manager => manager.RemoveIfExists(id)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobsRegistrar>());
+        return services;
+    }
+
     private sealed class RecurringJobsRegistrar(IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)

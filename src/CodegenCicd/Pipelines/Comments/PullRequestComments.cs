@@ -25,8 +25,14 @@ public sealed class PullRequestComments(
         }
         try
         {
-            var client = await clients.ForInstallationAsync(installation, cancellationToken);
             var body = Render(run);
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+            var runId = run.Id;
+            if (await db.Set<PipelineRun>().AnyAsync(r => r.Id == runId && r.CommentId != null && r.CommentDigest == digest, cancellationToken))
+            {
+                return; // GitHub already shows exactly this (a merge gate that looked again and still waits)
+            }
+            var client = await clients.ForInstallationAsync(installation, cancellationToken);
             var known = await db.Set<PipelineRun>().AsNoTracking()
                 .Where(r => r.ProjectId == run.ProjectId && r.PullRequest == run.PullRequest && r.CommentId != null)
                 .Select(r => r.CommentId).FirstOrDefaultAsync(cancellationToken);
@@ -38,8 +44,8 @@ public sealed class PullRequestComments(
             var id = known is { } commentId
                 ? (await client.Issue.Comment.Update(run.Owner, run.Name, commentId, body)).Id
                 : (await client.Issue.Comment.Create(run.Owner, run.Name, run.PullRequest, body)).Id;
-            var runId = run.Id;
-            await db.Set<PipelineRun>().Where(r => r.Id == runId).ExecuteUpdateAsync(u => u.SetProperty(r => r.CommentId, id), cancellationToken);
+            await db.Set<PipelineRun>().Where(r => r.Id == runId)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.CommentId, id).SetProperty(r => r.CommentDigest, digest), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -118,12 +118,17 @@ public sealed class RunControl(
     }
 
     /// <summary>A label, review or check changed: a waiting merge gate looks again.</summary>
-    public async Task<ControlResult> ReevaluateMergeAsync(long runId, CancellationToken cancellationToken)
+    /// <param name="onlyAfterAttempt">A scheduled re-check: only when the gate has not looked again since that attempt.</param>
+    public async Task<ControlResult> ReevaluateMergeAsync(long runId, CancellationToken cancellationToken, int? onlyAfterAttempt = null)
     {
         store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
             return ControlResult.NotFound;
+        }
+        if (onlyAfterAttempt is { } attempt && run.Stages.Single(s => s.Kind == StageKind.Merge).Attempt != attempt)
+        {
+            return ControlResult.NotApplicable;
         }
         return run.Status == RunStatus.Waiting
             ? await ReopenMergeAsync(run, "re-evaluating the merge", cancellationToken)

@@ -73,6 +73,9 @@ public sealed class PipelineRun
     /// <summary>A person pressed "Merge now" on the merge check: overrides merge.auto and require_label.</summary>
     public bool MergeRequested { get; set; }
 
+    /// <summary>A hash of the comment body this run last wrote; an unchanged body is not sent again.</summary>
+    public string? CommentDigest { get; set; }
+
     public long? CommentId { get; set; }
 
     public bool OutcomeNotified { get; set; }
@@ -104,6 +107,7 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.Property(r => r.HeadSha).HasMaxLength(64);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
         builder.Property(r => r.MergeAttemptSha).HasMaxLength(64).IsConcurrencyToken();
+        builder.Property(r => r.CommentDigest).HasMaxLength(64);
         builder.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(r => r.Stages).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(r => r.Owner);

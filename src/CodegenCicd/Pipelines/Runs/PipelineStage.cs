@@ -27,6 +27,12 @@ public sealed class PipelineStage
     /// <summary>False while GitHub has not seen the stage's latest state (a job re-run pushes it again).</summary>
     public bool CheckRunSynced { get; set; }
 
+    /// <summary>
+    /// A hash of the completed state GitHub was last sent (null after a queued or in-progress update).
+    /// A merge gate that looks again and still waits for the same reasons sends nothing.
+    /// </summary>
+    public string? SyncedDigest { get; set; }
+
     /// <summary>One-line title of the check run's output.</summary>
     public string? Title { get; set; }
 
@@ -62,5 +68,6 @@ internal sealed class PipelineStageConfiguration : IEntityTypeConfiguration<Pipe
         builder.Property(s => s.Attempt).IsConcurrencyToken();
         builder.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(s => s.Conclusion).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.SyncedDigest).HasMaxLength(64);
     }
 }

@@ -20,22 +20,27 @@ public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter rep
         {
             return false;
         }
+        var completion = stage.Status == StageStatus.Completed ? Completion(run, stage) : null;
+        var digest = completion is null ? null : Digest(completion);
         try
         {
-            var client = await clients.ForInstallationAsync(installation, cancellationToken);
-            switch (stage.Status)
+            if (digest is null || digest != stage.SyncedDigest)
             {
-                case StageStatus.Queued:
-                    await reporter.MarkQueuedAsync(client, run, checkRunId, stage.Summary ?? "Waiting for the stages before it.");
-                    break;
-                case StageStatus.InProgress:
-                    await reporter.MarkInProgressAsync(client, run, checkRunId, $"Running (attempt {stage.Attempt}).");
-                    break;
-                case StageStatus.Completed:
-                    await reporter.CompleteAsync(client, run, checkRunId, Completion(run, stage));
-                    break;
-                default:
-                    return false;
+                var client = await clients.ForInstallationAsync(installation, cancellationToken);
+                switch (stage.Status)
+                {
+                    case StageStatus.Queued:
+                        await reporter.MarkQueuedAsync(client, run, checkRunId, stage.Summary ?? "Waiting for the stages before it.");
+                        break;
+                    case StageStatus.InProgress:
+                        await reporter.MarkInProgressAsync(client, run, checkRunId, $"Running (attempt {stage.Attempt}).");
+                        break;
+                    case StageStatus.Completed:
+                        await reporter.CompleteAsync(client, run, checkRunId, completion!);
+                        break;
+                    default:
+                        return false;
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -46,11 +51,16 @@ public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter rep
         }
         var (status, attempt) = (stage.Status, stage.Attempt);
         await db.Set<PipelineStage>().Where(s => s.Id == stage.Id && s.Status == status && s.Attempt == attempt)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CheckRunSynced, true), cancellationToken);
-        stage.CheckRunSynced = true;
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CheckRunSynced, true).SetProperty(s => s.SyncedDigest, digest), cancellationToken);
+        (stage.CheckRunSynced, stage.SyncedDigest) = (true, digest);
         db.Entry(stage).Property(s => s.CheckRunSynced).IsModified = false;
+        db.Entry(stage).Property(s => s.SyncedDigest).IsModified = false;
         return true;
     }
+
+    /// <summary>What GitHub would show, hashed: conclusion, texts, annotations and buttons.</summary>
+    private static string Digest(CheckRunCompletion completion) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(completion)));
 
     private static CheckRunCompletion Completion(PipelineRun run, PipelineStage stage)
     {

@@ -65,7 +65,7 @@ public sealed class StageCompleter(
         await sync.SyncAsync(run, stage, cancellationToken);
         if (outcome.RecheckAfter is { } recheck)
         {
-            jobs.Schedule<RunReevaluationJob>(j => j.RunAsync(run.Id, CancellationToken.None), recheck);
+            jobs.Schedule<RunReevaluationJob>(j => j.RunAsync(run.Id, attempt, CancellationToken.None), recheck);
         }
         await advancer.AdvanceAsync(run.Id, cancellationToken);
     }

@@ -39,7 +39,12 @@ public sealed class StageJob(
         }
         (run, stage) = (claimedRun, claimedStage);
         logger.LogInformation("Stage {Kind} of run {RunId} started (attempt {Attempt})", stage.Kind, run.Id, stage.Attempt);
-        await sync.SyncAsync(run, stage, cancellationToken);
+        // The merge gate decides in moments; its check goes from queued (or its last decision)
+        // straight to the new decision, so a gate that looks again shows no flicker and costs no call.
+        if (stage.Kind != StageKind.Merge)
+        {
+            await sync.SyncAsync(run, stage, cancellationToken);
+        }
         var attempt = stage.Attempt;
         var outcome = await ExecuteAsync(run, stage, cancellationToken);
         if (outcome is not null)

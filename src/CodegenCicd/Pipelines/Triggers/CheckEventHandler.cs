@@ -10,14 +10,20 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// <c>check_suite</c> requested starts runs for the suite's PRs, rerequested runs them again,
 /// completed (another app's checks) wakes waiting merge gates. <c>check_run</c> rerequested re-runs
 /// that stage and the ones after it; requested actions are "Re-run" and, on the merge check, "Merge now".
+/// <c>status</c> (a commit status another CI service posted) that settles wakes the commit's waiting gates.
 /// </summary>
 public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore store, RunControl control, ILogger<CheckEventHandler> logger) : IWebhookEventHandler
 {
-    public IReadOnlyCollection<string> Events { get; } = ["check_suite", "check_run"];
+    public IReadOnlyCollection<string> Events { get; } = ["check_suite", "check_run", "status"];
 
     public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var payload = webhookEvent.Payload;
+        if (webhookEvent.Event == "status")
+        {
+            await CommitStatusSettledAsync(webhookEvent, cancellationToken);
+            return;
+        }
         if (!payload.TryGetProperty(webhookEvent.Event, out var check) || !payload.TryGetProperty("repository", out var repository))
         {
             return;
@@ -49,6 +55,25 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
             case ("check_run", "requested_action"):
                 await RequestedActionAsync(payload, check, cancellationToken);
                 break;
+        }
+    }
+
+    /// <summary>A pending status changes nothing the gate would decide on; a settled one may.</summary>
+    private async Task CommitStatusSettledAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var payload = webhookEvent.Payload;
+        if (webhookEvent.RepositoryFullName is not { } repository
+            || !payload.TryGetProperty("sha", out var shaElement) || shaElement.GetString() is not { } sha
+            || (payload.TryGetProperty("state", out var state) && state.GetString() == "pending"))
+        {
+            return;
+        }
+        var waiting = await store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.Repository.ToLower() == repository.ToLower() && r.HeadSha == sha && r.Status == RunStatus.Waiting)
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var id in waiting)
+        {
+            await control.ReevaluateMergeAsync(id, cancellationToken);
         }
     }
 

@@ -19,7 +19,8 @@ internal static class PreviewProxy
     public static IServiceCollection AddPreviewProxy(this IServiceCollection services)
     {
         services.AddHttpForwarder();
-        services.AddKeyedSingleton(ClientKey, new HttpMessageInvoker(new SocketsHttpHandler
+        // A factory, so the container disposes the handler (and its pooled connections) with the host.
+        services.AddKeyedSingleton(ClientKey, (_, _) => new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,

@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Routing;
 namespace CodegenCicd.Tests.Infrastructure.FakeGitHub;
 
 /// <summary>
-/// Commit statuses (the older API other CI services post to): the combined status of a ref, with
-/// each context's latest state, as <c>GET /repos/{o}/{r}/commits/{ref}/status</c> answers.
+/// Commit statuses (the older API other CI services post to): <c>GET /repos/{o}/{r}/commits/{ref}/statuses</c>
+/// with each context's latest state.
 /// </summary>
 public sealed partial class FakeGitHub
 {
@@ -22,34 +22,24 @@ public sealed partial class FakeGitHub
     {
         foreach (var repo in RepoGroups(webApp))
         {
-            repo.MapGet("/commits/{reference}/status", (string owner, string repo, string reference) =>
+            // The list endpoint: every status, newest first, paginated (the fake serves one page).
+            repo.MapGet("/commits/{reference}/statuses", (string owner, string repo, string reference) =>
             {
                 var repository = $"{owner}/{repo}";
                 var statuses = CommitStatuses.TryGetValue((repository, reference), out var found) ? found.ToArray() : [];
-                var states = statuses.Select(s => s.Value).ToList();
-                var combined = states.Count == 0 || states.Contains("pending") ? "pending"
-                    : states.Any(s => s is "failure" or "error") ? "failure" : "success";
-                return Results.Json(new JsonObject
+                return Results.Json(new JsonArray([.. statuses.Select((s, i) => (JsonNode)new JsonObject
                 {
-                    ["state"] = combined,
-                    ["sha"] = reference,
-                    ["total_count"] = statuses.Length,
-                    ["statuses"] = new JsonArray([.. statuses.Select((s, i) => (JsonNode)new JsonObject
-                    {
-                        ["id"] = i + 1,
-                        ["node_id"] = $"SC_{i + 1}",
-                        ["url"] = $"https://api.github.com/repos/{repository}/statuses/{reference}",
-                        ["state"] = s.Value,
-                        ["context"] = s.Key,
-                        ["description"] = $"{s.Key} is {s.Value}",
-                        ["target_url"] = "https://ci.example.com/build/1",
-                        ["created_at"] = "2026-01-01T00:00:00Z",
-                        ["updated_at"] = "2026-01-01T00:00:00Z",
-                    })]),
-                    ["repository"] = new JsonObject { ["id"] = RepositoryId(repository), ["full_name"] = repository, ["name"] = repo },
-                    ["commit_url"] = $"https://api.github.com/repos/{repository}/commits/{reference}",
-                    ["url"] = $"https://api.github.com/repos/{repository}/commits/{reference}/status",
-                });
+                    ["id"] = i + 1,
+                    ["node_id"] = $"SC_{i + 1}",
+                    ["url"] = $"https://api.github.com/repos/{repository}/statuses/{reference}",
+                    ["state"] = s.Value,
+                    ["context"] = s.Key,
+                    ["description"] = $"{s.Key} is {s.Value}",
+                    ["target_url"] = "https://ci.example.com/build/1",
+                    ["created_at"] = "2026-01-01T00:00:00Z",
+                    ["updated_at"] = "2026-01-01T00:00:00Z",
+                    ["creator"] = new JsonObject { ["login"] = "jenkins", ["id"] = 7 },
+                })]));
             });
         }
     }

@@ -105,7 +105,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
     /// <summary>/repos/{owner}/{repo}/pulls: get, merge, update-branch, comments.</summary>
     partial void MapPullRequestEndpoints(WebApplication webApp);
 
-    /// <summary>/repos/{owner}/{repo}/commits/{ref}/status: the combined commit status.</summary>
+    /// <summary>/repos/{owner}/{repo}/commits/{ref}/statuses: commit statuses.</summary>
     partial void MapStatusEndpoints(WebApplication webApp);
 
     /// <summary>GitHub's error shape: <c>{"message": …, "documentation_url": …}</c>.</summary>

@@ -439,6 +439,10 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("CommentDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long?>("CommentId")
                         .HasColumnType("bigint");
 
@@ -598,6 +602,10 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
                     b.Property<string>("Summary")
                         .HasColumnType("text");
+
+                    b.Property<string>("SyncedDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Title")
                         .HasColumnType("text");

@@ -422,6 +422,10 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CommentDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CommentId")
                         .HasColumnType("INTEGER");
 
@@ -578,6 +582,10 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Summary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SyncedDigest")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
