@@ -41,6 +41,7 @@ public static class PipelinesExtensions
         services.AddScoped<StageJob>();
         services.AddScoped<PrepareRunJob>();
         services.AddScoped<RunReevaluationJob>();
+        services.AddScoped<UnpreparedRun>();
         services.AddScoped<StageWatchdog>();
         services.AddWebhookHandler<PullRequestEventHandler>();
         services.AddWebhookHandler<CheckEventHandler>();

@@ -12,7 +12,7 @@ namespace CodegenCicd.Pipelines.Recovery;
 /// timeout ends <c>timed_out</c>, and a stage whose check run missed an update gets it re-sent.
 /// </summary>
 public sealed class StageWatchdog(
-    PipelineStore store, StageCompleter completer, StageCancellations cancellations, CheckRunSync sync, RunFinisher finisher,
+    PipelineStore store, StageCompleter completer, StageCancellations cancellations, UnpreparedRun unprepared,
     IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
 {
     public const string JobId = "pipelines-watchdog";
@@ -47,29 +47,10 @@ public sealed class StageWatchdog(
     {
         var limit = TimeSpan.FromMinutes(options.Value.StageTimeoutMinutes);
         var queued = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Status == RunStatus.Queued).ToListAsync(cancellationToken);
+        var reason = $"The run could not be prepared within {limit.TotalMinutes:F0} minutes (GitHub unreachable or refusing the App). Push again or press “Re-run” on the run page.";
         foreach (var id in queued.Where(r => now - r.CreatedAt > limit).Select(r => r.Id))
         {
-            store.Db.ChangeTracker.Clear();
-            if (await store.FindRunAsync(id, cancellationToken) is not { Status: RunStatus.Queued } run)
-            {
-                continue;
-            }
-            var reason = $"The run could not be prepared within {limit.TotalMinutes:F0} minutes (GitHub unreachable or refusing the App). Push again or press “Re-run” on the run page.";
-            var open = run.Stages.Where(s => s.Status != StageStatus.Completed).ToList();
-            foreach (var stage in open)
-            {
-                stage.Complete(StageConclusion.ActionRequired, "Could not prepare the run", reason, now);
-            }
-            run.MoveTo(RunStatus.ActionRequired, now, "could not prepare the run");
-            if (!await store.TrySaveAsync(run, cancellationToken))
-            {
-                continue;
-            }
-            foreach (var stage in open)
-            {
-                await sync.SyncAsync(run, stage, cancellationToken);
-            }
-            await finisher.FinishAsync(run, cancellationToken);
+            await unprepared.EndAsync(id, reason, cancellationToken);
         }
     }
 

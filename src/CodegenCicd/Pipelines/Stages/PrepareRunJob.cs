@@ -1,4 +1,5 @@
 using CodegenCicd.GitHub;
+using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Checks;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Comments;
@@ -19,9 +20,23 @@ namespace CodegenCicd.Pipelines.Stages;
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
     PipelineStore store, IGitHubAppClients clients, CheckRunReporter reporter, RunAdvancer advancer,
-    PullRequestComments comments, IBackgroundJobClient jobs, TimeProvider time)
+    PullRequestComments comments, UnpreparedRun unprepared, IBackgroundJobClient jobs, TimeProvider time, ILogger<PrepareRunJob> logger)
 {
     public async Task RunAsync(long runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareAsync(runId, cancellationToken);
+        }
+        catch (GitHubAppNotConfiguredException e)
+        {
+            // Not a passing fault that retries could outlast: say so on the run now.
+            logger.LogWarning("Run {RunId} cannot be prepared: {Reason}", runId, e.Message);
+            await unprepared.EndAsync(runId, e.Message, cancellationToken);
+        }
+    }
+
+    private async Task PrepareAsync(long runId, CancellationToken cancellationToken)
     {
         if (await store.FindRunAsync(runId, cancellationToken) is not { Status: RunStatus.Queued } run)
         {

@@ -1,0 +1,36 @@
+using CodegenCicd.Pipelines.Runs;
+
+namespace CodegenCicd.Pipelines.Stages;
+
+/// <summary>
+/// Ends a run that could not be prepared as <c>action_required</c>, with the reason on every stage,
+/// instead of leaving it queued: the App is not configured, or GitHub kept refusing for longer than
+/// the watchdog waits. Whatever check runs it created say so too.
+/// </summary>
+public sealed class UnpreparedRun(PipelineStore store, CheckRunSync sync, RunFinisher finisher, TimeProvider time)
+{
+    public async Task EndAsync(long runId, string reason, CancellationToken cancellationToken)
+    {
+        store.Db.ChangeTracker.Clear();
+        if (await store.FindRunAsync(runId, cancellationToken) is not { Status: RunStatus.Queued } run)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var open = run.Stages.Where(s => s.Status != StageStatus.Completed).ToList();
+        foreach (var stage in open)
+        {
+            stage.Complete(StageConclusion.ActionRequired, "Could not prepare the run", reason, now);
+        }
+        run.MoveTo(RunStatus.ActionRequired, now, "could not prepare the run");
+        if (!await store.TrySaveAsync(run, cancellationToken))
+        {
+            return;
+        }
+        foreach (var stage in open)
+        {
+            await sync.SyncAsync(run, stage, cancellationToken);
+        }
+        await finisher.FinishAsync(run, cancellationToken);
+    }
+}
