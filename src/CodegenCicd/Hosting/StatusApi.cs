@@ -1,19 +1,26 @@
 using System.Reflection;
+using CodegenCicd.Codegen.Runs;
+using CodegenCicd.Data;
 using CodegenCicd.Hosting.Integrations;
+using CodegenCicd.Pipelines.Runs;
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Hosting;
 
 public sealed record JobQueueStatus(long Enqueued, long Processing, long Scheduled, long Failed, long Servers);
 
-public sealed record AppStatus(string Version, IReadOnlyList<IntegrationStatus> Integrations, JobQueueStatus Jobs);
+/// <summary>Pipeline runs not finished yet (queued, running, waiting at the merge gate) and agent runs at work or waiting for a person.</summary>
+public sealed record ActiveRuns(int Pipelines, int Agents);
 
-/// <summary><c>GET /api/status</c>: integrations configured or not, queue depth, version.</summary>
+public sealed record AppStatus(string Version, IReadOnlyList<IntegrationStatus> Integrations, JobQueueStatus Jobs, ActiveRuns ActiveRuns);
+
+/// <summary><c>GET /api/status</c>: integrations configured or not, queue depth, active runs, version.</summary>
 public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/status", GetStatusAsync).WithTags("Status").WithSummary("Integrations, job queue and version");
+        endpoints.MapGet("/api/status", GetStatusAsync).WithTags("Status").WithSummary("Integrations, job queue, active runs and version");
         return endpoints;
     }
 
@@ -21,12 +28,17 @@ public static class StatusApi
         typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
 
     private static async Task<AppStatus> GetStatusAsync(
-        IntegrationStatusService integrations, JobStorage storage, CancellationToken cancellationToken)
+        IntegrationStatusService integrations, JobStorage storage, AppDbContext db, CancellationToken cancellationToken)
     {
         var stats = storage.GetMonitoringApi().GetStatistics();
+        var pipelines = await db.Set<PipelineRun>()
+            .CountAsync(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting, cancellationToken);
+        var agents = await db.Set<AgentRun>().CountAsync(r => r.Status == AgentRunStatus.Starting || r.Status == AgentRunStatus.Planning
+            || r.Status == AgentRunStatus.AwaitingConfirmation || r.Status == AgentRunStatus.Implementing || r.Status == AgentRunStatus.Fixing, cancellationToken);
         return new AppStatus(
             Version,
             await integrations.GetAllAsync(cancellationToken),
-            new JobQueueStatus(stats.Enqueued, stats.Processing, stats.Scheduled, stats.Failed, stats.Servers));
+            new JobQueueStatus(stats.Enqueued, stats.Processing, stats.Scheduled, stats.Failed, stats.Servers),
+            new ActiveRuns(pipelines, agents));
     }
 }

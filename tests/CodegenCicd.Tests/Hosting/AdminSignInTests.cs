@@ -52,6 +52,18 @@ public sealed class AdminSignInTests(AppFactory factory) : IClassFixture<AppFact
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Authorization: Bearer <Admin:ApiToken>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownId_OnTheApi_Answers404WithAProblemBody()
+    {
+        var response = await factory.CreateApiClient().GetAsync("/api/projects/987654");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/api/projects/987654", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

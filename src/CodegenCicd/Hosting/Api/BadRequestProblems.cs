@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace CodegenCicd.Hosting.Api;
 
 /// <summary>
-/// Minimal-API binding failures (a body that is not JSON, a field of the wrong type, an unknown enum
+/// Every error on <c>/api</c> answers <c>application/problem+json</c> with a reason. Minimal-API binding failures (a body that is not JSON, a field of the wrong type, an unknown enum
 /// value, a query value that does not parse) answer <c>application/problem+json</c> whose detail says
 /// what is wrong. Without this they answer a bare 400 outside Development, and a developer page with
 /// a stack trace inside it. One mechanism for every endpoint: the request delegate is told to throw
@@ -32,14 +32,25 @@ public static class BadRequestProblems
                 await WriteAsync(context, e.StatusCode, Describe(e, BodyType(context)));
                 return;
             }
-            // Routing refuses a body of another content type before any endpoint runs, with a bare 415.
-            if (context.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !context.Response.HasStarted
+            // Bare error statuses on /api (routing's 415, the sign-in's 401, a NotFound() result) get
+            // a problem body too, so a script always learns what went wrong.
+            if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null
                 && context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
-                await WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                    $"Send the body as JSON (Content-Type: application/json), not '{context.Request.ContentType}'.");
+                await WriteAsync(context, context.Response.StatusCode, BareStatusDetail(context));
             }
         });
+
+    private static string BareStatusDetail(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status401Unauthorized => "Sign in, or send Authorization: Bearer <Admin:ApiToken>.",
+        StatusCodes.Status403Forbidden => "This account may not do that.",
+        StatusCodes.Status404NotFound => $"Nothing at {context.Request.Path} (or no such id).",
+        StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}.",
+        StatusCodes.Status415UnsupportedMediaType => $"Send the body as JSON (Content-Type: application/json), not '{context.Request.ContentType}'.",
+        StatusCodes.Status429TooManyRequests => "Too many requests; wait a moment and try again.",
+        _ => $"The request failed with status {context.Response.StatusCode}.",
+    };
 
     /// <summary>The reason in the user's terms: the JSON error with its path and line, or the binding message.</summary>
     private static string Describe(BadHttpRequestException exception, Type? bodyType) =>
@@ -53,8 +64,14 @@ public static class BadRequestProblems
 
     private static string Title(int status) => status switch
     {
-        StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
+        StatusCodes.Status400BadRequest => "The request is not valid",
+        StatusCodes.Status401Unauthorized => "Not signed in",
+        StatusCodes.Status403Forbidden => "Forbidden",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status405MethodNotAllowed => "Method not allowed",
         StatusCodes.Status413PayloadTooLarge => "Request body too large",
-        _ => "The request is not valid",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
+        StatusCodes.Status429TooManyRequests => "Too many requests",
+        _ => "The request failed",
     };
 }
