@@ -26,7 +26,7 @@ public sealed partial class PreviewBrowserTests(Chromium chromium)
     };
 
     [Fact]
-    public async Task StablePreviewLink_OpensTheApp_WhoseStylesheetScriptFetchAndWebSocketAllWork_AndTheCardLinksThere()
+    public async Task StablePreviewLink_OpensTheApp_WhoseStylesheetScriptFetchesAndWebSocketAllWork_AndTheCardLinksThere()
     {
         using var app = new LiveApp();
         using var repo = new SampleRepository();
@@ -45,6 +45,7 @@ public sealed partial class PreviewBrowserTests(Chromium chromium)
             await Assertions.Expect(page.Locator("#script")).ToHaveTextAsync("script: ok");
             await Assertions.Expect(page.Locator("#stylesheet")).ToHaveTextAsync("stylesheet: ok");
             await Assertions.Expect(page.Locator("#fetch")).ToHaveTextAsync("fetch: hello from the API");
+            await Assertions.Expect(page.Locator("#post")).ToHaveTextAsync("post: hello from the API");
             await Assertions.Expect(page.Locator("#websocket")).ToHaveTextAsync("websocket: echo: hi (without a cookie)");
             Assert.Matches($"^{Regex.Escape(app.BaseUrl)}/p/[A-Za-z0-9_-]{{32}}/browser$", page.Url);
             await Chromium.ScreenshotAsync(page, "preview-browser-check");

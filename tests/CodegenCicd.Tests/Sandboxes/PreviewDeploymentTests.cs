@@ -54,6 +54,18 @@ public sealed class PreviewDeploymentTests(AppFactory factory) : IClassFixture<A
         Assert.Contains("<h1>About</h1>", await proxied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.StartsWith("sandbox", proxied.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Equal("no-referrer", proxied.Headers.GetValues("Referrer-Policy").Single());
+        Assert.False(proxied.Headers.Contains("Access-Control-Allow-Origin"));
+        // The sandboxed page's own fetches come from an opaque origin, "null", and need CORS to read the answer.
+        using var fromPage = new HttpRequestMessage(HttpMethod.Get, $"/p/{token}/about") { Headers = { { "Origin", "null" } } };
+        Assert.Equal("*", (await anonymous.SendAsync(fromPage)).Headers.GetValues("Access-Control-Allow-Origin").Single());
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, $"/p/{token}/api")
+        {
+            Headers = { { "Origin", "null" }, { "Access-Control-Request-Method", "POST" }, { "Access-Control-Request-Headers", "content-type" } },
+        };
+        var allowed = await anonymous.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("POST", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single());
+        Assert.Equal("content-type", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single());
         var root = await anonymous.GetAsync($"/p/{token}");
         Assert.Equal($"/p/{token}/", root.Headers.Location?.OriginalString);
         // The stable path stays the admin's.

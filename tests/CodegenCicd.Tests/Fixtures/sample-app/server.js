@@ -11,7 +11,7 @@ const pages = {
   "/browser":
     "<link rel=\"stylesheet\" href=\"browser.css\"><h1>Browser check</h1>" +
     "<ul><li id=\"stylesheet\">stylesheet: pending</li><li id=\"script\">script: pending</li>" +
-    "<li id=\"fetch\">fetch: pending</li><li id=\"websocket\">websocket: pending</li></ul>" +
+    "<li id=\"fetch\">fetch: pending</li><li id=\"post\">post: pending</li><li id=\"websocket\">websocket: pending</li></ul>" +
     "<script src=\"browser.js\"></script>",
 };
 const assets = {
@@ -24,6 +24,10 @@ show("stylesheet", getComputedStyle(document.getElementById("stylesheet")).color
 fetch("api/hello")
   .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
   .then((body) => show("fetch", body.message), (e) => show("fetch", "failed: " + e.message));
+// A JSON POST is not a "simple" request: the browser asks first (a CORS preflight).
+fetch("api/hello", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
+  .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
+  .then((body) => show("post", body.message), (e) => show("post", "failed: " + e.message));
 const socket = new WebSocket(new URL("echo", document.baseURI).href.replace(/^http/, "ws"));
 socket.onopen = () => socket.send("hi");
 socket.onmessage = (m) => { show("websocket", m.data); socket.close(); };
