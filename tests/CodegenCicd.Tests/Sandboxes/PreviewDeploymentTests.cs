@@ -28,7 +28,7 @@ public sealed class PreviewDeploymentTests(AppFactory factory) : IClassFixture<A
     private static string UniqueRepository() => $"owner/app-{Guid.NewGuid():N}"[..24];
 
     [Fact]
-    public async Task SampleApp_StartsAndAnswersOnItsPort_ThroughTheProxy_AndTeardownLeavesNothingBehind()
+    public async Task SampleApp_StartsAndAnswersOnItsPort_ThroughTheCapabilityLink_AndTeardownLeavesNothingBehind()
     {
         using var repo = new GitFixture();
         var repository = UniqueRepository();
@@ -42,12 +42,36 @@ public sealed class PreviewDeploymentTests(AppFactory factory) : IClassFixture<A
         Assert.Equal($"/preview/{repository}/7/", result.PreviewPath);
 
         var admin = await factory.CreateSignedInClientAsync();
-        var proxied = await admin.GetAsync(result.PreviewPath + "about");
+        var redirect = await admin.GetAsync(result.PreviewPath + "about?tab=team");
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        var token = Registry.Find(repository, 7)!.PreviewToken;
+        Assert.Equal($"/p/{token}/about?tab=team", redirect.Headers.Location?.OriginalString);
+
+        // The capability link needs no sign-in: it is what the sandboxed page's own requests use.
+        var anonymous = factory.CreateAnonymousClient();
+        var proxied = await anonymous.GetAsync(redirect.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
         Assert.Contains("<h1>About</h1>", await proxied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.StartsWith("sandbox", proxied.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-        var anonymous = await factory.CreateAnonymousClient().GetAsync(result.PreviewPath);
-        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal("no-referrer", proxied.Headers.GetValues("Referrer-Policy").Single());
+        Assert.False(proxied.Headers.Contains("Access-Control-Allow-Origin"));
+        // The sandboxed page's own fetches come from an opaque origin, "null", and need CORS to read the answer.
+        using var fromPage = new HttpRequestMessage(HttpMethod.Get, $"/p/{token}/about") { Headers = { { "Origin", "null" } } };
+        Assert.Equal("*", (await anonymous.SendAsync(fromPage)).Headers.GetValues("Access-Control-Allow-Origin").Single());
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, $"/p/{token}/api")
+        {
+            Headers = { { "Origin", "null" }, { "Access-Control-Request-Method", "POST" }, { "Access-Control-Request-Headers", "content-type" } },
+        };
+        var allowed = await anonymous.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("POST", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single());
+        Assert.Equal("content-type", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single());
+        var root = await anonymous.GetAsync($"/p/{token}");
+        Assert.Equal($"/p/{token}/", root.Headers.Location?.OriginalString);
+        // The stable path stays the admin's.
+        var stable = await anonymous.GetAsync(result.PreviewPath);
+        Assert.Equal(HttpStatusCode.Redirect, stable.StatusCode);
+        Assert.StartsWith("/Account/SignIn", stable.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
 
         var processId = Registry.Find(repository, 7)!.Process.ProcessId;
         await Deployments.TeardownAsync(repository, 7, default);
@@ -56,6 +80,24 @@ public sealed class PreviewDeploymentTests(AppFactory factory) : IClassFixture<A
         Assert.True(await SandboxTestKit.EventuallyAsync(() => !Directory.Exists($"/proc/{processId}"), TimeSpan.FromSeconds(10)));
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(result.LocalUrl));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(result.PreviewPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/p/{token}/about")).StatusCode);
+        Assert.Null(Registry.FindByToken(token));
+    }
+
+    [Fact]
+    public async Task UnknownCapabilityToken_AnswersNotFound_WithoutSignIn_AndWithoutAHint()
+    {
+        var anonymous = factory.CreateAnonymousClient();
+        var unknown = PreviewCapability.NewToken();
+
+        var page = await anonymous.GetAsync($"/p/{unknown}/");
+        var root = await anonymous.GetAsync($"/p/{unknown}");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
+        var body = await page.Content.ReadAsStringAsync();
+        Assert.Contains("No preview is running at this address.", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(unknown, body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,13 +132,14 @@ public sealed class PreviewDeploymentTests(AppFactory factory) : IClassFixture<A
     }
 
     [Fact]
-    public async Task NewHead_SupersedesTheRunningPreview_AndTheSameHeadIsIdempotent()
+    public async Task NewHead_SupersedesTheRunningPreview_WithANewCapabilityLink_AndTheSameHeadIsIdempotent()
     {
         using var repo = new GitFixture();
         var repository = UniqueRepository();
         var first = await Deployments.DeployAsync(Source(repo, repository, 3), SampleConfig, default);
         var again = await Deployments.DeployAsync(Source(repo, repository, 3), SampleConfig, default);
         var firstProcess = Registry.Find(repository, 3)!.Process.ProcessId;
+        var firstToken = Registry.Find(repository, 3)!.PreviewToken;
         Assert.Same(first, again);
 
         repo.Commit("next push");
@@ -104,6 +147,13 @@ public sealed class PreviewDeploymentTests(AppFactory factory) : IClassFixture<A
 
         Assert.True(second.Succeeded, second.Error);
         Assert.Equal(repo.HeadSha, Registry.Find(repository, 3)!.HeadSha);
+        // The superseded deployment's capability link dies with it; the new one has its own.
+        var newToken = Registry.Find(repository, 3)!.PreviewToken;
+        Assert.NotEqual(firstToken, newToken);
+        Assert.Null(Registry.FindByToken(firstToken));
+        var anonymous = factory.CreateAnonymousClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/p/{firstToken}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/p/{newToken}/")).StatusCode);
         Assert.True(await SandboxTestKit.EventuallyAsync(() => !Directory.Exists($"/proc/{firstProcess}"), TimeSpan.FromSeconds(10)));
         await Deployments.TeardownAsync(repository, 3, default);
     }

@@ -27,7 +27,7 @@ public sealed class PreviewWebSocketTests : IDisposable
     }
 
     [Fact]
-    public async Task Preview_WebSocketsAreForwardedBothWays_RedirectsStayUnderThePrefix_AndNoCookieCrosses()
+    public async Task Preview_WebSocketsAreForwardedBothWaysUnderTheCapabilityLink_RedirectsStayUnderThePrefix_AndNoCookieCrosses()
     {
         using var repo = new GitFixture();
         var repository = $"owner/ws-{Guid.NewGuid():N}"[..24];
@@ -36,10 +36,14 @@ public sealed class PreviewWebSocketTests : IDisposable
         var result = await deployments.DeployAsync(new SandboxSource(1, repository, 3, repo.HeadSha, repo.CloneUrl, null, new Dictionary<string, string>()), config, default);
         Assert.True(result.Succeeded, result.Error);
         var cookies = await SignInAsync();
+        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        var capability = (await admin.GetAsync(result.PreviewPath)).Headers.Location!.OriginalString;
+        Assert.Matches("^/p/[A-Za-z0-9_-]{32}/$", capability);
 
+        // The admin's cookie goes along (it is scoped to the whole site) and must not reach the preview.
         using var socket = new ClientWebSocket();
         socket.Options.Cookies = cookies;
-        var echo = new UriBuilder(baseAddress) { Scheme = "ws", Path = result.PreviewPath + "echo" }.Uri;
+        var echo = new UriBuilder(baseAddress) { Scheme = "ws", Path = capability + "echo" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(echo, timeout.Token);
         await socket.SendAsync(Encoding.UTF8.GetBytes("hello preview"), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
@@ -49,18 +53,25 @@ public sealed class PreviewWebSocketTests : IDisposable
         Assert.Equal("echo: hello preview (without a cookie)", Encoding.UTF8.GetString(buffer, 0, received.Count));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
 
+        // Without any cookie, as the sandboxed page connects: the token is enough.
+        using var anonymousSocket = new ClientWebSocket();
+        await anonymousSocket.ConnectAsync(echo, timeout.Token);
+        await anonymousSocket.SendAsync(Encoding.UTF8.GetBytes("from the page"), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        received = await anonymousSocket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal("echo: from the page (without a cookie)", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        await anonymousSocket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+
         // The preview may neither move the admin off its prefix nor set cookies on this app's origin.
-        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
-        var signOut = await admin.GetAsync(result.PreviewPath + "sign-out");
+        var signOut = await admin.GetAsync(capability + "sign-out");
         Assert.Equal(HttpStatusCode.Found, signOut.StatusCode);
-        Assert.Equal(result.PreviewPath, signOut.Headers.Location?.OriginalString);
+        Assert.Equal(capability, signOut.Headers.Location?.OriginalString);
         Assert.False(signOut.Headers.Contains("Set-Cookie"));
         Assert.StartsWith("sandbox", signOut.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         await deployments.TeardownAsync(repository, 3, default);
     }
 
     [Fact]
-    public async Task WebSocket_WithoutSignIn_IsRefused()
+    public async Task WebSocket_OnTheStablePath_WithoutSignIn_IsRefused()
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using CodegenCicd.Hosting.Integrations;
+using CodegenCicd.Sandboxes.Deployments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 using Scalar.AspNetCore;
 using Serilog;
+using Serilog.Events;
 
 namespace CodegenCicd.Hosting.Observability;
 
@@ -26,8 +28,19 @@ public static class ObservabilityExtensions
     public static WebApplication UseObservability(this WebApplication app)
     {
         // Logs method, path (never the query string, which may carry codes) and status, through
-        // this host's logger (the static Log.Logger is left alone; see AddObservability).
-        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        // this host's logger (the static Log.Logger is left alone; see AddObservability). A preview's
+        // capability token is a credential, so its paths are logged without it.
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            o.GetMessageTemplateProperties = (context, path, elapsed, status) =>
+            [
+                new("RequestMethod", new ScalarValue(context.Request.Method)),
+                new("RequestPath", new ScalarValue(PreviewCapability.Redact(path))),
+                new("StatusCode", new ScalarValue(status)),
+                new("Elapsed", new ScalarValue(elapsed)),
+            ];
+        });
         app.UseHttpMetrics();
         return app;
     }

@@ -116,7 +116,8 @@ internal sealed class PreviewDeployments(
         var snapshotId = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? key : null;
         var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, cancellationToken);
         var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
-        registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow()));
+        registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow(),
+            PreviewCapability.NewToken()));
         live.Publish("preview.started", new { repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
         logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);

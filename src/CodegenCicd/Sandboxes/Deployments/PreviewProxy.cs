@@ -4,9 +4,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace CodegenCicd.Sandboxes.Deployments;
 
 /// <summary>
-/// <c>/preview/{owner}/{repo}/{pr}/…</c>: a stable address per PR that forwards to the preview on
-/// its loopback port, WebSockets included (dev servers' hot reload, live apps). Behind the admin
-/// sign-in like every page; what it strips and adds is in <see cref="PreviewTransformer"/>.
+/// Two addresses per preview. <c>/preview/{owner}/{repo}/{pr}/…</c> is the stable one the PR comment,
+/// run page and project cards link to: behind the admin sign-in like every page, it redirects to the
+/// running deployment's capability link. <c>/p/{token}/…</c> (see <see cref="PreviewCapability"/>)
+/// needs no sign-in and forwards to the preview on its loopback port, WebSockets included (dev
+/// servers' hot reload, live apps); what it strips and adds is in <see cref="PreviewTransformer"/>.
 /// The forwarding itself is YARP's: streaming both ways, hop-by-hop headers, upgrades, errors.
 /// </summary>
 internal static class PreviewProxy
@@ -34,40 +36,68 @@ internal static class PreviewProxy
 
     public static IEndpointRouteBuilder MapPreviewProxy(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", ForwardAsync);
+        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", RedirectToCapabilityAsync);
+        // The token in the path is the authorisation: the sandboxed preview's requests carry no cookie.
+        endpoints.Map(PreviewCapability.RoutePrefix + "/{token}/{**rest}", ForwardAsync).AllowAnonymous();
         return endpoints;
     }
 
     // An open WebSocket may be quiet for a while (a dev server waiting for a change); HTTP answers are not.
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(10) };
 
-    private static async Task ForwardAsync(string owner, string repo, int pr, string? rest, HttpContext context,
-        DeploymentRegistry registry, IHttpForwarder forwarder, [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time, ILogger<PreviewTransformer> logger)
+    /// <summary>
+    /// The admin's browser arrives here by a top-level navigation, which carries the Lax cookie, and
+    /// leaves for the capability link, under which the page's own requests need none.
+    /// </summary>
+    private static async Task RedirectToCapabilityAsync(string owner, string repo, int pr, string? rest, HttpContext context, DeploymentRegistry registry)
     {
-        var prefix = $"{RoutePrefix}/{owner}/{repo}/{pr}";
-        if (string.IsNullOrEmpty(rest) && !context.Request.Path.Value!.EndsWith('/'))
-        {
-            // Relative links in the app's pages resolve against the folder, so the root needs its slash.
-            context.Response.Redirect($"{prefix}/{context.Request.QueryString}");
-            return;
-        }
         var repository = $"{owner}/{repo}";
         if (registry.Find(repository, pr) is not { } deployment)
         {
             await Results.Problem($"No preview is running for {repository}#{pr}.", statusCode: 404, title: "No preview").ExecuteAsync(context);
             return;
         }
+        var location = new PathString($"{PreviewCapability.PrefixOf(deployment.PreviewToken)}/{rest}").ToUriComponent() + context.Request.QueryString;
+        // The next deployment gets another token: no cache may keep this answer.
+        context.Response.Headers.CacheControl = "no-store";
+        var method = context.Request.Method;
+        context.Response.Redirect(location, permanent: false, preserveMethod: !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method));
+    }
+
+    private static async Task ForwardAsync(string token, string? rest, HttpContext context,
+        DeploymentRegistry registry, IHttpForwarder forwarder, [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time, ILogger<PreviewTransformer> logger)
+    {
+        // Unknown, expired and torn down read the same: the answer says nothing about the token.
+        if (registry.FindByToken(token) is not { } deployment)
+        {
+            await Results.Problem("No preview is running at this address.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+            return;
+        }
+        var prefix = PreviewCapability.PrefixOf(token);
+        if (string.IsNullOrEmpty(rest) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            // Relative links in the app's pages resolve against the folder, so the root needs its slash.
+            context.Response.Redirect($"{prefix}/{context.Request.QueryString}");
+            return;
+        }
         deployment.MarkUsed(time.GetUtcNow());
+        if (PreviewCors.IsPreflightFromPreview(context.Request))
+        {
+            PreviewCors.AnswerPreflight(context);
+            return;
+        }
         var error = await forwarder.SendAsync(context, $"http://127.0.0.1:{deployment.Port}/", previews, RequestConfig, new PreviewTransformer(prefix, rest ?? ""));
         if (error == ForwarderError.None)
         {
             return;
         }
+        var repository = deployment.Repository;
+        var pr = deployment.PullRequest;
         var reason = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
         logger.LogInformation("Preview {Repository}#{PullRequest}: {Error} ({Reason})", repository, pr, error, reason);
         if (!context.Response.HasStarted)
         {
-            // YARP set 502 or 504; the admin also gets to read why.
+            // YARP set 502 or 504; whoever looks at the preview also gets to read why.
             await Results.Problem($"The preview of {repository}#{pr} did not answer: {reason}",
                 statusCode: context.Response.StatusCode, title: "Preview unreachable").ExecuteAsync(context);
         }

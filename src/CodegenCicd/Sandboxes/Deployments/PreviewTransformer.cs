@@ -6,7 +6,8 @@ namespace CodegenCicd.Sandboxes.Deployments;
 /// What the preview proxy changes on the way through. The preview runs the PR's code, so the
 /// admin's cookie and bearer token are never forwarded, it may not set cookies on this app's origin,
 /// and its pages are served with <c>Content-Security-Policy: sandbox</c>: they get an opaque origin
-/// and cannot call this app's API with the admin's session.
+/// and cannot call this app's API with the admin's session. They never send a referrer either: the
+/// capability link in their address is a credential, and the preview may link to other sites.
 /// </summary>
 internal sealed class PreviewTransformer(string prefix, string rest) : HttpTransformer
 {
@@ -39,6 +40,11 @@ internal sealed class PreviewTransformer(string prefix, string rest) : HttpTrans
             headers.Location = prefix + location.OriginalString;
         }
         headers.ContentSecurityPolicy = Sandbox;
+        headers["Referrer-Policy"] = "no-referrer";
+        if (PreviewCors.IsFromOpaqueOrigin(httpContext.Request))
+        {
+            headers.AccessControlAllowOrigin = "*";
+        }
         return copyBody;
     }
 }

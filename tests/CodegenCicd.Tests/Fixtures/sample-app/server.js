@@ -6,6 +6,34 @@ const port = Number(process.env.PORT || 3000);
 const pages = {
   "/": "<h1>Sample app</h1><p>Served from the sandbox.</p><a href=\"about\">About</a>",
   "/about": "<h1>About</h1><p>A tiny app for CodegenCICD's tests.</p>",
+  // What a real front end does, all by relative URLs: a stylesheet, a script, an API call and a
+  // WebSocket. The script writes what worked into the page, for the browser tests to read.
+  "/browser":
+    "<link rel=\"stylesheet\" href=\"browser.css\"><h1>Browser check</h1>" +
+    "<ul><li id=\"stylesheet\">stylesheet: pending</li><li id=\"script\">script: pending</li>" +
+    "<li id=\"fetch\">fetch: pending</li><li id=\"post\">post: pending</li><li id=\"websocket\">websocket: pending</li></ul>" +
+    "<script src=\"browser.js\"></script>",
+};
+const assets = {
+  "/browser.css": ["text/css", "#stylesheet { color: rgb(0, 128, 0); }"],
+  "/browser.js": [
+    "text/javascript",
+    `const show = (id, text) => { document.getElementById(id).textContent = id + ": " + text; };
+show("script", "ok");
+show("stylesheet", getComputedStyle(document.getElementById("stylesheet")).color === "rgb(0, 128, 0)" ? "ok" : "not applied");
+fetch("api/hello")
+  .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
+  .then((body) => show("fetch", body.message), (e) => show("fetch", "failed: " + e.message));
+// A JSON POST is not a "simple" request: the browser asks first (a CORS preflight).
+fetch("api/hello", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
+  .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
+  .then((body) => show("post", body.message), (e) => show("post", "failed: " + e.message));
+const socket = new WebSocket(new URL("echo", document.baseURI).href.replace(/^http/, "ws"));
+socket.onopen = () => socket.send("hi");
+socket.onmessage = (m) => { show("websocket", m.data); socket.close(); };
+socket.onerror = () => show("websocket", "failed");`,
+  ],
+  "/api/hello": ["application/json", JSON.stringify({ message: "hello from the API" })],
 };
 
 const server = http
@@ -15,6 +43,12 @@ const server = http
       // What many apps do: drop a cookie and send the user to their root.
       response.writeHead(302, { Location: "/", "Set-Cookie": "session=; Path=/; Max-Age=0" });
       response.end();
+      return;
+    }
+    if (assets[path]) {
+      const [type, content] = assets[path];
+      response.writeHead(200, { "Content-Type": `${type}; charset=utf-8` });
+      response.end(content);
       return;
     }
     const body = pages[path];
