@@ -32,6 +32,7 @@ public static class PipelinesExtensions
         services.AddScoped<StageContextFactory>();
         services.AddScoped<PullRequestComments>();
         services.AddScoped<RunControl>();
+        services.AddScoped<CancelledRunRestart>();
         services.AddScoped<RunControlJob>();
         services.AddScoped<PipelineStarter>();
         services.AddScoped<IStageExecutor, AnalysisStage>();

@@ -214,4 +214,32 @@ public sealed class RunControlTests
             return Task.CompletedTask;
         }
     }
+    [Fact]
+    public async Task RerunOfAnAdminCancelledRun_StartsANewRunOfTheSameHead_AndASupersededOneIsRefusedNamingItsSuccessor()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var firstDeployStopped = HoldDeploys(harness, onlyFirst: true);
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var first = Assert.Single(await PipelineHarness.RunsAsync(app));
+        Assert.Equal(HttpStatusCode.Accepted, (await app.CreateApiClient().PostAsync($"/api/runs/{first.Id}/cancel", null)).StatusCode);
+        await firstDeployStopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Cancelled);
+
+        var rerun = await app.CreateApiClient().PostAsync($"/api/runs/{first.Id}/rerun", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, rerun.StatusCode);
+        var second = await PipelineHarness.WaitForRunAsync(app, r => r.Id != first.Id && r.Status.IsFinal());
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal(first.HeadSha, second.HeadSha);
+        Assert.Equal($"/api/runs/{second.Id}", rerun.Headers.Location?.OriginalString);
+        Assert.Equal(RunStatus.Cancelled, (await PipelineHarness.RunsAsync(app)).Single(r => r.Id == first.Id).Status);
+
+        var again = await app.CreateApiClient().PostAsync($"/api/runs/{first.Id}/rerun", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains($"Run #{second.Id} of this pull request replaced it", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
 }

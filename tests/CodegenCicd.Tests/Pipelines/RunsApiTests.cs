@@ -65,7 +65,10 @@ public sealed class RunsApiTests
         var again = await api.PostAsync($"/api/runs/{run.Id}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync($"/api/runs/{run.Id}/rerun", null)).StatusCode);
+        // A cancelled run stays cancelled; re-running it starts a new run of the same head.
+        var rerun = await api.PostAsync($"/api/runs/{run.Id}/rerun", null);
+        Assert.Equal(HttpStatusCode.Accepted, rerun.StatusCode);
+        Assert.NotEqual($"/api/runs/{run.Id}", rerun.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync("/api/runs/999/rerun", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateAnonymousClient().GetAsync("/api/runs")).StatusCode);
     }

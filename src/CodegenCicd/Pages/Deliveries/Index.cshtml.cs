@@ -28,7 +28,7 @@ public sealed class IndexModel(AppDbContext db, WebhookIntake intake) : PageMode
     public async Task<IActionResult> OnPostRedeliverAsync(long id, CancellationToken cancellationToken)
     {
         Message = await intake.RedeliverAsync(id, cancellationToken)
-            ? $"Delivery #{id} was queued to run through the pipeline again."
+            ? $"Delivery #{id} was queued for its handlers again (a pipeline run it already started is not started twice; use Re-run on the run for that)."
             : $"Delivery #{id} is being processed right now (or no longer exists); try again when it is done.";
         return RedirectToPage();
     }

@@ -39,9 +39,18 @@ public sealed class DetailsModel(
     public async Task<IActionResult> OnGetBodyAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) is null ? NotFound() : Partial("_RunBody", this);
 
-    public async Task<IActionResult> OnPostRerunAsync(long id, CancellationToken cancellationToken) =>
-        Answer(id, await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken),
-            "Re-run started.", "This run is still running, or a newer run of its pull request replaced it.");
+    public async Task<IActionResult> OnPostRerunAsync(long id, [FromServices] CancelledRunRestart restart, CancellationToken cancellationToken)
+    {
+        var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
+        if (result != ControlResult.Cancelled)
+        {
+            return Answer(id, result, "Re-run started.", "This run is still running; cancel it first or wait for it to finish.");
+        }
+        // A cancelled run stays cancelled: the same head gets a new run, and the page follows it.
+        var restarted = await restart.RestartAsync(id, cancellationToken);
+        TempData["RunMessage"] = restarted.NewRunId is null ? restarted.Refusal : $"Started as a new run of the same head (the cancelled run #{id} stays as it was).";
+        return RedirectToPage(new { id = restarted.NewRunId ?? id });
+    }
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken) =>
         Answer(id, await control.CancelAsync(id, "cancelled by an admin", teardown: true, FollowUp.Job, cancellationToken),

@@ -53,8 +53,20 @@ public static class RunsApi
         return run is null ? TypedResults.NotFound() : TypedResults.Ok(run.ToDto(options.Value, withLogs: true));
     }
 
-    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(long id, RunControl control, CancellationToken cancellationToken) =>
-        Answer(await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken), id, "The run is still running, or was superseded by a newer run of its pull request.");
+    /// <summary>A finished run runs again; a cancelled one is restarted as a new run of the same head (202 pointing at it).</summary>
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(
+        long id, RunControl control, CancelledRunRestart restart, CancellationToken cancellationToken)
+    {
+        var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
+        if (result != ControlResult.Cancelled)
+        {
+            return Answer(result, id, "The run is still running; cancel it first or wait for it to finish.");
+        }
+        var restarted = await restart.RestartAsync(id, cancellationToken);
+        return restarted.NewRunId is { } newRun
+            ? TypedResults.Accepted($"/api/runs/{newRun}")
+            : TypedResults.Problem(restarted.Refusal, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
+    }
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>
         Answer(await control.CancelAsync(id, "cancelled by an admin", teardown: true, FollowUp.Job, cancellationToken), id, "The run has already finished.");
