@@ -17,7 +17,11 @@ public static class ObservabilityExtensions
     {
         // preserveStaticLogger: several hosts may live in one process (tests); none owns Log.Logger.
         builder.Services.AddSerilog(
-            (services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services),
+            (services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services)
+                // A configuration error is reported as one line by Startup; the host's own
+                // "Hosting failed to start" with its stack trace would bury it.
+                .Filter.ByExcluding(e => e.Exception is { } ex && Startup.DescribeConfigurationError(ex) is not null
+                    && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\""),
             preserveStaticLogger: true);
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
