@@ -31,7 +31,7 @@ public sealed class ProjectActivityReader(PipelineActivityQueries pipeline, Agen
                     [.. r.Stages.Select(s => new StageBadge(s.Stage, s.Status))], r.PreviewPath, r.IsActive)
                 : null;
             IReadOnlyList<PullRequestSummary> prs = open.TryGetValue(id, out var list)
-                ? [.. list.Select(pr => new PullRequestSummary(pr.Number, pr.Url is { } url ? titles.GetValueOrDefault(url, "") : "", pr.Status))]
+                ? [.. list.Select(pr => new PullRequestSummary(pr.Number, pr.Title ?? (pr.Url is { } url ? titles.GetValueOrDefault(url, "") : ""), pr.Status))]
                 : [];
             var agent = active.GetValueOrDefault(id) is { } a ? new AgentRunSummary(a.Id, a.Status.Label(), a.Target) : null;
             if (run is not null || prs.Count > 0 || agent is not null)

@@ -31,7 +31,7 @@ public sealed class CancelledRunRestart(PipelineStore store, PipelineStarter sta
             return new RestartResult(null, "The pull request is closed; reopen it to run the pipeline again.");
         }
         var pr = new PullRequestRef(run.Repository, run.InstallationId, run.PullRequest, run.HeadSha, run.HeadBranch, run.BaseBranch,
-            run.PullRequestUrl, run.CloneUrl, Draft: false, run.FromFork);
+            run.PullRequestUrl, run.CloneUrl, Draft: false, run.FromFork, run.PullRequestTitle);
         return await starter.StartAsync(pr, $"re-run of cancelled run #{run.Id}", deliveryId: null, cancellationToken) is { } started
             ? new RestartResult(started.Id, null)
             : new RestartResult(null, "The repository is no longer a pinned project.");

@@ -16,7 +16,7 @@ public sealed record LatestRunView(
     bool IsActive);
 
 /// <summary>A pull request the pipeline has seen that is neither merged nor closed.</summary>
-public sealed record OpenPullRequestView(int ProjectId, int Number, string? Url, string Status);
+public sealed record OpenPullRequestView(int ProjectId, int Number, string? Url, string? Title, string Status);
 
 /// <summary>
 /// Read side of runs for the dashboard, batched per call: a handful of queries whatever the number of projects.
@@ -63,12 +63,12 @@ public sealed class PipelineActivityQueries(AppDbContext db)
         var latest = await db.Set<PipelineRun>().AsNoTracking()
             .Where(r => latestIds.Contains(r.Id))
             .Where(r => r.MergedSha == null && r.PullRequestClosedAt == null)
-            .Select(r => new { r.ProjectId, r.PullRequest, r.PullRequestUrl, r.Status })
+            .Select(r => new { r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, r.Status })
             .ToListAsync(cancellationToken);
         return latest.GroupBy(r => r.ProjectId).ToDictionary(
             g => g.Key,
             g => (IReadOnlyList<OpenPullRequestView>)[.. g.OrderByDescending(r => r.PullRequest).Take(PullRequestsPerProject)
-                .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, StatusWord(r.Status)))]);
+                .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusWord(r.Status)))]);
     }
 
     /// <summary>GitHub's words (success, failure, in_progress…), plus "waiting" for a run held at the merge gate.</summary>

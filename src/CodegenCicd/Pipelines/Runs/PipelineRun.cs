@@ -24,6 +24,9 @@ public sealed class PipelineRun
 
     public string? PullRequestUrl { get; set; }
 
+    /// <summary>The PR's title when the run started (check-suite events carry none: the PR's last known one).</summary>
+    public string? PullRequestTitle { get; set; }
+
     public required string CloneUrl { get; set; }
 
     public long? InstallationId { get; set; }
@@ -108,6 +111,7 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
         builder.Property(r => r.MergeAttemptSha).HasMaxLength(64).IsConcurrencyToken();
         builder.Property(r => r.CommentDigest).HasMaxLength(64);
+        builder.Property(r => r.PullRequestTitle).HasMaxLength(256);
         builder.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(r => r.Stages).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(r => r.Owner);

@@ -48,6 +48,7 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
             HeadBranch = pr.HeadBranch,
             BaseBranch = pr.BaseBranch,
             PullRequestUrl = pr.Url,
+            PullRequestTitle = Truncate(pr.Title) ?? await LastKnownTitleAsync(project.Id, pr.Number, cancellationToken),
             CloneUrl = pr.CloneUrl,
             FromFork = pr.FromFork,
             InstallationId = pr.InstallationId ?? project.InstallationId,
@@ -96,4 +97,10 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
     public Task<Project?> FindProjectAsync(string repository, CancellationToken cancellationToken) =>
         store.Db.Set<Project>().AsNoTracking()
             .FirstOrDefaultAsync(p => p.FullName.ToLower() == repository.ToLower() && p.IsPinned && p.IsActive, cancellationToken);
+
+    private Task<string?> LastKnownTitleAsync(int projectId, int pullRequest, CancellationToken cancellationToken) =>
+        store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest && r.PullRequestTitle != null)
+            .OrderByDescending(r => r.Id).Select(r => r.PullRequestTitle).FirstOrDefaultAsync(cancellationToken);
+
+    private static string? Truncate(string? title) => title is { Length: > 256 } ? title[..256] : title;
 }

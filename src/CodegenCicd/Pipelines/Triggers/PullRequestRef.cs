@@ -14,7 +14,8 @@ public sealed record PullRequestRef(
     string? Url,
     string CloneUrl,
     bool Draft,
-    bool FromFork = false)
+    bool FromFork = false,
+    string? Title = null)
 {
     /// <summary>From a <c>pull_request</c> object and the payload's repository.</summary>
     public static PullRequestRef FromPullRequest(JsonElement pullRequest, JsonElement repository, long? installationId) => new(
@@ -27,7 +28,8 @@ public sealed record PullRequestRef(
         pullRequest.TryGetProperty("html_url", out var url) ? url.GetString() : null,
         repository.GetProperty("clone_url").GetString()!,
         pullRequest.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True,
-        IsFromFork(pullRequest));
+        IsFromFork(pullRequest),
+        pullRequest.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null);
 
     /// <summary>
     /// A PR whose head repository is not its base repository, or whose head repository is gone

@@ -505,6 +505,10 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("PullRequestClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PullRequestTitle")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("text");
 

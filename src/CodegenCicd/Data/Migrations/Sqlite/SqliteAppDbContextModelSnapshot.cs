@@ -488,6 +488,10 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("PullRequestClosedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PullRequestTitle")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PullRequestUrl")
                         .HasColumnType("TEXT");
 

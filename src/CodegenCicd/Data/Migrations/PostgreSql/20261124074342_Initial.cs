@@ -205,6 +205,7 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     HeadBranch = table.Column<string>(type: "text", nullable: false),
                     BaseBranch = table.Column<string>(type: "text", nullable: false),
                     PullRequestUrl = table.Column<string>(type: "text", nullable: true),
+                    PullRequestTitle = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     CloneUrl = table.Column<string>(type: "text", nullable: false),
                     InstallationId = table.Column<long>(type: "bigint", nullable: true),
                     FromFork = table.Column<bool>(type: "boolean", nullable: false),

@@ -204,6 +204,7 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     HeadBranch = table.Column<string>(type: "TEXT", nullable: false),
                     BaseBranch = table.Column<string>(type: "TEXT", nullable: false),
                     PullRequestUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    PullRequestTitle = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     CloneUrl = table.Column<string>(type: "TEXT", nullable: false),
                     InstallationId = table.Column<long>(type: "INTEGER", nullable: true),
                     FromFork = table.Column<bool>(type: "INTEGER", nullable: false),
