@@ -117,12 +117,38 @@ public sealed class PipelineTriggerTests
         await harness.DeliverAsync(app, "pull_request.opened");
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+        harness.PullRequestState.State = "closed";
         await harness.DeliverAsync(app, "pull_request.closed");
 
         var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Cancelled);
         Assert.Contains("closed", run.StatusReason, StringComparison.Ordinal);
         Assert.Equal("cancelled", Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, "CodegenCICD / deploy")).Conclusion);
         Assert.Contains((harness.Repository, harness.PullRequest), harness.Deployments.Teardowns);
+    }
+
+    [Fact]
+    public async Task CloseHandledAfterTheReopenThatFollowedIt_IsIgnored_AndTheReopenedRunGoesOn()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var deploying = new TaskCompletionSource();
+        harness.Deployments.OnDeploy = async (source, config, ct) =>
+        {
+            await deploying.Task.WaitAsync(ct);
+            return FakeDeployments.Healthy(source, config);
+        };
+        var app = await harness.StartAppAsync();
+        // Closed, then reopened on GitHub; the reopen's delivery is handled first.
+        await harness.DeliverAsync(app, "pull_request.reopened");
+        await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await harness.DeliverAsync(app, "pull_request.closed");
+
+        var run = Assert.Single(await PipelineHarness.RunsAsync(app));
+        Assert.Equal(RunStatus.Running, run.Status);
+        Assert.Null(run.PullRequestClosedAt);
+        Assert.Empty(harness.Deployments.Teardowns);
+        deploying.SetResult();
+        await PipelineHarness.WaitForRunAsync(app, r => r.Status.IsFinal() || r.Status == RunStatus.Waiting);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Runs;
@@ -15,8 +16,8 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// even when the PR closed after its last run finished.
 /// </summary>
 public sealed class PullRequestEventHandler(
-    PipelineStarter starter, PipelineStore store, RunControl control, IPreviewDeployments deployments, TimeProvider time,
-    ILogger<PullRequestEventHandler> logger)
+    PipelineStarter starter, PipelineStore store, RunControl control, IPreviewDeployments deployments, IGitHubAppClients clients,
+    TimeProvider time, ILogger<PullRequestEventHandler> logger)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["pull_request", "pull_request_review"];
@@ -53,6 +54,10 @@ public sealed class PullRequestEventHandler(
     private async Task CloseAsync(PullRequestRef pr, bool merged, CancellationToken cancellationToken)
     {
         if (await starter.FindProjectAsync(pr.Repository, cancellationToken) is not { } project)
+        {
+            return;
+        }
+        if (await PullRequestReopenCheck.ReopenedSinceCloseAsync(clients, pr.InstallationId ?? project.InstallationId, pr.Repository, pr.Number, merged, logger))
         {
             return;
         }
