@@ -77,6 +77,24 @@ public sealed class AdminSignInTests(AppFactory factory) : IClassFixture<AppFact
     }
 
     [Fact]
+    public async Task PasswordGuesses_AreLimitedToTenAMinute_ShowingTheFormIsNot_AndTheRefusalSaysWhy()
+    {
+        using var limited = new AppFactory();
+        var client = limited.CreateAnonymousClient();
+
+        // Each attempt loads the form first, as a browser does: only the ten posts count.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var refused = await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = "wrong password" });
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+        var limitedResponse = await Forms.PostAsync(client, "/Account/SignIn", new() { ["Password"] = AppFactory.AdminPassword });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limitedResponse.StatusCode);
+        Assert.Contains("Too many sign-in attempts", await limitedResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongPassword_IsRefused_AndSetsNoSignInCookie()
     {
         var client = factory.CreateAnonymousClient();

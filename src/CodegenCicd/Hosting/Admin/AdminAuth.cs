@@ -54,9 +54,17 @@ public static class AdminAuth
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+            // Password guesses are what is limited: showing the form (GET) costs nothing.
+            o.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
+                : RateLimitPartition.GetNoLimiter("form"));
+            o.OnRejected = async (rejected, cancellationToken) =>
+            {
+                rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await rejected.HttpContext.Response.WriteAsync(
+                    "Too many sign-in attempts from this address: wait a minute, then try again.", cancellationToken);
+            };
         });
         return builder;
     }
