@@ -24,7 +24,7 @@ public sealed class DashboardPageTests
     }
 
     [Fact]
-    public async Task NoProjects_EmptyStateSaysWhatToDoNext()
+    public async Task NoProjects_NoApp_EmptyStateSendsTheAdminToSetup()
     {
         using var factory = new AppFactory();
         var client = await factory.CreateSignedInClientAsync();
@@ -32,7 +32,21 @@ public sealed class DashboardPageTests
         var html = await client.GetStringAsync("/Projects");
 
         Assert.Contains("No projects yet.", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/setup\">create or connect the GitHub App</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("already here", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoProjects_WithAnAppInstalledNowhere_EmptyStateSaysToInstallIt()
+    {
+        await using var github = await CodegenCicd.Tests.Infrastructure.FakeGitHub.FakeGitHub.StartAsync();
+        using var factory = new CodegenCicd.Tests.GitHub.GitHubAppFactory(github);
+        var client = await factory.CreateSignedInClientAsync();
+
+        var html = await client.GetStringAsync("/Projects");
+
         Assert.Contains("Install the GitHub App on a repository", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/Installations\">", html, StringComparison.Ordinal);
     }
 
     [Fact]

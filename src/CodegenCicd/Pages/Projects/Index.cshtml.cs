@@ -1,3 +1,4 @@
+using CodegenCicd.GitHub.Credentials;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,8 +9,11 @@ namespace CodegenCicd.Pages.Projects;
 public sealed record ProjectCard(ProjectListItem Project, ProjectActivity Activity);
 
 /// <summary>The projects dashboard: a card per pinned project, add from the App's repositories, remove.</summary>
-public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity) : PageModel
+public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity, AppCredentialsProvider credentials) : PageModel
 {
+    /// <summary>False until a GitHub App is set up (then no repository can be reached yet).</summary>
+    public bool AppConfigured { get; private set; }
+
     public IReadOnlyList<ProjectCard> Cards { get; private set; } = [];
 
     public IReadOnlyList<string> Pinnable { get; private set; } = [];
@@ -44,7 +48,7 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         }
         else if (await catalog.PinAsync(Repository, cancellationToken) is null)
         {
-            Error = $"The App cannot reach {Repository}: install the GitHub App on it (Settings → Installations), then try again.";
+            Error = $"The App cannot reach {Repository}: install the GitHub App on it (see Installations), then try again.";
         }
         if (Error is not null)
         {
@@ -78,6 +82,7 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        AppConfigured = await credentials.GetAsync(cancellationToken) is not null;
         var projects = await catalog.ListPinnedAsync(null, cancellationToken);
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
         Cards = [.. projects.Select(p => new ProjectCard(p, now.GetValueOrDefault(p.Id) ?? ProjectActivity.None))];
