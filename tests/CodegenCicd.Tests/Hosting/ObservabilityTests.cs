@@ -48,5 +48,9 @@ public sealed class ObservabilityTests(AppFactory factory) : IClassFixture<AppFa
 
         Assert.Contains("/api/status", openApi, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+        // A script reading the description learns how to authenticate.
+        var document = System.Text.Json.Nodes.JsonNode.Parse(openApi)!;
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["AdminApiToken"]!["scheme"]!.GetValue<string>());
+        Assert.NotNull(document["security"]![0]!["AdminApiToken"]);
     }
 }

@@ -24,7 +24,23 @@ public static class ObservabilityExtensions
                     && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\""),
             preserveStaticLogger: true);
         builder.Services.AddHealthChecks();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            // How a script authenticates: every /api call takes the admin API token as a bearer token.
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["AdminApiToken"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Admin:ApiToken, sent as Authorization: Bearer <token> (the admin's sign-in cookie works too).",
+            };
+            document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement
+            {
+                [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("AdminApiToken", document)] = [],
+            }];
+            return Task.CompletedTask;
+        }));
         builder.Services.AddScoped<IntegrationStatusService>();
         return builder;
     }
