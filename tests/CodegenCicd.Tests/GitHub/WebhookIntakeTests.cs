@@ -22,6 +22,18 @@ public sealed class WebhookIntakeTests
         factory.QueryAsync(db => db.Set<WebhookDelivery>().CountAsync());
 
     [Fact]
+    public async Task OpeningTheWebhookUrl_Answers405SayingWhatItIsFor_NotASignIn()
+    {
+        await using var factory = CreateFactory();
+
+        var response = await factory.CreateAnonymousClient().GetAsync(WebhookEndpoint.Path);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("POST", Assert.Single(response.Content.Headers.Allow));
+        Assert.Contains("signed webhook deliveries", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignedFixture_IsStoredWithItsHeaders_AndProcessedOnce()
     {
         await using var factory = CreateFactory();

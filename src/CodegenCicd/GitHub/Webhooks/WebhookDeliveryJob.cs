@@ -49,7 +49,7 @@ public sealed partial class WebhookDeliveryJob(
             throw;
         }
         await FinishAsync(id, DeliveryStatus.Processed, watch.Elapsed, null);
-        LogProcessed(logger, delivery.DeliveryId, delivery.Event, delivery.Action, matching.Count, watch.ElapsedMilliseconds);
+        LogProcessed(logger, delivery.DeliveryId, delivery.Action is null ? delivery.Event : $"{delivery.Event}.{delivery.Action}", matching.Count, watch.ElapsedMilliseconds);
     }
 
     private async Task<bool> TryClaimAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
@@ -83,8 +83,8 @@ public sealed partial class WebhookDeliveryJob(
         live.Publish("delivery.updated", new { id, status = status.ToString().ToLowerInvariant(), error });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}.{Action}) processed by {Handlers} handler(s) in {ElapsedMs} ms")]
-    private static partial void LogProcessed(ILogger logger, string deliveryId, string @event, string? action, int handlers, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}) processed by {Handlers} handler(s) in {ElapsedMs} ms")]
+    private static partial void LogProcessed(ILogger logger, string deliveryId, string @event, int handlers, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Event}) failed; Hangfire will retry it")]
     private static partial void LogFailed(ILogger logger, Exception exception, string deliveryId, string @event);

@@ -24,6 +24,14 @@ public static class WebhookEndpoint
             .AllowAnonymous()
             .DisableAntiforgery()
             .ExcludeFromDescription();
+        // Someone opening the URL in a browser learns what it is for, not that they are signed out.
+        endpoints.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
+            {
+                context.Response.Headers.Allow = HttpMethods.Post;
+                return Problem(StatusCodes.Status405MethodNotAllowed, "GitHub posts signed webhook deliveries here; nothing else is served.");
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
         return endpoints;
     }
 
@@ -57,9 +65,13 @@ public static class WebhookEndpoint
         }
         var eventName = context.Request.Headers["X-GitHub-Event"].ToString();
         var deliveryId = context.Request.Headers["X-GitHub-Delivery"].ToString();
-        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 64 || string.IsNullOrWhiteSpace(deliveryId) || deliveryId.Length > 64)
+        if (string.IsNullOrWhiteSpace(eventName) || string.IsNullOrWhiteSpace(deliveryId))
         {
             return Problem(StatusCodes.Status400BadRequest, "X-GitHub-Event and X-GitHub-Delivery headers are required.");
+        }
+        if (eventName.Length > 64 || deliveryId.Length > 64)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "X-GitHub-Event and X-GitHub-Delivery may be at most 64 characters (GitHub's are far shorter).");
         }
         if (context.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
