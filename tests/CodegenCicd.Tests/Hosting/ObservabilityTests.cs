@@ -48,6 +48,10 @@ public sealed class ObservabilityTests(AppFactory factory) : IClassFixture<AppFa
 
         Assert.Contains("/api/status", openApi, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+        var page = await scalar.Content.ReadAsStringAsync();
+        // It works offline: its script is served by the app and it asks no font CDN.
+        Assert.Contains("<script src=\"scalar.js\">", page, StringComparison.Ordinal);
+        Assert.Contains("\"withDefaultFonts\":false", page, StringComparison.Ordinal);
         // A script reading the description learns how to authenticate.
         var document = System.Text.Json.Nodes.JsonNode.Parse(openApi)!;
         Assert.Equal("bearer", document["components"]!["securitySchemes"]!["AdminApiToken"]!["scheme"]!.GetValue<string>());

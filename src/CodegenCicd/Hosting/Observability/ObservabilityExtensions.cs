@@ -75,7 +75,8 @@ public static class ObservabilityExtensions
         }).AllowAnonymous();
         endpoints.MapMetrics("/metrics").AllowAnonymous();
         endpoints.MapOpenApi();
-        endpoints.MapScalarApiReference();
+        // No fonts from Scalar's CDN: the app must work offline.
+        endpoints.MapScalarApiReference(o => o.DisableDefaultFonts());
         return endpoints;
     }
 
