@@ -36,6 +36,20 @@ public sealed partial class SetupFlowTests
     }
 
     [Fact]
+    public async Task LoopbackPublicUrl_IsRefused_BecauseGitHubCouldNotDeliverWebhooksToIt()
+    {
+        await using var github = await FakeGitHubServer.StartAsync();
+        await using var factory = CreateUnconfigured(github);
+        var admin = await factory.CreateSignedInClientAsync();
+
+        var response = await Forms.PostAsync(admin, "/setup", new() { ["PublicUrl"] = "http://127.0.0.1:5180", ["Organization"] = "", ["AppName"] = "" });
+
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("127.0.0.1 is only reachable from this machine, so GitHub could not deliver webhooks to it", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("manifest-form", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ManifestFlow_RoundTrips_StoresEncryptedCredentials_AndTheyWorkWithoutARestart()
     {
         await using var github = await FakeGitHubServer.StartAsync();

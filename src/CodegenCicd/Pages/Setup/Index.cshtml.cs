@@ -37,12 +37,22 @@ public sealed class IndexModel(AppCredentialsProvider credentials, AppManifest m
         PublicUrl = $"{Request.Scheme}://{Request.Host}";
     }
 
+    /// <summary>The pre-filled address is this machine's own: say so before the admin submits it.</summary>
+    public bool PublicUrlIsLoopback => Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) && url.IsLoopback;
+
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Current = await credentials.GetAsync(cancellationToken);
         if (!Uri.TryCreate(PublicUrl?.Trim(), UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("http" or "https"))
         {
             Error = "The public URL must be an absolute http(s) URL that GitHub can reach, e.g. https://ci.example.com.";
+            return Page();
+        }
+        if (publicUrl.IsLoopback && !options.Value.WebUrl.IsLoopback)
+        {
+            // GitHub would create an App whose webhooks can never arrive.
+            Error = $"{publicUrl.Host} is only reachable from this machine, so GitHub could not deliver webhooks to it. "
+                + "Enter the address GitHub can reach (your server's public URL, or a tunnel's).";
             return Page();
         }
         if (!string.IsNullOrWhiteSpace(Organization) && !Organization.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
