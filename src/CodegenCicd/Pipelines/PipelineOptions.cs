@@ -35,4 +35,20 @@ public sealed class PipelineOptions : IConfigSection
     public double RequiredChecksRecheckSeconds { get; set; } = 60;
 
     public string DetailsUrl(long runId) => new Uri(PublicUrl, $"Runs/{runId}").ToString();
+
+    /// <summary>
+    /// Without <c>Pipelines:PublicUrl</c>, links use the first address the app listens on
+    /// (<c>--urls</c> / <c>ASPNETCORE_URLS</c>; a wildcard host becomes localhost) rather than a port it may not use.
+    /// </summary>
+    public static Uri DefaultPublicUrl(Uri current, IConfiguration configuration)
+    {
+        if (configuration[$"{SectionName}:{nameof(PublicUrl)}"] is not null || configuration["urls"] is not { Length: > 0 } urls)
+        {
+            return current;
+        }
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]
+            .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal);
+        return Uri.TryCreate(first.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : current;
+    }
 }

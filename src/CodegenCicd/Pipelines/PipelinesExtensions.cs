@@ -19,7 +19,8 @@ public static class PipelinesExtensions
     public static IHostApplicationBuilder AddPipelines(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddConfigSection<PipelineOptions>();
+        services.AddConfigSection<PipelineOptions>()
+            .PostConfigure<IConfiguration>((options, configuration) => options.PublicUrl = PipelineOptions.DefaultPublicUrl(options.PublicUrl, configuration));
         services.AddSingleton<CheckRunReporter>();
         services.AddSingleton<StageCancellations>();
         services.AddSingleton<StageHeartbeat>();
