@@ -21,7 +21,11 @@ public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvi
         string.IsNullOrEmpty(name) ? "A secret needs a name."
         : name.Length > MaxNameLength ? $"A secret name is at most {MaxNameLength} characters."
         : !NamePattern().IsMatch(name) ? "A secret name is an environment variable name: letters, digits and _, not starting with a digit."
+        : SetBySandbox.Contains(name) ? $"{name} is set by the sandbox for every command (PORT for the preview, REPORTS for analysis, PATH and HOME for the tools); a secret of that name would be overwritten or break them. Choose another name."
         : null;
+
+    /// <summary>Variables the sandboxes set themselves (see PreviewDeployments, SandboxAnalysis, BubblewrapLauncher).</summary>
+    private static readonly HashSet<string> SetBySandbox = new(StringComparer.Ordinal) { "PORT", "REPORTS", "PATH", "HOME" };
 
     public static string? ValidateValue(string? value) =>
         value is null ? "A secret needs a value."

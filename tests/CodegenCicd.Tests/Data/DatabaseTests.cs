@@ -66,4 +66,15 @@ public sealed class DatabaseTests(AppFactory factory) : IClassFixture<AppFactory
     {
         Assert.NotNull(ProjectSecrets.ValidateName(name));
     }
+
+    [Theory]
+    [InlineData("PORT")]
+    [InlineData("REPORTS")]
+    [InlineData("PATH")]
+    [InlineData("HOME")]
+    public void NamesTheSandboxSetsItself_AreRefused_SayingWhy(string name)
+    {
+        Assert.Contains($"{name} is set by the sandbox", ProjectSecrets.ValidateName(name), StringComparison.Ordinal);
+        Assert.Null(ProjectSecrets.ValidateName("DATABASE_URL"));
+    }
 }
