@@ -42,7 +42,11 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         {
             Error = "Choose a repository to add.";
         }
-        else if (await catalog.PinAsync(Repository, cancellationToken) is null)
+        else if (await catalog.PinAsync(Repository, cancellationToken) is { } pinned)
+        {
+            Message = $"Added {pinned.FullName}.";
+        }
+        else
         {
             Error = $"The App cannot reach {Repository}: install the GitHub App on it (Settings → Installations), then try again.";
         }
@@ -52,7 +56,6 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
-        Message = $"Added {Repository!.Trim()}.";
         return RedirectToPage();
     }
 
