@@ -7,6 +7,9 @@ namespace CodegenCicd.Projects;
 /// <summary>A pinned project as lists show it.</summary>
 public sealed record ProjectListItem(int Id, string Repository, string DefaultBranch, bool IsActive, bool IsPrivate, DateTimeOffset UpdatedAt);
 
+/// <summary>The pinned project, and whether this call pinned it (false: it was pinned already, nothing changed).</summary>
+public sealed record PinResult(Project Project, bool NewlyPinned);
+
 public enum UnpinOutcome
 {
     Unpinned,
@@ -40,7 +43,7 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
 
     /// <summary>Pins an active repository, named in any casing (it keeps GitHub's); null when the App cannot reach it.</summary>
-    public async Task<Project?> PinAsync(string repository, CancellationToken cancellationToken)
+    public async Task<PinResult?> PinAsync(string repository, CancellationToken cancellationToken)
     {
         var name = repository.Trim().ToLowerInvariant();
         var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName.ToLower() == name && p.IsActive, cancellationToken);
@@ -48,14 +51,15 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         {
             return null;
         }
-        if (!project.IsPinned)
+        if (project.IsPinned)
         {
-            project.IsPinned = true;
-            project.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-            live.Publish("project.updated", new { projectId = project.Id, pinned = true });
+            return new(project, NewlyPinned: false);
         }
-        return project;
+        project.IsPinned = true;
+        project.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        live.Publish("project.updated", new { projectId = project.Id, pinned = true });
+        return new(project, NewlyPinned: true);
     }
 
     /// <summary>Unpins (history stays). Refused while a run or agent is still working, so nothing is cut off half-way.</summary>

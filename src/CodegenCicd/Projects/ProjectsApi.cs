@@ -59,19 +59,24 @@ public static class ProjectsApi
         return TypedResults.Ok(ToResponse(ToListItem(project), now.GetValueOrDefault(id)));
     }
 
-    private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> PinAsync(
-        PinProjectRequest request, ProjectCatalog catalog, CancellationToken cancellationToken)
+    /// <summary>201 when this call pinned the repository, 200 when it was pinned already; either way the project as GET shows it.</summary>
+    private static async Task<Results<Created<ProjectResponse>, Ok<ProjectResponse>, ProblemHttpResult>> PinAsync(
+        PinProjectRequest request, ProjectCatalog catalog, IProjectActivity activity, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Repository) || !request.Repository.Contains('/', StringComparison.Ordinal))
         {
             return Invalid("repository", "Give the repository as owner/name.", StatusCodes.Status400BadRequest);
         }
-        if (await catalog.PinAsync(request.Repository, cancellationToken) is not { } project)
+        if (await catalog.PinAsync(request.Repository, cancellationToken) is not { } pinned)
         {
             return Invalid("repository", $"The App cannot reach {request.Repository.Trim()}: install it on that repository first.",
                 StatusCodes.Status422UnprocessableEntity);
         }
-        return TypedResults.Created($"/api/projects/{project.Id}", ToResponse(ToListItem(project), null));
+        // History stays when a project is removed, so even a newly pinned one may have runs to show.
+        var project = pinned.Project;
+        var now = await activity.GetAsync([project.Id], cancellationToken);
+        var response = ToResponse(ToListItem(project), now.GetValueOrDefault(project.Id));
+        return pinned.NewlyPinned ? TypedResults.Created($"/api/projects/{project.Id}", response) : TypedResults.Ok(response);
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> UnpinAsync(

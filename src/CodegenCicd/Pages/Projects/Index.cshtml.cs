@@ -44,7 +44,7 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         }
         else if (await catalog.PinAsync(Repository, cancellationToken) is { } pinned)
         {
-            Message = $"Added {pinned.FullName}.";
+            Message = $"Added {pinned.Project.FullName}.";
         }
         else
         {
