@@ -43,6 +43,10 @@ public sealed class ProjectsBrowserTests(Chromium chromium)
         await page.GotoAsync("/Projects");
         await page.GetByRole(AriaRole.Article, new() { Name = "acme/settings" }).GetByRole(AriaRole.Link, new() { Name = "Settings for acme/settings" }).ClickAsync();
 
+        // A freshly opened dialog has nothing to complain about.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings · acme/settings" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Nothing was saved" })).ToHaveCountAsync(0);
+
         await page.GetByLabel("Default branch").FillAsync("develop");
         await page.GetByLabel("Planning statement").FillAsync("Keep PRs small.");
         await page.GetByLabel("Auto-confirm agent plans").CheckAsync();

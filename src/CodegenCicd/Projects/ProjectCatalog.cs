@@ -7,6 +7,9 @@ namespace CodegenCicd.Projects;
 /// <summary>A pinned project as lists show it.</summary>
 public sealed record ProjectListItem(int Id, string Repository, string DefaultBranch, bool IsActive, bool IsPrivate, DateTimeOffset UpdatedAt);
 
+/// <summary>The pinned project, and whether this call pinned it (false: it was pinned already, nothing changed).</summary>
+public sealed record PinResult(Project Project, bool NewlyPinned);
+
 public enum UnpinOutcome
 {
     Unpinned,
@@ -22,7 +25,9 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         var query = db.Set<Project>().AsNoTracking().Where(p => p.IsPinned);
         if (!string.IsNullOrWhiteSpace(repository))
         {
-            query = query.Where(p => p.FullName == repository.Trim());
+            // GitHub treats owner/name case-insensitively; lower() is the same on SQLite and PostgreSQL for ASCII names.
+            var name = repository.Trim().ToLowerInvariant();
+            query = query.Where(p => p.FullName.ToLower() == name);
         }
         return await query.OrderBy(p => p.FullName)
             .Select(p => new ProjectListItem(p.Id, p.FullName, p.DefaultBranch, p.IsActive, p.IsPrivate, p.UpdatedAt))
@@ -37,23 +42,24 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
     public async Task<Project?> FindPinnedAsync(int id, CancellationToken cancellationToken) =>
         await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
 
-    /// <summary>Pins an active repository; null when the App cannot reach it.</summary>
-    public async Task<Project?> PinAsync(string repository, CancellationToken cancellationToken)
+    /// <summary>Pins an active repository, named in any casing (it keeps GitHub's); null when the App cannot reach it.</summary>
+    public async Task<PinResult?> PinAsync(string repository, CancellationToken cancellationToken)
     {
-        var name = repository.Trim();
-        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName == name && p.IsActive, cancellationToken);
+        var name = repository.Trim().ToLowerInvariant();
+        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName.ToLower() == name && p.IsActive, cancellationToken);
         if (project is null)
         {
             return null;
         }
-        if (!project.IsPinned)
+        if (project.IsPinned)
         {
-            project.IsPinned = true;
-            project.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-            live.Publish("project.updated", new { projectId = project.Id, pinned = true });
+            return new(project, NewlyPinned: false);
         }
-        return project;
+        project.IsPinned = true;
+        project.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        live.Publish("project.updated", new { projectId = project.Id, pinned = true });
+        return new(project, NewlyPinned: true);
     }
 
     /// <summary>Unpins (history stays). Refused while a run or agent is still working, so nothing is cut off half-way.</summary>

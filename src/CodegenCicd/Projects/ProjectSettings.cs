@@ -78,8 +78,12 @@ public sealed record WebEvalConfig
     /// <summary>Same-origin links found on the pages are followed this many levels deep (0: none).</summary>
     public int FollowLinks { get; init; }
 
-    /// <summary>What must be on a page (keyed by its path, as in <see cref="Pages"/>) besides loading cleanly.</summary>
-    public IReadOnlyDictionary<string, PageExpectation> Expect { get; init; } = new Dictionary<string, PageExpectation>();
+    /// <summary>
+    /// What must be on a page besides loading cleanly, keyed by its path (as in <see cref="Pages"/>); a page may
+    /// have several. In JSON one expectation alone may be written without the list (settings stored before lists).
+    /// </summary>
+    [JsonConverter(typeof(PageExpectationsJsonConverter))]
+    public IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> Expect { get; init; } = new Dictionary<string, IReadOnlyList<PageExpectation>>();
 }
 
 /// <summary>A page passes only when the selector matches an element and the text is visible on it.</summary>

@@ -1,5 +1,8 @@
+using System.Text.Json;
 using CodegenCicd.Hosting.Admin;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Projects;
 
@@ -29,7 +32,8 @@ public static class ProjectsApi
         api.MapPost("/", PinAsync).WithSummary("Pin a repository the App can reach");
         api.MapDelete("/{id:int}", UnpinAsync).WithSummary("Unpin a project (its history stays)");
         api.MapGet("/{id:int}/settings", GetSettingsAsync).WithSummary("A project's settings");
-        api.MapPut("/{id:int}/settings", PutSettingsAsync).WithSummary("Replace a project's settings (validated, all or nothing)");
+        api.MapPut("/{id:int}/settings", PutSettingsAsync).Accepts<ProjectSettings>("application/json")
+            .WithSummary("Change a project's settings: the fields sent replace their values (null resets one to its default), the rest stay; unknown keys are refused; validated, all or nothing");
         api.MapGet("/{id:int}/secrets", ListSecretsAsync).WithSummary("Secret names and when they were set; never values");
         api.MapPut("/{id:int}/secrets/{name}", PutSecretAsync).WithSummary("Set a secret's value (write-only)");
         api.MapDelete("/{id:int}/secrets/{name}", DeleteSecretAsync).WithSummary("Remove a secret");
@@ -55,19 +59,24 @@ public static class ProjectsApi
         return TypedResults.Ok(ToResponse(ToListItem(project), now.GetValueOrDefault(id)));
     }
 
-    private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> PinAsync(
-        PinProjectRequest request, ProjectCatalog catalog, CancellationToken cancellationToken)
+    /// <summary>201 when this call pinned the repository, 200 when it was pinned already; either way the project as GET shows it.</summary>
+    private static async Task<Results<Created<ProjectResponse>, Ok<ProjectResponse>, ProblemHttpResult>> PinAsync(
+        PinProjectRequest request, ProjectCatalog catalog, IProjectActivity activity, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Repository) || !request.Repository.Contains('/', StringComparison.Ordinal))
         {
             return Invalid("repository", "Give the repository as owner/name.", StatusCodes.Status400BadRequest);
         }
-        if (await catalog.PinAsync(request.Repository, cancellationToken) is not { } project)
+        if (await catalog.PinAsync(request.Repository, cancellationToken) is not { } pinned)
         {
             return Invalid("repository", $"The App cannot reach {request.Repository.Trim()}: install it on that repository first.",
                 StatusCodes.Status422UnprocessableEntity);
         }
-        return TypedResults.Created($"/api/projects/{project.Id}", ToResponse(ToListItem(project), null));
+        // History stays when a project is removed, so even a newly pinned one may have runs to show.
+        var project = pinned.Project;
+        var now = await activity.GetAsync([project.Id], cancellationToken);
+        var response = ToResponse(ToListItem(project), now.GetValueOrDefault(project.Id));
+        return pinned.NewlyPinned ? TypedResults.Created($"/api/projects/{project.Id}", response) : TypedResults.Ok(response);
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> UnpinAsync(
@@ -85,12 +94,26 @@ public static class ProjectsApi
         int id, ProjectCatalog catalog, CancellationToken cancellationToken) =>
         await catalog.FindPinnedAsync(id, cancellationToken) is { } project ? TypedResults.Ok(project.Settings) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ProjectSettings>, NotFound, ValidationProblem>> PutSettingsAsync(
-        int id, ProjectSettings settings, ProjectCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProjectSettings>, NotFound, ValidationProblem, ProblemHttpResult>> PutSettingsAsync(
+        int id, JsonElement body, ProjectCatalog catalog, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
         {
             return TypedResults.NotFound();
+        }
+        var patch = SettingsPatch.Apply(project.Settings, body, json.Value.SerializerOptions);
+        if (patch.UnknownKeys.Count > 0)
+        {
+            return TypedResults.Problem(new HttpValidationProblemDetails(patch.UnknownKeys)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Unknown settings keys",
+                Detail = string.Join(" ", patch.UnknownKeys.Values.SelectMany(m => m)),
+            });
+        }
+        if (patch.Settings is not { } settings)
+        {
+            return TypedResults.Problem(patch.JsonError, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid");
         }
         var errors = SettingsValidator.Validate(settings);
         if (errors.Count > 0)

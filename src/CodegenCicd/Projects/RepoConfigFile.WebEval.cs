@@ -23,10 +23,13 @@ public static partial class RepoConfigFile
         return webEval;
     }
 
-    /// <summary><c>expect: {"/about": {selector: h1, text: About us}}</c>; a bare string is the text alone.</summary>
-    private static Dictionary<string, PageExpectation> Expectations(YamlMappingNode node, List<string> unknown)
+    /// <summary>
+    /// <c>expect: {"/about": {selector: h1, text: About us}}</c>; a bare string is the text alone; a list gives a page
+    /// several (<c>"/": [{selector: h1, text: Title}, Body text]</c>).
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<PageExpectation>> Expectations(YamlMappingNode node, List<string> unknown)
     {
-        var expectations = new Dictionary<string, PageExpectation>(StringComparer.Ordinal);
+        var expectations = new Dictionary<string, IReadOnlyList<PageExpectation>>(StringComparer.Ordinal);
         foreach (var (path, value) in Entries(node))
         {
             if (!path.StartsWith('/'))
@@ -34,25 +37,33 @@ public static partial class RepoConfigFile
                 throw Fail(node, $"web_eval.expect keys are page paths starting with '/', not '{path}'");
             }
             var what = $"web_eval.expect.{path}";
-            var expectation = value is YamlScalarNode ? new PageExpectation { Text = Scalar(value, what) } : new PageExpectation();
-            if (value is not YamlScalarNode)
-            {
-                foreach (var (key, item) in Entries(Mapping(value, what)))
-                {
-                    expectation = key switch
-                    {
-                        "selector" => expectation with { Selector = Scalar(item, what + ".selector") },
-                        "text" => expectation with { Text = Scalar(item, what + ".text") },
-                        _ => Unknown(expectation, $"{what}.{key}", unknown),
-                    };
-                }
-            }
-            if (string.IsNullOrWhiteSpace(expectation.Selector) && string.IsNullOrWhiteSpace(expectation.Text))
-            {
-                throw Fail(value, $"{what} needs a selector, a text or both");
-            }
-            expectations[path] = expectation;
+            IReadOnlyList<PageExpectation> items = value is YamlSequenceNode sequence
+                ? [.. sequence.Children.Select((item, i) => Expectation(item, $"{what}[{i}]", unknown))]
+                : [Expectation(value, what, unknown)];
+            expectations[path] = expectations.TryGetValue(path, out var earlier) ? [.. earlier, .. items] : items;
         }
         return expectations;
+    }
+
+    private static PageExpectation Expectation(YamlNode value, string what, List<string> unknown)
+    {
+        var expectation = value is YamlScalarNode ? new PageExpectation { Text = Scalar(value, what) } : new PageExpectation();
+        if (value is not YamlScalarNode)
+        {
+            foreach (var (key, item) in Entries(Mapping(value, what)))
+            {
+                expectation = key switch
+                {
+                    "selector" => expectation with { Selector = Scalar(item, what + ".selector") },
+                    "text" => expectation with { Text = Scalar(item, what + ".text") },
+                    _ => Unknown(expectation, $"{what}.{key}", unknown),
+                };
+            }
+        }
+        if (string.IsNullOrWhiteSpace(expectation.Selector) && string.IsNullOrWhiteSpace(expectation.Text))
+        {
+            throw Fail(value, $"{what} needs a selector, a text or both");
+        }
+        return expectation;
     }
 }

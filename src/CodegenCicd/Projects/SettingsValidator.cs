@@ -50,8 +50,8 @@ public static class SettingsValidator
         Add("pipeline.webEval.task", webEval.Task is null ? null : Text(webEval.Task, "The task"));
         Add("pipeline.webEval.followLinks", webEval.FollowLinks is < 0 or > RepoConfigFile.MaxFollowLinks
             ? $"Links are followed 0 to {RepoConfigFile.MaxFollowLinks} levels deep." : null);
-        Add("pipeline.webEval.expect", webEval.Expect.Count > MaxCommands ? $"At most {MaxCommands} expectations."
-            : webEval.Expect.Select(e => Expectation(e.Key, e.Value)).FirstOrDefault(e => e is not null));
+        Add("pipeline.webEval.expect", webEval.Expect.Sum(e => e.Value.Count) > MaxCommands ? $"At most {MaxCommands} expectations."
+            : webEval.Expect.SelectMany(e => e.Value.Select(x => Expectation(e.Key, x))).FirstOrDefault(e => e is not null));
 
         var merge = settings.Pipeline.Merge;
         Add("pipeline.merge.method", Enum.IsDefined(merge.Method) ? null : "The merge method is merge, squash or rebase.");

@@ -10,7 +10,7 @@ public sealed class RepoConfigWebEvalTests
         {
             Pages = ["/"],
             FollowLinks = 1,
-            Expect = new Dictionary<string, PageExpectation> { ["/"] = new() { Text = "From the admin site" } },
+            Expect = new Dictionary<string, IReadOnlyList<PageExpectation>> { ["/"] = [new() { Text = "From the admin site" }] },
         },
     };
 
@@ -31,8 +31,8 @@ public sealed class RepoConfigWebEvalTests
         Assert.True(result.IsValid, result.Error);
         Assert.Empty(result.UnknownKeys);
         Assert.Equal(2, result.Config.WebEval.FollowLinks);
-        Assert.Equal(new PageExpectation { Selector = "h1.title", Text = "About us" }, result.Config.WebEval.Expect["/about"]);
-        Assert.Equal(new PageExpectation { Text = "Welcome" }, result.Config.WebEval.Expect["/"]);
+        Assert.Equal([new PageExpectation { Selector = "h1.title", Text = "About us" }], result.Config.WebEval.Expect["/about"]);
+        Assert.Equal([new PageExpectation { Text = "Welcome" }], result.Config.WebEval.Expect["/"]);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class RepoConfigWebEvalTests
 
         Assert.True(result.IsValid, result.Error);
         Assert.Equal(1, result.Config.WebEval.FollowLinks);
-        Assert.Equal("From the admin site", result.Config.WebEval.Expect["/"].Text);
+        Assert.Equal("From the admin site", Assert.Single(result.Config.WebEval.Expect["/"]).Text);
     }
 
     [Theory]
@@ -51,6 +51,7 @@ public sealed class RepoConfigWebEvalTests
     [InlineData("web_eval:\n  expect:\n    about: Hello\n", "web_eval.expect keys are page paths starting with '/', not 'about'")]
     [InlineData("web_eval:\n  expect:\n    /about: {}\n", "line 3: web_eval.expect./about needs a selector, a text or both")]
     [InlineData("web_eval:\n  expect: [a, b]\n", "line 2: web_eval.expect must be a mapping of keys")]
+    [InlineData("web_eval:\n  expect:\n    /: [Hi, {}]\n", "web_eval.expect./[1] needs a selector, a text or both")]
     public void InvalidValues_FailWithTheLineAndWhatIsExpected(string yaml, string error)
     {
         var result = RepoConfigFile.Apply(Settings, yaml);
@@ -61,13 +62,40 @@ public sealed class RepoConfigWebEvalTests
     }
 
     [Fact]
+    public void AListOfExpectationsForOnePage_KeepsEveryOne()
+    {
+        var result = RepoConfigFile.Apply(Settings, """
+            web_eval:
+              expect:
+                "/":
+                  - selector: h1
+                    text: Title
+                  - Body text
+            """);
+
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal([new PageExpectation { Selector = "h1", Text = "Title" }, new PageExpectation { Text = "Body text" }], result.Config.WebEval.Expect["/"]);
+    }
+
+    [Fact]
+    public void SettingsStoredWithOneExpectationPerPage_StillLoad_AsAListOfOne()
+    {
+        var stored = """{"pipeline":{"webEval":{"pages":["/"],"expect":{"/about":{"selector":"h1","text":"About us"}}}}}""";
+
+        var settings = ProjectSettings.Converter.ConvertFromProvider(stored) as ProjectSettings;
+
+        Assert.Equal([new PageExpectation { Selector = "h1", Text = "About us" }], settings!.Pipeline.WebEval.Expect["/about"]);
+        Assert.Contains("\"/about\":[{", (string)ProjectSettings.Converter.ConvertToProvider(settings)!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownKeysInsideAnExpectation_AreReportedWithTheirPath()
     {
         var result = RepoConfigFile.Apply(Settings, "web_eval:\n  expect:\n    /:\n      text: Hi\n      colour: red\n");
 
         Assert.True(result.IsValid, result.Error);
         Assert.Equal(["web_eval.expect./.colour"], result.UnknownKeys);
-        Assert.Equal("Hi", result.Config.WebEval.Expect["/"].Text);
+        Assert.Equal("Hi", Assert.Single(result.Config.WebEval.Expect["/"]).Text);
     }
 
     [Fact]
@@ -80,7 +108,7 @@ public sealed class RepoConfigWebEvalTests
                 WebEval = new WebEvalConfig
                 {
                     FollowLinks = 11,
-                    Expect = new Dictionary<string, PageExpectation> { ["/ok"] = new() { Selector = " " } },
+                    Expect = new Dictionary<string, IReadOnlyList<PageExpectation>> { ["/ok"] = [new() { Text = "Fine" }, new() { Selector = " " }] },
                 },
             },
         };

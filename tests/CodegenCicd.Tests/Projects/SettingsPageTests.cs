@@ -64,9 +64,9 @@ public sealed class SettingsPageTests
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(2, webEval.FollowLinks);
-        Assert.Equal(new PageExpectation { Selector = "h1", Text = "About us" }, webEval.Expect["/about"]);
-        Assert.Equal(new PageExpectation { Text = "Welcome | friend" }, webEval.Expect["/"]);
-        Assert.Equal(new PageExpectation { Selector = "form#sign-in" }, webEval.Expect["/login"]);
+        Assert.Equal([new PageExpectation { Selector = "h1", Text = "About us" }], webEval.Expect["/about"]);
+        Assert.Equal([new PageExpectation { Text = "Welcome | friend" }], webEval.Expect["/"]);
+        Assert.Equal([new PageExpectation { Selector = "form#sign-in" }], webEval.Expect["/login"]);
         Assert.Contains("/about | h1 | About us", html, StringComparison.Ordinal);
         Assert.Contains("/login | form#sign-in", html, StringComparison.Ordinal);
         Assert.Contains("name=\"Form.WebEvalFollowLinks\" value=\"2\"", html, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public sealed class PageCheckTests(SharedBrowserFixture fixture)
         {
             Pages = ["/"],
             FollowLinks = 1,
-            Expect = new Dictionary<string, PageExpectation> { ["/"] = new() { Selector = "#welcome", Text = "All is well" } },
+            Expect = new Dictionary<string, IReadOnlyList<PageExpectation>> { ["/"] = [new() { Selector = "#welcome", Text = "All is well" }, new() { Text = "Welcome" }] },
         });
 
         Assert.Equal(WebEvalVerdict.Passed, outcome.Verdict);
@@ -42,6 +42,7 @@ public sealed class PageCheckTests(SharedBrowserFixture fixture)
         Assert.Equal("Home", home.Title);
         Assert.True(home.LoadMs > 0);
         Assert.NotNull(home.Screenshot);
+        Assert.Equal(3, home.Expectations.Count);
         Assert.All(home.Expectations, e => Assert.True(e.Met, e.Description));
         Assert.Equal("/", report.Pages[1].LinkedFrom);
         Assert.StartsWith("## ✅ Web evaluation: passed", outcome.Markdown, StringComparison.Ordinal);
@@ -146,7 +147,7 @@ public sealed class PageCheckTests(SharedBrowserFixture fixture)
         var (outcome, report, _) = await EvaluateAsync(new WebEvalConfig
         {
             Pages = ["/"],
-            Expect = new Dictionary<string, PageExpectation> { ["/"] = new() { Text = "Goodbye" } },
+            Expect = new Dictionary<string, IReadOnlyList<PageExpectation>> { ["/"] = [new() { Text = "Goodbye" }] },
         });
 
         Assert.Equal(WebEvalVerdict.Failed, outcome.Verdict);

@@ -46,7 +46,11 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         {
             Error = "Choose a repository to add.";
         }
-        else if (await catalog.PinAsync(Repository, cancellationToken) is null)
+        else if (await catalog.PinAsync(Repository, cancellationToken) is { } pinned)
+        {
+            Message = $"Added {pinned.Project.FullName}.";
+        }
+        else
         {
             Error = $"The App cannot reach {Repository}: install the GitHub App on it (see Installations), then try again.";
         }
@@ -56,7 +60,6 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
-        Message = $"Added {Repository!.Trim()}.";
         return RedirectToPage();
     }
 

@@ -21,8 +21,15 @@ public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets
 
     public IReadOnlyList<SecretInfo> Secrets { get; private set; } = [];
 
+    /// <summary>
+    /// The open tab. Nullable on purpose: a non-nullable string is implicitly required, so opening the
+    /// dialog without <c>?tab=</c> (the project card's link) would be a model error on a GET.
+    /// </summary>
     [BindProperty(SupportsGet = true)]
-    public string Tab { get; set; } = "general";
+    public string? Tab { get; set; } = "general";
+
+    /// <summary>Set only by a refused save, so a GET can never show "Nothing was saved".</summary>
+    public bool SaveRefused { get; private set; }
 
     [TempData]
     public string? Message { get; set; }
@@ -65,6 +72,7 @@ public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets
         {
             var firstBad = SettingsForm.Fields.Values.FirstOrDefault(f => ModelState[$"{nameof(Form)}.{f.Field}"]?.Errors.Count > 0);
             Tab = firstBad.Tab ?? Tab;
+            SaveRefused = true;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

@@ -75,7 +75,7 @@ public sealed class SettingsForm
             WebEvalPages = Join(p.WebEval.Pages),
             WebEvalTask = p.WebEval.Task,
             WebEvalFollowLinks = p.WebEval.FollowLinks,
-            WebEvalExpect = string.Join('\n', p.WebEval.Expect.Select(e => $"{e.Key} | {e.Value.Selector} | {e.Value.Text}".TrimEnd(' ', '|'))),
+            WebEvalExpect = string.Join('\n', p.WebEval.Expect.SelectMany(e => e.Value.Select(x => $"{e.Key} | {x.Selector} | {x.Text}".TrimEnd(' ', '|')))),
         };
     }
 
@@ -115,22 +115,17 @@ public sealed class SettingsForm
 
     /// <summary>
     /// <c>/path | selector | text</c> per line; the text is everything after the second bar, so it may contain bars.
-    /// A later line for the same page replaces an earlier one.
+    /// Several lines for the same page are all kept, in order.
     /// </summary>
-    private static Dictionary<string, PageExpectation> Expectations(string? text)
-    {
-        var expectations = new Dictionary<string, PageExpectation>(StringComparer.Ordinal);
-        foreach (var line in Lines(text))
-        {
-            var parts = line.Split('|', 3, StringSplitOptions.TrimEntries);
-            expectations[parts[0]] = new PageExpectation
+    private static Dictionary<string, IReadOnlyList<PageExpectation>> Expectations(string? text) =>
+        Lines(text)
+            .Select(line => line.Split('|', 3, StringSplitOptions.TrimEntries))
+            .GroupBy(parts => parts[0], StringComparer.Ordinal)
+            .ToDictionary(page => page.Key, IReadOnlyList<PageExpectation> (page) => [.. page.Select(parts => new PageExpectation
             {
                 Selector = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null,
                 Text = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null,
-            };
-        }
-        return expectations;
-    }
+            })], StringComparer.Ordinal);
 
     private static string Join(IEnumerable<string> items) => string.Join('\n', items);
 

@@ -33,9 +33,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
             }
             cancellationToken.ThrowIfCancellationRequested();
 
-            var expectations = loadFailure is null && target.Expectation is { } expect
-                ? await CheckExpectationsAsync(page, expect)
-                : [];
+            var expectations = loadFailure is null ? await CheckExpectationsAsync(page, target.Expectations) : [];
             var screenshot = await ScreenshotAsync(page, index, target.Path);
             var links = loadFailure is null && target.Depth > 0 ? await PageInspection.SameOriginLinksAsync(page, target.Url) : [];
             var consoleErrors = problems.ConsoleErrors;
@@ -116,9 +114,18 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         }
     }
 
-    private static async Task<IReadOnlyList<ExpectationResult>> CheckExpectationsAsync(IPage page, Projects.PageExpectation expect)
+    private static async Task<IReadOnlyList<ExpectationResult>> CheckExpectationsAsync(IPage page, IReadOnlyList<Projects.PageExpectation> expectations)
     {
         var results = new List<ExpectationResult>();
+        foreach (var expect in expectations)
+        {
+            await CheckExpectationAsync(page, expect, results);
+        }
+        return results;
+    }
+
+    private static async Task CheckExpectationAsync(IPage page, Projects.PageExpectation expect, List<ExpectationResult> results)
+    {
         if (!string.IsNullOrWhiteSpace(expect.Selector))
         {
             results.Add(await WaitForAsync($"selector `{expect.Selector}` present", page.Locator(expect.Selector).First,
@@ -129,7 +136,6 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
             results.Add(await WaitForAsync($"text \"{expect.Text}\" visible", page.GetByText(expect.Text).First,
                 WaitForSelectorState.Visible));
         }
-        return results;
     }
 
     private static async Task<ExpectationResult> WaitForAsync(string description, ILocator locator, WaitForSelectorState state)

@@ -22,8 +22,8 @@ internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
             }
             if (seen.Add(url.AbsoluteUri))
             {
-                config.Expect.TryGetValue(path, out var expectation);
-                queue.Enqueue(new PageTarget(path, url, null, Math.Max(0, config.FollowLinks), expectation));
+                var expectations = config.Expect.GetValueOrDefault(path) ?? [];
+                queue.Enqueue(new PageTarget(path, url, null, Math.Max(0, config.FollowLinks), expectations));
             }
         }
         var navigationTimeout = TimeSpan.FromSeconds(options.NavigationTimeoutSeconds);
@@ -38,7 +38,7 @@ internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
             results.Add(result);
             foreach (var link in links.Where(l => seen.Add(l.AbsoluteUri)))
             {
-                queue.Enqueue(new PageTarget(link.PathAndQuery, link, target.Path, target.Depth - 1, null));
+                queue.Enqueue(new PageTarget(link.PathAndQuery, link, target.Path, target.Depth - 1, []));
             }
         }
     }
