@@ -230,6 +230,9 @@ public sealed class MergeGateTests
     public async Task GateThatLooksAgainForTheSameReasons_SendsGitHubNothingNew_AndKeepsOneReCheck()
     {
         await using var harness = await PipelineHarness.StartAsync();
+        // Counting attempts and updates: a loaded machine must not turn a slow evaluation into a
+        // watchdog takeover (the harness's 5 s lease), which is an attempt and an update of its own.
+        harness.Settings["Pipelines:StageLeaseSeconds"] = "120";
         harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
         harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
         var app = await harness.StartAppAsync();
