@@ -239,6 +239,9 @@ public sealed class MergeGateTests
         await harness.DeliverAsync(app, "pull_request.opened");
         var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
         var check = Assert.Single(harness.GitHub.CheckRunsFor(waiting.HeadSha, "CodegenCICD / merge"));
+        // The PR comment learns of the wait after the run is saved as waiting: count from there.
+        await PipelineHarness.WaitUntilAsync(() => harness.GitHub.Comments.Values.Any(c => c.Body.Contains("**Waiting**", StringComparison.Ordinal)),
+            "the PR comment to show the waiting run");
         var updates = check.Updates.Count;
         var commentEdits = CommentEdits(harness);
 
