@@ -43,7 +43,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddNotifications();
     builder.AddPipelines();
     builder.AddDashboard();
-    builder.Services.AddRazorPages();
+    builder.Services.AddRazorPages().AddMvcOptions(CodegenCicd.Pages.FormMessages.Configure);
 
     var app = builder.Build();
 

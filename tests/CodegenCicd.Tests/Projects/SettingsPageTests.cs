@@ -117,6 +117,28 @@ public sealed class SettingsPageTests
     }
 
     [Fact]
+    public async Task EmptyRequiredFields_AreExplainedInTheSitesWords_NotTheFrameworks()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/settings-empty", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+        var form = ValidForm();
+        form["Form.DefaultBranch"] = "";
+        form["Form.TimeoutSeconds"] = "";
+        form["Form.WebEvalFollowLinks"] = "deep";
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", form);
+        var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The default branch is needed: the branch pull requests merge into, e.g. main.", html, StringComparison.Ordinal);
+        Assert.Contains("This field needs a value.", html, StringComparison.Ordinal);
+        Assert.Contains("“deep” is not a valid value for Follow links (depth).", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("The DefaultBranch field is required.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("The value '' is invalid.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunNow_WhenTheSandboxCannotStart_SaysWhyAndHowToFixIt()
     {
         using var factory = new AppFactory();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CodegenCicd.Projects;
 
 namespace CodegenCicd.Pages.Projects;
@@ -8,13 +9,18 @@ namespace CodegenCicd.Pages.Projects;
 /// </summary>
 public sealed class SettingsForm
 {
+    [Required(ErrorMessage = "The default branch is needed: the branch pull requests merge into, e.g. main.")]
     public string DefaultBranch { get; set; } = "";
     public string? PlanningStatement { get; set; }
     public bool AutoConfirmPlans { get; set; }
+
+    [Display(Name = "Max fix iterations")]
     public int MaxIterations { get; set; }
     public string? SetupCommands { get; set; }
     public string? StartCommand { get; set; }
     public string? ReadyPath { get; set; }
+
+    [Display(Name = "Timeout (seconds)")]
     public int TimeoutSeconds { get; set; }
     public string? DeployTestBranch { get; set; }
     public string? AnalysisCommands { get; set; }
@@ -25,6 +31,8 @@ public sealed class SettingsForm
     public bool DeleteBranch { get; set; }
     public string? WebEvalPages { get; set; }
     public string? WebEvalTask { get; set; }
+
+    [Display(Name = "Follow links (depth)")]
     public int WebEvalFollowLinks { get; set; }
 
     /// <summary>One expectation per line: <c>/path | selector | text</c> (selector or text may be left empty).</summary>
