@@ -190,8 +190,7 @@ public sealed class MergeGateTests
     {
         await using var harness = await PipelineHarness.StartAsync();
         harness.Settings["Pipelines:RequiredChecksRecheckSeconds"] = "1";
-        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
-        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
+        RequirePendingJenkinsStatus(harness);
         var app = await harness.StartAppAsync();
 
         await harness.DeliverAsync(app, "pull_request.opened");
@@ -213,8 +212,7 @@ public sealed class MergeGateTests
     {
         await using var harness = await PipelineHarness.StartAsync();
         harness.Settings["Pipelines:RequiredChecksRecheckSeconds"] = "3600";
-        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
-        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
+        RequirePendingJenkinsStatus(harness);
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
@@ -233,8 +231,7 @@ public sealed class MergeGateTests
         // Counting attempts and updates: a loaded machine must not turn a slow evaluation into a
         // watchdog takeover (the harness's 5 s lease), which is an attempt and an update of its own.
         harness.Settings["Pipelines:StageLeaseSeconds"] = "120";
-        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
-        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
+        RequirePendingJenkinsStatus(harness);
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         var waiting = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Waiting);
@@ -258,6 +255,13 @@ public sealed class MergeGateTests
         Assert.Equal(6, merge.Attempt);
         // Only the latest evaluation's re-check is live: the older five find a newer attempt and do nothing.
         Assert.Equal(ControlResult.NotApplicable, await ReevaluateAsync(app, waiting.Id, mergeAttempt: 1));
+    }
+
+    /// <summary>Branch protection requires the commit status <c>ci/jenkins</c>, which is still pending at the PR's head.</summary>
+    private static void RequirePendingJenkinsStatus(PipelineHarness harness)
+    {
+        harness.GitHub.BranchProtections[(harness.Repository, "main")] = RequiringContexts("ci/jenkins");
+        harness.GitHub.SetCommitStatus(harness.Repository, harness.PullRequestState.HeadSha, "ci/jenkins", "pending");
     }
 
     private static JsonObject RequiringContexts(string context) => JsonNode.Parse($$$"""

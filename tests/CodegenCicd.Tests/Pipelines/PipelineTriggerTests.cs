@@ -108,11 +108,7 @@ public sealed class PipelineTriggerTests
     public async Task ClosedPullRequest_CancelsItsRun_AndTearsDownThePreview()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        harness.Deployments.OnDeploy = async (source, config, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return FakeDeployments.Healthy(source, config);
-        };
+        harness.Deployments.HoldUntilCancelled();
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));

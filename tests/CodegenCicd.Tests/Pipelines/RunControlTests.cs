@@ -24,7 +24,7 @@ public sealed class RunControlTests
     public async Task ApiCancel_AnswersWhileGitHubHangs_AndTheJobEndsTheCheckRunsCancelled()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        var deployStopped = HoldDeploys(harness);
+        var deployStopped = harness.Deployments.HoldUntilCancelled();
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -88,7 +88,7 @@ public sealed class RunControlTests
     public async Task CancelOnAnotherNode_StopsTheStageRunningHere()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        var deployStopped = HoldDeploys(harness);
+        var deployStopped = harness.Deployments.HoldUntilCancelled();
         var worker = await harness.StartAppAsync();
         var admin = await harness.StartAppAsync();
         await harness.DeliverAsync(worker, "pull_request.opened");
@@ -119,7 +119,7 @@ public sealed class RunControlTests
                 throw new IOException("the sandbox did not stop");
             }
         };
-        HoldDeploys(harness);
+        harness.Deployments.HoldUntilCancelled();
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -149,7 +149,7 @@ public sealed class RunControlTests
     public async Task LateFollowUpOfASupersededRun_LeavesTheNewHeadsPreviewRunning()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        HoldDeploys(harness, onlyFirst: true);
+        harness.Deployments.HoldUntilCancelled(onlyFirst: true);
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -166,30 +166,6 @@ public sealed class RunControlTests
         }
 
         Assert.Equal(teardowns, harness.Deployments.Teardowns.Count);
-    }
-
-    /// <summary>Deploys (or only the first) hang until their stage is cancelled; the returned signal completes when one is.</summary>
-    private static TaskCompletionSource HoldDeploys(PipelineHarness harness, bool onlyFirst = false)
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Deployments.OnDeploy = async (source, config, ct) =>
-        {
-            if (onlyFirst && harness.Deployments.Deploys.Count > 1)
-            {
-                return FakeDeployments.Healthy(source, config);
-            }
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                stopped.TrySetResult();
-                throw;
-            }
-            return FakeDeployments.Healthy(source, config);
-        };
-        return stopped;
     }
 
     private static async Task<string> WaitForScheduledRetryAsync(AppFactory app)
@@ -218,7 +194,7 @@ public sealed class RunControlTests
     public async Task RerunOfAnAdminCancelledRun_StartsANewRunOfTheSameHead_AndASupersededOneIsRefusedNamingItsSuccessor()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        var firstDeployStopped = HoldDeploys(harness, onlyFirst: true);
+        var firstDeployStopped = harness.Deployments.HoldUntilCancelled(onlyFirst: true);
         var app = await harness.StartAppAsync();
         await harness.DeliverAsync(app, "pull_request.opened");
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -63,6 +63,33 @@ public sealed class FakeDeployments : IPreviewDeployments
     public Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The pipeline deploys; only Run now prepares.");
 
+    /// <summary>
+    /// Deploys hang until their stage is cancelled (only the first one with <paramref name="onlyFirst"/>;
+    /// later ones are healthy). The result completes when a held deploy was cancelled.
+    /// </summary>
+    public TaskCompletionSource HoldUntilCancelled(bool onlyFirst = false)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        OnDeploy = async (source, config, ct) =>
+        {
+            if (onlyFirst && Deploys.Count > 1)
+            {
+                return Healthy(source, config);
+            }
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                stopped.TrySetResult();
+                throw;
+            }
+            return Healthy(source, config);
+        };
+        return stopped;
+    }
+
     public static DeployResult Healthy(SandboxSource source, DeployConfig config) => new(true,
         [.. config.Setup.Append(config.Start!).Select(c => new CommandResult(c, 0, TimeSpan.FromMilliseconds(10), "done", false))],
         false, "snap-1", new Uri("http://127.0.0.1:45678/"), $"/preview/{source.Repository}/{source.PullRequest}/");

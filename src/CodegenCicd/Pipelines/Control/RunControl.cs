@@ -1,7 +1,9 @@
+using System.Linq.Expressions;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Control;
 
@@ -133,6 +135,17 @@ public sealed class RunControl(
         return run.Status == RunStatus.Waiting
             ? await ReopenMergeAsync(run, "re-evaluating the merge", cancellationToken)
             : ControlResult.NotApplicable;
+    }
+
+    /// <summary>Every waiting run <paramref name="which"/> selects looks at its merge gate again (a label, review, check or status changed).</summary>
+    public async Task ReevaluateWaitingAsync(Expression<Func<PipelineRun, bool>> which, CancellationToken cancellationToken)
+    {
+        var waiting = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Status == RunStatus.Waiting).Where(which)
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var id in waiting)
+        {
+            await ReevaluateMergeAsync(id, cancellationToken);
+        }
     }
 
     private async Task<ControlResult> ReopenMergeAsync(PipelineRun run, string reason, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CodegenCicd.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,6 +71,10 @@ public sealed class PipelineActivityQueries(AppDbContext db)
             g => (IReadOnlyList<OpenPullRequestView>)[.. g.OrderByDescending(r => r.PullRequest).Take(PullRequestsPerProject)
                 .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusWord(r.Status)))]);
     }
+
+    /// <summary>The runs of one pull request, by repository name as GitHub spells it in any case.</summary>
+    public static Expression<Func<PipelineRun, bool>> OfPullRequest(string repository, int pullRequest) =>
+        r => r.Repository.ToLower() == repository.ToLower() && r.PullRequest == pullRequest;
 
     /// <summary>GitHub's words (success, failure, in_progress…), plus "waiting" for a run held at the merge gate.</summary>
     public static string StatusWord(RunStatus status) => status switch

@@ -43,7 +43,7 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
             case ("check_suite", "completed"):
                 foreach (var pr in PullRequestRef.FromCheckPayload(check, repository, webhookEvent.InstallationId))
                 {
-                    await PullRequestEventHandler.WakeWaitingRunsAsync(store, control, pr.Repository, pr.Number, cancellationToken);
+                    await control.ReevaluateWaitingAsync(PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number), cancellationToken);
                 }
                 break;
             case ("check_run", "rerequested"):
@@ -68,13 +68,7 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
         {
             return;
         }
-        var waiting = await store.Db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => r.Repository.ToLower() == repository.ToLower() && r.HeadSha == sha && r.Status == RunStatus.Waiting)
-            .Select(r => r.Id).ToListAsync(cancellationToken);
-        foreach (var id in waiting)
-        {
-            await control.ReevaluateMergeAsync(id, cancellationToken);
-        }
+        await control.ReevaluateWaitingAsync(r => r.Repository.ToLower() == repository.ToLower() && r.HeadSha == sha, cancellationToken);
     }
 
     private async Task RequestedActionAsync(System.Text.Json.JsonElement payload, System.Text.Json.JsonElement check, CancellationToken cancellationToken)

@@ -47,7 +47,7 @@ public sealed class PullRequestEventHandler(
         }
         else if (action is "labeled" or "unlabeled" or "submitted" or "dismissed" or "edited" or "converted_to_draft")
         {
-            await WakeWaitingRunsAsync(store, control, pr.Repository, pr.Number, cancellationToken);
+            await control.ReevaluateWaitingAsync(PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number), cancellationToken);
         }
     }
 
@@ -110,17 +110,6 @@ public sealed class PullRequestEventHandler(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Teardown of {Repository}#{PullRequest} failed", pr.Repository, pr.Number);
-        }
-    }
-
-    public static async Task WakeWaitingRunsAsync(PipelineStore store, RunControl control, string repository, int pullRequest, CancellationToken cancellationToken)
-    {
-        var waiting = await store.Db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => r.Repository.ToLower() == repository.ToLower() && r.PullRequest == pullRequest && r.Status == RunStatus.Waiting)
-            .Select(r => r.Id).ToListAsync(cancellationToken);
-        foreach (var id in waiting)
-        {
-            await control.ReevaluateMergeAsync(id, cancellationToken);
         }
     }
 }
