@@ -13,7 +13,12 @@ public sealed record SandboxSource(
     string HeadSha,
     Uri CloneUrl,
     long? InstallationId,
-    IReadOnlyDictionary<string, string> Secrets);
+    IReadOnlyDictionary<string, string> Secrets,
+    bool FromFork = false)
+{
+    /// <summary>Who wrote the code: a fork's snapshots are never restored for the repository's own branches, nor the other way round.</summary>
+    public string Trust => FromFork ? "fork" : "repository";
+}
 
 /// <summary>One command's outcome; <see cref="OutputTail"/> is capped and has secrets masked.</summary>
 public sealed record CommandResult(string Command, int ExitCode, TimeSpan Duration, string OutputTail, bool TimedOut);

@@ -23,10 +23,13 @@ public sealed record SandboxSpec(string Name, string? RestoreFrom, IReadOnlyColl
 
 /// <param name="Timeout">Wall-clock limit; the whole process tree is killed when it passes.</param>
 /// <param name="WorkingDirectory">Relative to the workspace; null is the workspace itself.</param>
+/// <param name="ServesPort">For a long-running command: the port it serves HTTP on inside the sandbox, which
+/// the app (and nothing else) reaches through <see cref="ISandboxProcess.Address"/>.</param>
 public sealed record ExecuteOptions(
     TimeSpan Timeout,
     string? WorkingDirectory = null,
-    IReadOnlyDictionary<string, string>? Environment = null);
+    IReadOnlyDictionary<string, string>? Environment = null,
+    int? ServesPort = null);
 
 /// <summary>What one command did. Output is capped to its tail and has masked values replaced.</summary>
 /// <param name="Output">Standard output and error interleaved in arrival order (the tail).</param>
@@ -93,6 +96,12 @@ public interface ISandboxProcess : IAsyncDisposable
 
     /// <summary>The last lines of output, masked.</summary>
     string OutputTail { get; }
+
+    /// <summary>Where the app reaches <see cref="ExecuteOptions.ServesPort"/>: a loopback port only the app's side of the sandbox holds.</summary>
+    Uri? Address { get; }
+
+    /// <summary>Why the sandbox stopped the command itself (a limit), or null.</summary>
+    string? StopReason { get; }
 
     Task StopAsync();
 }

@@ -36,7 +36,7 @@ internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout c
             return new(null, [], false, null, ex.Message, InfrastructureError: true);
         }
         await using var _ = fetched;
-        var key = SnapshotKey.Compute(source.Repository, setup, source.Secrets.Keys, fetched.Tree, fetched.TrackedFiles);
+        var key = SnapshotKey.Compute(source.Repository, source.Trust, setup, source.Secrets.Keys, fetched.Tree, fetched.TrackedFiles);
         var restore = setup.Count > 0 && provider.HasSnapshot(key);
         var snapshotKey = setup.Count > 0 ? key : null;
         ISandbox? sandbox = null;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Sandboxes.Isolation;
 
 namespace CodegenCicd.Sandboxes;
 
@@ -30,15 +31,29 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     [Range(1, 86_400, ErrorMessage = "Sandbox:CommandTimeoutSeconds must be between 1 and 86400")]
     public int CommandTimeoutSeconds { get; set; } = 900;
 
-    /// <summary>CPU time per command (RLIMIT_CPU).</summary>
+    /// <summary>
+    /// What sandboxes can reach: <c>Internet</c> (default: outbound internet through slirp4netns, for
+    /// package installs; never this host, its loopback, link-local or private addresses) or <c>None</c>
+    /// (only the sandbox's own loopback). Previews reach the app through their own relay either way.
+    /// </summary>
+    public SandboxNetworkMode Network { get; set; } = SandboxNetworkMode.Internet;
+
+    /// <summary>Private networks (CIDR, e.g. an internal package mirror's 10.20.0.0/16) that sandboxes may reach after all.</summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>CPU a sandbox may use at once, in cores (cgroup CPU quota).</summary>
+    [Range(0.1, 1024, ErrorMessage = "Sandbox:CpuCores must be between 0.1 and 1024")]
+    public double CpuCores { get; set; } = 2;
+
+    /// <summary>CPU time per process (RLIMIT_CPU).</summary>
     [Range(1, 86_400, ErrorMessage = "Sandbox:CpuSeconds must be between 1 and 86400")]
     public int CpuSeconds { get; set; } = 1800;
 
-    /// <summary>Data-segment size per process (RLIMIT_DATA): what a runaway allocation hits first.</summary>
+    /// <summary>Memory of the whole sandbox (its cgroup); per process (RLIMIT_DATA) where cgroups are not writable.</summary>
     [Range(64, 1_048_576, ErrorMessage = "Sandbox:MemoryMegabytes must be between 64 and 1048576")]
     public int MemoryMegabytes { get; set; } = 4096;
 
-    /// <summary>Processes of the sandbox user (RLIMIT_NPROC); applied when sandboxes run as <see cref="UserId"/>.</summary>
+    /// <summary>Processes and threads of the whole sandbox (cgroup pids.max); RLIMIT_NPROC of <see cref="UserId"/> where cgroups are not writable.</summary>
     [Range(8, 100_000, ErrorMessage = "Sandbox:MaxProcesses must be between 8 and 100000")]
     public int MaxProcesses { get; set; } = 512;
 
@@ -53,6 +68,14 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     /// <summary>Size of the private /tmp (a tmpfs, so it counts against memory).</summary>
     [Range(1, 65_536, ErrorMessage = "Sandbox:TmpMegabytes must be between 1 and 65536")]
     public int TmpMegabytes { get; set; } = 1024;
+
+    /// <summary>Size of /dev/shm (a tmpfs, so it counts against memory).</summary>
+    [Range(1, 65_536, ErrorMessage = "Sandbox:ShmMegabytes must be between 1 and 65536")]
+    public int ShmMegabytes { get; set; } = 256;
+
+    /// <summary>Live previews on one node; past it, the one unused for longest is stopped.</summary>
+    [Range(1, 10_000, ErrorMessage = "Sandbox:MaxLivePreviews must be between 1 and 10000")]
+    public int MaxLivePreviews { get; set; } = 20;
 
     /// <summary>How much of each command's output is kept in its result (the tail).</summary>
     [Range(1, 10_240, ErrorMessage = "Sandbox:OutputTailKilobytes must be between 1 and 10240")]
@@ -78,7 +101,10 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     [Range(1, 10_485_760, ErrorMessage = "Sandbox:SnapshotMaxTotalMegabytes must be between 1 and 10485760")]
     public int SnapshotMaxTotalMegabytes { get; set; } = 20_480;
 
-    /// <summary>Host folders shown read-only inside sandboxes besides /usr, /bin, /lib* and /opt (toolchains installed elsewhere).</summary>
+    /// <summary>
+    /// Host folders shown read-only inside sandboxes besides /usr, /bin, /sbin and /lib* (toolchains
+    /// installed elsewhere, e.g. /opt/node). The app refuses to start when one holds its own folders.
+    /// </summary>
     public List<string> ExtraReadOnlyPaths { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -88,6 +114,13 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
             if (!Path.IsPathFullyQualified(path))
             {
                 yield return new($"Sandbox:ExtraReadOnlyPaths: '{path}' must be an absolute path");
+            }
+        }
+        foreach (var network in AllowedNetworks)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                yield return new($"Sandbox:AllowedNetworks: '{network}' is not a network in CIDR form (e.g. 10.20.0.0/16)");
             }
         }
         if (MaxFileSizeMegabytes > WorkspaceMaxMegabytes)

@@ -5,6 +5,7 @@ using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Sandboxes.Analysis;
 using CodegenCicd.Sandboxes.Checkout;
 using CodegenCicd.Sandboxes.Deployments;
+using CodegenCicd.Sandboxes.Isolation;
 using CodegenCicd.Sandboxes.Local;
 using CodegenCicd.Sandboxes.Snapshots;
 
@@ -15,8 +16,13 @@ public static class SandboxesExtensions
     public static IHostApplicationBuilder AddSandboxes(this IHostApplicationBuilder builder)
     {
         builder.Services.AddConfigSection<SandboxOptions>();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SandboxOptions>, SandboxExposureValidator>();
+        builder.Services.AddSingleton(s => new SandboxIsolation(s.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>().Value,
+            s.GetRequiredService<SandboxPaths>()));
         builder.Services.AddSingleton<IIntegrationCheck, BubblewrapIntegrationCheck>();
-        builder.Services.AddHealthChecks().AddCheck("bubblewrap", new BubblewrapHealthCheck(), tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck("bubblewrap", new BubblewrapHealthCheck(), tags: ["ready"])
+            .AddCheck<SandboxIsolationHealthCheck>("sandbox-isolation", tags: ["ready"]);
 
         builder.Services.AddSingleton<SandboxPaths>();
         builder.Services.AddSingleton<SnapshotStore>();
@@ -45,14 +51,20 @@ public static class SandboxesExtensions
     public static IEndpointRouteBuilder MapPreviews(this IEndpointRouteBuilder endpoints) => endpoints.MapPreviewProxy();
 }
 
-internal sealed class BubblewrapIntegrationCheck : IIntegrationCheck
+/// <summary>The Overview's line for sandboxes: bubblewrap, then how isolated sandboxes are and what is missing.</summary>
+internal sealed class BubblewrapIntegrationCheck(SandboxIsolation isolation) : IIntegrationCheck
 {
     public ValueTask<IntegrationStatus> CheckAsync(CancellationToken cancellationToken)
     {
         var bwrap = ExecutableLocator.Find("bwrap");
-        return ValueTask.FromResult(bwrap is not null
-            ? new IntegrationStatus("bubblewrap", true, bwrap, "")
-            : new IntegrationStatus("bubblewrap", false, "No bwrap: sandboxed deployments cannot run.",
-                "apt-get install bubblewrap"));
+        if (bwrap is null)
+        {
+            return ValueTask.FromResult(new IntegrationStatus("bubblewrap", false, "No bwrap: sandboxed deployments cannot run.", "apt-get install bubblewrap"));
+        }
+        var problems = isolation.Problems;
+        return ValueTask.FromResult(problems.Count == 0
+            ? new IntegrationStatus("bubblewrap", true, $"{bwrap}; {isolation.Describe()}", "")
+            : new IntegrationStatus("bubblewrap", isolation.Network.Problem is null, $"{bwrap}; {isolation.Describe()}. {string.Join(". ", problems)}.",
+                "apt-get install slirp4netns socat libseccomp2; run as root or give the app a delegated cgroup (systemd: Delegate=yes)"));
     }
 }

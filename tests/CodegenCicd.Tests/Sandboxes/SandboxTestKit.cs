@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CodegenCicd.Sandboxes;
+using CodegenCicd.Sandboxes.Isolation;
 using CodegenCicd.Sandboxes.Local;
 using CodegenCicd.Sandboxes.Snapshots;
 using CodegenCicd.Tests.Infrastructure;
@@ -25,7 +26,8 @@ public sealed class SandboxTestKit : IDisposable
         configure?.Invoke(Options);
         Paths = new SandboxPaths(Root);
         Snapshots = new SnapshotStore(Paths, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<SnapshotStore>.Instance);
-        Provider = new LocalSandboxProvider(Paths, Snapshots, Microsoft.Extensions.Options.Options.Create(Options));
+        Isolation = new SandboxIsolation(Options, Paths);
+        Provider = new LocalSandboxProvider(Paths, Snapshots, Isolation, Microsoft.Extensions.Options.Options.Create(Options));
     }
 
     public string Root { get; }
@@ -37,6 +39,8 @@ public sealed class SandboxTestKit : IDisposable
     public ManualTime Time { get; } = new();
 
     public SnapshotStore Snapshots { get; }
+
+    public SandboxIsolation Isolation { get; }
 
     public LocalSandboxProvider Provider { get; }
 

@@ -15,14 +15,14 @@ public sealed class SnapshotTests : IDisposable
         File.WriteAllText(Path.Combine(source, "index.js"), "console.log(1)");
         string[] tracked = ["package-lock.json", "index.js"];
         string Key(string[]? setup = null, string[]? env = null) =>
-            SnapshotKey.Compute("owner/repo", setup ?? ["npm ci"], env ?? ["API_KEY"], source, tracked);
+            SnapshotKey.Compute("owner/repo", "repository", setup ?? ["npm ci"], env ?? ["API_KEY"], source, tracked);
 
         var original = Key();
         File.WriteAllText(Path.Combine(source, "index.js"), "console.log(2)");
         var afterSourceChange = Key();
         var otherSetup = Key(["npm install"]);
         var otherEnv = Key(env: ["API_KEY", "DB_URL"]);
-        var splitCommand = SnapshotKey.Compute("owner/repo", ["npm", "ci"], ["API_KEY"], source, tracked);
+        var splitCommand = SnapshotKey.Compute("owner/repo", "repository", ["npm", "ci"], ["API_KEY"], source, tracked);
         File.WriteAllText(Path.Combine(source, "package-lock.json"), "{\"lockfileVersion\":3,\"x\":1}");
         var afterLockChange = Key();
 

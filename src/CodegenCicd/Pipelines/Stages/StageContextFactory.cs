@@ -29,6 +29,7 @@ public sealed class StageContextFactory(IGitHubAppClients clients, ProjectSecret
         async ct => new SandboxSource(run.ProjectId, run.Repository, run.PullRequest, run.HeadSha, new Uri(run.CloneUrl),
             run.InstallationId,
             // A fork's code is written by anyone; like GitHub Actions, it never sees the project's secrets.
-            run.FromFork ? NoSecrets : await secrets.GetValuesAsync(run.ProjectId, ct)),
+            run.FromFork ? NoSecrets : await secrets.GetValuesAsync(run.ProjectId, ct),
+            run.FromFork),
         ct => store.TrySaveAsync(run, ct));
 }

@@ -19,10 +19,14 @@ internal sealed class PreviewDeployments(
     SnapshotStore snapshots,
     ReadinessProbe probe,
     SandboxPaths paths,
+    Microsoft.Extensions.Options.IOptions<SandboxOptions> options,
     LiveEvents live,
     TimeProvider time,
     ILogger<PreviewDeployments> logger) : IPreviewDeployments
 {
+    /// <summary>The PORT every preview server is given: each sandbox has its own network namespace, so they never collide.</summary>
+    public const int ServerPort = 8080;
+
     public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
         analysis.RunAsync(source, config, [], cancellationToken);
 
@@ -85,13 +89,15 @@ internal sealed class PreviewDeployments(
         DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var commands = prepared.Commands.ToList();
-        var port = FreeLoopbackPort();
-        var environment = new Dictionary<string, string>(source.Secrets) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var environment = new Dictionary<string, string>(source.Secrets) { ["PORT"] = ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         Directory.CreateDirectory(paths.Logs);
         var logPath = Path.Combine(paths.Logs, sandbox.Id + ".log");
         var started = time.GetUtcNow();
-        var process = await sandbox.StartAsync(config.Start!, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment), logPath, cancellationToken);
-        var localUrl = new Uri($"http://127.0.0.1:{port}/");
+        var process = await sandbox.StartAsync(config.Start!, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment, ServesPort: ServerPort),
+            logPath, cancellationToken);
+        // The relay's loopback port on the host: only the app's side of the sandbox holds it.
+        var localUrl = process.Address ?? throw new SandboxUnavailableException("the sandbox gave the preview no address");
+        var port = localUrl.Port;
         Readiness readiness;
         try
         {
@@ -118,6 +124,7 @@ internal sealed class PreviewDeployments(
         var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
         registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow(),
             PreviewCapability.NewToken()));
+        await StopLongestIdleBeyondCapAsync(source);
         live.Publish("preview.started", new { repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
         logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);
@@ -129,7 +136,7 @@ internal sealed class PreviewDeployments(
         using var _ = await registry.LockAsync(repository, pullRequest, cancellationToken);
         if (registry.Find(repository, pullRequest) is { } current)
         {
-            await StopAsync(current, "torn down");
+            await StopAsync(current, current.Process.HasExited ? current.Process.StopReason ?? "the server exited" : "torn down");
         }
         // Rows left by an earlier process of this app (it crashed or restarted mid-preview).
         await store.StopOrphansAsync(repository, pullRequest, cancellationToken);
@@ -157,11 +164,26 @@ internal sealed class PreviewDeployments(
 
     public static string PreviewPathOf(string repository, int pullRequest) => $"/preview/{repository}/{pullRequest}/";
 
-    private static int FreeLoopbackPort()
+    /// <summary>
+    /// Past <c>Sandbox:MaxLivePreviews</c>, stops the previews unused for longest (never the one just
+    /// started), each under its own PR's lock.
+    /// </summary>
+    private async Task StopLongestIdleBeyondCapAsync(SandboxSource started)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var excess = registry.All.Count - options.Value.MaxLivePreviews;
+        var victims = registry.All
+            .Where(d => !(d.Repository == started.Repository && d.PullRequest == started.PullRequest))
+            .OrderBy(d => d.LastUsedAt)
+            .Take(Math.Max(0, excess))
+            .ToList();
+        foreach (var victim in victims)
+        {
+            using var _ = await registry.LockAsync(victim.Repository, victim.PullRequest, CancellationToken.None);
+            if (registry.Find(victim.Repository, victim.PullRequest) == victim)
+            {
+                await StopAsync(victim, $"stopped: Sandbox:MaxLivePreviews ({options.Value.MaxLivePreviews}) reached, and it was the longest idle");
+            }
+        }
     }
 
     private sealed class NoLease : IDisposable

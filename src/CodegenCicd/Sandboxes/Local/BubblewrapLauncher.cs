@@ -1,49 +1,53 @@
 using System.Diagnostics;
+using System.Globalization;
 using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Sandboxes.Isolation;
 
 namespace CodegenCicd.Sandboxes.Local;
 
+/// <summary>What starts one sandboxed command, and the pipes through which the app finishes setting it up.</summary>
+/// <param name="InfoFifo">bubblewrap writes the sandbox's first process id here (<c>--info-fd</c>).</param>
+/// <param name="BlockFifo">bubblewrap waits for a byte here before running the command (<c>--block-fd</c>).</param>
+/// <param name="InUserNamespace">Whether bubblewrap made a user namespace (the app is not root).</param>
+internal sealed record SandboxCommandLine(ProcessStartInfo Start, string InfoFifo, string BlockFifo, bool InUserNamespace);
+
 /// <summary>
 /// Builds the command line that runs one shell command in a bubblewrap sandbox:
-/// <c>prlimit … -- bwrap … -- [setpriv …] /bin/sh -c COMMAND</c>.
+/// <c>sh (opens the pipes) → prlimit … → bwrap … → [setpriv …] → /bin/sh -c COMMAND</c>.
 /// <list type="bullet">
-/// <item>Mount namespace: /usr, /bin, /lib*, /opt read-only; a minimal /etc (resolver, certificates, users,
-/// no host secrets); the workspace is the only writable host path, plus a private size-capped /tmp.
-/// The app's data folder, its configuration and its environment are never visible.</item>
-/// <item>PID namespace with bwrap as init and <c>--die-with-parent</c>: killing the outer bwrap kills
-/// every process the command started.</item>
-/// <item>Network namespace shared, so package installs work; the sandbox sees no credentials because its
-/// environment is built from scratch (values travel in the environment, never in argv, which <c>ps</c> shows).</item>
+/// <item>Mount namespace: only <see cref="ReadOnlySystemPaths"/> of the host, read-only; a generated
+/// /etc/passwd, group, hosts and resolv.conf; the workspace is the only writable host path, plus
+/// size-capped /tmp and /dev/shm. The app's folders are refused at start-up if that set holds them.</item>
+/// <item>PID namespace with bwrap as init and <c>--die-with-parent</c>: killing bwrap kills every process of the command.</item>
+/// <item>Network namespace of its own, connected by the app before the command runs (<see cref="SandboxNetwork"/>).</item>
+/// <item>Seccomp filter (<see cref="SeccompFilter"/>); without root, also <c>--disable-userns</c>.</item>
 /// <item>When the app is root, bwrap mounts as root and the command then drops to <c>Sandbox:UserId</c>
-/// with no capabilities and no-new-privs, so RLIMIT_NPROC applies (root is exempt from it) and
-/// read-only root-owned snapshot files cannot be changed in place.</item>
+/// with no capabilities and no-new-privs, so root-owned read-only snapshot files cannot be changed in place.</item>
+/// <item>The environment is built from scratch: values travel in it, never in argv, which <c>ps</c> shows.</item>
 /// </list>
 /// </summary>
-internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPath, UserDatabase? users = null)
+internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPath, SandboxIsolation isolation, UserDatabase users)
 {
     public const string WorkspaceMount = "/workspace";
     public const string ImportMount = "/import";
+    public const string RelayMount = "/run/sandbox";
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    // What programs need from /etc (name resolution, TLS roots, user names, time zone); nothing else.
-    private static readonly string[] EtcEntries =
-    [
-        "resolv.conf", "hosts", "host.conf", "nsswitch.conf", "gai.conf", "services", "protocols",
-        "passwd", "group", "localtime", "timezone", "ssl", "ca-certificates", "ca-certificates.conf",
-        "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "mime.types", "os-release",
-        "debian_version", "profile", "xdg", "fonts", "npmrc", "gitconfig",
-    ];
-
-    private static readonly string[] RootLinks = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+    // Opens the pipes on fds 3 (info), 4 (block) and 5 (seccomp), then becomes prlimit → bwrap.
+    private const string PipeOpener = "exec 3>\"$0\" 4<>\"$1\" 5<\"$2\"; shift 2; exec \"$@\"";
 
     public static bool RunsAsRoot => Environment.IsPrivilegedProcess;
 
     public static string? FindBubblewrap() => ExecutableLocator.Find("bwrap");
 
-    public ProcessStartInfo Build(string workspace, string command, string workingDirectory,
-        IReadOnlyDictionary<string, string> environment, string? importSource = null)
+    /// <param name="runFolder">A private host folder for this command's pipes (never mounted).</param>
+    /// <param name="relayFolder">For a preview, the host folder shown at <see cref="RelayMount"/> where its relay socket goes.</param>
+    public SandboxCommandLine Build(string workspace, string command, string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        string runFolder, string? importSource = null, string? relayFolder = null)
     {
-        var start = new ProcessStartInfo("prlimit")
+        var info = Fifo.Create(runFolder, "info");
+        var block = Fifo.Create(runFolder, "block");
+        var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -61,68 +65,72 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
         }
 
         var args = start.ArgumentList;
-        const long MiB = 1024 * 1024;
-        args.Add($"--cpu={options.CpuSeconds}");
-        args.Add($"--data={options.MemoryMegabytes * MiB}");
-        args.Add($"--fsize={options.MaxFileSizeMegabytes * MiB}");
-        args.Add("--core=0");
-        if (RunsAsRoot)
-        {
-            args.Add($"--nproc={options.MaxProcesses}");
-        }
-        args.Add("--");
+        Add(args, "-c", PipeOpener, info, block, isolation.SeccompPath ?? "/dev/null");
+        AddLimits(args);
         args.Add(bwrapPath);
         AddNamespaces(args);
-        AddFileSystem(args, workspace, workingDirectory, importSource);
+        Add(args, "--info-fd", "3", "--block-fd", "4");
+        if (isolation.SeccompPath is not null)
+        {
+            Add(args, "--seccomp", "5");
+        }
+        AddFileSystem(args, workspace, workingDirectory, importSource, relayFolder);
         args.Add("--");
         if (RunsAsRoot)
         {
-            args.Add("setpriv");
-            args.Add($"--reuid={options.UserId}");
-            args.Add($"--regid={options.UserId}");
-            args.Add("--clear-groups");
-            args.Add("--no-new-privs");
-            args.Add("--inh-caps=-all");
-            args.Add("--bounding-set=-all");
-            args.Add("--");
+            var id = options.UserId.ToString(CultureInfo.InvariantCulture);
+            Add(args, "setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--");
         }
-        args.Add("/bin/sh");
-        args.Add("-c");
-        args.Add(command);
-        return start;
+        Add(args, "/bin/sh", "-c", command);
+        return new(start, info, block, InUserNamespace: !RunsAsRoot);
+    }
+
+    private void AddLimits(IList<string> args)
+    {
+        const long MiB = 1024 * 1024;
+        args.Add("prlimit");
+        args.Add($"--cpu={options.CpuSeconds}");
+        args.Add($"--fsize={options.MaxFileSizeMegabytes * MiB}");
+        args.Add("--core=0");
+        if (isolation.Cgroups.Mode == ResourceLimitMode.Rlimits)
+        {
+            // The fallback: per process, so they multiply with fork. RLIMIT_NPROC counts per user,
+            // and root is exempt from it, so it only means something for Sandbox:UserId.
+            args.Add($"--data={options.MemoryMegabytes * MiB}");
+            if (RunsAsRoot)
+            {
+                args.Add($"--nproc={options.MaxProcesses}");
+            }
+        }
+        args.Add("--");
     }
 
     private static void AddNamespaces(IList<string> args)
     {
-        // No user namespace when root: the command drops to Sandbox:UserId itself, which a
-        // user namespace would not map. Without root, bwrap creates one automatically.
-        foreach (var flag in new[] { "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try" })
+        // With root, no user namespace: the command drops to Sandbox:UserId itself, which a user
+        // namespace would not map, and seccomp refuses new namespaces. Without root, bwrap's own
+        // user namespace is sealed against nesting with --disable-userns.
+        if (!RunsAsRoot)
         {
-            args.Add(flag);
+            Add(args, "--unshare-user", "--disable-userns");
         }
-        args.Add("--hostname");
-        args.Add("sandbox");
-        args.Add("--die-with-parent");
-        args.Add("--new-session");
+        Add(args, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try");
+        Add(args, "--hostname", "sandbox", "--die-with-parent", "--new-session");
     }
 
-    private void AddFileSystem(IList<string> args, string workspace, string workingDirectory, string? importSource)
+    private void AddFileSystem(IList<string> args, string workspace, string workingDirectory, string? importSource, string? relayFolder)
     {
-        Add(args, "--ro-bind", "/usr", "/usr");
-        foreach (var name in RootLinks)
+        foreach (var root in ReadOnlySystemPaths.Roots)
         {
-            var host = "/" + name;
-            var info = new FileInfo(host);
-            if (info.LinkTarget is { } target)
+            if (new FileInfo(root).LinkTarget is { } target)
             {
-                Add(args, "--symlink", target, host);
+                Add(args, "--symlink", target, root);
             }
-            else if (Directory.Exists(host))
+            else if (Directory.Exists(root))
             {
-                Add(args, "--ro-bind", host, host);
+                Add(args, "--ro-bind", root, root);
             }
         }
-        Add(args, "--ro-bind-try", "/opt", "/opt");
         foreach (var path in options.ExtraReadOnlyPaths)
         {
             Add(args, "--ro-bind-try", path, path);
@@ -130,29 +138,29 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
         // Folders bwrap creates for mount points are private to root unless told otherwise,
         // which would hide /etc from the sandbox user and make /tmp unwritable.
         Add(args, "--perms", "0755", "--dir", "/etc");
-        foreach (var entry in EtcEntries)
+        foreach (var entry in ReadOnlySystemPaths.EtcEntries)
         {
-            if (users is not null && entry is "passwd" or "group")
-            {
-                Add(args, "--ro-bind", entry == "passwd" ? users.PasswdPath : users.GroupPath, "/etc/" + entry);
-            }
-            else
-            {
-                Add(args, "--ro-bind-try", "/etc/" + entry, "/etc/" + entry);
-            }
+            Add(args, "--ro-bind-try", "/etc/" + entry, "/etc/" + entry);
         }
-        Add(args, "--proc", "/proc");
-        Add(args, "--dev", "/dev");
-        Add(args, "--perms", "1777");
-        Add(args, "--size", (options.TmpMegabytes * 1024L * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add(args, "--tmpfs", "/tmp");
+        Add(args, "--ro-bind", users.PasswdPath, "/etc/passwd", "--ro-bind", users.GroupPath, "/etc/group");
+        Add(args, "--ro-bind", users.HostsPath, "/etc/hosts", "--ro-bind", users.ResolvConfPath, "/etc/resolv.conf");
+        Add(args, "--proc", "/proc", "--dev", "/dev");
+        Add(args, "--size", Bytes(options.ShmMegabytes), "--perms", "1777", "--tmpfs", "/dev/shm");
+        Add(args, "--remount-ro", "/dev");
+        Add(args, "--size", Bytes(options.TmpMegabytes), "--perms", "1777", "--tmpfs", "/tmp");
         Add(args, "--bind", workspace, WorkspaceMount);
         if (importSource is not null)
         {
             Add(args, "--ro-bind", importSource, ImportMount);
         }
+        if (relayFolder is not null)
+        {
+            Add(args, "--perms", "0755", "--dir", "/run", "--bind", relayFolder, RelayMount);
+        }
         Add(args, "--chdir", workingDirectory);
     }
+
+    private static string Bytes(int megabytes) => (megabytes * 1024L * 1024).ToString(CultureInfo.InvariantCulture);
 
     private static void Add(IList<string> args, params string[] values)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using CodegenCicd.Sandboxes.Isolation;
 using CodegenCicd.Sandboxes.Snapshots;
 
 namespace CodegenCicd.Sandboxes.Local;
@@ -10,6 +11,7 @@ internal sealed class LocalSandbox(
     string workspace,
     SandboxOptions options,
     BubblewrapLauncher launcher,
+    SandboxIsolation isolation,
     SnapshotStore snapshots,
     SecretMasker masker) : ISandbox
 {
@@ -39,8 +41,9 @@ internal sealed class LocalSandbox(
             return new(maskedCommand, "", "", "", -1, TimeSpan.Zero, false, false,
                 $"working directory '{execute.WorkingDirectory}' is outside the workspace");
         }
-        var start = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>(), importSource);
-        using var process = SandboxedProcess.Start(start, masker, options.OutputTailKilobytes * 1024, logPath: null, 0);
+        var runFolder = NewRunFolder();
+        var line = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource);
+        using var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker, options.OutputTailKilobytes * 1024, logPath: null, 0, cancellationToken);
         running[process.ProcessId] = process;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(execute.Timeout < TimeSpan.FromDays(1) ? execute.Timeout : TimeSpan.FromDays(1));
@@ -66,6 +69,7 @@ internal sealed class LocalSandbox(
             running.TryRemove(process.ProcessId, out _);
             await stop.CancelAsync();
         }
+        failure ??= process.OutOfMemory ? OutOfMemory : null;
         failure ??= DescribeSignal(exitCode);
         return new(maskedCommand, process.Stdout.ToString(), process.Stderr.ToString(), process.Combined.ToString(), exitCode,
             clock.Elapsed, timedOut, process.Combined.Truncated, failure);
@@ -93,6 +97,21 @@ internal sealed class LocalSandbox(
         return null;
     }
 
+    private string OutOfMemory =>
+        $"out of memory (limit {options.MemoryMegabytes} MB, Sandbox:MemoryMegabytes): the kernel killed a process of this sandbox";
+
+    /// <summary>A private folder for one command's pipes (never mounted into the sandbox); short, for Unix socket paths.</summary>
+    private string NewRunFolder()
+    {
+        var folder = Path.Combine(isolation.Paths.Run, Guid.NewGuid().ToString("N")[..16]);
+        Directory.CreateDirectory(folder);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return folder;
+    }
+
     private string? DescribeSignal(int exitCode) => exitCode switch
     {
         128 + 24 => $"CPU time limit reached (Sandbox:CpuSeconds = {options.CpuSeconds})",
@@ -100,15 +119,25 @@ internal sealed class LocalSandbox(
         _ => null,
     };
 
-    public Task<ISandboxProcess> StartAsync(string command, ExecuteOptions execute, string logPath, CancellationToken cancellationToken)
+    public async Task<ISandboxProcess> StartAsync(string command, ExecuteOptions execute, string logPath, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(terminated != 0, this);
         var workingDirectory = BubblewrapLauncher.ResolveWorkingDirectory(execute.WorkingDirectory)
             ?? throw new ArgumentException($"working directory '{execute.WorkingDirectory}' is outside the workspace", nameof(execute));
-        var start = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>());
-        var process = SandboxedProcess.Start(start, masker, options.OutputTailKilobytes * 1024, logPath, options.LogFileMaxMegabytes * 1024L * 1024);
+        var runFolder = NewRunFolder();
+        string? relayFolder = null;
+        if (execute.ServesPort is { } port)
+        {
+            relayFolder = Directory.CreateDirectory(runFolder + "-relay").FullName;
+            await PreviewRelayFolder.PrepareAsync(relayFolder, options, cancellationToken);
+            command = PreviewRelayFolder.Wrap(command, port);
+        }
+        var line = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder);
+        var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker, options.OutputTailKilobytes * 1024, logPath,
+            options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
         running[process.ProcessId] = process;
-        return Task.FromResult<ISandboxProcess>(new LocalSandboxProcess(process));
+        var relay = relayFolder is null ? null : new PreviewRelay(PreviewRelayFolder.SocketOf(relayFolder));
+        return new LocalSandboxProcess(process, relay, relayFolder, workspace, workspaceMaxBytes, OutOfMemory, options);
     }
 
     public async Task ImportTreeAsync(string hostDirectory, CancellationToken cancellationToken)

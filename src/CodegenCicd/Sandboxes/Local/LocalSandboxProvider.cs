@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CodegenCicd.Sandboxes.Isolation;
 using CodegenCicd.Sandboxes.Snapshots;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Sandboxes.Local;
 
 /// <summary>Sandboxes on this host, isolated with bubblewrap; snapshots are hard-link trees (see <see cref="SnapshotStore"/>).</summary>
-public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotStore snapshots, IOptions<SandboxOptions> options) : ISandboxProvider
+public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotStore snapshots, SandboxIsolation isolation, IOptions<SandboxOptions> options)
+    : ISandboxProvider
 {
     public string Name => "Local";
 
@@ -19,8 +21,9 @@ public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotSto
         var id = $"{(slug.Length > 40 ? slug[..40] : slug)}-{Guid.NewGuid():N}";
         var workspace = Path.Combine(paths.Workspaces, id);
         Directory.CreateDirectory(workspace);
-        var users = BubblewrapLauncher.RunsAsRoot ? UserDatabase.Ensure(paths.Root, options.Value.UserId) : null;
-        var sandbox = new LocalSandbox(id, workspace, options.Value, new BubblewrapLauncher(options.Value, bwrap, users), snapshots, new SecretMasker(spec.MaskedValues));
+        var users = UserDatabase.Ensure(paths.Root, BubblewrapLauncher.RunsAsRoot ? options.Value.UserId : (int)getuid());
+        var sandbox = new LocalSandbox(id, workspace, options.Value, new BubblewrapLauncher(options.Value, bwrap, isolation, users), isolation, snapshots,
+            new SecretMasker(spec.MaskedValues));
         try
         {
             if (BubblewrapLauncher.RunsAsRoot)
@@ -42,6 +45,9 @@ public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotSto
     }
 
     public const string BubblewrapMissing = "bubblewrap (bwrap) not found: apt-get install bubblewrap";
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial uint getuid();
 
     [GeneratedRegex("[^A-Za-z0-9_.-]+")]
     private static partial Regex Slug();

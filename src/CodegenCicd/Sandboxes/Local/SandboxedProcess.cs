@@ -1,21 +1,29 @@
 using System.Diagnostics;
+using System.Text.Json;
+using CodegenCicd.Sandboxes.Isolation;
 
 namespace CodegenCicd.Sandboxes.Local;
 
 /// <summary>
 /// A started bubblewrap process whose output is pumped line by line into capped tails (and,
-/// for previews, a capped log file). Killing it kills the whole PID namespace.
+/// for previews, a capped log file). Before its command runs, the app puts the sandbox into its
+/// own cgroup and connects its network namespace; bubblewrap waits for that on its block pipe.
+/// Killing it kills the whole PID namespace.
 /// </summary>
 internal sealed class SandboxedProcess : IDisposable
 {
     private readonly Process process;
     private readonly Task pumps;
     private readonly CappedLogFile? log;
+    private readonly string runFolder;
+    private SandboxCgroup? cgroup;
+    private Process? network;
 
-    private SandboxedProcess(Process process, SecretMasker masker, int tailCapacity, CappedLogFile? log)
+    private SandboxedProcess(Process process, SecretMasker masker, int tailCapacity, CappedLogFile? log, string runFolder)
     {
         this.process = process;
         this.log = log;
+        this.runFolder = runFolder;
         Combined = new OutputTail(tailCapacity);
         Stdout = new OutputTail(tailCapacity);
         Stderr = new OutputTail(tailCapacity);
@@ -35,19 +43,50 @@ internal sealed class SandboxedProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
-    public static SandboxedProcess Start(ProcessStartInfo start, SecretMasker masker, int tailCapacity, string? logPath, long logMaxBytes)
+    /// <summary>Whether the sandbox's cgroup saw the kernel kill a process for want of memory.</summary>
+    public bool OutOfMemory => cgroup?.WasOutOfMemory() ?? false;
+
+    public static async Task<SandboxedProcess> StartAsync(SandboxCommandLine command, SandboxIsolation isolation, string runFolder,
+        SecretMasker masker, int tailCapacity, string? logPath, long logMaxBytes, CancellationToken cancellationToken)
     {
         var log = logPath is null ? null : new CappedLogFile(logPath, logMaxBytes);
+        SandboxedProcess? started = null;
         try
         {
-            var process = ProcessSpawner.Start(start);
-            return new SandboxedProcess(process, masker, tailCapacity, log);
+            started = new SandboxedProcess(ProcessSpawner.Start(command.Start), masker, tailCapacity, log, runFolder);
+            await started.SetUpAsync(command, isolation, cancellationToken);
+            return started;
         }
         catch
         {
-            log?.Dispose();
+            if (started is not null)
+            {
+                await started.KillAsync();
+                started.Dispose();
+            }
+            else
+            {
+                log?.Dispose();
+                await WorkspacePaths.DeleteAsync(runFolder);
+            }
             throw;
         }
+    }
+
+    private async Task SetUpAsync(SandboxCommandLine command, SandboxIsolation isolation, CancellationToken cancellationToken)
+    {
+        var info = await Fifo.ReadAsync(command.InfoFifo, process, text => text.Contains('}'), cancellationToken);
+        if (!info.Contains('}'))
+        {
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new SandboxUnavailableException($"bubblewrap could not create the sandbox: {Stderr.ToString().Replace("[stderr] ", "", StringComparison.Ordinal).Trim()}");
+        }
+        var childPid = JsonDocument.Parse(info[..(info.IndexOf('}') + 1)]).RootElement.GetProperty("child-pid").GetInt32();
+        cgroup = isolation.Cgroups.Create(Path.GetFileName(runFolder), isolation.Options);
+        cgroup?.Add(childPid);
+        network = await isolation.Network.ConnectAsync(childPid, command.InUserNamespace, runFolder, cancellationToken);
+        Fifo.Signal(command.BlockFifo);
     }
 
     /// <summary>Waits for the exit and for all output to be read; returns the exit code.</summary>
@@ -71,6 +110,7 @@ internal sealed class SandboxedProcess : IDisposable
         {
             // Already gone.
         }
+        cgroup?.KillAll();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -85,7 +125,20 @@ internal sealed class SandboxedProcess : IDisposable
 
     public void Dispose()
     {
+        if (network is { HasExited: false })
+        {
+            network.Kill();
+        }
+        network?.Dispose();
+        cgroup?.Dispose();
         process.Dispose();
         log?.Dispose();
+        try
+        {
+            Directory.Delete(runFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

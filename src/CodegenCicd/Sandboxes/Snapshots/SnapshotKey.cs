@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace CodegenCicd.Sandboxes.Snapshots;
 
 /// <summary>
-/// The content address of a prepared workspace: SHA-256 over the repository, the setup commands,
+/// The content address of a prepared workspace: SHA-256 over the repository, the trust level
+/// (a fork's code or the repository's own), the setup commands,
 /// the names (never the values) of the environment variables and every lockfile's path and
 /// contents. Anything that changes what setup would produce changes the key.
 /// </summary>
@@ -14,7 +15,7 @@ public static partial class SnapshotKey
     // Bump when the snapshot layout changes, so old snapshots are never restored into a new layout.
     private const string FormatVersion = "codegencicd-snapshot-v1";
 
-    public static string Compute(string repository, IReadOnlyList<string> setupCommands, IEnumerable<string> environmentNames,
+    public static string Compute(string repository, string trust, IReadOnlyList<string> setupCommands, IEnumerable<string> environmentNames,
         string sourceDirectory, IEnumerable<string> trackedFiles)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -28,6 +29,7 @@ public static partial class SnapshotKey
 
         Add("format", FormatVersion);
         Add("repository", repository.ToLowerInvariant());
+        Add("trust", trust);
         foreach (var command in setupCommands)
         {
             Add("setup", command);

@@ -77,7 +77,12 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
         }
     }
 
-    /// <summary>Fills an empty workspace with hard links to the snapshot's files.</summary>
+    /// <summary>
+    /// Fills an empty workspace from the snapshot: with hard links when sandboxes run as another user
+    /// than the store's owner (root-owned read-only files they cannot change), otherwise with a copy
+    /// (copy-on-write where the filesystem can), since a sandbox running as the files' owner could
+    /// make a shared file writable again.
+    /// </summary>
     public async Task RestoreAsync(string id, string workspace, CancellationToken cancellationToken)
     {
         if (!Exists(id))
@@ -85,8 +90,13 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
             throw new InvalidOperationException($"snapshot {id} does not exist");
         }
         Touch(id);
-        await HostCommand.RunAsync("cp", ["-al", "--", Path.Combine(paths.Snapshots, id, TreeFolder) + "/.", workspace], cancellationToken);
+        List<string> args = HardLinksAreSafe ? ["-al"] : ["-a", "--reflink=auto"];
+        args.AddRange(["--", Path.Combine(paths.Snapshots, id, TreeFolder) + "/.", workspace]);
+        await HostCommand.RunAsync("cp", args, cancellationToken);
     }
+
+    /// <summary>Whether restores may share the snapshot's inodes (see <see cref="RestoreAsync"/>).</summary>
+    public static bool HardLinksAreSafe => BubblewrapLauncher.RunsAsRoot;
 
     /// <summary>Keeps a snapshot from eviction while a deployment runs on its files.</summary>
     public IDisposable Lease(string id)

@@ -1,0 +1,272 @@
+using System.Globalization;
+
+namespace CodegenCicd.Sandboxes.Isolation;
+
+/// <summary>How a sandbox's memory, process count and CPU are capped as a whole.</summary>
+public enum ResourceLimitMode
+{
+    /// <summary>No writable cgroup: per-process rlimits only, which multiply with <c>fork</c>.</summary>
+    Rlimits,
+    CgroupV1,
+    CgroupV2,
+}
+
+/// <summary>
+/// Finds where this process may create cgroups and creates one per sandbox command, so a fork bomb
+/// or a memory hog meets the sandbox's own limit and never another sandbox's or the app's. Under
+/// cgroup v2 the app moves itself into a leaf (<c>app</c>) first, because a cgroup that holds
+/// processes cannot hand controllers to its children; under systemd that needs <c>Delegate=yes</c>.
+/// </summary>
+public sealed class SandboxCgroups
+{
+    private const string Mount = "/sys/fs/cgroup";
+    private static readonly string[] V1Controllers = ["memory", "pids", "cpu"];
+
+    private readonly Dictionary<string, string> parents;
+
+    private SandboxCgroups(ResourceLimitMode mode, Dictionary<string, string> parents, string? problem)
+    {
+        Mode = mode;
+        this.parents = parents;
+        Problem = problem;
+    }
+
+    public ResourceLimitMode Mode { get; }
+
+    /// <summary>Why cgroups are not used, when they are not.</summary>
+    public string? Problem { get; }
+
+    public static SandboxCgroups Detect(string? cgroupFile = null, string mount = Mount)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new(ResourceLimitMode.Rlimits, [], "not Linux");
+        }
+        var lines = File.Exists(cgroupFile ?? "/proc/self/cgroup") ? File.ReadAllLines(cgroupFile ?? "/proc/self/cgroup") : [];
+        try
+        {
+            if (File.Exists(Path.Combine(mount, "cgroup.controllers")))
+            {
+                return DetectV2(mount, lines);
+            }
+            return DetectV1(mount, lines);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new(ResourceLimitMode.Rlimits, [], $"cgroups not writable here ({ex.Message})");
+        }
+    }
+
+    private static SandboxCgroups DetectV1(string mount, string[] lines)
+    {
+        var parents = new Dictionary<string, string>();
+        foreach (var controller in V1Controllers)
+        {
+            var own = lines.Select(l => l.Split(':', 3)).FirstOrDefault(p => p.Length == 3 && p[1].Split(',').Contains(controller))?[2];
+            var root = Path.Combine(mount, controller);
+            if (own is null || !Directory.Exists(root))
+            {
+                return new(ResourceLimitMode.Rlimits, [], $"no cgroup v1 '{controller}' controller mounted");
+            }
+            var parent = Path.Combine(root + own.TrimEnd('/'), "codegencicd-sandboxes");
+            Directory.CreateDirectory(parent);
+            parents[controller] = parent;
+        }
+        return new(ResourceLimitMode.CgroupV1, parents, null);
+    }
+
+    private static SandboxCgroups DetectV2(string mount, string[] lines)
+    {
+        var own = lines.FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..] ?? "/";
+        var current = mount + own.TrimEnd('/');
+        // A process sits in a leaf; the sandboxes become its siblings under the same parent we own.
+        var owner = Path.GetFileName(current) == "app" ? Path.GetDirectoryName(current)! : current;
+        var needed = new[] { "memory", "pids", "cpu" };
+        var available = File.ReadAllText(Path.Combine(owner, "cgroup.controllers")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (needed.Except(available).ToList() is { Count: > 0 } missing)
+        {
+            return new(ResourceLimitMode.Rlimits, [], $"cgroup v2 controllers not delegated here: {string.Join(", ", missing)} (systemd: Delegate=yes)");
+        }
+        if (owner == current)
+        {
+            var leaf = Path.Combine(owner, "app");
+            Directory.CreateDirectory(leaf);
+            foreach (var pid in File.ReadAllLines(Path.Combine(owner, "cgroup.procs")))
+            {
+                TryWrite(Path.Combine(leaf, "cgroup.procs"), pid);
+            }
+        }
+        File.WriteAllText(Path.Combine(owner, "cgroup.subtree_control"), "+memory +pids +cpu");
+        return new(ResourceLimitMode.CgroupV2, new() { ["unified"] = owner }, null);
+    }
+
+    /// <summary>A new cgroup for one sandboxed command, with its limits set; null in rlimit mode.</summary>
+    public SandboxCgroup? Create(string name, SandboxOptions options)
+    {
+        if (Mode == ResourceLimitMode.Rlimits)
+        {
+            return null;
+        }
+        var memory = (options.MemoryMegabytes * 1024L * 1024).ToString(CultureInfo.InvariantCulture);
+        var pids = options.MaxProcesses.ToString(CultureInfo.InvariantCulture);
+        var quota = ((long)(options.CpuCores * 100_000)).ToString(CultureInfo.InvariantCulture);
+        var folders = new List<string>();
+        try
+        {
+            if (Mode == ResourceLimitMode.CgroupV2)
+            {
+                var folder = Path.Combine(parents["unified"], "sandbox-" + name);
+                Directory.CreateDirectory(folder);
+                folders.Add(folder);
+                File.WriteAllText(Path.Combine(folder, "memory.max"), memory);
+                TryWrite(Path.Combine(folder, "memory.swap.max"), "0");
+                File.WriteAllText(Path.Combine(folder, "pids.max"), pids);
+                File.WriteAllText(Path.Combine(folder, "cpu.max"), $"{quota} 100000");
+                return new SandboxCgroup(Mode, folders, Path.Combine(folder, "memory.events"));
+            }
+            foreach (var (controller, parent) in parents)
+            {
+                var folder = Path.Combine(parent, name);
+                Directory.CreateDirectory(folder);
+                folders.Add(folder);
+                switch (controller)
+                {
+                    case "memory":
+                        File.WriteAllText(Path.Combine(folder, "memory.limit_in_bytes"), memory);
+                        TryWrite(Path.Combine(folder, "memory.memsw.limit_in_bytes"), memory);
+                        break;
+                    case "pids":
+                        File.WriteAllText(Path.Combine(folder, "pids.max"), pids);
+                        break;
+                    case "cpu":
+                        File.WriteAllText(Path.Combine(folder, "cpu.cfs_period_us"), "100000");
+                        File.WriteAllText(Path.Combine(folder, "cpu.cfs_quota_us"), quota);
+                        break;
+                }
+            }
+            return new SandboxCgroup(Mode, folders, Path.Combine(parents["memory"], name, "memory.oom_control"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            new SandboxCgroup(Mode, folders, "").Dispose();
+            throw new SandboxUnavailableException($"could not create the sandbox's cgroup: {ex.Message}");
+        }
+    }
+
+    /// <summary>Removes groups left by a process that died before it could (only empty ones can go).</summary>
+    public void RemoveLeftovers()
+    {
+        foreach (var parent in parents.Values)
+        {
+            foreach (var folder in Directory.Exists(parent) ? Directory.GetDirectories(parent) : [])
+            {
+                if (Mode == ResourceLimitMode.CgroupV1 || Path.GetFileName(folder).StartsWith("sandbox-", StringComparison.Ordinal))
+                {
+                    SandboxCgroup.TryRemove(folder);
+                }
+            }
+        }
+    }
+
+    internal static bool TryWrite(string path, string value)
+    {
+        try
+        {
+            File.WriteAllText(path, value);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>One sandboxed command's cgroup: its processes join it before the command runs.</summary>
+public sealed class SandboxCgroup(ResourceLimitMode mode, IReadOnlyList<string> folders, string oomFile) : IDisposable
+{
+    public void Add(int processId)
+    {
+        foreach (var folder in folders)
+        {
+            File.WriteAllText(Path.Combine(folder, "cgroup.procs"), processId.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Whether the kernel killed a process here for want of memory.</summary>
+    public bool WasOutOfMemory()
+    {
+        try
+        {
+            var counter = File.ReadLines(oomFile).Select(l => l.Split(' ')).FirstOrDefault(p => p is ["oom_kill", _]);
+            return counter is not null && long.Parse(counter[1], CultureInfo.InvariantCulture) > 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Kills whatever is still in the group (a backstop: the PID namespace's end kills it too).</summary>
+    public void KillAll()
+    {
+        if (mode == ResourceLimitMode.CgroupV2 && SandboxCgroups.TryWrite(Path.Combine(folders[0], "cgroup.kill"), "1"))
+        {
+            return;
+        }
+        foreach (var folder in folders)
+        {
+            foreach (var line in ReadProcs(folder))
+            {
+                try
+                {
+                    System.Diagnostics.Process.GetProcessById(line).Kill();
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in folders)
+        {
+            TryRemove(folder);
+        }
+    }
+
+    internal static void TryRemove(string folder)
+    {
+        // The processes of a killed namespace take a moment to be reaped (rmdir says EBUSY until
+        // then); a group still busy after a second is left for the next start's clean-up.
+        for (var attempt = 0; attempt < 50 && Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(20);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static List<int> ReadProcs(string folder)
+    {
+        try
+        {
+            return File.ReadAllLines(Path.Combine(folder, "cgroup.procs")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return [];
+        }
+    }
+}
