@@ -20,6 +20,7 @@ public static class RunsApi
         runs.MapPost("/{id:long}/rerun", RerunAsync).WithSummary("Run every stage again");
         runs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a run; its check runs end cancelled");
         runs.MapPost("/{id:long}/approve", ApproveAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Let a fork pull request's waiting run start (\"Approve and run\")")
             .WithDescription("A run from a fork whose author is not trusted by the project's `forks` policy waits before any of its code runs. "
                 + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; 409 with the reason when there is nothing to approve.");
