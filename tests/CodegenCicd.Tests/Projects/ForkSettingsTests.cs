@@ -49,6 +49,34 @@ public sealed class ForkSettingsTests(AppFactory factory) : IClassFixture<AppFac
         Assert.True(approve.GetProperty("responses").TryGetProperty("409", out _));
     }
 
+    [Fact]
+    public async Task SettingsPage_ShowsAndSavesTheForkPolicyAndAllowForks()
+    {
+        using var page = new AppFactory();
+        var id = await ProjectSeed.AddAsync(page, "acme/fork-policy-page", pinned: true);
+        var client = await page.CreateSignedInClientAsync();
+        var html = await client.GetStringAsync($"/Projects/Settings/{id}");
+
+        var response = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=Save", new()
+        {
+            ["Form.DefaultBranch"] = "main",
+            ["Form.MaxIterations"] = "3",
+            ["Form.ReadyPath"] = "/",
+            ["Form.TimeoutSeconds"] = "300",
+            ["Form.MergeMethod"] = "Squash",
+            ["Form.WebEvalPages"] = "/",
+            ["Form.Forks"] = "Run",
+            ["Form.AllowForks"] = "true",
+        });
+        var project = await ProjectSeed.LoadAsync(page, id);
+
+        Assert.Contains("Pull requests from forks", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"Form.AllowForks\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(ForkPolicy.Run, project.Settings.Forks);
+        Assert.True(project.Settings.Pipeline.Merge.AllowForks);
+    }
+
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, int id, string json) =>
         client.PutAsync($"/api/projects/{id}/settings", new StringContent(json, Encoding.UTF8, "application/json"));
 }

@@ -17,11 +17,12 @@ public static class ForkTexts
         $"This pull request comes from a fork, and its author{Author(run)} {ForkTrust.Describe(run.AuthorAssociation)}, "
         + "so none of its code has run yet: no setup, analysis, deployment or browser check. "
         + $"A maintainer with write access reviews the changes, then presses **{CheckRunButton.Approve.Label}** here "
-        + "(or **Approve** on the run page, or `POST /api/runs/{id}/approve`). A new push asks again."
+        + $"(or on the run page, or with `POST /api/runs/{run.Id}/approve`). A new push asks again."
         + $"\n\nThe project's fork policy is `forks: {Name(policy)}`. Once approved, the pipeline follows the base branch's configuration and gets no secrets.";
 
     public static string ApprovalReason(PipelineRun run) =>
-        $"waiting for a maintainer to approve: pull request from a fork whose author{Author(run)} {ForkTrust.Describe(run.AuthorAssociation)}";
+        // No @login here: this reason is also the PR comment's, and a mention there would notify the author again.
+        $"waiting for a maintainer to approve: pull request from a fork whose author {ForkTrust.Describe(run.AuthorAssociation)}";
 
     public const string SkippedSummary =
         "This pull request comes from a fork, and this project does not run pull requests from forks (project setting `forks: skip`), "
