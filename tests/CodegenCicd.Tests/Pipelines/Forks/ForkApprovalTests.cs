@@ -57,7 +57,10 @@ public sealed class ForkApprovalTests
         Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
         var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
         Assert.Equal(("admin", true), (run.ApprovedBy, run.ApprovedAt is not null));
-        // The base branch's pages, not the fork's empty list; no secrets; the deploy check went back to work.
+        // The base branch's pages, not the fork's empty list (which its head does carry); no secrets; the deploy check went back to work.
+        var github = await new FakeGitHubClients(harness.GitHub).ForInstallationAsync(PipelineHarness.InstallationId, CancellationToken.None);
+        var forkFile = await github.Repository.Content.GetAllContentsByRef(harness.Repository.Split('/')[0], harness.Repository.Split('/')[1], ".github/codegen-cicd.yml", head);
+        Assert.Contains("pages: []", Assert.Single(forkFile).Content, StringComparison.Ordinal);
         Assert.Equal(["/", "/about"], Assert.Single(harness.WebEval.Requests).Config.Pages);
         Assert.Empty(Assert.Single(harness.Deployments.Deploys).Secrets);
         Assert.Equal("success", Assert.Single(harness.GitHub.CheckRunsFor(head, Deploy)).Conclusion);

@@ -89,6 +89,30 @@ public sealed class ForkPolicyTests
     }
 
     [Fact]
+    public async Task MergeNowOnAForkPullRequest_MergesOnlyForSomeoneWithWriteAccess_AndDeletesNoBranch()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var head = ForkScenario.OpenFrom(harness, "OWNER");
+        harness.GitHub.Permissions[(harness.Repository, "maintainer")] = "maintain";
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened", patch: ForkScenario.Payload(harness));
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        var merge = Assert.Single(harness.GitHub.CheckRunsFor(head, "CodegenCICD / merge"));
+
+        await ForkScenario.PressAsync(harness, app, merge, "merge-now", ForkScenario.Author);
+
+        Assert.Contains(ForkScenario.Author, harness.GitHub.PermissionChecks);
+        Assert.Null(Assert.Single(await PipelineHarness.RunsAsync(app)).MergedSha);
+
+        await ForkScenario.PressAsync(harness, app, merge, "merge-now", "maintainer");
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded, r => r.MergedSha is not null);
+        Assert.Equal(head, Assert.Single(harness.GitHub.Merges).Sha);
+        Assert.Empty(harness.GitHub.DeletedRefs);
+        Assert.Contains("lives in the fork, so it was not deleted", merge.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AllowForksInTheForksOwnFile_IsIgnored()
     {
         await using var harness = await PipelineHarness.StartAsync();
