@@ -14,7 +14,7 @@ internal static class ReceivedRuns
 {
     /// <summary>
     /// Waits until every run of the delivery is final and its outcome told (check runs, PR comment), or
-    /// waits for a review, label or mergeability; returns them, or null when the deadline passes first.
+    /// waits for a review, label or mergeability, or (a fork PR) for a maintainer's approval; returns them, or null when the deadline passes first.
     /// </summary>
     public static async Task<IReadOnlyList<PipelineRun>?> WaitAsync(
         IServiceScopeFactory scopes, string deliveryId, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ internal static class ReceivedRuns
             {
                 var runs = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<PipelineRun>().AsNoTracking()
                     .Include(r => r.Stages).Where(r => r.DeliveryId == deliveryId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
-                if (runs.All(r => r.Status.IsFinal() && r.OutcomeNotified || r.Status == RunStatus.Waiting))
+                if (runs.All(r => r.Status.IsFinal() && r.OutcomeNotified || r.Status is RunStatus.Waiting or RunStatus.AwaitingApproval))
                 {
                     return runs;
                 }

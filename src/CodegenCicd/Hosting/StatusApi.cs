@@ -32,7 +32,7 @@ public static class StatusApi
     {
         var stats = storage.GetMonitoringApi().GetStatistics();
         var pipelines = await db.Set<PipelineRun>()
-            .CountAsync(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting, cancellationToken);
+            .CountAsync(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval, cancellationToken);
         var agents = await db.Set<AgentRun>().CountAsync(r => r.Status == AgentRunStatus.Starting || r.Status == AgentRunStatus.Planning
             || r.Status == AgentRunStatus.AwaitingConfirmation || r.Status == AgentRunStatus.Implementing || r.Status == AgentRunStatus.Fixing, cancellationToken);
         return new AppStatus(

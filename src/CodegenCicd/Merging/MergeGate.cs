@@ -12,6 +12,7 @@ namespace CodegenCicd.Merging;
 /// The last stage: merges when every stage passed and the settings and GitHub allow it, with the
 /// head SHA pinned, and says exactly why it merged or why it waits. The attempt is recorded on the
 /// run before GitHub is asked, and an already merged PR counts as merged, so a run merges at most once.
+/// A fork PR merges by itself only when the base branch allows it (<c>merge.allow_forks</c>), and its branch is never deleted.
 /// </summary>
 public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> options, ILogger<MergeGate> logger) : IStageExecutor
 {
@@ -25,6 +26,12 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         {
             return new StageOutcome(StageConclusion.Neutral, "Auto-merge is off",
                 "Every stage passed. Auto-merge is off (`merge.auto: false`), so this PR is not merged automatically; press **Merge now** to merge it.");
+        }
+        if (run.FromFork && !config.AllowForks && !run.MergeRequested)
+        {
+            return new StageOutcome(StageConclusion.Neutral, "Not merged: from a fork: a maintainer merges it (Merge now)",
+                "Every stage passed. This pull request is from a fork: a maintainer merges it (**Merge now**). Pull requests from forks "
+                + "merge automatically only when the base branch's `.github/codegen-cicd.yml` (or the project's settings) says `merge.allow_forks: true`.");
         }
         var client = await context.GitHub(cancellationToken);
         var pr = await client.PullRequest.Get(run.Owner, run.Name, run.PullRequest);
@@ -118,6 +125,11 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
 
     private async Task<string> DeleteBranchAsync(IGitHubClient client, PipelineRun run)
     {
+        if (run.FromFork)
+        {
+            // The head branch lives in the fork; a branch of this repository with the same name is someone else's.
+            return $"The branch `{run.HeadBranch}` lives in the fork, so it was not deleted (`merge.delete_branch` only deletes branches of this repository).";
+        }
         try
         {
             await client.Git.Reference.Delete(run.Owner, run.Name, $"heads/{run.HeadBranch}");

@@ -6,6 +6,7 @@ using CodegenCicd.Merging;
 using CodegenCicd.Pipelines.Api;
 using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Recovery;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
@@ -36,6 +37,8 @@ public static class PipelinesExtensions
         services.AddScoped<CancelledRunRestart>();
         services.AddScoped<RunControlJob>();
         services.AddScoped<PipelineStarter>();
+        services.AddScoped<ForkGate>();
+        services.AddScoped<RunApproval>();
         services.AddScoped<IStageExecutor, AnalysisStage>();
         services.AddScoped<IStageExecutor, DeployStage>();
         services.AddScoped<IStageExecutor, WebEvalStage>();

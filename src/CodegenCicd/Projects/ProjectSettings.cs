@@ -23,6 +23,12 @@ public sealed record ProjectSettings
 
     public PipelineConfig Pipeline { get; init; } = new();
 
+    /// <summary>
+    /// What happens to pull requests from forks. Only the admin site and API set it: the repository file
+    /// is written by the very people it would let in, so it has no such key.
+    /// </summary>
+    public ForkPolicy Forks { get; init; } = ForkPolicy.Approve;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -115,6 +121,31 @@ public sealed record MergeConfig
     public IReadOnlyList<string> BlockLabels { get; init; } = ["do-not-merge"];
 
     public bool DeleteBranch { get; init; } = true;
+
+    /// <summary>Fork PRs may merge automatically too. Read from the base branch's file or the settings, never a PR's head.</summary>
+    public bool AllowForks { get; init; }
 }
 
 internal sealed class MergeMethodJsonConverter() : StrictEnumConverter<MergeMethod>("merge method");
+
+/// <summary>
+/// The project setting <c>forks</c>: when a fork PR's code may run (like GitHub Actions' approval for outside contributors).
+/// Whatever the policy, a fork PR never gets the project's secrets and follows the base branch's configuration.
+/// </summary>
+[JsonConverter(typeof(ForkPolicyJsonConverter))]
+public enum ForkPolicy
+{
+    /// <summary>Owners', members' and collaborators' forks run at once; anyone else's waits for "Approve and run".</summary>
+    Approve,
+
+    /// <summary>
+    /// Trusted authors' forks and those of people who have contributed to the repository before run at once;
+    /// a first-time contributor's still waits for approval (GitHub Actions' default).
+    /// </summary>
+    Run,
+
+    /// <summary>Fork PRs are not run at all: their checks end neutral, saying so.</summary>
+    Skip,
+}
+
+internal sealed class ForkPolicyJsonConverter() : StrictEnumConverter<ForkPolicy>("fork policy");

@@ -106,6 +106,8 @@ public static partial class RepoConfigFile
                 "require_label" => merge with { RequireLabel = Scalar(value, "merge.require_label") ?? "" },
                 "block_labels" => merge with { BlockLabels = StringList(value, "merge.block_labels") },
                 "delete_branch" => merge with { DeleteBranch = Boolean(value, "merge.delete_branch") },
+                // Only honoured from the base branch (RepoConfigLoader): a fork cannot let itself merge.
+                "allow_forks" => merge with { AllowForks = Boolean(value, "merge.allow_forks") },
                 _ => Unknown(merge, "merge." + key, unknown),
             };
         }

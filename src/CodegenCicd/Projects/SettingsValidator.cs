@@ -34,6 +34,7 @@ public static class SettingsValidator
         Add("planningStatement", Text(settings.PlanningStatement, "The planning statement"));
         Add("maxIterations", settings.MaxIterations is < MinIterations or > MaxIterations
             ? $"Max fix iterations must be between {MinIterations} and {MaxIterations}." : null);
+        Add("forks", Enum.IsDefined(settings.Forks) ? null : "Pull requests from forks: approve, run or skip.");
         Add("deployTestBranch", settings.DeployTestBranch.Length == 0 ? null : BranchName(settings.DeployTestBranch));
 
         var deploy = settings.Pipeline.Deploy;

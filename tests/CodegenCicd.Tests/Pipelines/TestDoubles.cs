@@ -32,6 +32,9 @@ public sealed class FakeDeployments : IPreviewDeployments
 {
     public ConcurrentQueue<SandboxSource> Deploys { get; } = new();
 
+    /// <summary>Every analysis run in a sandbox (with <see cref="Deploys"/>: every time the PR's code ran).</summary>
+    public ConcurrentQueue<SandboxSource> Analyses { get; } = new();
+
     public ConcurrentQueue<(string Repository, int PullRequest)> Teardowns { get; } = new();
 
     public Func<SandboxSource, DeployConfig, CancellationToken, Task<DeployResult>>? OnDeploy { get; set; }
@@ -44,9 +47,12 @@ public sealed class FakeDeployments : IPreviewDeployments
     /// <summary>Set when a deploy begins (tests wait on it to act mid-stage).</summary>
     public TaskCompletionSource DeployStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
-        Task.FromResult(OnAnalyze?.Invoke(source, config)
+    public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken)
+    {
+        Analyses.Enqueue(source);
+        return Task.FromResult(OnAnalyze?.Invoke(source, config)
             ?? new AnalysisResult(true, [.. config.Commands.Select(c => new CommandResult(c, 0, TimeSpan.FromMilliseconds(5), "ok", false))], []));
+    }
 
     public async Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
     {

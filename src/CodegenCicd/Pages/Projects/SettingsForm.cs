@@ -29,6 +29,10 @@ public sealed class SettingsForm
     public string? RequireLabel { get; set; }
     public string? BlockLabels { get; set; }
     public bool DeleteBranch { get; set; }
+
+    [Display(Name = "Pull requests from forks")]
+    public ForkPolicy Forks { get; set; }
+    public bool AllowForks { get; set; }
     public string? WebEvalPages { get; set; }
     public string? WebEvalTask { get; set; }
 
@@ -53,6 +57,7 @@ public sealed class SettingsForm
         ["pipeline.merge.method"] = ("merge", nameof(MergeMethod)),
         ["pipeline.merge.requireLabel"] = ("merge", nameof(RequireLabel)),
         ["pipeline.merge.blockLabels"] = ("merge", nameof(BlockLabels)),
+        ["forks"] = ("general", nameof(Forks)),
         ["pipeline.webEval.pages"] = ("webeval", nameof(WebEvalPages)),
         ["pipeline.webEval.task"] = ("webeval", nameof(WebEvalTask)),
         ["pipeline.webEval.followLinks"] = ("webeval", nameof(WebEvalFollowLinks)),
@@ -80,6 +85,8 @@ public sealed class SettingsForm
             RequireLabel = p.Merge.RequireLabel,
             BlockLabels = Join(p.Merge.BlockLabels),
             DeleteBranch = p.Merge.DeleteBranch,
+            AllowForks = p.Merge.AllowForks,
+            Forks = s.Forks,
             WebEvalPages = Join(p.WebEval.Pages),
             WebEvalTask = p.WebEval.Task,
             WebEvalFollowLinks = p.WebEval.FollowLinks,
@@ -93,6 +100,7 @@ public sealed class SettingsForm
         AutoConfirmPlans = AutoConfirmPlans,
         MaxIterations = MaxIterations,
         DeployTestBranch = DeployTestBranch?.Trim() ?? "",
+        Forks = Forks,
         Pipeline = new PipelineConfig
         {
             Deploy = new DeployConfig
@@ -117,6 +125,7 @@ public sealed class SettingsForm
                 RequireLabel = RequireLabel?.Trim() ?? "",
                 BlockLabels = Lines(BlockLabels),
                 DeleteBranch = DeleteBranch,
+                AllowForks = AllowForks,
             },
         },
     };

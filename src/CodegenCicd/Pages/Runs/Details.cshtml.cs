@@ -3,6 +3,7 @@ using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval.Reports;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pages.Runs;
 
-/// <summary>One run: its stages with timings, logs, annotations and check runs; re-run and cancel.</summary>
+/// <summary>One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's waiting run.</summary>
 public sealed class DetailsModel(
     AppDbContext db, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts) : PageModel
 {
@@ -42,6 +43,10 @@ public sealed class DetailsModel(
     public async Task<IActionResult> OnPostRerunAsync(long id, [FromServices] CancelledRunRestart restart, CancellationToken cancellationToken)
     {
         var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
+        if (result == ControlResult.AwaitsApproval)
+        {
+            return Answer(id, result, "", "This run is from a fork and its code has not been approved to run: approve it while it waits, or change the project's forks setting.");
+        }
         if (result != ControlResult.Cancelled)
         {
             return Answer(id, result, "Re-run started.", "This run is still running; cancel it first or wait for it to finish.");
@@ -50,6 +55,18 @@ public sealed class DetailsModel(
         var restarted = await restart.RestartAsync(id, cancellationToken);
         TempData["RunMessage"] = restarted.NewRunId is null ? restarted.Refusal : $"Started as a new run of the same head (the cancelled run #{id} stays as it was).";
         return RedirectToPage(new { id = restarted.NewRunId ?? id });
+    }
+
+    /// <summary>"Approve and run" for a fork PR's waiting run, recorded as approved by the admin.</summary>
+    public async Task<IActionResult> OnPostApproveAsync(long id, [FromServices] RunApproval approval, CancellationToken cancellationToken)
+    {
+        var result = await approval.ApproveAsync(id, RunApproval.Admin, FollowUp.Job, cancellationToken);
+        if (result.Result == ControlResult.NotFound)
+        {
+            return NotFound();
+        }
+        TempData["RunMessage"] = result.Result == ControlResult.Done ? "Approved: the fork's pipeline is starting." : result.Refusal;
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ public static class RunBadges
     {
         RunStatus.Succeeded => "success",
         RunStatus.Failed => "failure",
-        RunStatus.ActionRequired => "action_required",
+        RunStatus.ActionRequired or RunStatus.AwaitingApproval => "action_required",
         RunStatus.Cancelled => "cancelled",
         RunStatus.Running => "in_progress",
         _ => "queued",

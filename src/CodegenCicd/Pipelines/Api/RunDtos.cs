@@ -9,7 +9,8 @@ public sealed record StageDto(
 public sealed record RunDto(
     long Id, int ProjectId, string Repository, int PullRequest, string HeadSha, string HeadBranch, string Trigger,
     string Status, string? StatusReason, string? MergedSha, string? PreviewPath, string DetailsUrl,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, IReadOnlyList<StageDto> Stages);
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, IReadOnlyList<StageDto> Stages,
+    bool FromFork = false, string? AuthorAssociation = null, string? ApprovedBy = null, DateTimeOffset? ApprovedAt = null);
 
 public static class RunMapping
 {
@@ -19,5 +20,6 @@ public static class RunMapping
         run.CreatedAt, run.StartedAt, run.CompletedAt,
         [.. run.Stages.OrderBy(s => s.Kind).Select(s => new StageDto(
             s.Id, s.Kind.Slug(), s.Kind.CheckRunName(), s.Status.ToString(), s.Conclusion?.ToString(), s.Attempt, s.CheckRunId,
-            s.Title, s.Summary, withLogs ? s.Log : null, s.ReportPath, s.StartedAt, s.CompletedAt))]);
+            s.Title, s.Summary, withLogs ? s.Log : null, s.ReportPath, s.StartedAt, s.CompletedAt))],
+        run.FromFork, run.AuthorAssociation, run.ApprovedBy, run.ApprovedAt);
 }

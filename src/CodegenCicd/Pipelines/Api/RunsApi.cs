@@ -1,5 +1,6 @@
 using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pipelines.Api;
 
-/// <summary>The admin JSON API for pipeline runs (CONTRACT.md): list, show, re-run, cancel.</summary>
+/// <summary>The admin JSON API for pipeline runs (CONTRACT.md): list, show, re-run, cancel, approve a fork PR's run.</summary>
 public static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder endpoints)
@@ -18,6 +19,11 @@ public static class RunsApi
         runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs");
         runs.MapPost("/{id:long}/rerun", RerunAsync).WithSummary("Run every stage again");
         runs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a run; its check runs end cancelled");
+        runs.MapPost("/{id:long}/approve", ApproveAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Let a fork pull request's waiting run start (\"Approve and run\")")
+            .WithDescription("A run from a fork whose author is not trusted by the project's `forks` policy waits before any of its code runs. "
+                + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; 409 with the reason when there is nothing to approve.");
         endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").WithSummary("A project's pipeline runs");
         return endpoints;
     }
@@ -58,6 +64,10 @@ public static class RunsApi
         long id, RunControl control, CancelledRunRestart restart, CancellationToken cancellationToken)
     {
         var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
+        if (result == ControlResult.AwaitsApproval)
+        {
+            return TypedResults.Problem(RerunNeedsApproval, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
+        }
         if (result != ControlResult.Cancelled)
         {
             return Answer(result, id, "The run is still running; cancel it first or wait for it to finish.");
@@ -66,6 +76,20 @@ public static class RunsApi
         return restarted.NewRunId is { } newRun
             ? TypedResults.Accepted($"/api/runs/{newRun}")
             : TypedResults.Problem(restarted.Refusal, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
+    }
+
+    public const string RerunNeedsApproval =
+        "This run is from a fork and its code has not been approved to run: approve it (POST /api/runs/{id}/approve) while it waits, or change the project's `forks` setting.";
+
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> ApproveAsync(long id, RunApproval approval, CancellationToken cancellationToken)
+    {
+        var result = await approval.ApproveAsync(id, RunApproval.Admin, FollowUp.Job, cancellationToken);
+        return result.Result switch
+        {
+            ControlResult.Done => TypedResults.Accepted($"/api/runs/{id}"),
+            ControlResult.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Problem(result.Refusal, statusCode: StatusCodes.Status409Conflict, title: "Nothing to approve"),
+        };
     }
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
 using Hangfire;
@@ -15,6 +16,8 @@ public enum ControlResult
     Cancelled,
     /// <summary>Nothing to do (already finished, still running, or not waiting).</summary>
     NotApplicable,
+    /// <summary>A fork PR's run whose code may not run until a maintainer approves it (or the project's <c>forks</c> policy lets it).</summary>
+    AwaitsApproval,
 }
 
 /// <summary>Where the GitHub updates and the teardown that follow a cancel or re-run happen.</summary>
@@ -81,6 +84,11 @@ public sealed class RunControl(
         if (run.Status is RunStatus.Queued or RunStatus.Running)
         {
             return ControlResult.NotApplicable;
+        }
+        if (run.Status == RunStatus.AwaitingApproval || (run.FromFork && run.ApprovedBy is null && !await ForkTrust.MayRunAsync(store.Db, run, cancellationToken)))
+        {
+            // A re-run is not a way around the approval (or around forks: skip).
+            return ControlResult.AwaitsApproval;
         }
         var now = time.GetUtcNow();
         var first = from ?? StageKind.Analysis;
@@ -164,7 +172,8 @@ public sealed class RunControl(
         return ControlResult.Done;
     }
 
-    private async Task FollowUpAsync(long runId, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
+    /// <summary>Tells GitHub and the job queue about a saved change (also after an approval, see <see cref="Forks.RunApproval"/>).</summary>
+    internal async Task FollowUpAsync(long runId, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
     {
         if (followUp == FollowUp.Inline)
         {

@@ -85,6 +85,8 @@ public sealed class PipelineActivityQueries(AppDbContext db)
         RunStatus.Cancelled => "cancelled",
         RunStatus.Running => "in_progress",
         RunStatus.Waiting => "waiting",
+        // A person must act (approve the fork PR's run) before anything runs.
+        RunStatus.AwaitingApproval => "action_required",
         _ => "queued",
     };
 

@@ -34,6 +34,20 @@ public sealed class PipelineRun
     /// <summary>The head comes from a fork: its sandboxes run without the project's secrets.</summary>
     public bool FromFork { get; set; }
 
+    /// <summary>The PR author's login, when known (webhooks carry it; check-suite events do not).</summary>
+    public string? AuthorLogin { get; set; }
+
+    /// <summary>
+    /// GitHub's <c>author_association</c> of the PR's author with the repository (OWNER, MEMBER, COLLABORATOR,
+    /// CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, NONE), confirmed through the API when the event lacked it.
+    /// </summary>
+    public string? AuthorAssociation { get; set; }
+
+    /// <summary>Who let a fork PR's run start: a GitHub login, or "admin" for the admin site and API.</summary>
+    public string? ApprovedBy { get; set; }
+
+    public DateTimeOffset? ApprovedAt { get; set; }
+
     /// <summary>What started it: "pull_request.opened", "check_suite.rerequested", "admin.rerun", "receive"…</summary>
     public required string Trigger { get; set; }
 
@@ -112,6 +126,9 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.Property(r => r.MergeAttemptSha).HasMaxLength(64).IsConcurrencyToken();
         builder.Property(r => r.CommentDigest).HasMaxLength(64);
         builder.Property(r => r.PullRequestTitle).HasMaxLength(256);
+        builder.Property(r => r.AuthorLogin).HasMaxLength(100);
+        builder.Property(r => r.AuthorAssociation).HasMaxLength(40);
+        builder.Property(r => r.ApprovedBy).HasMaxLength(100);
         builder.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(r => r.Stages).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(r => r.Owner);

@@ -12,6 +12,11 @@ public enum RunStatus
     Failed,
     ActionRequired,
     Cancelled,
+    /// <summary>
+    /// A fork PR by someone without write access: check runs exist, nothing of its code has run, and it
+    /// waits for a maintainer's "Approve and run" (project setting <c>forks</c>). A new push asks again.
+    /// </summary>
+    AwaitingApproval,
 }
 
 /// <summary>The stages in order; each owns one check run.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
 using Microsoft.EntityFrameworkCore;
@@ -65,9 +66,14 @@ public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter rep
     private static CheckRunCompletion Completion(PipelineRun run, PipelineStage stage)
     {
         var annotations = stage.AnnotationsJson is null ? [] : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];
-        List<CheckRunButton> buttons = run.Status == RunStatus.Cancelled ? [] : [CheckRunButton.Rerun];
+        List<CheckRunButton> buttons = run.Status == RunStatus.Cancelled || ForkTexts.IsSkipped(stage) ? [] : [CheckRunButton.Rerun];
+        if (run.Status == RunStatus.AwaitingApproval)
+        {
+            // Until a maintainer approves, approving is the only thing to do (a re-run would run the fork's code).
+            buttons = stage.Kind == StageKind.Deploy ? [CheckRunButton.Approve] : [];
+        }
         // "Merge now" is offered when the gate did not merge although every stage before it passed.
-        if (stage.Kind == StageKind.Merge && run.MergedSha is null && run.Status != RunStatus.Cancelled && stage.Conclusion == StageConclusion.Neutral
+        else if (stage.Kind == StageKind.Merge && !ForkTexts.IsSkipped(stage) && run.MergedSha is null && run.Status != RunStatus.Cancelled && stage.Conclusion == StageConclusion.Neutral
             && run.Stages.Where(s => s.Kind < StageKind.Merge).All(s => s.Conclusion is { } c && c.IsPassing()))
         {
             buttons.Add(CheckRunButton.MergeNow);

@@ -9,14 +9,22 @@ public static class ConfigNotes
     public static string Markdown(PipelineRun run)
     {
         var notes = "";
+        if (run.FromFork)
+        {
+            notes += $"\n\n**From a fork:** this pipeline follows `{RepoConfigFile.Path}` on `{run.BaseBranch}` and the project's settings; "
+                + "the pull request's own changes to that file are ignored.";
+        }
         if (run.ConfigWarnings is { Length: > 0 } unknown)
         {
             notes += $"\n\n**Unknown keys in `{RepoConfigFile.Path}`** (ignored): {unknown}";
         }
         if (run.BaseConfigError is { Length: > 0 } error)
         {
-            notes += $"\n\n**`{RepoConfigFile.Path}` on `{run.BaseBranch}` is invalid**, so its `merge` section is ignored and "
-                + $"merging follows the project's settings until `{run.BaseBranch}` is fixed:\n\n```\n{error}\n```";
+            notes += run.FromFork
+                ? $"\n\n**`{RepoConfigFile.Path}` on `{run.BaseBranch}` is invalid**, so this fork's pipeline follows the project's settings "
+                    + $"until `{run.BaseBranch}` is fixed:\n\n```\n{error}\n```"
+                : $"\n\n**`{RepoConfigFile.Path}` on `{run.BaseBranch}` is invalid**, so its `merge` section is ignored and "
+                    + $"merging follows the project's settings until `{run.BaseBranch}` is fixed:\n\n```\n{error}\n```";
         }
         return notes;
     }

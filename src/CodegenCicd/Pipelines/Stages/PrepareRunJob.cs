@@ -3,6 +3,7 @@ using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Checks;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Comments;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 using Hangfire;
@@ -16,11 +17,12 @@ namespace CodegenCicd.Pipelines.Stages;
 /// the project's settings: at the head SHA, except its merge section, which is read at the base branch
 /// (see <see cref="RepoConfigLoader"/>). An invalid head file fails the run with its parse error; an
 /// invalid base file does not (the PR did not break it), its error goes into the analysis check run.
+/// A fork PR's configuration comes from the base branch alone, and <see cref="ForkGate"/> may hold its run.
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
     PipelineStore store, IGitHubAppClients clients, CheckRunReporter reporter, RunAdvancer advancer,
-    PullRequestComments comments, UnpreparedRun unprepared, IBackgroundJobClient jobs, TimeProvider time, ILogger<PrepareRunJob> logger)
+    PullRequestComments comments, UnpreparedRun unprepared, ForkGate forks, IBackgroundJobClient jobs, TimeProvider time, ILogger<PrepareRunJob> logger)
 {
     public async Task RunAsync(long runId, CancellationToken cancellationToken)
     {
@@ -54,10 +56,15 @@ public sealed class PrepareRunJob(
             }
         }
         var project = await store.Db.Set<Project>().AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
-        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch, project.Settings.Pipeline);
+        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch, project.Settings.Pipeline, run.FromFork);
         run.ConfigJson = StageContextFactory.WriteConfig(config.Config);
         run.ConfigWarnings = config.UnknownKeys.Count == 0 ? null : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));
         run.BaseConfigError = config.BaseError;
+        // Before anything of the PR's runs: a fork PR may have to wait for a maintainer, or not run at all.
+        if (await forks.HoldAsync(run, client, project.Settings.Forks, cancellationToken))
+        {
+            return;
+        }
         var now = time.GetUtcNow();
         run.MoveTo(RunStatus.Running, now);
         if (!config.IsValid)

@@ -1,6 +1,8 @@
+using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Checks;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,10 +11,13 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// <summary>
 /// <c>check_suite</c> requested starts runs for the suite's PRs, rerequested runs them again,
 /// completed (another app's checks) wakes waiting merge gates. <c>check_run</c> rerequested re-runs
-/// that stage and the ones after it; requested actions are "Re-run" and, on the merge check, "Merge now".
+/// that stage and the ones after it; requested actions are "Re-run", "Merge now" on the merge check and, on a waiting
+/// fork PR's deploy check, "Approve and run" (only from someone with write access, never the fork's author alone).
 /// <c>status</c> (a commit status another CI service posted) that settles wakes the commit's waiting gates.
 /// </summary>
-public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore store, RunControl control, ILogger<CheckEventHandler> logger) : IWebhookEventHandler
+public sealed class CheckEventHandler(
+    PipelineStarter starter, PipelineStore store, RunControl control, RunApproval approval, IGitHubAppClients clients, ILogger<CheckEventHandler> logger)
+    : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["check_suite", "check_run", "status"];
 
@@ -78,13 +83,42 @@ public sealed class CheckEventHandler(PipelineStarter starter, PipelineStore sto
         {
             return;
         }
+        var sender = payload.TryGetProperty("sender", out var who) && who.TryGetProperty("login", out var login) ? login.GetString() : null;
         var result = identifier switch
         {
             CheckRunButton.RerunIdentifier => await control.RerunAsync(stage.RunId, stage.Kind, FollowUp.Inline, cancellationToken),
-            CheckRunButton.MergeNowIdentifier when stage.Kind == StageKind.Merge => await control.RequestMergeAsync(stage.RunId, cancellationToken),
+            CheckRunButton.MergeNowIdentifier when stage.Kind == StageKind.Merge => await MaintainerOfForkAsync(stage.RunId, sender, cancellationToken)
+                ? await control.RequestMergeAsync(stage.RunId, cancellationToken)
+                : ControlResult.NotApplicable,
+            CheckRunButton.ApproveIdentifier => await MaintainerOfForkAsync(stage.RunId, sender, cancellationToken)
+                ? (await approval.ApproveAsync(stage.RunId, sender!, FollowUp.Inline, cancellationToken)).Result
+                : ControlResult.NotApplicable,
             _ => ControlResult.NotApplicable,
         };
-        logger.LogInformation("Requested action {Action} on run {RunId}: {Result}", identifier, stage.RunId, result);
+        logger.LogInformation("Requested action {Action} by {Sender} on run {RunId}: {Result}", identifier, sender, stage.RunId, result);
+    }
+
+    /// <summary>
+    /// Whoever pressed a button on a fork PR's check must have write access: the fork's author sees the
+    /// check too, and must not approve or merge their own code. A same-repository PR's author already has it.
+    /// </summary>
+    private async Task<bool> MaintainerOfForkAsync(long runId, string? sender, CancellationToken cancellationToken)
+    {
+        if (await store.Db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken) is not { } run)
+        {
+            return false;
+        }
+        if (!run.FromFork)
+        {
+            return true;
+        }
+        var client = await clients.ForInstallationAsync(run.InstallationId ?? 0, cancellationToken);
+        if (await WriteAccess.HasAsync(client, run.Owner, run.Name, sender))
+        {
+            return true;
+        }
+        logger.LogWarning("{Sender} pressed a button on fork run {RunId} without write access to {Repository}; ignored", sender, runId, run.Repository);
+        return false;
     }
 
     /// <summary>Our stage behind a check run: by its id, else by the external id we gave it.</summary>

@@ -51,6 +51,8 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
             PullRequestTitle = Truncate(pr.Title) ?? await LastKnownTitleAsync(project.Id, pr.Number, cancellationToken),
             CloneUrl = pr.CloneUrl,
             FromFork = pr.FromFork,
+            AuthorLogin = pr.Author,
+            AuthorAssociation = pr.AuthorAssociation,
             InstallationId = pr.InstallationId ?? project.InstallationId,
             Trigger = trigger,
             DeliveryId = deliveryId,
@@ -85,7 +87,7 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
     {
         var stale = await store.Db.Set<PipelineRun>().AsNoTracking()
             .Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest && r.HeadSha != keepSha)
-            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval)
             .Select(r => r.Id).ToListAsync(cancellationToken);
         foreach (var id in stale)
         {

@@ -98,7 +98,7 @@ public sealed class PullRequestEventHandler(
     private Task<List<long>> UnfinishedRunsAsync(int projectId, int pullRequest, CancellationToken cancellationToken) =>
         store.Db.Set<PipelineRun>().AsNoTracking()
             .Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest)
-            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval)
             .Select(r => r.Id).ToListAsync(cancellationToken);
 
     private async Task TeardownAsync(PullRequestRef pr, CancellationToken cancellationToken)

@@ -15,7 +15,9 @@ public sealed record PullRequestRef(
     string CloneUrl,
     bool Draft,
     bool FromFork = false,
-    string? Title = null)
+    string? Title = null,
+    string? Author = null,
+    string? AuthorAssociation = null)
 {
     /// <summary>From a <c>pull_request</c> object and the payload's repository.</summary>
     public static PullRequestRef FromPullRequest(JsonElement pullRequest, JsonElement repository, long? installationId) => new(
@@ -29,7 +31,9 @@ public sealed record PullRequestRef(
         repository.GetProperty("clone_url").GetString()!,
         pullRequest.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True,
         IsFromFork(pullRequest),
-        pullRequest.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null);
+        pullRequest.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null,
+        pullRequest.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object && user.TryGetProperty("login", out var login) ? login.GetString() : null,
+        pullRequest.TryGetProperty("author_association", out var association) && association.ValueKind == JsonValueKind.String ? association.GetString() : null);
 
     /// <summary>
     /// A PR whose head repository is not its base repository, or whose head repository is gone

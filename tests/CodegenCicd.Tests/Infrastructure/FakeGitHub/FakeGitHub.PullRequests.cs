@@ -22,6 +22,11 @@ public sealed class FakePullRequest
     public bool Merged { get; set; }
     public string? MergeCommitSha { get; set; }
     public List<(string User, string State)> Reviews { get; } = [];
+    public string AuthorLogin { get; set; } = "octocat";
+    /// <summary>GitHub's <c>author_association</c> of the author with the base repository.</summary>
+    public string AuthorAssociation { get; set; } = "OWNER";
+    /// <summary>The fork the head lives in (<c>owner/name</c>); null for a branch of the repository itself.</summary>
+    public string? HeadRepository { get; set; }
 }
 
 public sealed record FakeMerge(string Repository, int Number, string Sha, string Method, string MergeCommitSha);
@@ -172,12 +177,12 @@ public sealed partial class FakeGitHub
 
     private static JsonObject PullRequestJson(FakePullRequest pr)
     {
-        JsonObject Branch(string reference, string sha) => new()
+        JsonObject Branch(string reference, string sha, string repository) => new()
         {
             ["ref"] = reference,
             ["sha"] = sha,
             ["label"] = reference,
-            ["repo"] = new JsonObject { ["id"] = RepositoryId(pr.Repository), ["full_name"] = pr.Repository, ["name"] = pr.Repository.Split('/')[1] },
+            ["repo"] = new JsonObject { ["id"] = RepositoryId(repository), ["full_name"] = repository, ["name"] = repository.Split('/')[1] },
         };
         return new JsonObject
         {
@@ -193,9 +198,10 @@ public sealed partial class FakeGitHub
             ["mergeable"] = pr.Mergeable,
             ["mergeable_state"] = pr.MergeableState,
             ["labels"] = LabelsJson(pr),
-            ["head"] = Branch(pr.HeadRef, pr.HeadSha),
-            ["base"] = Branch(pr.BaseRef, "0000000000000000000000000000000000000000"),
-            ["user"] = new JsonObject { ["login"] = "octocat", ["id"] = 1 },
+            ["head"] = Branch(pr.HeadRef, pr.HeadSha, pr.HeadRepository ?? pr.Repository),
+            ["base"] = Branch(pr.BaseRef, "0000000000000000000000000000000000000000", pr.Repository),
+            ["user"] = new JsonObject { ["login"] = pr.AuthorLogin, ["id"] = 1 },
+            ["author_association"] = pr.AuthorAssociation,
         };
     }
 }

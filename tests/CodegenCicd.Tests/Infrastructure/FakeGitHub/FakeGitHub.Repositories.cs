@@ -27,6 +27,15 @@ public sealed partial class FakeGitHub
     /// <summary>Branch heads by (repository, branch), served by <c>GET /branches/{branch}</c>.</summary>
     public ConcurrentDictionary<(string Repository, string Branch), string> Branches { get; } = new();
 
+    /// <summary>
+    /// Permissions by (repository, login) for <c>GET /collaborators/{login}/permission</c> (admin, write, read…);
+    /// anyone not listed has "read", as on a public repository.
+    /// </summary>
+    public ConcurrentDictionary<(string Repository, string Login), string> Permissions { get; } = new();
+
+    /// <summary>Logins whose permission was asked, in order.</summary>
+    public ConcurrentQueue<string> PermissionChecks { get; } = new();
+
     /// <summary>Refs deleted through <c>DELETE /git/refs/…</c>, e.g. "owner/repo heads/feature".</summary>
     public ConcurrentQueue<string> DeletedRefs { get; } = new();
 
@@ -70,6 +79,17 @@ public sealed partial class FakeGitHub
                 BranchProtections.TryGetValue(($"{owner}/{repo}", branch), out var protection)
                     ? Results.Json(protection)
                     : Error(404, "Branch not protected"));
+            repo.MapGet("/collaborators/{login}/permission", (string owner, string repo, string login) =>
+            {
+                PermissionChecks.Enqueue(login);
+                var permission = Permissions.GetValueOrDefault(($"{owner}/{repo}", login), "read");
+                return Results.Json(new JsonObject
+                {
+                    ["permission"] = permission,
+                    ["role_name"] = permission,
+                    ["user"] = new JsonObject { ["login"] = login, ["id"] = 42 },
+                });
+            });
             repo.MapDelete("/git/refs/{**reference}", (string owner, string repo, string reference) =>
             {
                 DeletedRefs.Enqueue($"{owner}/{repo} {reference}");

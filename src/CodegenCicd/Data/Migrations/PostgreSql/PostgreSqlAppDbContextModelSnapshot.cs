@@ -428,6 +428,21 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<string>("ActiveKey")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("AuthorAssociation")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AuthorLogin")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("BaseBranch")
                         .IsRequired()
                         .HasColumnType("text");

@@ -411,6 +411,21 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<string>("ActiveKey")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorAssociation")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorLogin")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseBranch")
                         .IsRequired()
                         .HasColumnType("TEXT");
