@@ -4,8 +4,6 @@ using CodegenCicd.Cloudflare.Gateway;
 using CodegenCicd.Cloudflare.Recovery;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
-using CodegenCicd.Hosting.Jobs;
-using Hangfire;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -40,7 +38,7 @@ public static class CloudflareExtensions
         // Missed-delivery recovery through GitHub's delivery log (works with or without the gateway).
         services.AddConfigSection<MissedDeliveryOptions>();
         services.AddScoped<MissedDeliveryJob>();
-        services.AddRecurringJob<MissedDeliveryJob>(MissedDeliveryJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+        services.AddHostedService<MissedDeliverySchedule>();
         return builder;
     }
 

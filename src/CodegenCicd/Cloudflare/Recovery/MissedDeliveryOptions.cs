@@ -10,6 +10,9 @@ public sealed class MissedDeliveryOptions : IConfigSection
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>When the recurring job runs (cron); empty: never on its own.</summary>
+    public string? Schedule { get; set; } = "*/15 * * * *";
+
     /// <summary>How far back each run looks (GitHub keeps 3 days).</summary>
     [Range(1, 72, ErrorMessage = "MissedDeliveries:LookbackHours must be between 1 and 72")]
     public int LookbackHours { get; set; } = 6;
