@@ -45,6 +45,9 @@ public sealed class FakeCloudflare : IAsyncDisposable
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>What <c>/worker/health</c> reports as held by the Worker.</summary>
+    public int WorkerBacklog { get; set; }
+
     /// <summary>Messages on the (single) pulled queue, oldest first.</summary>
     public List<FakeQueueMessage> Messages { get; } = [];
 
@@ -70,7 +73,7 @@ public sealed class FakeCloudflare : IAsyncDisposable
         webApp.Use(async (context, next) =>
         {
             Calls.Enqueue($"{context.Request.Method} {context.Request.Path}");
-            if (context.Request.Headers.Authorization != $"Bearer {Token}")
+            if (context.Request.Path.StartsWithSegments("/client/v4") && context.Request.Headers.Authorization != $"Bearer {Token}")
             {
                 await Envelope(null, 400, (9109, "Invalid access token")).ExecuteAsync(context);
                 return;
@@ -83,6 +86,12 @@ public sealed class FakeCloudflare : IAsyncDisposable
             }
             await next(context);
         });
+        // The deployed Worker's GET /health, for pages that show the gateway's state without a network.
+        webApp.MapGet("/worker/health", () => Results.Json(new JsonObject
+        {
+            ["status"] = "ok", ["mode"] = "push", ["backlog"] = WorkerBacklog, ["backlogTruncated"] = false, ["secretConfigured"] = true,
+            ["lastDelivery"] = new JsonObject { ["guid"] = "last-guid", ["event"] = "pull_request", ["receivedAt"] = "2026-12-01T10:00:00Z" },
+        }));
         var api = webApp.MapGroup("/client/v4");
         api.MapGet("/user/tokens/verify", () => Envelope(new JsonObject { ["id"] = "tok", ["status"] = "active" }));
         var account = api.MapGroup("/accounts/{account}");

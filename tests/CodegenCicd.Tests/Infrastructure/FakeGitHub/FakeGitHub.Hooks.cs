@@ -25,7 +25,7 @@ public sealed partial class FakeGitHub
     public int HookDeliveriesPageSize { get; set; } = 100;
 
     /// <summary>The App's webhook URL, as <c>PATCH /app/hook/config</c> last set it.</summary>
-    public string HookUrl { get; private set; } = "https://cicd.example.com/api/github/webhooks";
+    public string HookUrl { get; private set; } = "https://before.example.com/hook";
 
     public void AddHookDelivery(FakeHookDelivery delivery)
     {
