@@ -45,6 +45,12 @@ public sealed class FakeCloudflare : IAsyncDisposable
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>Bodies the Worker holds, by GUID (pull mode).</summary>
+    public ConcurrentDictionary<string, byte[]> WorkerBodies { get; } = new();
+
+    /// <summary>The bearer token the Worker's body store accepts.</summary>
+    public string? WorkerReadToken { get; set; }
+
     /// <summary>What <c>/worker/health</c> reports as held by the Worker.</summary>
     public int WorkerBacklog { get; set; }
 
@@ -72,7 +78,12 @@ public sealed class FakeCloudflare : IAsyncDisposable
     {
         webApp.Use(async (context, next) =>
         {
-            Calls.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            // Recorded once answered, so a test that sees a call knows its effects are done.
+            context.Response.OnStarting(() =>
+            {
+                Calls.Enqueue($"{context.Request.Method} {context.Request.Path}");
+                return Task.CompletedTask;
+            });
             if (context.Request.Path.StartsWithSegments("/client/v4") && context.Request.Headers.Authorization != $"Bearer {Token}")
             {
                 await Envelope(null, 400, (9109, "Invalid access token")).ExecuteAsync(context);
@@ -92,6 +103,20 @@ public sealed class FakeCloudflare : IAsyncDisposable
             ["status"] = "ok", ["mode"] = "push", ["backlog"] = WorkerBacklog, ["backlogTruncated"] = false, ["secretConfigured"] = true,
             ["lastDelivery"] = new JsonObject { ["guid"] = "last-guid", ["event"] = "pull_request", ["receivedAt"] = "2026-12-01T10:00:00Z" },
         }));
+        // The Worker's pull-mode body store (GET/DELETE /deliveries/{guid}), behind the token derived from the webhook secret.
+        webApp.MapMethods("/worker/deliveries/{guid}", [HttpMethods.Get, HttpMethods.Delete], (HttpContext context, string guid) =>
+        {
+            if (WorkerReadToken is null || context.Request.Headers.Authorization != $"Bearer {WorkerReadToken}")
+            {
+                return Results.StatusCode(401);
+            }
+            if (HttpMethods.IsDelete(context.Request.Method))
+            {
+                WorkerBodies.TryRemove(guid, out _);
+                return Results.NoContent();
+            }
+            return WorkerBodies.TryGetValue(guid, out var body) ? Results.Bytes(body, "application/json") : Results.NotFound();
+        });
         var api = webApp.MapGroup("/client/v4");
         api.MapGet("/user/tokens/verify", () => Envelope(new JsonObject { ["id"] = "tok", ["status"] = "active" }));
         var account = api.MapGroup("/accounts/{account}");
