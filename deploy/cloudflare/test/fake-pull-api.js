@@ -3,6 +3,7 @@
 // messages the gateway really sent to the (real, local) queue and serves them in the v4 envelope
 // the app pulls from: POST …/queues/{id}/messages/pull (leases with a visibility timeout) and
 // POST …/queues/{id}/messages/ack (acks and retries by lease id). GET …/queues lists the queue.
+// In push mode it consumes the dead-letter queue instead, and serves that.
 const held = []; // { id, body, attempts, timestamp_ms, visibleAt, lease_id }
 let leases = 0;
 

@@ -187,3 +187,20 @@ test("pull: nothing is pushed to the origin", async () => {
   });
   assert.equal(target.received.length, 0);
 });
+
+test("push: a delivery the origin never accepts ends on the dead-letter queue, its body kept", async () => {
+  const target = await origin(() => 503);
+  const gw = await gateway({ mode: "push", originUrl: target.url, maxRetries: 1 });
+  const body = payload(2000);
+  const { guid } = signed(body);
+  assert.equal((await post(gw.url, body, signed(body, { guid }).headers)).status, 202);
+  const dead = await until("the pointer on the dead-letter queue", async () => {
+    const reply = await fetch(new URL(`/client/v4/accounts/a/queues/${QUEUE_ID}/messages/pull`, gw.pullApiUrl), {
+      method: "POST", headers: { authorization: `Bearer ${API_TOKEN}` }, body: JSON.stringify({ visibility_timeout_ms: 60000 }),
+    }).then((r) => r.json());
+    return reply.result.messages[0];
+  });
+  assert.equal(JSON.parse(dead.body).guid, guid);
+  assert.equal((await health(gw)).backlog, 1);
+  assert.equal(target.received.length, 0);
+});

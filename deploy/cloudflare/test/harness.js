@@ -31,7 +31,9 @@ export async function startGateway({ mode, originUrl = "http://127.0.0.1:9/", se
         modules: true,
         scriptPath: script("fake-pull-api.js"),
         compatibilityDate: "2025-04-01",
-        queueConsumers: mode === "pull" ? { [QUEUE]: consumer } : undefined,
+        // Pull mode: it is the queue's consumer. Push mode: it consumes the dead-letter queue, so a
+        // test can see what never got through.
+        queueConsumers: mode === "pull" ? { [QUEUE]: consumer } : { [DEAD_LETTERS]: { maxBatchTimeout: 0 } },
         bindings: { API_TOKEN, QUEUE_ID, QUEUE_NAME: QUEUE },
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
