@@ -1,4 +1,3 @@
-using CodegenCicd.Cloudflare.Api;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Cloudflare.Gateway;
@@ -25,8 +24,8 @@ internal sealed partial class GatewayPullService(IServiceScopeFactory scopes, IO
                 await using var scope = scopes.CreateAsyncScope();
                 pulled = await scope.ServiceProvider.GetRequiredService<GatewayPuller>().PullOnceAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is CloudflareApiException or HttpRequestException or InvalidOperationException or TaskCanceledException
-                && !stoppingToken.IsCancellationRequested)
+            // Whatever one batch throws, the loop lives on: an exception escaping a BackgroundService stops the whole app.
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogPullFailed(logger, ex.Message);
             }
