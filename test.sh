@@ -15,6 +15,7 @@ command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v git >/dev/null 2>&1 || missing+=(git)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing from Debian's packages: ${missing[*]}"
@@ -48,6 +49,24 @@ stop_pg() {
 }
 trap stop_pg EXIT
 
+# --- the Cloudflare gateway Worker, in workerd (deploy/cloudflare) ------------------------------
+# Its npm packages first: the app's end-to-end gateway tests start the same Worker.
+worker_passed=0 worker_failed=0
+if command -v npm >/dev/null 2>&1; then
+  ( cd deploy/cloudflare \
+    && { [ -d node_modules/miniflare ] || npm ci --no-audit --no-fund >"$results/worker-npm.log" 2>&1; } \
+    && node --test test/*.test.js >"$results/worker.log" 2>&1 )
+  worker_passed=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$results/worker.log" 2>/dev/null | tail -n 1)
+  worker_failed=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$results/worker.log" 2>/dev/null | tail -n 1)
+  if [ -z "$worker_passed" ]; then
+    echo "gateway Worker: no test summary (see $results/worker-npm.log, $results/worker.log)"; worker_passed=0 worker_failed=1
+  fi
+  grep -E '^not ok' "$results/worker.log" | head -20
+  echo "gateway Worker: $worker_passed passed, $worker_failed failed"
+else
+  echo "gateway Worker: npm missing"; worker_failed=1
+fi
+
 # --- build once, then every test project --------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if ! dotnet build CodegenCicd.sln -c Release -nologo -v quiet >"$results/build.log" 2>&1; then
@@ -56,7 +75,7 @@ if ! dotnet build CodegenCicd.sln -c Release -nologo -v quiet >"$results/build.l
   exit 1
 fi
 
-passed=0 failed=0 skipped=0 status=0
+passed=$worker_passed failed=$worker_failed skipped=0 status=0
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   [ "$name" = "CodegenCicd.Benchmarks" ] && continue

@@ -19,6 +19,25 @@ public sealed class CloudflareOptions : IConfigSection, IValidatableObject
 
     public Uri ApiUrl { get; set; } = new("https://api.cloudflare.com/client/v4/");
 
+    /// <summary><c>push</c>: the Worker forwards to <see cref="OriginUrl"/>; <c>pull</c>: this app pulls from the Queue (no inbound port).</summary>
+    public GatewayMode Mode { get; set; } = GatewayMode.Push;
+
+    /// <summary>This app's webhook URL as the Worker reaches it (push mode), e.g. <c>https://cicd.example.com/api/github/webhooks</c>.</summary>
+    public Uri? OriginUrl { get; set; }
+
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Cloudflare:QueueName must be lower-case letters, digits and dashes")]
+    public string QueueName { get; set; } = "webhook-deliveries";
+
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Cloudflare:DeadLetterQueueName must be lower-case letters, digits and dashes")]
+    public string DeadLetterQueueName { get; set; } = "webhook-deliveries-dlq";
+
+    [RegularExpression("^[a-z0-9][a-z0-9-]{2,62}$", ErrorMessage = "Cloudflare:BucketName must be 3-63 lower-case letters, digits and dashes")]
+    public string BucketName { get; set; } = "webhook-bodies";
+
+    /// <summary>Pull mode: how long to wait after an empty pull before asking again.</summary>
+    [Range(1, 3600, ErrorMessage = "Cloudflare:PullIntervalSeconds must be between 1 and 3600")]
+    public int PullIntervalSeconds { get; set; } = 5;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiToken) && !string.IsNullOrWhiteSpace(AccountId);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -31,5 +50,15 @@ public sealed class CloudflareOptions : IConfigSection, IValidatableObject
         {
             yield return new("Cloudflare:WorkerUrl must be an absolute URL");
         }
+        if (OriginUrl is { IsAbsoluteUri: false })
+        {
+            yield return new("Cloudflare:OriginUrl must be an absolute URL");
+        }
     }
+}
+
+public enum GatewayMode
+{
+    Push,
+    Pull,
 }

@@ -14,7 +14,7 @@ namespace CodegenCicd.GitHub.Api;
 /// calls; these few are plain typed HTTP so the App JWT and token cache stay in our hands.
 /// Rate limits are handled by the resilience pipeline on this client (see <see cref="GitHubRateLimits"/>).
 /// </summary>
-public sealed class GitHubAppApi(HttpClient http, AppCredentialsProvider credentials, AppJwtFactory jwt)
+public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider credentials, AppJwtFactory jwt)
 {
     public const string HttpClientName = "GitHub";
     private const int PerPage = 100;

@@ -1,3 +1,4 @@
+using CodegenCicd.Cloudflare.Recovery;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub.Webhooks;
 using Microsoft.AspNetCore.Mvc;
@@ -16,14 +17,20 @@ public sealed class IndexModel(AppDbContext db, WebhookIntake intake) : PageMode
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
+    /// <summary>What the missed-delivery recovery job found in GitHub's delivery log, newest first.</summary>
+    public IReadOnlyList<MissedDelivery> Missed { get; private set; } = [];
+
     [TempData]
     public string? Message { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
         Rows = await db.Set<WebhookDelivery>().AsNoTracking().OrderByDescending(d => d.Id).Take(Shown)
             .Select(d => new Row(d.Id, d.DeliveryId, d.Event, d.Action, d.RepositoryFullName, d.Status, d.Attempts, d.ReceivedAt,
                 d.ProcessingMilliseconds, d.Error))
             .ToListAsync(cancellationToken);
+        Missed = await db.Set<MissedDelivery>().AsNoTracking().OrderByDescending(d => d.Id).Take(20).ToListAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostRedeliverAsync(long id, CancellationToken cancellationToken)
     {

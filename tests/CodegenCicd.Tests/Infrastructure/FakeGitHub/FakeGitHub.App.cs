@@ -137,10 +137,11 @@ public sealed partial class FakeGitHub
             }, statusCode: 201);
         });
 
-        webApp.MapGet("/app/hook/deliveries", async Task<IResult> (HttpContext context) => await AsAppAsync(context, () => Results.Json(new JsonArray())));
-        webApp.MapPost("/app/hook/deliveries/{id:long}/attempts", async (HttpContext context, long id) =>
-            await AsAppAsync(context, () => Results.Json(new JsonObject(), statusCode: 202)));
+        MapHookEndpoints(webApp);
     }
+
+    /// <summary>/app/hook/deliveries (cursor pages), redelivery attempts, /app/hook/config (FakeGitHub.Hooks.cs).</summary>
+    partial void MapHookEndpoints(WebApplication webApp);
 
     private async Task<IResult> AsAppAsync(HttpContext context, Func<IResult> respond)
     {
