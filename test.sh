@@ -12,6 +12,11 @@ rm -rf "$results" && mkdir -p "$results"
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+# Sandbox isolation: user-mode networking, the preview relay, the seccomp filter's library, nsenter.
+command -v slirp4netns >/dev/null 2>&1 || missing+=(slirp4netns)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
+ls /usr/lib/*/libseccomp.so.2 /lib/*/libseccomp.so.2 >/dev/null 2>&1 || missing+=(libseccomp2)
 command -v git >/dev/null 2>&1 || missing+=(git)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)

@@ -14,11 +14,16 @@ using CodegenCicd.Notifications;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
+using CodegenCicd.Sandboxes.Probe;
 using CodegenCicd.WebEval;
 
 if (ReceiveCommand.IsInvoked(args))
 {
     return await ReceiveCommand.RunAsync(args);
+}
+if (SandboxProbeCommand.IsInvoked(args))
+{
+    return await SandboxProbeCommand.RunAsync(args);
 }
 
 return await Startup.RunReportingConfigurationErrorsAsync(async () =>
