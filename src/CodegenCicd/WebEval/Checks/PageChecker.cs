@@ -23,7 +23,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         var page = await session.Context.NewPageAsync();
         try
         {
-            var problems = new PageProblems(page);
+            var problems = new PageProblems(page, session.BlockedReason);
             var stopwatch = Stopwatch.StartNew();
             var (status, loadFailure) = await NavigateAsync(page, target.Url, navigationTimeout, problems);
             var loadMs = loadFailure is null ? stopwatch.Elapsed.TotalMilliseconds : (double?)null;
