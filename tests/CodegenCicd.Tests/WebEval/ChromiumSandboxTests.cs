@@ -64,7 +64,8 @@ public sealed class ChromiumSandboxTests
     {
         public static ProcessInfo Of(int pid) => new(pid);
 
-        public IReadOnlyList<string> CommandLine => File.ReadAllText($"/proc/{Pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        /// <summary>Arguments split on NULs and spaces: Chromium rewrites its children's argv into one space-separated string.</summary>
+        public IReadOnlyList<string> CommandLine => File.ReadAllText($"/proc/{Pid}/cmdline").Split(['\0', ' '], StringSplitOptions.RemoveEmptyEntries);
 
         public string Environment => File.ReadAllText($"/proc/{Pid}/environ");
 

@@ -106,6 +106,8 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
             {
                 ExecutablePath = launch.ExecutablePath,
                 Env = launch.Environment,
+                // Playwright adds --no-sandbox on Linux unless told otherwise.
+                ChromiumSandbox = true,
                 Headless = true,
                 Args = ChromiumArgs,
                 Timeout = 60_000,
