@@ -32,6 +32,9 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Why the context was not let through to <paramref name="url"/>'s host (loopback, private…), or null.</summary>
     public string? BlockedReason(Uri url) => proxy.BlockedReason(url);
 
+    /// <summary>Why <paramref name="url"/>'s host could not be reached, in Chromium's words, or null.</summary>
+    public string? ConnectFailure(Uri url) => proxy.ConnectFailure(url);
+
     /// <summary>False once the browser process has died (crash, killed): the evaluation cannot go on.</summary>
     public bool BrowserAlive => browser.IsConnected;
 

@@ -16,12 +16,14 @@ namespace CodegenCicd.WebEval.Browser;
 internal sealed partial class EgressProxy : IAsyncDisposable
 {
     private const int MaxHeadBytes = 64 * 1024;
+    private const string NotResolved = "a name that does not resolve";
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly string allowed;
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<string, string> blocked = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> unreachable = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Task, byte> connections = new();
     private readonly Task accepting;
 
@@ -39,6 +41,13 @@ internal sealed partial class EgressProxy : IAsyncDisposable
     /// <summary>Why requests to <paramref name="url"/>'s host and port were refused, or null when none were.</summary>
     public string? BlockedReason(Uri url) =>
         url.IsAbsoluteUri && blocked.TryGetValue(Authority(url.Host, url.Port), out var reason) ? reason : null;
+
+    /// <summary>
+    /// Chromium's own name for why the proxy could not reach <paramref name="url"/>'s host
+    /// (<c>net::ERR_CONNECTION_REFUSED</c>…): through a proxy Chromium itself only sees an empty answer.
+    /// </summary>
+    public string? ConnectFailure(Uri url) =>
+        url.IsAbsoluteUri && unreachable.TryGetValue(Authority(url.Host, url.Port), out var failure) ? failure : null;
 
     /// <summary>Host and port as both a URL and a CONNECT line spell them: <c>[::1]:80</c>, <c>example.com:443</c>.</summary>
     internal static string Authority(string host, int port) =>
@@ -77,6 +86,11 @@ internal sealed partial class EgressProxy : IAsyncDisposable
             }
             var authority = Authority(request.Host, request.Port);
             var (endpoint, refusal) = await DecideAsync(request.Host, request.Port, authority == allowed, stopping.Token);
+            if (refusal == NotResolved)
+            {
+                unreachable[authority] = "net::ERR_NAME_NOT_RESOLVED";
+                return;
+            }
             if (endpoint is null)
             {
                 blocked[authority] = refusal!;
@@ -87,7 +101,17 @@ internal sealed partial class EgressProxy : IAsyncDisposable
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token))
             {
                 timeout.CancelAfter(ConnectTimeout);
-                await upstream.ConnectAsync(endpoint, timeout.Token);
+                try
+                {
+                    await upstream.ConnectAsync(endpoint, timeout.Token);
+                    unreachable.TryRemove(authority, out string? _);
+                }
+                catch (Exception ex) when (ex is SocketException or OperationCanceledException && !stopping.IsCancellationRequested)
+                {
+                    unreachable[authority] = ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused }
+                        ? "net::ERR_CONNECTION_REFUSED" : "net::ERR_CONNECTION_TIMED_OUT";
+                    return;
+                }
             }
             var upstreamStream = upstream.GetStream();
             if (request.IsConnect)
@@ -125,12 +149,12 @@ internal sealed partial class EgressProxy : IAsyncDisposable
             }
             catch (SocketException)
             {
-                return (null, "a name that does not resolve");
+                return (null, NotResolved);
             }
         }
         if (addresses.Length == 0)
         {
-            return (null, "a name that does not resolve");
+            return (null, NotResolved);
         }
         // Every address must be allowed: the browser must not be steered to the private one of several.
         foreach (var address in addresses)

@@ -18,8 +18,11 @@ internal sealed partial class PageProblems
     private readonly ConcurrentDictionary<IRequest, byte> answered = new();
 
     /// <param name="blockedReason">Why a URL's host was refused by the evaluation's proxy, so the report says "blocked".</param>
-    public PageProblems(IPage page, Func<Uri, string?>? blockedReason = null)
+    /// <param name="connectFailure">Why a URL's host could not be reached, in Chromium's words (the proxy hides it).</param>
+    public PageProblems(IPage page, Func<Uri, string?>? blockedReason = null, Func<Uri, string?>? connectFailure = null)
     {
+        string? Unreachable(string url) =>
+            connectFailure is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? connectFailure(parsed) : null;
         string? Blocked(string url) =>
             blockedReason is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && blockedReason(parsed) is { } why
                 ? $"blocked: {parsed.Host} is {why}" : null;
@@ -43,7 +46,7 @@ internal sealed partial class PageProblems
             {
                 return;
             }
-            Add(failed, new FailedRequest(request.Method, Clip(request.Url), null, Blocked(request.Url) ?? request.Failure, request.ResourceType));
+            Add(failed, new FailedRequest(request.Method, Clip(request.Url), null, Blocked(request.Url) ?? Unreachable(request.Url) ?? request.Failure, request.ResourceType));
         };
         page.Response += (_, response) =>
         {
