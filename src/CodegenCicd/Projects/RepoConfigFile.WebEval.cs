@@ -13,7 +13,7 @@ public static partial class RepoConfigFile
         {
             webEval = key switch
             {
-                "pages" => webEval with { Pages = StringList(value, "web_eval.pages") },
+                "pages" => webEval with { Pages = PreviewPaths(value, "web_eval.pages") },
                 "task" => webEval with { Task = Scalar(value, "web_eval.task") },
                 "follow_links" => webEval with { FollowLinks = Integer(value, "web_eval.follow_links", 0, MaxFollowLinks) },
                 "expect" => webEval with { Expect = Expectations(Mapping(value, "web_eval.expect"), unknown) },
@@ -21,6 +21,20 @@ public static partial class RepoConfigFile
             };
         }
         return webEval;
+    }
+
+    /// <summary>Each page must be a path of the preview; an absolute URL would send the browser elsewhere.</summary>
+    private static IReadOnlyList<string> PreviewPaths(YamlNode node, string what)
+    {
+        var paths = StringList(node, what);
+        foreach (var (path, i) in paths.Select((p, i) => (p, i)))
+        {
+            if (PreviewPath.Problem(path) is { } problem)
+            {
+                throw Fail(node, $"{what}[{i}]: {problem}");
+            }
+        }
+        return paths;
     }
 
     /// <summary>
@@ -35,6 +49,10 @@ public static partial class RepoConfigFile
             if (!path.StartsWith('/'))
             {
                 throw Fail(node, $"web_eval.expect keys are page paths starting with '/', not '{path}'");
+            }
+            if (PreviewPath.Problem(path) is { } problem)
+            {
+                throw Fail(node, $"web_eval.expect: {problem}");
             }
             var what = $"web_eval.expect.{path}";
             IReadOnlyList<PageExpectation> items = value is YamlSequenceNode sequence

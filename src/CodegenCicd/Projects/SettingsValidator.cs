@@ -87,6 +87,7 @@ public static class SettingsValidator
         string.IsNullOrEmpty(path) || path[0] != '/' ? $"{what} must start with '/' (e.g. /health)."
         : path.Length > MaxPathLength ? $"{what} is at most {MaxPathLength} characters."
         : path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? $"{what} must not contain spaces."
+        : PreviewPath.Problem(path) is { } problem ? $"{what}: {problem}"
         : null;
 
     private static string? Label(string label) =>

@@ -5,7 +5,8 @@ namespace CodegenCicd.Sandboxes;
 /// <summary>
 /// Reads a child's output in blocks and hands it on line by line, masked. Lines are split at
 /// <see cref="MaxLineLength"/>, so output without newlines (<c>cat /dev/zero</c>) never grows
-/// memory; masking per line means a secret is found even when it straddles two reads.
+/// memory; masking per line means a secret is found even when it straddles two reads, and a
+/// long line is cut where no secret straddles the cut (<see cref="SecretMasker.SafeCut"/>).
 /// </summary>
 internal static class OutputPump
 {
@@ -21,14 +22,15 @@ internal static class OutputPump
             for (var i = 0; i < read; i++)
             {
                 var c = buffer[i];
-                if (c == '\n' || line.Length >= MaxLineLength)
+                if (c == '\n')
                 {
                     onLine(masker.Apply(line.ToString().TrimEnd('\r')));
                     line.Clear();
-                    if (c == '\n')
-                    {
-                        continue;
-                    }
+                    continue;
+                }
+                if (line.Length >= MaxLineLength)
+                {
+                    EmitPiece(line, masker, onLine);
                 }
                 line.Append(c);
             }
@@ -37,5 +39,22 @@ internal static class OutputPump
         {
             onLine(masker.Apply(line.ToString().TrimEnd('\r')));
         }
+    }
+
+    /// <summary>
+    /// Hands on the first part of an over-long line and keeps the rest, which may hold the start of a
+    /// secret the next read completes. Should secrets overlap all the way back (a pathological value),
+    /// the line is cut at the limit rather than let memory grow.
+    /// </summary>
+    private static void EmitPiece(StringBuilder line, SecretMasker masker, Action<string> onLine)
+    {
+        var text = line.ToString();
+        var cut = masker.SafeCut(text);
+        if (cut < MaxLineLength / 2)
+        {
+            cut = text.Length;
+        }
+        onLine(masker.Apply(text[..cut]));
+        line.Clear().Append(text, cut, text.Length - cut);
     }
 }

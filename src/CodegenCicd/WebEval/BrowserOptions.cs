@@ -30,6 +30,20 @@ public sealed class BrowserOptions : IConfigSection, IValidatableObject
     [Required(ErrorMessage = "Browser:ArtifactsRoot must not be empty")]
     public string ArtifactsRoot { get; set; } = "data/artifacts";
 
+    /// <summary>
+    /// When the app runs as root, Chromium runs as this uid so that it keeps its own sandbox (it refuses
+    /// it as root). Not <c>Sandbox:UserId</c>: the process limit of sandboxes counts per uid, and a
+    /// sandbox's processes must not be able to signal or starve Chromium's.
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Browser:UserId must be a positive uid (not root)")]
+    public int UserId { get; set; } = 65533;
+
+    /// <summary>
+    /// Start Chromium with <c>--no-sandbox</c> when its own sandbox cannot start here (no user namespaces,
+    /// no setpriv). Off by default: a page that exploits the renderer would then run as Chromium's user.
+    /// </summary>
+    public bool AllowNoSandbox { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(ExecutablePath) && !File.Exists(ExecutablePath))

@@ -35,7 +35,7 @@ public sealed partial class WebEvaluator(
         string? error = null;
         try
         {
-            await using var session = await browserHost.OpenSessionAsync(budget.Token);
+            await using var session = await browserHost.OpenSessionAsync(request.BaseUrl, budget.Token);
             try
             {
                 await new PageCrawler(new PageChecker(session, request.ArtifactDirectory), settings)

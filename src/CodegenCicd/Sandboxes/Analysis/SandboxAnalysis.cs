@@ -39,7 +39,17 @@ internal sealed class SandboxAnalysis(WorkspacePreparer preparer, TimeProvider t
         var problems = new List<string>();
         foreach (var file in sandbox.ListFiles(ReportsFolder).Where(f => f.EndsWith(".sarif", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
         {
-            var content = await sandbox.DownloadFileAsync(file, cancellationToken);
+            byte[]? content;
+            try
+            {
+                content = await sandbox.DownloadFileAsync(file, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException)
+            {
+                // A report the sandbox made oversized, a link or a FIFO is skipped and said, not read.
+                problems.Add(ex.Message);
+                continue;
+            }
             if (content is null)
             {
                 continue;

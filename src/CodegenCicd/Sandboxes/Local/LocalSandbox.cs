@@ -165,7 +165,7 @@ internal sealed class LocalSandbox(
     public async Task<byte[]?> DownloadFileAsync(string path, CancellationToken cancellationToken)
     {
         var target = WorkspacePaths.Resolve(workspace, path);
-        return File.Exists(target) ? await File.ReadAllBytesAsync(target, cancellationToken) : null;
+        return await WorkspaceFiles.ReadAsync(workspace, target, path, cancellationToken);
     }
 
     public IReadOnlyList<string> ListFiles(string directory)
@@ -175,10 +175,7 @@ internal sealed class LocalSandbox(
         {
             return [];
         }
-        return Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-            .Select(f => Path.GetRelativePath(workspace, f))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        return WorkspaceFiles.List(workspace, folder);
     }
 
     public Task<string> SnapshotAsync(string key, IReadOnlyCollection<string> excludedPaths, CancellationToken cancellationToken) =>

@@ -32,7 +32,7 @@ public sealed partial class AgentRunner(
         var waitingForGemini = false;
         var page = await session.Context.NewPageAsync();
         page.SetDefaultTimeout((float)ActionTimeout.TotalMilliseconds);
-        var problems = new PageProblems(page);
+        var problems = new PageProblems(page, session.BlockedReason, session.ConnectFailure);
         var seen = new ProblemCursor();
         AgentResult End(AgentStatus status, string reason, bool? passed = null) => new()
         {

@@ -10,12 +10,14 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private readonly IBrowser browser;
     private readonly Action release;
+    private readonly EgressProxy proxy;
     private readonly TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int released;
 
-    internal BrowserSession(IBrowser browser, IBrowserContext context, Action release)
+    internal BrowserSession(IBrowser browser, IBrowserContext context, EgressProxy proxy, Action release)
     {
         this.browser = browser;
+        this.proxy = proxy;
         this.release = release;
         Context = context;
         browser.Disconnected += (_, _) => disconnected.TrySetResult();
@@ -26,6 +28,12 @@ public sealed class BrowserSession : IAsyncDisposable
     }
 
     public IBrowserContext Context { get; }
+
+    /// <summary>Why the context was not let through to <paramref name="url"/>'s host (loopback, private…), or null.</summary>
+    public string? BlockedReason(Uri url) => proxy.BlockedReason(url);
+
+    /// <summary>Why <paramref name="url"/>'s host could not be reached, in Chromium's words, or null.</summary>
+    public string? ConnectFailure(Uri url) => proxy.ConnectFailure(url);
 
     /// <summary>False once the browser process has died (crash, killed): the evaluation cannot go on.</summary>
     public bool BrowserAlive => browser.IsConnected;
@@ -67,6 +75,7 @@ public sealed class BrowserSession : IAsyncDisposable
         }
         finally
         {
+            await proxy.DisposeAsync();
             release();
         }
     }

@@ -23,7 +23,7 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         var page = await session.Context.NewPageAsync();
         try
         {
-            var problems = new PageProblems(page);
+            var problems = new PageProblems(page, session.BlockedReason, session.ConnectFailure);
             var stopwatch = Stopwatch.StartNew();
             var (status, loadFailure) = await NavigateAsync(page, target.Url, navigationTimeout, problems);
             var loadMs = loadFailure is null ? stopwatch.Elapsed.TotalMilliseconds : (double?)null;
@@ -88,6 +88,15 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
             if (netError.Value == "net::ERR_HTTP_RESPONSE_CODE_FAILURE" && problems.DocumentStatus is { } status)
             {
                 return (status, null); // An error status with an empty body: the status says it all.
+            }
+            // Through the evaluation's proxy Chromium sees a refused or unreachable host as an empty answer.
+            if (session.BlockedReason(url) is { } blocked)
+            {
+                return (null, $"blocked: {url.Host} is {blocked}");
+            }
+            if (session.ConnectFailure(url) is { } unreachable)
+            {
+                return (null, unreachable);
             }
             return (problems.DocumentStatus, netError.Success ? netError.Value : BrowserHost.FirstLine(ex.Message));
         }

@@ -15,9 +15,11 @@ internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in config.Pages.Where(p => !string.IsNullOrWhiteSpace(p)))
         {
-            if (!Uri.TryCreate(baseUrl, path, out var url) || url.Scheme is not ("http" or "https"))
+            // Defence in depth: the settings and the repository file refuse these already.
+            if (PreviewPath.Problem(path) is { } problem || !Uri.TryCreate(baseUrl, path, out var url)
+                || Uri.Compare(url, baseUrl, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
             {
-                results.Add(new PageResult { Path = path, Url = baseUrl, LoadFailure = $"'{path}' is not a path of the app" });
+                results.Add(new PageResult { Path = path, Url = baseUrl, LoadFailure = $"'{path}' is not a path of the app and was not loaded" });
                 continue;
             }
             if (seen.Add(url.AbsoluteUri))

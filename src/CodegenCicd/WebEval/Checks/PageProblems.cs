@@ -17,8 +17,15 @@ internal sealed partial class PageProblems
     private readonly ConcurrentDictionary<IRequest, byte> inFlight = new();
     private readonly ConcurrentDictionary<IRequest, byte> answered = new();
 
-    public PageProblems(IPage page)
+    /// <param name="blockedReason">Why a URL's host was refused by the evaluation's proxy, so the report says "blocked".</param>
+    /// <param name="connectFailure">Why a URL's host could not be reached, in Chromium's words (the proxy hides it).</param>
+    public PageProblems(IPage page, Func<Uri, string?>? blockedReason = null, Func<Uri, string?>? connectFailure = null)
     {
+        string? Unreachable(string url) =>
+            connectFailure is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? connectFailure(parsed) : null;
+        string? Blocked(string url) =>
+            blockedReason is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && blockedReason(parsed) is { } why
+                ? $"blocked: {parsed.Host} is {why}" : null;
         page.Console += (_, message) =>
         {
             // Chromium echoes every failed resource as a console error; the failed request says more.
@@ -39,7 +46,7 @@ internal sealed partial class PageProblems
             {
                 return;
             }
-            Add(failed, new FailedRequest(request.Method, Clip(request.Url), null, request.Failure, request.ResourceType));
+            Add(failed, new FailedRequest(request.Method, Clip(request.Url), null, Blocked(request.Url) ?? Unreachable(request.Url) ?? request.Failure, request.ResourceType));
         };
         page.Response += (_, response) =>
         {
@@ -51,7 +58,8 @@ internal sealed partial class PageProblems
             }
             else if (response.Status >= 400)
             {
-                Add(failed, new FailedRequest(response.Request.Method, Clip(response.Url), response.Status, null,
+                var blocked = Blocked(response.Url);
+                Add(failed, new FailedRequest(response.Request.Method, Clip(response.Url), blocked is null ? response.Status : null, blocked,
                     response.Request.ResourceType));
             }
         };
