@@ -70,6 +70,7 @@ public sealed class SandboxCgroups
             }
             var parent = Path.Combine(root + own.TrimEnd('/'), "codegencicd-sandboxes");
             Directory.CreateDirectory(parent);
+            ProveWritable(parent);
             parents[controller] = parent;
         }
         return new(ResourceLimitMode.CgroupV1, parents, null);
@@ -97,7 +98,16 @@ public sealed class SandboxCgroups
             }
         }
         File.WriteAllText(Path.Combine(owner, "cgroup.subtree_control"), "+memory +pids +cpu");
+        ProveWritable(owner);
         return new(ResourceLimitMode.CgroupV2, new() { ["unified"] = owner }, null);
+    }
+
+    /// <summary>A folder that exists (another process made it) may still be closed to this one: try a child.</summary>
+    private static void ProveWritable(string parent)
+    {
+        var trial = Path.Combine(parent, $"sandbox-trial-{Environment.ProcessId}");
+        Directory.CreateDirectory(trial);
+        Directory.Delete(trial);
     }
 
     /// <summary>A new cgroup for one sandboxed command, with its limits set; null in rlimit mode.</summary>

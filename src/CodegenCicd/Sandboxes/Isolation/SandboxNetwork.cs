@@ -40,7 +40,11 @@ public sealed class SandboxNetwork
 
     public SandboxNetwork(SandboxOptions options, string batchFolder)
     {
-        Mode = options.Network;
+        // Without root, slirp4netns is refused entry to the sandbox's network namespace here
+        // (setns: EPERM, seen with bubblewrap 0.8 and slirp4netns 1.2 on Debian 12), so such sandboxes
+        // stay without network rather than share the host's; Degraded says so.
+        Mode = Local.BubblewrapLauncher.RunsAsRoot ? options.Network : SandboxNetworkMode.None;
+        NoInternetWithoutRoot = options.Network == SandboxNetworkMode.Internet && Mode == SandboxNetworkMode.None;
         Slirp = ExecutableLocator.Find("slirp4netns");
         NsEnter = ExecutableLocator.Find("nsenter");
         var lines = BlockedRanges.Concat(HostAddresses()).Select(r => $"route add unreachable {r}")
@@ -51,6 +55,9 @@ public sealed class SandboxNetwork
     }
 
     public SandboxNetworkMode Mode { get; }
+
+    /// <summary>Internet was asked for, but the app is not root: sandboxes run without network.</summary>
+    public bool NoInternetWithoutRoot { get; }
 
     public string? Slirp { get; }
 

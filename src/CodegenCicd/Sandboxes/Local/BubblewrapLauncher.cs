@@ -20,7 +20,7 @@ internal sealed record SandboxCommandLine(ProcessStartInfo Start, string InfoFif
 /// size-capped /tmp and /dev/shm. The app's folders are refused at start-up if that set holds them.</item>
 /// <item>PID namespace with bwrap as init and <c>--die-with-parent</c>: killing bwrap kills every process of the command.</item>
 /// <item>Network namespace of its own, connected by the app before the command runs (<see cref="SandboxNetwork"/>).</item>
-/// <item>Seccomp filter (<see cref="SeccompFilter"/>); without root, also <c>--disable-userns</c>.</item>
+/// <item>Seccomp filter (<see cref="SeccompFilter"/>), which also refuses nested user namespaces.</item>
 /// <item>When the app is root, bwrap mounts as root and the command then drops to <c>Sandbox:UserId</c>
 /// with no capabilities and no-new-privs, so root-owned read-only snapshot files cannot be changed in place.</item>
 /// <item>The environment is built from scratch: values travel in it, never in argv, which <c>ps</c> shows.</item>
@@ -108,11 +108,13 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
     private static void AddNamespaces(IList<string> args)
     {
         // With root, no user namespace: the command drops to Sandbox:UserId itself, which a user
-        // namespace would not map, and seccomp refuses new namespaces. Without root, bwrap's own
-        // user namespace is sealed against nesting with --disable-userns.
+        // namespace would not map. Without root, bwrap makes one. Either way the seccomp filter
+        // refuses nested namespaces; bwrap's --disable-userns is not used because it moves the
+        // command into a second user namespace that does not own the network namespace, which
+        // slirp4netns and the route set-up must join.
         if (!RunsAsRoot)
         {
-            Add(args, "--unshare-user", "--disable-userns");
+            args.Add("--unshare-user");
         }
         Add(args, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try");
         Add(args, "--hostname", "sandbox", "--die-with-parent", "--new-session");
