@@ -5,7 +5,7 @@ using CodegenCicd.Dashboard;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Hosting;
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;

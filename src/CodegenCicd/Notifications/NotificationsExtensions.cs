@@ -1,4 +1,4 @@
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 
 namespace CodegenCicd.Notifications;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Net;
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

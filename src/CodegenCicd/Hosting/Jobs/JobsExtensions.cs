@@ -1,4 +1,4 @@
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using CodegenCicd.Hosting.Configuration;
 using Hangfire;
 using Hangfire.AspNetCore;

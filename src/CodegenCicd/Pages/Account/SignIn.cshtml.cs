@@ -1,4 +1,4 @@
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;

@@ -1,4 +1,4 @@
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using CodegenCicd.Hosting.Integrations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace CodegenCicd.Hosting.Admin;
+namespace CodegenCicd.Accounts;
 
 /// <summary>The single admin account when <c>Admin:Password</c> is not configured (set on the first-run page).</summary>
 public sealed class AdminAccount

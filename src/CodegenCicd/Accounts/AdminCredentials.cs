@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace CodegenCicd.Hosting.Admin;
+namespace CodegenCicd.Accounts;
 
 public enum FirstRunResult
 {

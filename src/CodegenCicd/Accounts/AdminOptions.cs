@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CodegenCicd.Hosting.Configuration;
 
-namespace CodegenCicd.Hosting.Admin;
+namespace CodegenCicd.Accounts;
 
 public sealed class AdminOptions : IConfigSection, IValidatableObject
 {

@@ -1,4 +1,4 @@
-namespace CodegenCicd.Hosting.Admin;
+namespace CodegenCicd.Accounts;
 
 /// <summary>
 /// At start-up, while no admin password exists, logs a one-time setup code (as Jenkins does); the

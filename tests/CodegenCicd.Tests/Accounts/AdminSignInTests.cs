@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using CodegenCicd.Hosting.Admin;
+using CodegenCicd.Accounts;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CodegenCicd.Tests.Hosting;
+namespace CodegenCicd.Tests.Accounts;
 
 public sealed class AdminSignInTests(AppFactory factory) : IClassFixture<AppFactory>
 {

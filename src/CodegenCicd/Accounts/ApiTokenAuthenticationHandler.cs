@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace CodegenCicd.Hosting.Admin;
+namespace CodegenCicd.Accounts;
 
 /// <summary>Authenticates <c>Authorization: Bearer {Admin:ApiToken}</c> for scripts calling the admin API.</summary>
 internal sealed class ApiTokenAuthenticationHandler(

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 
-namespace CodegenCicd.Hosting.Admin;
+namespace CodegenCicd.Accounts;
 
 public static class AdminAuth
 {
