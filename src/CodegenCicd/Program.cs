@@ -1,3 +1,4 @@
+using CodegenCicd.Accounts;
 using CodegenCicd.Cli;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
@@ -5,11 +6,11 @@ using CodegenCicd.Dashboard;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Hosting;
-using CodegenCicd.Accounts;
 using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
+using CodegenCicd.Merging;
 using CodegenCicd.Notifications;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
@@ -47,7 +48,10 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddCloudflare();
     builder.AddNotifications();
     builder.AddPipelines();
+    builder.AddMerging();
     builder.AddDashboard();
+    // The `receive` command's runner, present only when that command started this host.
+    builder.Services.AddReceiveCommand();
     builder.Services.AddRazorPages().AddMvcOptions(CodegenCicd.Pages.FormMessages.Configure);
 
     var app = builder.Build();

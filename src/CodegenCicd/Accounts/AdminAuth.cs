@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -9,7 +10,7 @@ namespace CodegenCicd.Accounts;
 
 public static class AdminAuth
 {
-    public const string Policy = "Admin";
+    public const string Policy = AdminPolicy.Name;
     public const string Role = "admin";
     public const string Scheme = "Admin";
     public const string ApiTokenScheme = "ApiToken";

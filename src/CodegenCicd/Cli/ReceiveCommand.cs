@@ -47,7 +47,7 @@ public static class ReceiveCommand
         Pending = request;
         // Re-enter this program's own entry point without "receive": the same composition as a normal
         // start, on a private loopback port, with the runner registered (AddReceiveCommand).
-        var entryPoint = typeof(Program).Assembly.EntryPoint!;
+        var entryPoint = typeof(ReceiveCommand).Assembly.EntryPoint!;
         var started = await Task.Run(() => entryPoint.Invoke(null, [hostArgs.Concat(["--urls", "http://127.0.0.1:0"]).ToArray()]));
         return started is 0 ? ExitCode : Failed;
     }

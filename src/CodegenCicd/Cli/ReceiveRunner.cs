@@ -88,8 +88,8 @@ internal sealed class ReceiveRunner(
         {
             await using (var scope = scopes.CreateAsyncScope())
             {
-                var delivery = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<WebhookDelivery>().AsNoTracking()
-                    .FirstOrDefaultAsync(d => d.DeliveryId == request.DeliveryId, cancellationToken);
+                var delivery = await scope.ServiceProvider.GetRequiredService<DeliveryQueries>()
+                    .FindAsync(request.DeliveryId, cancellationToken);
                 if (delivery is { Status: DeliveryStatus.Processed or DeliveryStatus.Failed })
                 {
                     return delivery;

@@ -1,7 +1,5 @@
 using System.Text;
-using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Runs;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Cli;
 
@@ -23,8 +21,8 @@ internal static class ReceivedRuns
         {
             await using (var scope = scopes.CreateAsyncScope())
             {
-                var runs = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<PipelineRun>().AsNoTracking()
-                    .Include(r => r.Stages).Where(r => r.DeliveryId == deliveryId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+                var runs = await scope.ServiceProvider.GetRequiredService<PipelineActivityQueries>()
+                    .RunsOfDeliveryAsync(deliveryId, cancellationToken);
                 if (runs.All(r => r.Status.IsFinal() && r.OutcomeNotified || r.Status is RunStatus.Waiting or RunStatus.AwaitingApproval))
                 {
                     return runs;

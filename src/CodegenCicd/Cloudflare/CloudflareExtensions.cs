@@ -38,6 +38,7 @@ public static class CloudflareExtensions
         // Missed-delivery recovery through GitHub's delivery log (works with or without the gateway).
         services.AddConfigSection<MissedDeliveryOptions>();
         services.AddScoped<MissedDeliveryJob>();
+        services.AddScoped<MissedDeliveries>();
         services.AddHostedService<MissedDeliverySchedule>();
         return builder;
     }

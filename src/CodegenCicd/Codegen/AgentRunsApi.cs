@@ -37,9 +37,9 @@ public static class AgentRunsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AgentRunListItem>>, ProblemHttpResult>> ListAsync(
-        int projectId, AppDbContext db, AgentRunQueries queries, CancellationToken cancellationToken)
+        int projectId, ProjectLookup projects, AgentRunQueries queries, CancellationToken cancellationToken)
     {
-        if (!await db.Set<Project>().AnyAsync(p => p.Id == projectId, cancellationToken))
+        if (!await projects.ExistsAsync(projectId, cancellationToken))
         {
             return ProjectNotFound(projectId);
         }

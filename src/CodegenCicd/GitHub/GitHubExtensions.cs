@@ -1,4 +1,3 @@
-using CodegenCicd.Cli;
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Credentials;
@@ -37,6 +36,7 @@ public static class GitHubExtensions
         // Webhook intake and event routing.
         services.AddSingleton<DeliveryWriteGate>();
         services.AddScoped<WebhookIntake>();
+        services.AddScoped<DeliveryQueries>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddHostedService<DeliveryRecovery>();
         services.AddConfigSection<WebhookOptions>();
@@ -54,9 +54,6 @@ public static class GitHubExtensions
         // The manifest setup flow.
         services.AddSingleton<AppManifest>();
         services.AddSingleton<SetupState>();
-
-        // The `receive` command's runner, present only when that command started this host.
-        services.AddReceiveCommand();
         return builder;
     }
 

@@ -115,8 +115,7 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
             // The guarded save lost to a concurrent status change (the pull_request.closed this merge
             // caused, a cancel). The merge happened on GitHub regardless, so it is recorded anyway.
             var runId = context.Run.Id;
-            await store.Db.Set<PipelineRun>().Where(r => r.Id == runId)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.MergedSha, mergedSha), cancellationToken);
+            await store.RecordMergedShaAsync(runId, mergedSha, cancellationToken);
             logger.LogInformation("Run {RunId} changed while its merge was recorded; merge commit {Sha} recorded directly", runId, mergedSha);
         }
         return new StageOutcome(StageConclusion.Success, $"Merged: {how.Replace("`", "", StringComparison.Ordinal)}",

@@ -1,8 +1,7 @@
-using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
-using CodegenCicd.Merging;
 using CodegenCicd.Pipelines.Api;
 using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Control;
@@ -42,7 +41,6 @@ public static class PipelinesExtensions
         services.AddScoped<IStageExecutor, AnalysisStage>();
         services.AddScoped<IStageExecutor, DeployStage>();
         services.AddScoped<IStageExecutor, WebEvalStage>();
-        services.AddScoped<IStageExecutor, MergeGate>();
         services.AddScoped<StageJob>();
         services.AddScoped<PrepareRunJob>();
         services.AddScoped<RunReevaluationJob>();

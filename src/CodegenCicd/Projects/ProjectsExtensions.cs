@@ -8,6 +8,8 @@ public static class ProjectsExtensions
     {
         builder.Services.AddScoped<ProjectSecrets>();
         builder.Services.AddScoped<ProjectCatalog>();
+        builder.Services.AddScoped<ProjectLookup>();
+        builder.Services.AddScoped<InstalledRepositories>();
         // The pipeline and Codegen features replace this with their own read model.
         builder.Services.TryAddScoped<IProjectActivity, NoProjectActivity>();
         return builder;

@@ -23,7 +23,7 @@ public sealed record DeliveryPointer(
 /// </summary>
 public sealed partial class GatewayPuller(
     CloudflareClient cloudflare, GatewayWorkerClient worker, GatewayLocator locator, AppCredentialsProvider credentials,
-    WebhookIntake intake, AppDbContext db, ILogger<GatewayPuller> logger)
+    WebhookIntake intake, DeliveryQueries deliveries, ILogger<GatewayPuller> logger)
 {
     public const int BatchSize = 10;
     private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(1);
@@ -97,7 +97,7 @@ public sealed partial class GatewayPuller(
     }
 
     private Task<bool> IsStoredAsync(string guid, CancellationToken cancellationToken) =>
-        db.Set<WebhookDelivery>().AnyAsync(d => d.DeliveryId == guid, cancellationToken);
+        deliveries.IsStoredAsync(guid, cancellationToken);
 
     private static DeliveryPointer? Parse(string body)
     {

@@ -15,7 +15,7 @@ namespace CodegenCicd.Cloudflare.Recovery;
 /// <see cref="MissedDeliveryOptions.MaxPerRun"/> per run. What it found is listed on /Deliveries.
 /// </summary>
 public sealed partial class MissedDeliveryJob(
-    AppDbContext db, GitHubAppApi github, AppCredentialsProvider credentials, IOptions<MissedDeliveryOptions> options,
+    AppDbContext db, DeliveryQueries deliveries, GitHubAppApi github, AppCredentialsProvider credentials, IOptions<MissedDeliveryOptions> options,
     TimeProvider time, ILogger<MissedDeliveryJob> logger)
 {
     public const string RecurringJobId = "missed-delivery-recovery";
@@ -41,7 +41,7 @@ public sealed partial class MissedDeliveryJob(
             return 0;
         }
         var guids = failed.Select(d => d.Guid).ToList();
-        var stored = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => guids.Contains(d.DeliveryId)).Select(d => d.DeliveryId).ToListAsync(cancellationToken);
+        var stored = await deliveries.StoredAmongAsync(guids, cancellationToken);
         var known = await db.Set<MissedDelivery>().Where(d => guids.Contains(d.DeliveryId)).ToDictionaryAsync(d => d.DeliveryId, cancellationToken);
         var asked = 0;
         foreach (var delivery in failed.Where(d => !stored.Contains(d.Guid)).OrderBy(d => d.DeliveredAt))

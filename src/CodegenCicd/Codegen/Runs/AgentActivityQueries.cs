@@ -13,6 +13,10 @@ public sealed class AgentActivityQueries(AppDbContext db)
     public static readonly AgentRunStatus[] Active =
         [AgentRunStatus.Starting, AgentRunStatus.Planning, AgentRunStatus.AwaitingConfirmation, AgentRunStatus.Implementing, AgentRunStatus.Fixing];
 
+    /// <summary>Agent runs of every project that are active.</summary>
+    public Task<int> CountActiveAsync(CancellationToken cancellationToken) =>
+        db.Set<AgentRun>().CountAsync(r => Active.Contains(r.Status), cancellationToken);
+
     /// <summary>The newest active agent run per project.</summary>
     public async Task<IReadOnlyDictionary<int, ActiveAgentRunView>> ActiveRunsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {

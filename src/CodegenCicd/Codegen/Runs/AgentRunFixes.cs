@@ -15,6 +15,7 @@ namespace CodegenCicd.Codegen.Runs;
 /// </summary>
 public sealed class AgentRunFixes(
     AppDbContext db,
+    ProjectLookup projects,
     AgentRunLinks links,
     CodegenClient codegen,
     AgentRunService runs,
@@ -69,7 +70,7 @@ public sealed class AgentRunFixes(
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
-        var max = await db.Set<Project>().Where(p => p.Id == run.ProjectId).Select(p => p.Settings).FirstAsync(cancellationToken);
+        var max = (await projects.GetAsync(run.ProjectId, cancellationToken)).Settings;
         var now = time.GetUtcNow();
         if (iteration is null && run.Iterations >= max.MaxIterations)
         {

@@ -12,6 +12,7 @@ namespace CodegenCicd.Codegen.Runs;
 /// </summary>
 public sealed class AgentRunPlans(
     AppDbContext db,
+    ProjectLookup projects,
     CodegenClient codegen,
     AgentRunService runs,
     TimeProvider time,
@@ -74,7 +75,7 @@ public sealed class AgentRunPlans(
     /// <summary>Used by confirmation and auto-confirmation: claim the transition, then resume; undo if Codegen refuses.</summary>
     internal async Task ConfirmLoadedAsync(AgentRun run, string? adjustedInstructions, string note, CancellationToken cancellationToken)
     {
-        var branch = await db.Set<Project>().Where(p => p.Id == run.ProjectId).Select(p => p.DefaultBranch).FirstAsync(cancellationToken);
+        var branch = (await projects.GetAsync(run.ProjectId, cancellationToken)).DefaultBranch;
         var now = time.GetUtcNow();
         run.Error = null;
         run.MarkResumed(now);

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.Codegen.Runs;
 
 /// <summary>Read side of agent runs for the API and the pages.</summary>
-public sealed class AgentRunQueries(AppDbContext db)
+public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
 {
     public const int DefaultPageSize = 100;
 
@@ -22,11 +22,12 @@ public sealed class AgentRunQueries(AppDbContext db)
         }
         // Ids grow with time; SQLite cannot order by DateTimeOffset columns.
         var items = await runs.OrderByDescending(r => r.Id).Take(Math.Clamp(take, 1, 500))
-            .Join(db.Set<Project>(), r => r.ProjectId, pr => pr.Id, (r, pr) => new { Run = r, pr.FullName })
-            .Select(x => new AgentRunListItem(x.Run.Id, x.Run.ProjectId, x.FullName, x.Run.Target, x.Run.Status, "", x.Run.CodegenStatus,
-                x.Run.CodegenRunId, x.Run.WebUrl, x.Run.Iterations, x.Run.PullRequests.Count, x.Run.CreatedAt, x.Run.UpdatedAt))
+            .Select(r => new AgentRunListItem(r.Id, r.ProjectId, "", r.Target, r.Status, "", r.CodegenStatus,
+                r.CodegenRunId, r.WebUrl, r.Iterations, r.PullRequests.Count, r.CreatedAt, r.UpdatedAt))
             .ToListAsync(cancellationToken);
-        return [.. items.OrderByDescending(i => i.Id).Select(i => i with { StatusLabel = i.Status.Label() })];
+        var names = await projects.NamesAsync([.. items.Select(i => i.ProjectId)], cancellationToken);
+        return [.. items.OrderByDescending(i => i.Id)
+            .Select(i => i with { Repository = names.GetValueOrDefault(i.ProjectId, ""), StatusLabel = i.Status.Label() })];
     }
 
     public async Task<AgentRunDetails?> GetAsync(int id, CancellationToken cancellationToken)
@@ -38,8 +39,7 @@ public sealed class AgentRunQueries(AppDbContext db)
         {
             return null;
         }
-        var project = await db.Set<Project>().AsNoTracking().Where(p => p.Id == run.ProjectId)
-            .Select(p => new { p.FullName, p.Settings }).FirstAsync(cancellationToken);
+        var project = await projects.GetAsync(run.ProjectId, cancellationToken);
         return new AgentRunDetails(run.Id, run.ProjectId, project.FullName, run.Target, run.PlanningStatement, run.Prompt, run.AutoConfirm,
             run.Status, run.Status.Label(), run.CodegenStatus, run.CodegenRunId, run.WebUrl, run.Plan, run.Result, run.Error,
             run.Iterations, project.Settings.MaxIterations, run.CreatedAt, run.UpdatedAt, run.NextPollAt,

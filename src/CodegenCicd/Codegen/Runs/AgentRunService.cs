@@ -11,6 +11,7 @@ namespace CodegenCicd.Codegen.Runs;
 /// <summary>Starts agent runs for a target (the row is saved first, so a refusal by Codegen loses nothing).</summary>
 public sealed class AgentRunService(
     AppDbContext db,
+    ProjectLookup projects,
     CodegenClient codegen,
     LiveEvents events,
     IBackgroundJobClient jobs,
@@ -33,7 +34,7 @@ public sealed class AgentRunService(
         {
             throw new AgentRunInputException("target", error);
         }
-        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
+        var project = await projects.FindAsync(projectId, cancellationToken);
         if (project is null)
         {
             return null;

@@ -7,12 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.Codegen.Runs;
 
 /// <summary>Tells a PR, as the App, that the agent gave up and a person must take over.</summary>
-public sealed class PullRequestNotes(AppDbContext db, IServiceProvider services, ILogger<PullRequestNotes> logger)
+public sealed class PullRequestNotes(ProjectLookup projects, IServiceProvider services, ILogger<PullRequestNotes> logger)
 {
     /// <summary>Returns the history note to record, or null when the comment could not be posted (the reason is logged).</summary>
     public async Task<string?> PostNeedsPersonAsync(AgentRun run, PipelineRunOutcome outcome, int maxIterations, CancellationToken cancellationToken)
     {
-        var project = await db.Set<Project>().AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
+        var project = await projects.GetAsync(run.ProjectId, cancellationToken);
         // Resolved lazily: the GitHub App may be unconfigured, and the fix loop must still record the outcome.
         var clients = services.GetService<IGitHubAppClients>();
         if (clients is null || project.InstallationId is not { } installationId)

@@ -6,12 +6,15 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.GitHub.Installations;
 
 /// <summary>
-/// Keeps installations and their repositories (the projects) in step with GitHub. Projects are
-/// matched by GitHub's repository id (stable across renames), then by name; they are never deleted,
-/// only deactivated, so their settings, secrets and history survive an uninstall and reinstall.
+/// Keeps installations in step with GitHub, and tells Projects which repositories (the projects)
+/// each installation reaches (<see cref="InstalledRepositories"/> keeps those rows).
 /// </summary>
-public sealed class InstallationStore(AppDbContext db, TimeProvider time)
+public sealed class InstallationStore(AppDbContext db, InstalledRepositories projects, TimeProvider time)
 {
+    /// <summary>Every installation, current ones first, untracked.</summary>
+    public Task<List<Installation>> ListAsync(CancellationToken cancellationToken) =>
+        db.Set<Installation>().AsNoTracking().OrderBy(i => i.IsDeleted).ThenBy(i => i.AccountLogin).ToListAsync(cancellationToken);
+
     public async Task UpsertAsync(GitHubInstallation installation, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -67,42 +70,18 @@ public sealed class InstallationStore(AppDbContext db, TimeProvider time)
     /// <summary>Creates or reactivates the repositories' projects under this installation.</summary>
     public async Task AddRepositoriesAsync(long installationId, IEnumerable<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var active = await IsInstallationActiveAsync(installationId, cancellationToken);
-        foreach (var repository in repositories)
-        {
-            var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.GitHubRepositoryId == repository.Id, cancellationToken)
-                ?? await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName == repository.FullName, cancellationToken);
-            if (project is null)
-            {
-                project = new Project { FullName = repository.FullName, CreatedAt = now };
-                db.Add(project);
-            }
-            project.GitHubRepositoryId = repository.Id;
-            project.FullName = repository.FullName;
-            project.IsPrivate = repository.Private;
-            project.DefaultBranch = repository.DefaultBranch ?? project.DefaultBranch;
-            project.InstallationId = installationId;
-            project.IsActive = active;
-            project.UpdatedAt = now;
-        }
-        await db.SaveChangesAsync(cancellationToken);
+        await projects.AddAsync(installationId, active, repositories.Select(ToInstalled), cancellationToken);
     }
 
-    public async Task RemoveRepositoriesAsync(long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken)
-    {
-        var ids = repositoryIds.ToList();
-        await db.Set<Project>().Where(p => p.InstallationId == installationId && ids.Contains(p.GitHubRepositoryId))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
-    }
+    public Task RemoveRepositoriesAsync(long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken) =>
+        projects.RemoveAsync(installationId, [.. repositoryIds], cancellationToken);
 
     /// <summary>After a full listing: the listed repositories are the installation's, every other one was removed.</summary>
     public async Task ReplaceRepositoriesAsync(long installationId, IReadOnlyCollection<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
         await AddRepositoriesAsync(installationId, repositories, cancellationToken);
-        var listed = repositories.Select(r => r.Id).ToList();
-        await db.Set<Project>().Where(p => p.InstallationId == installationId && !listed.Contains(p.GitHubRepositoryId))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        await projects.KeepOnlyAsync(installationId, [.. repositories.Select(r => r.Id)], cancellationToken);
     }
 
     /// <summary>Installations GitHub no longer lists were uninstalled while we were not listening.</summary>
@@ -118,7 +97,9 @@ public sealed class InstallationStore(AppDbContext db, TimeProvider time)
     private async Task<bool> IsInstallationActiveAsync(long installationId, CancellationToken cancellationToken) =>
         await db.Set<Installation>().FindAsync([installationId], cancellationToken) is not { IsActive: false };
 
-    private Task<int> SetProjectsActiveAsync(long installationId, bool active, CancellationToken cancellationToken) =>
-        db.Set<Project>().Where(p => p.InstallationId == installationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, active).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+    private Task SetProjectsActiveAsync(long installationId, bool active, CancellationToken cancellationToken) =>
+        projects.SetActiveAsync(installationId, active, cancellationToken);
+
+    private static InstalledRepository ToInstalled(GitHubRepository repository) =>
+        new(repository.Id, repository.FullName, repository.Private, repository.DefaultBranch);
 }

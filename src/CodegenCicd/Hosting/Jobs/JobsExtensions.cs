@@ -1,4 +1,4 @@
-using CodegenCicd.Accounts;
+using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using Hangfire;
 using Hangfire.AspNetCore;
@@ -55,7 +55,7 @@ public static class JobsExtensions
     /// <summary>The dashboard, behind the admin sign-in (never open to anonymous users, localhost included).</summary>
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHangfireDashboardWithAuthorizationPolicy(AdminAuth.Policy, "/hangfire", new DashboardOptions
+        endpoints.MapHangfireDashboardWithAuthorizationPolicy(AdminPolicy.Name, "/hangfire", new DashboardOptions
         {
             DashboardTitle = "CodegenCICD jobs",
             AppPath = "/",

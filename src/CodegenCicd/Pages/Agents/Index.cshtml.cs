@@ -1,17 +1,15 @@
 using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
-using CodegenCicd.Data;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pages.Agents;
 
 public sealed record ProjectOption(int Id, string FullName);
 
 /// <summary>Agent runs across projects, filtered by project and status.</summary>
-public sealed class IndexModel(AgentRunQueries queries, AppDbContext db, CodegenClient codegen) : PageModel
+public sealed class IndexModel(AgentRunQueries queries, ProjectLookup projects, CodegenClient codegen) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -27,8 +25,7 @@ public sealed class IndexModel(AgentRunQueries queries, AppDbContext db, Codegen
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Projects = await db.Set<Project>().AsNoTracking().OrderBy(p => p.FullName)
-            .Select(p => new ProjectOption(p.Id, p.FullName)).ToListAsync(cancellationToken);
+        Projects = [.. (await projects.ListAllAsync(cancellationToken)).Select(p => new ProjectOption(p.Id, p.FullName))];
         Runs = await queries.ListAsync(Project, Status, 200, cancellationToken);
     }
 }

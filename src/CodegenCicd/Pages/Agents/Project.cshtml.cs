@@ -1,15 +1,13 @@
 using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
-using CodegenCicd.Data;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pages.Agents;
 
 /// <summary>A project's agent runs and the "Run agent" form (target, planning statement preview, auto-confirm).</summary>
-public sealed class ProjectModel(AppDbContext db, AgentRunQueries queries, AgentRunService service, CodegenClient codegen) : PageModel
+public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries, AgentRunService service, CodegenClient codegen) : PageModel
 {
     [BindProperty]
     public string Target { get; set; } = "";
@@ -73,7 +71,7 @@ public sealed class ProjectModel(AppDbContext db, AgentRunQueries queries, Agent
 
     private async Task<bool> LoadAsync(int projectId, CancellationToken cancellationToken)
     {
-        Subject = await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
+        Subject = await projects.FindAsync(projectId, cancellationToken);
         if (Subject is null)
         {
             return false;

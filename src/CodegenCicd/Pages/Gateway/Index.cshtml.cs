@@ -17,7 +17,7 @@ namespace CodegenCicd.Pages.Gateway;
 /// </summary>
 public sealed class IndexModel(
     IOptions<CloudflareOptions> options, GatewayLocator locator, GatewayDeployer deployer, GatewayWorkerClient worker,
-    GitHubAppApi github, AppDbContext db) : PageModel
+    GitHubAppApi github, DeliveryQueries deliveries) : PageModel
 {
     public CloudflareOptions Settings => options.Value;
 
@@ -63,8 +63,7 @@ public sealed class IndexModel(
         }
         if (Health?.LastDelivery is { } last)
         {
-            LastDeliveryHere = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.DeliveryId == last.Guid)
-                .Select(d => (DeliveryStatus?)d.Status).FirstOrDefaultAsync(cancellationToken);
+            LastDeliveryHere = (await deliveries.FindAsync(last.Guid, cancellationToken))?.Status;
         }
         try
         {

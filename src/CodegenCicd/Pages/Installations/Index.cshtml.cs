@@ -1,16 +1,14 @@
-using CodegenCicd.Data;
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Installations;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pages.Installations;
 
 /// <summary>Who installed the App, which repositories it reaches, and whether it is suspended; a sync reconciles with GitHub.</summary>
-public sealed class IndexModel(AppDbContext db, InstallationSync sync) : PageModel
+public sealed class IndexModel(InstallationStore store, ProjectLookup projects, InstallationSync sync) : PageModel
 {
     public sealed record RepositoryItem(string FullName, bool IsActive, bool IsPinned, bool IsPrivate);
 
@@ -24,11 +22,9 @@ public sealed class IndexModel(AppDbContext db, InstallationSync sync) : PageMod
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var installations = await db.Set<Installation>().AsNoTracking().OrderBy(i => i.IsDeleted).ThenBy(i => i.AccountLogin).ToListAsync(cancellationToken);
-        var projects = await db.Set<Project>().AsNoTracking().Where(p => p.InstallationId != null).OrderBy(p => p.FullName)
-            .Select(p => new { p.InstallationId, Item = new RepositoryItem(p.FullName, p.IsActive, p.IsPinned, p.IsPrivate) })
-            .ToListAsync(cancellationToken);
-        var byInstallation = projects.ToLookup(p => p.InstallationId!.Value, p => p.Item);
+        var installations = await store.ListAsync(cancellationToken);
+        var byInstallation = (await projects.ListInstalledAsync(cancellationToken))
+            .ToLookup(p => p.InstallationId!.Value, p => new RepositoryItem(p.FullName, p.IsActive, p.IsPinned, p.IsPrivate));
         Items = installations.Select(i => new InstallationItem(i.Id, i.AccountLogin, i.AccountType, i.RepositorySelection, i.HtmlUrl,
             i.IsSuspended, i.IsDeleted, byInstallation[i.Id].ToList())).ToList();
     }

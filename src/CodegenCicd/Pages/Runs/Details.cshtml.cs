@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Control;
@@ -9,14 +8,13 @@ using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pages.Runs;
 
 /// <summary>One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's waiting run.</summary>
 public sealed class DetailsModel(
-    AppDbContext db, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts) : PageModel
+    PipelineActivityQueries runs, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts) : PageModel
 {
     public PipelineRun Run { get; private set; } = null!;
 
@@ -102,7 +100,7 @@ public sealed class DetailsModel(
 
     private async Task<PipelineRun?> LoadAsync(long id, CancellationToken cancellationToken)
     {
-        var run = await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var run = await runs.FindRunAsync(id, cancellationToken);
         if (run is not null)
         {
             Run = run;

@@ -4,12 +4,11 @@ using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pages.Runs;
 
 /// <summary>Pipeline runs, newest first, filtered by project, status and pull request.</summary>
-public sealed class IndexModel(AppDbContext db) : PageModel
+public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, ProjectLookup projects) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -28,7 +27,7 @@ public sealed class IndexModel(AppDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Projects = await db.Set<Project>().AsNoTracking().OrderBy(p => p.FullName).ToDictionaryAsync(p => p.Id, p => p.FullName, cancellationToken);
+        Projects = (await projects.ListAllAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.FullName);
         if (!RunsQuery.TryParseStatus(Status, out var status))
         {
             FilterError = $"Unknown status '{Status}'.";
@@ -39,7 +38,7 @@ public sealed class IndexModel(AppDbContext db) : PageModel
 
     /// <summary>One row, for live.js to swap in when the run or one of its stages changes.</summary>
     public async Task<IActionResult> OnGetRowAsync(long id, CancellationToken cancellationToken) =>
-        await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken) is { } run
+        await runs.FindRunAsync(id, cancellationToken) is { } run
             ? Partial("_RunRow", run)
             : NotFound();
 

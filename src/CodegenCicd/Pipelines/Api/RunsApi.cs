@@ -43,9 +43,9 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<List<RunDto>>, NotFound>> ListForProjectAsync(
-        int id, AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
+        int id, AppDbContext db, ProjectLookup projects, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
     {
-        if (!await db.Set<Project>().AnyAsync(p => p.Id == id, cancellationToken))
+        if (!await projects.ExistsAsync(id, cancellationToken))
         {
             return TypedResults.NotFound();
         }

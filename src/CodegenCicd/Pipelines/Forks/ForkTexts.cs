@@ -1,4 +1,4 @@
-using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 

@@ -35,7 +35,7 @@ public static class ForkTrust
     /// <summary>Whether the project's current policy lets this fork run's code run without an approval (a re-run asks this).</summary>
     public static async Task<bool> MayRunAsync(AppDbContext db, PipelineRun run, CancellationToken cancellationToken)
     {
-        var settings = await db.Set<Project>().AsNoTracking().Where(p => p.Id == run.ProjectId).Select(p => p.Settings).FirstOrDefaultAsync(cancellationToken);
+        var settings = (await new ProjectLookup(db).FindAsync(run.ProjectId, cancellationToken))?.Settings;
         return settings is not null && Decide(settings.Forks, run.AuthorAssociation) == ForkDecision.Run;
     }
 

@@ -39,6 +39,11 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
         return true;
     }
 
+    /// <summary>Records a merge commit whatever the run's state (the merge happened on GitHub regardless).</summary>
+    public Task RecordMergedShaAsync(long runId, string mergedSha, CancellationToken cancellationToken) =>
+        db.Set<PipelineRun>().Where(r => r.Id == runId)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.MergedSha, mergedSha), cancellationToken);
+
     public void Publish(PipelineRun run)
     {
         live.Publish("run.updated", new { runId = run.Id, projectId = run.ProjectId, pullRequest = run.PullRequest, status = run.Status.ToString() });

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
-using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;

@@ -1,6 +1,6 @@
 using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Auth;
-using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Forks;
@@ -21,7 +21,7 @@ namespace CodegenCicd.Pipelines.Stages;
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
-    PipelineStore store, IGitHubAppClients clients, CheckRunReporter reporter, RunAdvancer advancer,
+    PipelineStore store, ProjectLookup projects, IGitHubAppClients clients, CheckRunReporter reporter, RunAdvancer advancer,
     PullRequestComments comments, UnpreparedRun unprepared, ForkGate forks, IBackgroundJobClient jobs, TimeProvider time, ILogger<PrepareRunJob> logger)
 {
     public async Task RunAsync(long runId, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class PrepareRunJob(
                 return;
             }
         }
-        var project = await store.Db.Set<Project>().AsNoTracking().FirstAsync(p => p.Id == run.ProjectId, cancellationToken);
+        var project = await projects.GetAsync(run.ProjectId, cancellationToken);
         var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch, project.Settings.Pipeline, run.FromFork);
         run.ConfigJson = StageContextFactory.WriteConfig(config.Config);
         run.ConfigWarnings = config.UnknownKeys.Count == 0 ? null : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));

@@ -1,5 +1,5 @@
 using CodegenCicd.GitHub;
-using CodegenCicd.GitHub.Checks;
+using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Forks;

@@ -13,7 +13,8 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// event for the same head (a redelivery, opened racing synchronize) finds the run already there:
 /// the unique active key lets exactly one insert win.
 /// </summary>
-public sealed class PipelineStarter(PipelineStore store, RunControl control, IBackgroundJobClient jobs, TimeProvider time, ILogger<PipelineStarter> logger)
+public sealed class PipelineStarter(
+    PipelineStore store, ProjectLookup projects, RunControl control, IBackgroundJobClient jobs, TimeProvider time, ILogger<PipelineStarter> logger)
 {
     public async Task<PipelineRun?> StartAsync(PullRequestRef pr, string trigger, string? deliveryId, CancellationToken cancellationToken)
     {
@@ -97,8 +98,7 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
     }
 
     public Task<Project?> FindProjectAsync(string repository, CancellationToken cancellationToken) =>
-        store.Db.Set<Project>().AsNoTracking()
-            .FirstOrDefaultAsync(p => p.FullName.ToLower() == repository.ToLower() && p.IsPinned && p.IsActive, cancellationToken);
+        projects.FindPinnedAsync(repository, cancellationToken);
 
     private Task<string?> LastKnownTitleAsync(int projectId, int pullRequest, CancellationToken cancellationToken) =>
         store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest && r.PullRequestTitle != null)

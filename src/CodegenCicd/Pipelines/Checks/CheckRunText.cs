@@ -1,4 +1,4 @@
-namespace CodegenCicd.GitHub.Checks;
+namespace CodegenCicd.Pipelines.Checks;
 
 /// <summary>GitHub's output limits (REFERENCE.md): longer text is rejected, so cut it and say so.</summary>
 public static class CheckRunText

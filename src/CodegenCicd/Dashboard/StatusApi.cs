@@ -1,12 +1,10 @@
 using System.Reflection;
 using CodegenCicd.Codegen.Runs;
-using CodegenCicd.Data;
 using CodegenCicd.Hosting.Integrations;
 using CodegenCicd.Pipelines.Runs;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
-namespace CodegenCicd.Hosting;
+namespace CodegenCicd.Dashboard;
 
 public sealed record JobQueueStatus(long Enqueued, long Processing, long Scheduled, long Failed, long Servers);
 
@@ -20,7 +18,9 @@ public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/status", GetStatusAsync).WithTags("Status").WithSummary("Integrations, job queue, active runs and version");
+        endpoints.MapGet("/api/status", GetStatusAsync)
+            .WithTags("Status")
+            .WithSummary("Integrations, job queue, active runs and version");
         return endpoints;
     }
 
@@ -28,13 +28,15 @@ public static class StatusApi
         typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
 
     private static async Task<AppStatus> GetStatusAsync(
-        IntegrationStatusService integrations, JobStorage storage, AppDbContext db, CancellationToken cancellationToken)
+        IntegrationStatusService integrations,
+        JobStorage storage,
+        PipelineActivityQueries pipelineRuns,
+        AgentActivityQueries agentRuns,
+        CancellationToken cancellationToken)
     {
         var stats = storage.GetMonitoringApi().GetStatistics();
-        var pipelines = await db.Set<PipelineRun>()
-            .CountAsync(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval, cancellationToken);
-        var agents = await db.Set<AgentRun>().CountAsync(r => r.Status == AgentRunStatus.Starting || r.Status == AgentRunStatus.Planning
-            || r.Status == AgentRunStatus.AwaitingConfirmation || r.Status == AgentRunStatus.Implementing || r.Status == AgentRunStatus.Fixing, cancellationToken);
+        var pipelines = await pipelineRuns.CountUnfinishedAsync(cancellationToken);
+        var agents = await agentRuns.CountActiveAsync(cancellationToken);
         return new AppStatus(
             Version,
             await integrations.GetAllAsync(cancellationToken),

@@ -1,7 +1,7 @@
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
 
-namespace CodegenCicd.GitHub.Checks;
+namespace CodegenCicd.Pipelines.Checks;
 
 /// <summary>A button on a check run (GitHub allows 3; label ≤ 20, description ≤ 40, identifier ≤ 20 chars).</summary>
 public sealed record CheckRunButton(string Label, string Description, string Identifier)

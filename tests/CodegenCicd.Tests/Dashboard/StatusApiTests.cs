@@ -5,7 +5,7 @@ using CodegenCicd.Projects;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CodegenCicd.Tests.Hosting;
+namespace CodegenCicd.Tests.Dashboard;
 
 public sealed class StatusApiTests
 {

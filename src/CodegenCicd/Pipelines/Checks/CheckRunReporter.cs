@@ -1,10 +1,9 @@
-using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
 using Microsoft.Extensions.Options;
 using Octokit;
 
-namespace CodegenCicd.GitHub.Checks;
+namespace CodegenCicd.Pipelines.Checks;
 
 /// <summary>
 /// Owns the shape of the app's check runs: exact names, external id, details URL into the admin

@@ -1,0 +1,44 @@
+using CodegenCicd.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Projects;
+
+/// <summary>
+/// The read side of projects for the other features (pipeline, Codegen, pages): they ask here
+/// instead of querying the project table. Rows come back untracked.
+/// </summary>
+public sealed class ProjectLookup(AppDbContext db)
+{
+    private IQueryable<Project> Projects => db.Set<Project>().AsNoTracking();
+
+    public Task<bool> ExistsAsync(int id, CancellationToken cancellationToken) =>
+        Projects.AnyAsync(p => p.Id == id, cancellationToken);
+
+    public Task<Project?> FindAsync(int id, CancellationToken cancellationToken) =>
+        Projects.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+
+    /// <summary>A project that must exist (a run or agent run refers to it).</summary>
+    public Task<Project> GetAsync(int id, CancellationToken cancellationToken) =>
+        Projects.FirstAsync(p => p.Id == id, cancellationToken);
+
+    /// <summary>The pinned, active project of a repository ("owner/name", any case), or null.</summary>
+    public Task<Project?> FindPinnedAsync(string repository, CancellationToken cancellationToken) =>
+        Projects.FirstOrDefaultAsync(
+            p => p.FullName.ToLower() == repository.ToLower() && p.IsPinned && p.IsActive, cancellationToken);
+
+    /// <summary>Repository names ("owner/name") by project id.</summary>
+    public async Task<IReadOnlyDictionary<int, string>> NamesAsync(
+        IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Distinct().ToList();
+        return await Projects.Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.FullName, cancellationToken);
+    }
+
+    /// <summary>The projects of an installation of the GitHub App (all of them), by repository name.</summary>
+    public async Task<IReadOnlyList<Project>> ListInstalledAsync(CancellationToken cancellationToken) =>
+        await Projects.Where(p => p.InstallationId != null).OrderBy(p => p.FullName).ToListAsync(cancellationToken);
+
+    /// <summary>Every project, by repository name.</summary>
+    public async Task<IReadOnlyList<Project>> ListAllAsync(CancellationToken cancellationToken) =>
+        await Projects.OrderBy(p => p.FullName).ToListAsync(cancellationToken);
+}
