@@ -58,17 +58,13 @@ public static class AgentRunsApi
             }
             return TypedResults.Created($"/api/agent-runs/{run.Id}", await queries.GetAsync(run.Id, cancellationToken));
         }
-        catch (AgentRunInputException e)
+        catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
         {
-            return Invalid(e);
-        }
-        catch (CodegenNotConfiguredException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Codegen not configured");
-        }
-        catch (AgentRunFailedException e)
-        {
-            return Upstream(e);
+            if (error.Field is not null)
+            {
+                return Invalid(error);
+            }
+            return Problem(error);
         }
     }
 
@@ -95,32 +91,32 @@ public static class AgentRunsApi
             }
             return TypedResults.Ok((await queries.GetAsync(id, cancellationToken))!);
         }
-        catch (AgentRunInputException e)
+        catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
         {
-            return Invalid(e);
-        }
-        catch (AgentRunStateException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The run is not waiting for a plan decision");
-        }
-        catch (AgentRunFailedException e)
-        {
-            return Upstream(e);
+            if (error.Field is not null)
+            {
+                return Invalid(error);
+            }
+            return Problem(error);
         }
     }
 
-    private static ValidationProblem Invalid(AgentRunInputException e) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);
+    /// <summary>Bad input: a validation problem naming the field at fault.</summary>
+    private static ValidationProblem Invalid(AgentRunError error) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { [error.Field!] = [error.Message] }, detail: error.Message);
 
-    /// <summary>Codegen refused: 502 with its reason (402 plan limit, 403 access, 422 invalid…) and the saved run's id.</summary>
-    private static ProblemHttpResult Upstream(AgentRunFailedException e) => TypedResults.Problem(
-        e.Message,
-        statusCode: StatusCodes.Status502BadGateway,
-        title: "Codegen refused the request",
-        extensions: new Dictionary<string, object?>
+    /// <summary>
+    /// The other errors as problem details; Codegen's refusal (502) carries its reason (402 plan limit,
+    /// 403 access, 422 invalid…) and the saved run's id.
+    /// </summary>
+    private static ProblemHttpResult Problem(AgentRunError error) => TypedResults.Problem(
+        error.Message,
+        statusCode: error.StatusCode,
+        title: error.Title,
+        extensions: error.Failure is not { } failure ? null : new Dictionary<string, object?>
         {
-            ["agentRunId"] = e.Run.Id,
-            ["codegenStatus"] = e.Upstream.StatusCode is { } status ? (int)status : null,
+            ["agentRunId"] = failure.Run.Id,
+            ["codegenStatus"] = failure.Upstream.StatusCode is { } status ? (int)status : null,
         });
 
     private static ProblemHttpResult ProjectNotFound(int projectId) =>

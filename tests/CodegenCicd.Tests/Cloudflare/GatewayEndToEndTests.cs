@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using CodegenCicd.Cloudflare.Gateway;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Tests.GitHub;
+using CodegenCicd.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,22 +71,15 @@ public sealed class GatewayEndToEndTests
     /// <param name="direct">A client straight to the app, standing for GitHub's own redelivery.</param>
     private static async Task AssertProcessedOnceAsync(GitHubAppFactory app, HttpClient direct, WorkerdGateway gateway, string guid, string body)
     {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (await app.DeliveryAsync(guid) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"delivery {guid} never reached the app through the gateway");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(async () => await app.DeliveryAsync(guid) is not null, Deadline,
+            $"delivery {guid} to reach the app through the gateway", TimeSpan.FromMilliseconds(100));
         var delivery = await app.WaitForOutcomeAsync(guid);
         Assert.Equal(DeliveryStatus.Processed, delivery.Status);
         Assert.Equal(body, delivery.Payload); // byte for byte: the signature was checked again here
 
         // The Worker lets go of the body once the app has it.
-        while ((await HealthAsync(gateway)).Backlog != 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the gateway still holds the body after the app stored it");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(async () => (await HealthAsync(gateway)).Backlog == 0, Deadline,
+            "the gateway to let go of the body once the app stored it", TimeSpan.FromMilliseconds(100));
 
         // GitHub redelivering the same GUID (the recovery job's doing, say) is acknowledged as a duplicate.
         var again = await direct.SendAsync(GitHubAppFactory.Delivery("ping", body, app.WebhookSecret, guid));

@@ -80,12 +80,8 @@ public sealed class GatewayPullerTests
             // The app's own loop pulls once at start-up, then waits an hour: let that first pull find
             // the queue empty, so every later message is the test's to pull.
             _ = setup.App.Services;
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!setup.Cloudflare.Calls.Any(c => c.EndsWith("/messages/pull", StringComparison.Ordinal)))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the pull loop never pulled");
-                await Task.Delay(25);
-            }
+            await Poll.UntilAsync(() => setup.Cloudflare.Calls.Any(c => c.EndsWith("/messages/pull", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), "the pull loop's first pull");
             return setup;
         }
 

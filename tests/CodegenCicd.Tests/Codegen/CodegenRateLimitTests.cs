@@ -1,4 +1,5 @@
 using CodegenCicd.Codegen.Api;
+using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Codegen;
 
@@ -100,16 +101,6 @@ public sealed class CodegenRateLimitTests
         await waiting;
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met in time");
-            }
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition) =>
+        Poll.UntilAsync(condition, Deadline, "the condition", TimeSpan.FromMilliseconds(10));
 }

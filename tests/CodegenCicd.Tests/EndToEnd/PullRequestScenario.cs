@@ -168,25 +168,19 @@ public sealed class PullRequestScenario : IAsyncDisposable
         WaitForRunAsync(run => run.Status.IsFinal() && run.OutcomeNotified && run.Stages.All(s => s.CheckRunSynced), within);
 
     /// <summary>Polls the database until the PR's latest run satisfies <paramref name="done"/>, or fails describing it.</summary>
-    public async Task<PipelineRun> WaitForRunAsync(Func<PipelineRun, bool> done, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var run = await App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
-                .Where(r => r.Repository == Repository && r.PullRequest == PullRequest).OrderByDescending(r => r.Id).FirstOrDefaultAsync());
-            if (run is not null && done(run))
-            {
-                return run;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var checks = string.Join("; ", GitHub.CheckRuns.Values.Select(c => $"{c.Name}={c.Status}/{c.Conclusion}: {c.Title} {c.Summary}"));
-                throw new TimeoutException($"The run did not reach the expected state within {within.TotalSeconds} s. Run: {(run is null ? "none" : Pipelines.PipelineHarness.Describe(run))}. Check runs: {checks}");
-            }
-            await Task.Delay(100);
-        }
-    }
+    public async Task<PipelineRun> WaitForRunAsync(Func<PipelineRun, bool> done, TimeSpan within) =>
+        (await Poll.UntilAsync(
+            () => App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+                .Where(r => r.Repository == Repository && r.PullRequest == PullRequest)
+                .OrderByDescending(r => r.Id).FirstOrDefaultAsync()),
+            run => run is not null && done(run),
+            within,
+            run => $"The run did not reach the expected state within {within.TotalSeconds} s. "
+                + $"Run: {(run is null ? "none" : Pipelines.PipelineHarness.Describe(run))}. Check runs: {DescribeCheckRuns()}",
+            TimeSpan.FromMilliseconds(100)))!;
+
+    private string DescribeCheckRuns() =>
+        string.Join("; ", GitHub.CheckRuns.Values.Select(c => $"{c.Name}={c.Status}/{c.Conclusion}: {c.Title} {c.Summary}"));
 
     public IReadOnlyList<FakeCheckRun> CheckRunsOfHead() =>
         [.. GitHub.CheckRuns.Values.Where(c => c.Repository == Repository && c.HeadSha == PullRequestState.HeadSha).OrderBy(c => c.Id)];

@@ -54,35 +54,23 @@ public sealed class GitHubAppFactory : AppFactory
         QueryAsync(db => db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.DeliveryId == deliveryId));
 
     /// <summary>Waits until the delivery reaches a final state (processed or failed), or fails the test after 20 s.</summary>
-    public async Task<WebhookDelivery> WaitForOutcomeAsync(string deliveryId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        WebhookDelivery? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await DeliveryAsync(deliveryId);
-            if (last is { Status: DeliveryStatus.Processed or DeliveryStatus.Failed })
-            {
-                return last;
-            }
-            await Task.Delay(25);
-        }
-        throw new TimeoutException($"Delivery {deliveryId} was not processed within 20 s (last seen: {last?.Status.ToString() ?? "not stored"}; jobs: {DescribeJobs()})");
-    }
+    public async Task<WebhookDelivery> WaitForOutcomeAsync(string deliveryId) =>
+        (await Poll.UntilAsync(
+            () => DeliveryAsync(deliveryId),
+            last => last is { Status: DeliveryStatus.Processed or DeliveryStatus.Failed },
+            TimeSpan.FromSeconds(20),
+            last => $"Delivery {deliveryId} was not processed within 20 s "
+                + $"(last seen: {last?.Status.ToString() ?? "not stored"}; jobs: {DescribeJobs()})"))!;
 
     /// <summary>Waits until no job is queued or running, so a wrongly enqueued second job would have run.</summary>
     public async Task WaitForJobsIdleAsync()
     {
         var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (monitor.EnqueuedCount("critical") + monitor.EnqueuedCount("default") + monitor.ProcessingCount() > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Jobs still busy after 20 s: {DescribeJobs()}");
-            }
-            await Task.Delay(25);
-        }
+        await Poll.UntilAsync(
+            () => Task.FromResult(monitor.EnqueuedCount("critical") + monitor.EnqueuedCount("default") + monitor.ProcessingCount()),
+            busy => busy == 0,
+            TimeSpan.FromSeconds(20),
+            _ => $"Jobs still busy after 20 s: {DescribeJobs()}");
     }
 
     private string DescribeJobs()

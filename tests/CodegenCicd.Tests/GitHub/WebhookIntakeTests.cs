@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Tests.GitHub;
@@ -202,13 +203,11 @@ public sealed class WebhookIntakeTests
         var redeliver = await Infrastructure.Forms.PostAsync(admin, $"/deliveries?handler=Redeliver&id={failed.Id}", []);
         Assert.Equal(HttpStatusCode.Redirect, redeliver.StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        WebhookDelivery? processed = null;
-        while (DateTime.UtcNow < deadline && processed is null)
-        {
-            processed = await factory.DeliveryAsync(deliveryId) is { Status: DeliveryStatus.Processed } done ? done : null;
-            await Task.Delay(25);
-        }
+        var processed = await Poll.UntilAsync(
+            () => factory.DeliveryAsync(deliveryId),
+            d => d is { Status: DeliveryStatus.Processed },
+            TimeSpan.FromSeconds(20),
+            d => $"the redelivered delivery was not processed (last seen: {d?.Status.ToString() ?? "not stored"})");
         Assert.NotNull(processed);
         Assert.Null(processed.Error);
         Assert.Equal(2, factory.Recorded.Events.Count);

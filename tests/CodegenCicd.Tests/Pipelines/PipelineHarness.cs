@@ -141,20 +141,13 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <summary>Polls the database until a run satisfies <paramref name="done"/>, or fails with what the runs look like.</summary>
     public static async Task<PipelineRun> WaitForRunAsync(AppFactory app, Func<PipelineRun, bool> done, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var runs = await RunsAsync(app);
-            if (runs.FirstOrDefault(done) is { } run)
-            {
-                return run;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("No run reached the expected state. Runs: " + string.Join("; ", runs.Select(Describe)));
-            }
-            await Task.Delay(50);
-        }
+        var runs = await Poll.UntilAsync(
+            () => RunsAsync(app),
+            runs => runs.Any(done),
+            timeout ?? TimeSpan.FromSeconds(30),
+            runs => "No run reached the expected state. Runs: " + string.Join("; ", runs.Select(Describe)),
+            TimeSpan.FromMilliseconds(50));
+        return runs.First(done);
     }
 
     /// <summary>A run that reached <paramref name="status"/> and finished telling GitHub (check runs synced, PR comment and listeners done).</summary>
@@ -162,18 +155,8 @@ public sealed class PipelineHarness : IAsyncDisposable
         WaitForRunAsync(app, r => r.Status == status && r.Stages.All(s => s.CheckRunSynced || s.CheckRunId == null) && (!status.IsFinal() || r.OutcomeNotified)
             && (also?.Invoke(r) ?? true));
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Timed out waiting for " + what);
-            }
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(condition, timeout ?? TimeSpan.FromSeconds(30), what, TimeSpan.FromMilliseconds(50));
 
     public static string Describe(PipelineRun run) =>
         $"#{run.Id} {run.HeadSha[..7]} {run.Status} ({run.StatusReason}): " +

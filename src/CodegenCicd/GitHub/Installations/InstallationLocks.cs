@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using CodegenCicd.Hosting.Concurrency;
 
 namespace CodegenCicd.GitHub.Installations;
 
@@ -9,25 +9,8 @@ namespace CodegenCicd.GitHub.Installations;
 /// </summary>
 public sealed class InstallationLocks
 {
-    private readonly ConcurrentDictionary<long, SemaphoreSlim> locks = new();
+    private readonly KeyedLocks<long> locks = new();
 
-    public async Task<IDisposable> AcquireAsync(long installationId, CancellationToken cancellationToken)
-    {
-        var gate = locks.GetOrAdd(installationId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Release(gate);
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
+    public Task<IDisposable> AcquireAsync(long installationId, CancellationToken cancellationToken) =>
+        locks.AcquireAsync(installationId, cancellationToken);
 }

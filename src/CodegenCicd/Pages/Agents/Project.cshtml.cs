@@ -47,23 +47,22 @@ public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries
             }
             return Redirect($"/Agents/Run/{run.Id}");
         }
-        catch (AgentRunInputException e)
+        catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
         {
-            ModelState.AddModelError(nameof(Target), e.Message);
-        }
-        catch (CodegenNotConfiguredException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        }
-        catch (AgentRunFailedException e)
-        {
-            Error = e.Message;
-            FailedRunId = e.Run.Id;
-            Response.StatusCode = StatusCodes.Status502BadGateway;
+            if (error.Field is not null)
+            {
+                ModelState.AddModelError(nameof(Target), error.Message);
+            }
+            else
+            {
+                Error = error.Message;
+            }
+            FailedRunId = error.Failure?.Run.Id;
+            Response.StatusCode = error.StatusCode;
         }
         if (Response.StatusCode == StatusCodes.Status200OK)
         {
+            // The form's own validation failed before the service was asked.
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         return await LoadAsync(projectId, cancellationToken) ? Page() : NotFound();

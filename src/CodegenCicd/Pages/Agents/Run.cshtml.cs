@@ -55,22 +55,24 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, Codeg
         {
             return await answer() is null ? NotFound() : Redirect($"/Agents/Run/{id}?notice={notice}");
         }
-        catch (AgentRunInputException e)
+        catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
         {
-            ModelState.AddModelError(field, e.Message);
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        catch (AgentRunStateException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
-        catch (AgentRunFailedException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status502BadGateway;
+            Show(error, field);
         }
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+    }
+
+    private void Show(AgentRunError error, string field)
+    {
+        if (error.Field is not null)
+        {
+            ModelState.AddModelError(field, error.Message);
+        }
+        else
+        {
+            Error = error.Message;
+        }
+        Response.StatusCode = error.StatusCode;
     }
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)

@@ -2,26 +2,13 @@ using CodegenCicd.Pipelines.Runs;
 
 namespace CodegenCicd.Pages.Runs;
 
-/// <summary>Status words and badge classes shared by the runs pages (the stylesheet uses GitHub's conclusion names).</summary>
+/// <summary>Badge classes, words and durations shared by the runs pages.</summary>
 public static class RunBadges
 {
-    public static string For(PipelineStage stage) => stage.Conclusion switch
-    {
-        StageConclusion.TimedOut => "timed_out",
-        StageConclusion.ActionRequired => "action_required",
-        { } conclusion => conclusion.ToString().ToLowerInvariant(),
-        null => stage.Status == StageStatus.InProgress ? "in_progress" : "queued",
-    };
+    /// <summary>The badge class (<see cref="StatusBadges"/>, the same words the dashboard uses).</summary>
+    public static string For(PipelineStage stage) => StatusBadges.For(stage.Status, stage.Conclusion);
 
-    public static string For(RunStatus status) => status switch
-    {
-        RunStatus.Succeeded => "success",
-        RunStatus.Failed => "failure",
-        RunStatus.ActionRequired or RunStatus.AwaitingApproval => "action_required",
-        RunStatus.Cancelled => "cancelled",
-        RunStatus.Running => "in_progress",
-        _ => "queued",
-    };
+    public static string For(RunStatus status) => StatusBadges.For(status);
 
     /// <summary>The words on a badge: "in progress", "action required" (not the enum's InProgress).</summary>
     public static string Label(PipelineStage stage) => Words(stage.Conclusion?.ToString() ?? stage.Status.ToString());

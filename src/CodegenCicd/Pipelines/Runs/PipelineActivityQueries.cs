@@ -62,8 +62,8 @@ public sealed class PipelineActivityQueries(AppDbContext db)
             .ToListAsync(cancellationToken);
         var stagesByRun = stages.ToLookup(s => s.RunId);
         return runs.ToDictionary(r => r.ProjectId, r => new LatestRunView(
-            r.Id, r.ProjectId, r.PullRequest, r.HeadSha, StatusWord(r.Status), r.StartedAt ?? r.CreatedAt,
-            [.. stagesByRun[r.Id].OrderBy(s => s.Kind).Select(s => (s.Kind.Slug(), StatusWord(s.Status, s.Conclusion)))],
+            r.Id, r.ProjectId, r.PullRequest, r.HeadSha, StatusBadges.For(r.Status), r.StartedAt ?? r.CreatedAt,
+            [.. stagesByRun[r.Id].OrderBy(s => s.Kind).Select(s => (s.Kind.Slug(), StatusBadges.For(s.Status, s.Conclusion)))],
             r.PreviewPath, !r.Status.IsFinal()));
     }
 
@@ -83,32 +83,10 @@ public sealed class PipelineActivityQueries(AppDbContext db)
         return latest.GroupBy(r => r.ProjectId).ToDictionary(
             g => g.Key,
             g => (IReadOnlyList<OpenPullRequestView>)[.. g.OrderByDescending(r => r.PullRequest).Take(PullRequestsPerProject)
-                .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusWord(r.Status)))]);
+                .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusBadges.For(r.Status)))]);
     }
 
     /// <summary>The runs of one pull request, by repository name as GitHub spells it in any case.</summary>
     public static Expression<Func<PipelineRun, bool>> OfPullRequest(string repository, int pullRequest) =>
         r => r.Repository.ToLower() == repository.ToLower() && r.PullRequest == pullRequest;
-
-    /// <summary>GitHub's words (success, failure, in_progress…), plus "waiting" for a run held at the merge gate.</summary>
-    public static string StatusWord(RunStatus status) => status switch
-    {
-        RunStatus.Succeeded => "success",
-        RunStatus.Failed => "failure",
-        RunStatus.ActionRequired => "action_required",
-        RunStatus.Cancelled => "cancelled",
-        RunStatus.Running => "in_progress",
-        RunStatus.Waiting => "waiting",
-        // A person must act (approve the fork PR's run) before anything runs.
-        RunStatus.AwaitingApproval => "action_required",
-        _ => "queued",
-    };
-
-    public static string StatusWord(StageStatus status, StageConclusion? conclusion) => conclusion switch
-    {
-        StageConclusion.TimedOut => "timed_out",
-        StageConclusion.ActionRequired => "action_required",
-        { } done => done.ToString().ToLowerInvariant(),
-        null => status == StageStatus.InProgress ? "in_progress" : "queued",
-    };
 }

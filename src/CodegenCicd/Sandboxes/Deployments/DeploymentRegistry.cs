@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CodegenCicd.Hosting.Concurrency;
 
 namespace CodegenCicd.Sandboxes.Deployments;
 
@@ -42,7 +43,7 @@ public sealed class DeploymentRegistry
 {
     private readonly ConcurrentDictionary<string, LiveDeployment> live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LiveDeployment> byToken = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> locks = new(StringComparer.Ordinal);
+    private readonly KeyedLocks<string> locks = new(StringComparer.Ordinal);
 
     public static string KeyOf(string repository, int pullRequest) => $"{repository.ToLowerInvariant()}#{pullRequest}";
 
@@ -75,23 +76,6 @@ public sealed class DeploymentRegistry
         return deployment;
     }
 
-    public async Task<IDisposable> LockAsync(string repository, int pullRequest, CancellationToken cancellationToken)
-    {
-        var gate = locks.GetOrAdd(KeyOf(repository, pullRequest), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Releaser(gate);
-    }
-
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
+    public Task<IDisposable> LockAsync(string repository, int pullRequest, CancellationToken cancellationToken) =>
+        locks.AcquireAsync(KeyOf(repository, pullRequest), cancellationToken);
 }
