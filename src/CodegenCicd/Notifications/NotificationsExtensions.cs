@@ -1,4 +1,4 @@
-using CodegenCicd.Accounts;
+using CodegenCicd.Hosting.Api;
 
 namespace CodegenCicd.Notifications;
 
@@ -20,7 +20,7 @@ public static class NotificationsExtensions
                 context.Response.RegisterForDispose(stopping);
                 return TypedResults.ServerSentEvents(LiveEventStream.ReadAsync(live, time, stopping.Token));
             })
-            .RequireAuthorization(AdminAuth.Policy)
+            .RequireAuthorization(AdminPolicy.Name)
             .WithTags("Live updates")
             .WithSummary("Server-sent events: ready (with retry hint), one message per update {type, data, at}, heartbeat");
         return endpoints;

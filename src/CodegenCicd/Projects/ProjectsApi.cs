@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CodegenCicd.Accounts;
+using CodegenCicd.Hosting.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,7 +26,7 @@ public static class ProjectsApi
 {
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(AdminAuth.Policy);
+        var api = endpoints.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(AdminPolicy.Name);
         api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run");
         api.MapGet("/{id:int}", GetAsync).WithSummary("One pinned project");
         api.MapPost("/", PinAsync).WithSummary("Pin a repository the App can reach");

@@ -2,6 +2,7 @@ using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
 using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Hosting.Observability;
 using CodegenCicd.Sandboxes.Analysis;
 using CodegenCicd.Sandboxes.Checkout;
 using CodegenCicd.Sandboxes.Deployments;
@@ -36,6 +37,7 @@ public static class SandboxesExtensions
         builder.Services.AddSingleton<IPreviewDeployments, PreviewDeployments>();
         builder.Services.AddTransient<PreviewSweep>();
         builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
+        builder.Services.AddSingleton<IRequestPathRedactor, PreviewPathRedactor>();
         builder.Services.AddHostedService<SandboxLifecycle>();
         builder.Services.AddPreviewProxy();
         builder.Services.AddHostedService<PreviewSweeper>();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CodegenCicd.Hosting.Integrations;
-using CodegenCicd.Sandboxes.Deployments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
@@ -48,15 +47,16 @@ public static class ObservabilityExtensions
     public static WebApplication UseObservability(this WebApplication app)
     {
         // Logs method, path (never the query string, which may carry codes) and status, through
-        // this host's logger (the static Log.Logger is left alone; see AddObservability). A preview's
-        // capability token is a credential, so its paths are logged without it.
+        // this host's logger (the static Log.Logger is left alone; see AddObservability). Paths that
+        // carry a credential (a preview's capability token) are logged without it.
+        var redactors = app.Services.GetServices<IRequestPathRedactor>().ToList();
         app.UseSerilogRequestLogging(o =>
         {
             o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             o.GetMessageTemplateProperties = (context, path, elapsed, status) =>
             [
                 new("RequestMethod", new ScalarValue(context.Request.Method)),
-                new("RequestPath", new ScalarValue(PreviewCapability.Redact(path))),
+                new("RequestPath", new ScalarValue(redactors.Aggregate(path, (p, r) => r.Redact(p)))),
                 new("StatusCode", new ScalarValue(status)),
                 new("Elapsed", new ScalarValue(elapsed)),
             ];
