@@ -31,7 +31,8 @@ public sealed class ProjectLookup(AppDbContext db)
         IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.Distinct().ToList();
-        return await Projects.Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.FullName, cancellationToken);
+        return await Projects.Where(p => wanted.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => p.FullName, cancellationToken);
     }
 
     /// <summary>The projects of an installation of the GitHub App (all of them), by repository name.</summary>

@@ -13,7 +13,9 @@ public sealed class InstallationStore(AppDbContext db, InstalledRepositories pro
 {
     /// <summary>Every installation, current ones first, untracked.</summary>
     public Task<List<Installation>> ListAsync(CancellationToken cancellationToken) =>
-        db.Set<Installation>().AsNoTracking().OrderBy(i => i.IsDeleted).ThenBy(i => i.AccountLogin).ToListAsync(cancellationToken);
+        db.Set<Installation>().AsNoTracking()
+            .OrderBy(i => i.IsDeleted).ThenBy(i => i.AccountLogin)
+            .ToListAsync(cancellationToken);
 
     public async Task UpsertAsync(GitHubInstallation installation, CancellationToken cancellationToken)
     {
@@ -68,13 +70,15 @@ public sealed class InstallationStore(AppDbContext db, InstalledRepositories pro
     }
 
     /// <summary>Creates or reactivates the repositories' projects under this installation.</summary>
-    public async Task AddRepositoriesAsync(long installationId, IEnumerable<GitHubRepository> repositories, CancellationToken cancellationToken)
+    public async Task AddRepositoriesAsync(
+        long installationId, IEnumerable<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
         var active = await IsInstallationActiveAsync(installationId, cancellationToken);
         await projects.AddAsync(installationId, active, repositories.Select(ToInstalled), cancellationToken);
     }
 
-    public Task RemoveRepositoriesAsync(long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken) =>
+    public Task RemoveRepositoriesAsync(
+        long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken) =>
         projects.RemoveAsync(installationId, [.. repositoryIds], cancellationToken);
 
     /// <summary>After a full listing: the listed repositories are the installation's, every other one was removed.</summary>

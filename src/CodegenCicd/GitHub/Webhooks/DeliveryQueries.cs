@@ -23,8 +23,11 @@ public sealed class DeliveryQueries(AppDbContext db)
         Deliveries.AnyAsync(d => d.DeliveryId == deliveryId, cancellationToken);
 
     /// <summary>Which of these delivery ids are stored already.</summary>
-    public Task<List<string>> StoredAmongAsync(IReadOnlyCollection<string> deliveryIds, CancellationToken cancellationToken) =>
-        Deliveries.Where(d => deliveryIds.Contains(d.DeliveryId)).Select(d => d.DeliveryId).ToListAsync(cancellationToken);
+    public Task<List<string>> StoredAmongAsync(
+        IReadOnlyCollection<string> deliveryIds, CancellationToken cancellationToken) =>
+        Deliveries.Where(d => deliveryIds.Contains(d.DeliveryId))
+            .Select(d => d.DeliveryId)
+            .ToListAsync(cancellationToken);
 
     /// <summary>The newest deliveries, newest first.</summary>
     public Task<List<DeliveryListItem>> NewestAsync(int count, CancellationToken cancellationToken) =>

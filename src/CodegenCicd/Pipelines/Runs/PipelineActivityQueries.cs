@@ -32,14 +32,15 @@ public sealed class PipelineActivityQueries(AppDbContext db)
 
     /// <summary>One run with its stages, untracked, or null.</summary>
     public Task<PipelineRun?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
-        db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+            .FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
 
     /// <summary>The runs a webhook delivery started, oldest first, with their stages.</summary>
     public Task<List<PipelineRun>> RunsOfDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
         db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
             .Where(r => r.DeliveryId == deliveryId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
 
-    /// <summary>Runs of every project not finished yet: queued, running, waiting at the merge gate or for approval.</summary>
+    /// <summary>Runs of every project not finished yet: queued, running, waiting (merge gate, approval).</summary>
     public Task<int> CountUnfinishedAsync(CancellationToken cancellationToken) =>
         db.Set<PipelineRun>().CountAsync(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running
             || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval, cancellationToken);
