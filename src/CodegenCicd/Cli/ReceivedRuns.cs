@@ -1,5 +1,6 @@
 using System.Text;
 using CodegenCicd.Data;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,9 +24,12 @@ internal static class ReceivedRuns
         {
             await using (var scope = scopes.CreateAsyncScope())
             {
-                var runs = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<PipelineRun>().AsNoTracking()
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                var runs = await db.Set<PipelineRun>().AsNoTracking()
                     .Include(r => r.Stages).Where(r => r.DeliveryId == deliveryId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
-                if (runs.All(r => r.Status.IsFinal() && r.OutcomeNotified || r.Status is RunStatus.Waiting or RunStatus.AwaitingApproval))
+                var ids = runs.Select(r => r.Id).ToList();
+                var settled = await db.Set<PipelineRun>().Where(r => ids.Contains(r.Id)).Where(EffectQueries.Settled).Select(r => r.Id).ToListAsync(cancellationToken);
+                if (runs.All(r => r.Status.IsFinal() && settled.Contains(r.Id) || r.Status is RunStatus.Waiting or RunStatus.AwaitingApproval))
                 {
                     return runs;
                 }

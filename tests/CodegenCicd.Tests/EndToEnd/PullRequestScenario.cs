@@ -5,6 +5,7 @@ using CodegenCicd.Projects;
 using CodegenCicd.Tests.GitHub;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Infrastructure.FakeGitHub;
+using CodegenCicd.Tests.Pipelines;
 using CodegenCicd.Tests.Sandboxes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -165,7 +166,7 @@ public sealed class PullRequestScenario : IAsyncDisposable
 
     /// <summary>Polls the database until the PR's run is final and GitHub has been told everything (check runs and comment).</summary>
     public Task<PipelineRun> WaitForFinishedRunAsync(TimeSpan within) =>
-        WaitForRunAsync(run => run.Status.IsFinal() && run.OutcomeNotified && run.Stages.All(s => s.CheckRunSynced), within);
+        WaitForRunAsync(run => run.Status.IsFinal() && PipelineHarness.IsSettled(run), within);
 
     /// <summary>Polls the database until the PR's latest run satisfies <paramref name="done"/>, or fails describing it.</summary>
     public async Task<PipelineRun> WaitForRunAsync(Func<PipelineRun, bool> done, TimeSpan within)
@@ -173,7 +174,7 @@ public sealed class PullRequestScenario : IAsyncDisposable
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
-            var run = await App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+            var run = await App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).Include(r => r.Effects)
                 .Where(r => r.Repository == Repository && r.PullRequest == PullRequest).OrderByDescending(r => r.Id).FirstOrDefaultAsync());
             if (run is not null && done(run))
             {

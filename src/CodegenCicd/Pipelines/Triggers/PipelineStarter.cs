@@ -1,9 +1,7 @@
-using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
-using CodegenCicd.Pipelines.Stages;
 using CodegenCicd.Projects;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Triggers;
@@ -13,7 +11,7 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// event for the same head (a redelivery, opened racing synchronize) finds the run already there:
 /// the unique active key lets exactly one insert win.
 /// </summary>
-public sealed class PipelineStarter(PipelineStore store, RunControl control, IBackgroundJobClient jobs, TimeProvider time, ILogger<PipelineStarter> logger)
+public sealed class PipelineStarter(PipelineStore store, RunControl control, EffectProcessor effects, TimeProvider time, ILogger<PipelineStarter> logger)
 {
     public async Task<PipelineRun?> StartAsync(PullRequestRef pr, string trigger, string? deliveryId, CancellationToken cancellationToken)
     {
@@ -39,6 +37,7 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
         {
             return existing;
         }
+        var now = time.GetUtcNow();
         var run = new PipelineRun
         {
             ProjectId = project.Id,
@@ -58,9 +57,11 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
             DeliveryId = deliveryId,
             ActiveKey = key,
             Status = RunStatus.Queued,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
             Stages = [.. Enum.GetValues<StageKind>().Select(kind => new PipelineStage { Kind = kind, Status = StageStatus.Pending })],
         };
+        // Saved with the run: its preparation is not lost if this process dies before starting it.
+        run.Advance(now);
         db.Add(run);
         try
         {
@@ -77,7 +78,7 @@ public sealed class PipelineStarter(PipelineStore store, RunControl control, IBa
             throw;
         }
         store.Publish(run);
-        jobs.Enqueue<PrepareRunJob>(JobQueues.Default, j => j.RunAsync(run.Id, CancellationToken.None));
+        await effects.ProcessRunAsync(run.Id, cancellationToken);
         logger.LogInformation("Run {RunId} started for {Repository}#{PullRequest} at {HeadSha} ({Trigger})", run.Id, run.Repository, run.PullRequest, run.HeadSha, trigger);
         return run;
     }
