@@ -94,6 +94,10 @@ public sealed class PipelineHarness : IAsyncDisposable
         return app;
     }
 
+    /// <summary>The scenario's database opened without an app host, as a stopped or crashed process left it.</summary>
+    public AppDbContext OpenDatabase() => new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>()
+        .UseSqlite($"Data Source={Path.Combine(databaseDirectory, "app.db")}").Options);
+
     /// <summary>Hands a fixture payload, patched to this scenario, to the app's webhook handlers like the delivery job does.</summary>
     public async Task DeliverAsync(AppFactory app, string fixture, string? deliveryId = null, Action<JsonObject>? patch = null)
     {
