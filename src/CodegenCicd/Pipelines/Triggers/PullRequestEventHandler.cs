@@ -59,9 +59,9 @@ public sealed class PullRequestEventHandler(
     {
         var project = await starter.FindProjectAsync(pr.Repository, cancellationToken);
         // Whatever the project's state now (unpinned since?), a preview a run of the PR deployed goes.
-        var newest = await store.Db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => r.Repository.ToLower() == pr.Repository.ToLower() && r.PullRequest == pr.Number)
-            .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        var runs = store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.PullRequest == pr.Number);
+        runs = project is null ? runs.Where(r => r.Repository.ToLower() == pr.Repository.ToLower()) : runs.Where(r => r.ProjectId == project.Id);
+        var newest = await runs.OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
         if (newest is null
             || await PullRequestReopenCheck.ReopenedSinceCloseAsync(clients, pr.InstallationId ?? project?.InstallationId, pr.Repository, pr.Number, merged, logger))
         {
