@@ -1,4 +1,5 @@
 using System.Text;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 
 namespace CodegenCicd.Cli;
@@ -23,7 +24,7 @@ internal static class ReceivedRuns
             {
                 var runs = await scope.ServiceProvider.GetRequiredService<PipelineActivityQueries>()
                     .RunsOfDeliveryAsync(deliveryId, cancellationToken);
-                if (runs.All(r => r.Status.IsFinal() && r.OutcomeNotified || r.Status is RunStatus.Waiting or RunStatus.AwaitingApproval))
+                if (runs.All(r => r.Status.IsFinal() && EffectQueries.IsSettled(r) || r.Status is RunStatus.Waiting or RunStatus.AwaitingApproval))
                 {
                     return runs;
                 }

@@ -23,7 +23,8 @@ public sealed record PipelineRunOutcome(
 
 /// <summary>
 /// Told when a pipeline run reaches a final state (the Codegen fix loop is one listener).
-/// Called from a job: may be called twice for one run, so listeners must be idempotent per RunId.
+/// Called by the outbox's processor (<see cref="Effects.EffectKind.ReportRun"/>), at least once: it may be
+/// called twice for one outcome (a crash before the effect was marked done), so listeners must be idempotent per RunId.
 /// </summary>
 public interface IPipelineOutcomeListener
 {

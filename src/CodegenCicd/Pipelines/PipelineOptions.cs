@@ -34,6 +34,17 @@ public sealed class PipelineOptions : IConfigSection
     [Range(1, 3600, ErrorMessage = "Pipelines:RequiredChecksRecheckSeconds must be between 1 and 3600")]
     public double RequiredChecksRecheckSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// An after-save effect (check-run update, PR comment, teardown…) that failed is tried again after
+    /// this long, doubled on each failure up to ten minutes.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "Pipelines:EffectRetrySeconds must be between 1 and 3600")]
+    public double EffectRetrySeconds { get; set; } = 5;
+
+    /// <summary>A node that claimed an effect owns it this long; after that another node may carry it out.</summary>
+    [Range(5, 3600, ErrorMessage = "Pipelines:EffectLeaseSeconds must be between 5 and 3600")]
+    public int EffectLeaseSeconds { get; set; } = 120;
+
     public string DetailsUrl(long runId) => new Uri(PublicUrl, $"Runs/{runId}").ToString();
 
     /// <summary>

@@ -5,6 +5,7 @@ using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Api;
 using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Recovery;
 using CodegenCicd.Pipelines.Runs;
@@ -26,6 +27,12 @@ public static class PipelinesExtensions
         services.AddSingleton<StageHeartbeat>();
         services.AddScoped<PipelineStore>();
         services.AddScoped<PipelineActivityQueries>();
+        // The outbox: effects of saved changes, carried out by one processor (see Effects/).
+        services.AddSingleton<EffectSignal>();
+        services.AddSingleton<EffectProcessor>();
+        services.AddScoped<EffectExecutor>();
+        services.AddScoped<PreviewTeardown>();
+        services.AddHostedService<EffectPump>();
         services.AddScoped<CheckRunSync>();
         services.AddScoped<RunFinisher>();
         services.AddScoped<RunAdvancer>();
@@ -34,7 +41,6 @@ public static class PipelinesExtensions
         services.AddScoped<PullRequestComments>();
         services.AddScoped<RunControl>();
         services.AddScoped<CancelledRunRestart>();
-        services.AddScoped<RunControlJob>();
         services.AddScoped<PipelineStarter>();
         services.AddScoped<ForkGate>();
         services.AddScoped<RunApproval>();
@@ -43,7 +49,6 @@ public static class PipelinesExtensions
         services.AddScoped<IStageExecutor, WebEvalStage>();
         services.AddScoped<StageJob>();
         services.AddScoped<PrepareRunJob>();
-        services.AddScoped<RunReevaluationJob>();
         services.AddScoped<UnpreparedRun>();
         services.AddScoped<StageWatchdog>();
         services.AddWebhookHandler<PullRequestEventHandler>();

@@ -36,7 +36,6 @@ public static class SandboxesExtensions
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<IPreviewDeployments, PreviewDeployments>();
         builder.Services.AddTransient<PreviewSweep>();
-        builder.Services.AddWebhookHandler<PreviewTeardownOnClose>();
         builder.Services.AddSingleton<IRequestPathRedactor, PreviewPathRedactor>();
         builder.Services.AddHostedService<SandboxLifecycle>();
         builder.Services.AddPreviewProxy();

@@ -5,6 +5,7 @@ using CodegenCicd.Projects;
 using CodegenCicd.Tests.GitHub;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Infrastructure.FakeGitHub;
+using CodegenCicd.Tests.Pipelines;
 using CodegenCicd.Tests.Sandboxes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -165,12 +166,12 @@ public sealed class PullRequestScenario : IAsyncDisposable
 
     /// <summary>Polls the database until the PR's run is final and GitHub has been told everything (check runs and comment).</summary>
     public Task<PipelineRun> WaitForFinishedRunAsync(TimeSpan within) =>
-        WaitForRunAsync(run => run.Status.IsFinal() && run.OutcomeNotified && run.Stages.All(s => s.CheckRunSynced), within);
+        WaitForRunAsync(run => run.Status.IsFinal() && PipelineHarness.IsSettled(run), within);
 
     /// <summary>Polls the database until the PR's latest run satisfies <paramref name="done"/>, or fails describing it.</summary>
     public async Task<PipelineRun> WaitForRunAsync(Func<PipelineRun, bool> done, TimeSpan within) =>
         (await Poll.UntilAsync(
-            () => App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+            () => App.QueryAsync(db => db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).Include(r => r.Effects)
                 .Where(r => r.Repository == Repository && r.PullRequest == PullRequest)
                 .OrderByDescending(r => r.Id).FirstOrDefaultAsync()),
             run => run is not null && done(run),

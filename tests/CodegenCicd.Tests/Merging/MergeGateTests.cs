@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Infrastructure.FakeGitHub;
 using CodegenCicd.Tests.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.Merging;
@@ -205,6 +207,35 @@ public sealed class MergeGateTests
 
         await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
         Assert.Equal(waiting.HeadSha, Assert.Single(harness.GitHub.Merges).Sha);
+    }
+
+    [Fact]
+    public async Task WaitingGate_ReChecksOnTimeAfterARestart_ItsDueTimeIsInTheDatabase()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        harness.Settings["Pipelines:RequiredChecksRecheckSeconds"] = "2";
+        RequirePendingJenkinsStatus(harness);
+        var first = await harness.StartAppAsync();
+        await harness.DeliverAsync(first, "pull_request.opened");
+        var waiting = await PipelineHarness.WaitForSettledRunAsync(first, RunStatus.Waiting);
+        // The process stops (an upgrade, a crash); the job storage and its schedule go with it.
+        await first.DisposeAsync();
+        PipelineEffect recheck;
+        await using (var db = harness.OpenDatabase())
+        {
+            recheck = await db.Set<PipelineEffect>().AsNoTracking().SingleAsync(e => e.RunId == waiting.Id && e.Kind == EffectKind.RecheckMerge);
+        }
+
+        // No event: only the gate's own re-check can see this, on the node that is alive now.
+        harness.GitHub.SetCommitStatus(harness.Repository, waiting.HeadSha, "ci/jenkins", "success");
+        var second = await harness.StartAppAsync();
+
+        var merged = await PipelineHarness.WaitForSettledRunAsync(second, RunStatus.Succeeded);
+        Assert.Equal(waiting.HeadSha, Assert.Single(harness.GitHub.Merges).Sha);
+        var gate = merged.Stages.Single(s => s.Kind == StageKind.Merge);
+        Assert.Equal(recheck.ForAttempt + 1, gate.Attempt);
+        Assert.True(gate.StartedAt >= DateTimeOffset.FromUnixTimeMilliseconds(recheck.DueAt), "the gate looked again before its re-check was due");
+        Assert.Empty(merged.Effects);
     }
 
     [Fact]

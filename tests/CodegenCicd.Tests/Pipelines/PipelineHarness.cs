@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
@@ -93,6 +94,10 @@ public sealed class PipelineHarness : IAsyncDisposable
         return app;
     }
 
+    /// <summary>The scenario's database opened without an app host, as a stopped or crashed process left it.</summary>
+    public AppDbContext OpenDatabase() => new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>()
+        .UseSqlite($"Data Source={Path.Combine(databaseDirectory, "app.db")}").Options);
+
     /// <summary>Hands a fixture payload, patched to this scenario, to the app's webhook handlers like the delivery job does.</summary>
     public async Task DeliverAsync(AppFactory app, string fixture, string? deliveryId = null, Action<JsonObject>? patch = null)
     {
@@ -135,7 +140,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).OrderBy(r => r.Id).ToListAsync();
+        return await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).Include(r => r.Effects).OrderBy(r => r.Id).ToListAsync();
     }
 
     /// <summary>Polls the database until a run satisfies <paramref name="done"/>, or fails with what the runs look like.</summary>
@@ -150,10 +155,15 @@ public sealed class PipelineHarness : IAsyncDisposable
         return runs.First(done);
     }
 
-    /// <summary>A run that reached <paramref name="status"/> and finished telling GitHub (check runs synced, PR comment and listeners done).</summary>
+    /// <summary>
+    /// A run that reached <paramref name="status"/> and finished telling GitHub (no effect left in the outbox:
+    /// check runs synced, PR comment and listeners done), a merge gate's timed re-check aside.
+    /// </summary>
     public static Task<PipelineRun> WaitForSettledRunAsync(AppFactory app, RunStatus status, Func<PipelineRun, bool>? also = null) =>
-        WaitForRunAsync(app, r => r.Status == status && r.Stages.All(s => s.CheckRunSynced || s.CheckRunId == null) && (!status.IsFinal() || r.OutcomeNotified)
-            && (also?.Invoke(r) ?? true));
+        WaitForRunAsync(app, r => r.Status == status && IsSettled(r) && (also?.Invoke(r) ?? true));
+
+    /// <summary>Nothing left in the outbox for the run (loaded with its effects), a merge gate's timed re-check aside.</summary>
+    public static bool IsSettled(PipelineRun run) => run.Effects.All(e => e.Kind == EffectKind.RecheckMerge);
 
     public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         Poll.UntilAsync(condition, timeout ?? TimeSpan.FromSeconds(30), what, TimeSpan.FromMilliseconds(50));

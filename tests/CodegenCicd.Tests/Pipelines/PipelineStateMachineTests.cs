@@ -1,3 +1,4 @@
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 
 namespace CodegenCicd.Tests.Pipelines;
@@ -25,7 +26,7 @@ public sealed class PipelineStateMachineTests
         stage.MoveTo(StageStatus.InProgress, DateTimeOffset.UnixEpoch);
 
         Assert.Equal(1, stage.Attempt);
-        Assert.False(stage.CheckRunSynced);
+        Assert.Single(stage.Effects, e => e.Kind == EffectKind.SyncCheckRun);
         Assert.Throws<InvalidOperationException>(() => stage.MoveTo(StageStatus.Pending, DateTimeOffset.UnixEpoch));
     }
 

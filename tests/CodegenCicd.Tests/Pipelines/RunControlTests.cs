@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
 using System.Net;
+using CodegenCicd.Data;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Infrastructure.FakeGitHub;
-using Hangfire;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.Pipelines;
 
 /// <summary>
-/// Cancel and re-run answer once the change is saved; GitHub and the sandbox are told by a job, so
+/// Cancel and re-run answer once the change is saved; GitHub and the sandbox are told by the outbox's processor, so
 /// a slow or unreachable GitHub neither hangs the admin's click nor loses the update.
 /// </summary>
 public sealed class RunControlTests
@@ -109,6 +111,7 @@ public sealed class RunControlTests
     public async Task CancelWhoseJobFailsOnce_IsFinishedOnRetry_WithoutRepeatingUpdatesCommentsOrNotifications()
     {
         await using var harness = await PipelineHarness.StartAsync();
+        harness.Settings["Pipelines:EffectRetrySeconds"] = "3600";
         var listener = new CountingListener();
         harness.ConfigureServices = services => services.AddSingleton<IPipelineOutcomeListener>(listener);
         var teardownAttempts = 0;
@@ -127,10 +130,10 @@ public sealed class RunControlTests
 
         Assert.Equal(HttpStatusCode.Accepted, (await app.CreateApiClient().PostAsync($"/api/runs/{run.Id}/cancel", null)).StatusCode);
 
-        // The failed job waits for its automatic retry; run that retry now instead of after Hangfire's back-off.
-        var retry = await WaitForScheduledRetryAsync(app);
+        // The failed teardown waits for its retry; run that retry now instead of after its back-off.
+        await WaitForFailedTeardownAsync(app, run.Id);
         Assert.Empty(harness.Deployments.Teardowns);
-        Assert.True(app.Services.GetRequiredService<IBackgroundJobClient>().Requeue(retry));
+        await MakeDueNowAsync(app, run.Id);
         await PipelineHarness.WaitUntilAsync(() => !harness.Deployments.Teardowns.IsEmpty, "the retried teardown");
 
         Assert.Equal(2, teardownAttempts);
@@ -159,25 +162,30 @@ public sealed class RunControlTests
         await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
         var teardowns = harness.Deployments.Teardowns.Count;
 
-        // A retried or long-queued cancel job for the old run arrives after the new head deployed.
+        // A retried or long-due teardown for the old run comes after the new head deployed.
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<RunControlJob>().RunAsync(oldRun.Id, teardown: true, CancellationToken.None);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.Add(PipelineEffect.For(oldRun.Id, EffectKind.TearDownPreview, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
         }
+        await app.Services.GetRequiredService<EffectProcessor>().ProcessRunAsync(oldRun.Id, CancellationToken.None);
+        await PipelineHarness.WaitForRunAsync(app, r => r.Id == oldRun.Id && r.Effects.Count == 0);
 
         Assert.Equal(teardowns, harness.Deployments.Teardowns.Count);
     }
 
-    private static async Task<string> WaitForScheduledRetryAsync(AppFactory app)
+    private static Task WaitForFailedTeardownAsync(AppFactory app, long runId) =>
+        PipelineHarness.WaitForRunAsync(app, r => r.Id == runId && r.Effects.Any(e => e.Kind == EffectKind.TearDownPreview && e.Failures == 1));
+
+    private static async Task MakeDueNowAsync(AppFactory app, long runId)
     {
-        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        string? retry = null;
-        await PipelineHarness.WaitUntilAsync(() =>
+        await using (var scope = app.Services.CreateAsyncScope())
         {
-            retry = monitoring.ScheduledJobs(0, 50).FirstOrDefault(j => j.Value.Job?.Type == typeof(RunControlJob)).Key;
-            return retry is not null;
-        }, "the cancel job's retry to be scheduled");
-        return retry!;
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<PipelineEffect>().Where(e => e.RunId == runId)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.DueAt, 0L));
+        }
+        app.Services.GetRequiredService<EffectSignal>().Wake();
     }
 
     private sealed class CountingListener : IPipelineOutcomeListener

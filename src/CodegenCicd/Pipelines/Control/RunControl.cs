@@ -1,9 +1,8 @@
 using System.Linq.Expressions;
-using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Control;
@@ -20,26 +19,25 @@ public enum ControlResult
     AwaitsApproval,
 }
 
-/// <summary>Where the GitHub updates and the teardown that follow a cancel or re-run happen.</summary>
+/// <summary>Who carries out the GitHub updates and the teardown that follow a cancel or re-run.</summary>
 public enum FollowUp
 {
-    /// <summary>In a <see cref="RunControlJob"/>: for requests, which answer once the change is saved.</summary>
+    /// <summary>The <see cref="EffectPump"/>: for requests, which answer once the change is saved.</summary>
     Job,
-    /// <summary>Now, in the caller's job (webhook handlers), falling back to a <see cref="RunControlJob"/> when it fails.</summary>
+    /// <summary>The caller, now (webhook handlers); what fails is left to the pump's retries.</summary>
     Inline,
 }
 
 /// <summary>
-/// Cancels, re-runs and re-evaluates runs. Each change is saved (guarded by the status) before
-/// GitHub hears of it or a job is enqueued, so a crash in between is repaired by the next job run.
-/// Only the database change happens here; GitHub and the sandbox are told by <see cref="RunControlJob"/>.
+/// Cancels, re-runs and re-evaluates runs. Each change is saved (guarded by the status) with the
+/// effects that follow it, so a crash after the save loses nothing: GitHub, the job queue and the
+/// sandbox hear of it from <see cref="EffectProcessor"/>.
 /// </summary>
 public sealed class RunControl(
-    PipelineStore store, StageCancellations cancellations, RunControlJob followUps, IBackgroundJobClient jobs, TimeProvider time, ILogger<RunControl> logger)
+    PipelineStore store, StageCancellations cancellations, EffectProcessor effects, EffectSignal signal, TimeProvider time)
 {
     public async Task<ControlResult> CancelAsync(long runId, string reason, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
             return ControlResult.NotFound;
@@ -55,6 +53,10 @@ public sealed class RunControl(
             stage.Complete(StageConclusion.Cancelled, "Cancelled", $"Cancelled: {reason}", now);
         }
         run.MoveTo(RunStatus.Cancelled, now, reason);
+        if (teardown)
+        {
+            run.TearDownPreview(now);
+        }
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
             return await CancelAsync(runId, reason, teardown, followUp, cancellationToken);
@@ -65,14 +67,13 @@ public sealed class RunControl(
         {
             cancellations.Cancel(stage.Id);
         }
-        await FollowUpAsync(runId, teardown, followUp, cancellationToken);
+        await FollowUpAsync(runId, followUp, cancellationToken);
         return ControlResult.Done;
     }
 
     /// <summary>Runs <paramref name="from"/> and every stage after it again (all stages when null).</summary>
     public async Task<ControlResult> RerunAsync(long runId, StageKind? from, FollowUp followUp, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
             return ControlResult.NotFound;
@@ -102,19 +103,19 @@ public sealed class RunControl(
             run.MergeAttemptSha = null;
         }
         run.MoveTo(RunStatus.Running, now, $"re-run from {first.Slug()}");
+        // GitHub shows the stages queued (their effects come first), then the first one starts.
+        run.Advance(now);
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
             return ControlResult.NotApplicable;
         }
-        // The follow-up shows the stages queued on GitHub, then enqueues the first one.
-        await FollowUpAsync(runId, teardown: false, followUp, cancellationToken);
+        await FollowUpAsync(runId, followUp, cancellationToken);
         return ControlResult.Done;
     }
 
     /// <summary>"Merge now" on the merge check: merge without waiting for merge.auto or require_label.</summary>
     public async Task<ControlResult> RequestMergeAsync(long runId, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
             return ControlResult.NotFound;
@@ -131,7 +132,6 @@ public sealed class RunControl(
     /// <param name="onlyAfterAttempt">A scheduled re-check: only when the gate has not looked again since that attempt.</param>
     public async Task<ControlResult> ReevaluateMergeAsync(long runId, CancellationToken cancellationToken, int? onlyAfterAttempt = null)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
             return ControlResult.NotFound;
@@ -160,34 +160,28 @@ public sealed class RunControl(
     {
         var merge = run.Stages.Single(s => s.Kind == StageKind.Merge);
         var now = time.GetUtcNow();
-        merge.MoveTo(StageStatus.Queued, now);
         // The check keeps showing why it waited until the gate decides again.
-        merge.CheckRunSynced = true;
+        merge.MoveTo(StageStatus.Queued, now, showOnGitHub: false);
         run.MoveTo(RunStatus.Running, now, reason);
+        run.Advance(now);
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
             return ControlResult.NotApplicable;
         }
-        jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(merge.Id, CancellationToken.None));
+        await effects.ProcessRunAsync(run.Id, cancellationToken);
         return ControlResult.Done;
     }
 
-    /// <summary>Tells GitHub and the job queue about a saved change (also after an approval, see <see cref="Forks.RunApproval"/>).</summary>
-    internal async Task FollowUpAsync(long runId, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
+    /// <summary>Carries out what a saved change left to do (also after an approval, see <see cref="RunApproval"/>).</summary>
+    internal async Task FollowUpAsync(long runId, FollowUp followUp, CancellationToken cancellationToken)
     {
         if (followUp == FollowUp.Inline)
         {
-            try
-            {
-                await followUps.RunAsync(runId, teardown, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The change is saved; failing the caller (a webhook delivery) would not bring it back.
-                logger.LogWarning(e, "Follow-up of run {RunId} failed; a job retries it", runId);
-            }
+            await effects.ProcessRunAsync(runId, cancellationToken);
         }
-        jobs.Enqueue<RunControlJob>(JobQueues.Default, j => j.RunAsync(runId, teardown, CancellationToken.None));
+        else
+        {
+            signal.Wake();
+        }
     }
 }

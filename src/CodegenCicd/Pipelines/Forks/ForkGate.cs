@@ -1,6 +1,5 @@
-using CodegenCicd.Pipelines.Comments;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
-using CodegenCicd.Pipelines.Stages;
 using CodegenCicd.Projects;
 using Octokit;
 
@@ -11,8 +10,7 @@ namespace CodegenCicd.Pipelines.Forks;
 /// reads who the author is, then lets the run go on, holds it for a maintainer's approval (the deploy
 /// check is <c>action_required</c> with "Approve and run"), or ends it with neutral checks (<c>forks: skip</c>).
 /// </summary>
-public sealed class ForkGate(
-    PipelineStore store, CheckRunSync sync, RunAdvancer advancer, PullRequestComments comments, TimeProvider time, ILogger<ForkGate> logger)
+public sealed class ForkGate(PipelineStore store, EffectProcessor effects, TimeProvider time, ILogger<ForkGate> logger)
 {
     /// <summary>True when the run was held or skipped and the caller must not start it.</summary>
     public async Task<bool> HoldAsync(PipelineRun run, IGitHubClient client, ForkPolicy policy, CancellationToken cancellationToken)
@@ -57,19 +55,14 @@ public sealed class ForkGate(
         {
             // Still queued on GitHub, now saying what they wait for.
             stage.Summary = ForkTexts.WaitingForApproval;
-            stage.CheckRunSynced = false;
+            stage.SyncCheckRun(now);
         }
         run.Stages.Single(s => s.Kind == StageKind.Deploy)
             .Complete(StageConclusion.ActionRequired, ForkTexts.ApprovalTitle, ForkTexts.ApprovalSummary(run, policy), now);
         run.MoveTo(RunStatus.AwaitingApproval, now, ForkTexts.ApprovalReason(run));
-        if (!await store.TrySaveAsync(run, cancellationToken))
+        if (await store.TrySaveAsync(run, cancellationToken))
         {
-            return;
-        }
-        await comments.UpsertAsync(run, cancellationToken);
-        foreach (var stage in run.Stages.OrderBy(s => s.Kind))
-        {
-            await sync.SyncAsync(run, stage, cancellationToken);
+            await effects.ProcessRunAsync(run.Id, cancellationToken);
         }
     }
 
@@ -81,16 +74,12 @@ public sealed class ForkGate(
             stage.Complete(StageConclusion.Neutral, ForkTexts.SkippedTitle, ForkTexts.SkippedSummary, now);
         }
         run.MoveTo(RunStatus.Running, now, ForkTexts.SkippedTitle);
-        if (!await store.TrySaveAsync(run, cancellationToken))
+        // Every stage is settled and passing (neutral): the advancer ends the run, which updates the PR comment.
+        run.Advance(now);
+        if (await store.TrySaveAsync(run, cancellationToken))
         {
-            return;
+            await effects.ProcessRunAsync(run.Id, cancellationToken);
         }
-        foreach (var stage in run.Stages.OrderBy(s => s.Kind))
-        {
-            await sync.SyncAsync(run, stage, cancellationToken);
-        }
-        // Every stage is settled and passing (neutral): the advancer ends the run and updates the PR comment.
-        await advancer.AdvanceAsync(run.Id, cancellationToken);
     }
 
     /// <summary>The two fields of <c>GET /pulls/{n}</c> the gate needs (Octokit's model lacks <c>author_association</c>).</summary>

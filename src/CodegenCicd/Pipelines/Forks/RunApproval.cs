@@ -1,4 +1,5 @@
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 
 namespace CodegenCicd.Pipelines.Forks;
@@ -18,7 +19,6 @@ public sealed class RunApproval(PipelineStore store, RunControl control, TimePro
 
     public async Task<ApprovalResult> ApproveAsync(long runId, string approver, FollowUp followUp, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
             return new(ControlResult.NotFound);
@@ -35,17 +35,18 @@ public sealed class RunApproval(PipelineStore store, RunControl control, TimePro
                 stage.Requeue(now);
             }
             stage.Summary = null;
-            stage.CheckRunSynced = false;
+            stage.SyncCheckRun(now);
         }
         run.ApprovedBy = approver;
         run.ApprovedAt = now;
         run.MoveTo(RunStatus.Running, now, $"approved by {approver}");
+        run.Advance(now);
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
             return new(ControlResult.NotApplicable, "The run changed while it was being approved (a new push or a close); look at it again.");
         }
         logger.LogInformation("Run {RunId} of {Repository}#{PullRequest} (fork) approved by {Approver}", run.Id, run.Repository, run.PullRequest, approver);
-        await control.FollowUpAsync(run.Id, teardown: false, followUp, cancellationToken);
+        await control.FollowUpAsync(run.Id, followUp, cancellationToken);
         return new(ControlResult.Done);
     }
 }

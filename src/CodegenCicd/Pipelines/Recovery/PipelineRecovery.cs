@@ -1,63 +1,43 @@
 using CodegenCicd.Data;
-using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
-using CodegenCicd.Pipelines.Stages;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Recovery;
 
 /// <summary>
-/// Picks up, at start-up, every run a previous process left unfinished: the job storage may have
-/// been lost with it, the database was not. Each unfinished run gets its next job enqueued again;
-/// the jobs are idempotent, so re-enqueuing one that still exists does no harm.
+/// At start-up, runs a previous process left unfinished are moved on again: the job storage (where
+/// their stage jobs were) may have been lost with it, the database was not. Each such run gets an
+/// <see cref="EffectKind.Advance"/> effect, and the <see cref="EffectPump"/> does what is due: these,
+/// and whatever the previous process saved but had not carried out yet (check runs, comments, teardowns,
+/// merge re-checks). Advancing is idempotent, so a run another live node is working on is left to it.
 /// </summary>
-public sealed class PipelineRecovery(IServiceScopeFactory scopes, TimeProvider time, ILogger<PipelineRecovery> logger) : BackgroundService
+public sealed class PipelineRecovery(IServiceScopeFactory scopes, EffectSignal signal, TimeProvider time, ILogger<PipelineRecovery> logger)
+    : BackgroundService
 {
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        // Runs created since this process started have their jobs already; only older ones were orphaned.
-        var recovered = await RecoverAsync(scope.ServiceProvider, startedAt, stoppingToken);
+        // Runs created since this process started are moving already; only older ones were orphaned.
+        var recovered = await RecoverAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), startedAt, time.GetUtcNow(), stoppingToken);
+        signal.Wake();
         if (recovered > 0)
         {
-            logger.LogInformation("Resumed {Count} unfinished pipeline runs", recovered);
+            logger.LogInformation("Resuming {Count} unfinished pipeline runs", recovered);
         }
     }
 
-    public static async Task<int> RecoverAsync(IServiceProvider services, DateTimeOffset createdBefore, CancellationToken cancellationToken)
+    public static async Task<int> RecoverAsync(AppDbContext db, DateTimeOffset createdBefore, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var db = services.GetRequiredService<AppDbContext>();
-        var jobs = services.GetRequiredService<IBackgroundJobClient>();
-        var runs = await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
-            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || !r.OutcomeNotified
-                || r.Stages.Any(s => !s.CheckRunSynced && s.CheckRunId != null))
-            .ToListAsync(cancellationToken);
-        runs = [.. runs.Where(r => r.CreatedAt < createdBefore)];
-        foreach (var run in runs)
-        {
-            if (run.Status == RunStatus.Queued)
-            {
-                jobs.Enqueue<PrepareRunJob>(JobQueues.Default, j => j.RunAsync(run.Id, CancellationToken.None));
-                continue;
-            }
-            // Stages whose check run missed its last update, then the stage the run is at.
-            var targets = run.Stages.Where(s => s.Status == StageStatus.Completed && !s.CheckRunSynced).Select(s => s.Id).ToList();
-            if (run.Stages.OrderBy(s => s.Kind).FirstOrDefault(s => s.Status != StageStatus.Completed) is { } current)
-            {
-                targets.Add(current.Id);
-            }
-            else if (run.Stages.Count > 0)
-            {
-                targets.Add(run.Stages.MaxBy(s => s.Kind)!.Id);
-            }
-            foreach (var stageId in targets.Distinct())
-            {
-                jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(stageId, CancellationToken.None));
-            }
-        }
-        return runs.Count;
+        var unfinished = await db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running)
+            .Where(r => !r.Effects.Any(e => e.Kind == EffectKind.Advance))
+            .Select(r => new { r.Id, r.CreatedAt }).ToListAsync(cancellationToken);
+        var orphaned = unfinished.Where(r => r.CreatedAt < createdBefore).Select(r => r.Id).ToList();
+        db.AddRange(orphaned.Select(id => PipelineEffect.For(id, EffectKind.Advance, now)));
+        await db.SaveChangesAsync(cancellationToken);
+        return orphaned.Count;
     }
 }

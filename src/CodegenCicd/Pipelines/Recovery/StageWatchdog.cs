@@ -1,7 +1,6 @@
-using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +8,12 @@ namespace CodegenCicd.Pipelines.Recovery;
 
 /// <summary>
 /// A recurring job so no check run stays <c>in_progress</c> forever: a stage running past its
-/// timeout ends <c>timed_out</c>, and a stage whose check run missed an update gets it re-sent.
+/// timeout ends <c>timed_out</c>, and a stage whose worker went silent is taken over. (A check run
+/// that missed an update needs nothing here: its effect is still in the outbox, retried by the pump.)
 /// </summary>
 public sealed class StageWatchdog(
     PipelineStore store, StageCompleter completer, StageCancellations cancellations, UnpreparedRun unprepared,
-    IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time)
+    EffectSignal signal, IOptions<PipelineOptions> options, TimeProvider time)
 {
     public const string JobId = "pipelines-watchdog";
 
@@ -54,17 +54,19 @@ public sealed class StageWatchdog(
         }
     }
 
-    /// <summary>Stages whose worker went silent, and completed stages whose check run missed an update, get a job again.</summary>
+    /// <summary>Runs whose stage's worker went silent are moved on again: the stage job takes the stage over.</summary>
     private async Task ResumeAsync(List<PipelineStage> running, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lease = TimeSpan.FromSeconds(options.Value.StageLeaseSeconds);
-        var silent = running.Where(s => now - (s.HeartbeatAt ?? s.StartedAt ?? now) > lease).Select(s => s.Id);
-        var unsynced = await store.Db.Set<PipelineStage>().AsNoTracking()
-            .Where(s => s.Status == StageStatus.Completed && !s.CheckRunSynced && s.CheckRunId != null)
-            .Select(s => s.Id).ToListAsync(cancellationToken);
-        foreach (var stageId in silent.Concat(unsynced).Distinct())
+        var silent = running.Where(s => now - (s.HeartbeatAt ?? s.StartedAt ?? now) > lease).Select(s => s.RunId).Distinct().ToList();
+        var advancing = await store.Db.Set<PipelineEffect>().AsNoTracking()
+            .Where(e => silent.Contains(e.RunId) && e.Kind == EffectKind.Advance).Select(e => e.RunId).ToListAsync(cancellationToken);
+        var resumed = silent.Except(advancing).Select(runId => PipelineEffect.For(runId, EffectKind.Advance, now)).ToList();
+        if (resumed.Count > 0)
         {
-            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(stageId, CancellationToken.None));
+            store.Db.AddRange(resumed);
+            await store.Db.SaveChangesAsync(cancellationToken);
+            signal.Wake();
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class PipelineActivityQueries(AppDbContext db)
 
     /// <summary>The runs a webhook delivery started, oldest first, with their stages.</summary>
     public Task<List<PipelineRun>> RunsOfDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
-        db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+        db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).Include(r => r.Effects)
             .Where(r => r.DeliveryId == deliveryId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
 
     /// <summary>Runs of every project not finished yet: queued, running, waiting (merge gate, approval).</summary>

@@ -1,3 +1,4 @@
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Projects;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -95,8 +96,6 @@ public sealed class PipelineRun
 
     public long? CommentId { get; set; }
 
-    public bool OutcomeNotified { get; set; }
-
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }
@@ -104,6 +103,9 @@ public sealed class PipelineRun
     public DateTimeOffset? CompletedAt { get; set; }
 
     public List<PipelineStage> Stages { get; set; } = [];
+
+    /// <summary>Effects of saved changes not carried out yet (the outbox); loaded only when asked for.</summary>
+    public List<PipelineEffect> Effects { get; set; } = [];
 
     public string Owner => Repository.Split('/')[0];
 

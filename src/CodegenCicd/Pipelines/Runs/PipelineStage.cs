@@ -1,3 +1,4 @@
+using CodegenCicd.Pipelines.Effects;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -24,12 +25,9 @@ public sealed class PipelineStage
 
     public long? CheckRunId { get; set; }
 
-    /// <summary>False while GitHub has not seen the stage's latest state (a job re-run pushes it again).</summary>
-    public bool CheckRunSynced { get; set; }
-
     /// <summary>
-    /// A hash of the completed state GitHub was last sent (null after a queued or in-progress update).
-    /// A merge gate that looks again and still waits for the same reasons sends nothing.
+    /// A hash of the state GitHub was last sent. A merge gate that looks again and still waits for the
+    /// same reasons sends nothing, and neither does an update carried out a second time.
     /// </summary>
     public string? SyncedDigest { get; set; }
 
@@ -54,6 +52,9 @@ public sealed class PipelineStage
     public DateTimeOffset? HeartbeatAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Effects of saved changes of this stage not carried out yet (its check-run updates).</summary>
+    public List<PipelineEffect> Effects { get; set; } = [];
 }
 
 internal sealed class PipelineStageConfiguration : IEntityTypeConfiguration<PipelineStage>

@@ -1,8 +1,12 @@
+using CodegenCicd.Pipelines.Effects;
+
 namespace CodegenCicd.Pipelines.Runs;
 
 /// <summary>
 /// Every allowed status change of runs and stages, in one place. Code that changes a status asks
 /// here first; an illegal change is a bug and throws rather than corrupting a run.
+/// A change also writes what must follow it (<see cref="Transitions"/>): rows of the outbox that
+/// <see cref="EffectProcessor"/> carries out once the change is saved.
 /// </summary>
 public static class PipelineStateMachine
 {
@@ -59,7 +63,12 @@ public static class PipelineStateMachine
         [.. StageTransitions.Where(t => t.Value.Contains(to)).Select(t => t.Key)];
 }
 
-/// <summary>Status changes on tracked entities, checked against the table above.</summary>
+/// <summary>
+/// Status changes on tracked entities, checked against the table above, with the effects that follow
+/// them: a stage's new state goes to its check run; a run that waits, waits for approval or ends is
+/// reported (PR comment, outcome listeners). Moving a run on (<see cref="RunEffects.Advance"/>), tearing
+/// its preview down and re-checking a merge gate are asked for by the code that decides them.
+/// </summary>
 public static class Transitions
 {
     public static void MoveTo(this PipelineRun run, RunStatus to, DateTimeOffset now, string? reason = null)
@@ -71,7 +80,6 @@ public static class Transitions
         {
             run.StartedAt ??= now;
             run.CompletedAt = null;
-            run.OutcomeNotified = false;
         }
         else if (to.IsFinal())
         {
@@ -81,14 +89,25 @@ public static class Transitions
         {
             run.ActiveKey = null;
         }
+        if (to is RunStatus.Waiting or RunStatus.AwaitingApproval || to.IsFinal())
+        {
+            run.ReportRun(now);
+        }
     }
 
-    public static void MoveTo(this PipelineStage stage, StageStatus to, DateTimeOffset now)
+    /// <param name="showOnGitHub">
+    /// False when the check run keeps what it shows: it was just created queued, or a merge gate looks
+    /// again and its check goes from its last decision straight to the new one (no flicker, no call).
+    /// </param>
+    public static void MoveTo(this PipelineStage stage, StageStatus to, DateTimeOffset now, bool showOnGitHub = true)
     {
         PipelineStateMachine.EnsureCanMove(stage.Status, to);
         var takeover = stage.Status == StageStatus.InProgress && to == StageStatus.InProgress;
         stage.Status = to;
-        stage.CheckRunSynced = false;
+        if (showOnGitHub)
+        {
+            stage.SyncCheckRun(now);
+        }
         switch (to)
         {
             case StageStatus.Queued:

@@ -13,8 +13,25 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
 {
     public AppDbContext Db => db;
 
-    public Task<PipelineRun?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
-        db.Set<PipelineRun>().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+    /// <summary>
+    /// The run as the database has it now, tracked. A copy this context read earlier is forgotten first:
+    /// effects, jobs and other nodes change runs from their own scopes, and a stale copy would only
+    /// lose its guarded save.
+    /// </summary>
+    public Task<PipelineRun?> FindRunAsync(long runId, CancellationToken cancellationToken)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity switch
+        {
+            PipelineRun r => r.Id == runId,
+            PipelineStage s => s.RunId == runId,
+            Effects.PipelineEffect f => f.RunId == runId,
+            _ => false,
+        }).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+        return db.Set<PipelineRun>().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+    }
 
     public async Task<(PipelineRun Run, PipelineStage Stage)?> FindStageAsync(long stageId, CancellationToken cancellationToken)
     {
@@ -23,7 +40,10 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
         return run is null ? null : (run, run.Stages.Single(s => s.Id == stageId));
     }
 
-    /// <summary>Persists tracked changes; false when another worker changed the same rows first (nothing is written).</summary>
+    /// <summary>
+    /// Persists tracked changes with the effects they added; false when another worker changed the same
+    /// rows first (nothing is written, effects included).
+    /// </summary>
     public async Task<bool> TrySaveAsync(PipelineRun run, CancellationToken cancellationToken)
     {
         try

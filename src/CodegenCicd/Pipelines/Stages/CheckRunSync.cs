@@ -10,58 +10,57 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>
-/// Pushes a stage's persisted state to its check run. Always called after the state is saved, so a
-/// crash between the two leaves the stage marked unsynced and the next job run pushes it again.
+/// Pushes a stage's persisted state to its check run: the <see cref="Effects.EffectKind.SyncCheckRun"/>
+/// effect, carried out after the state is saved. A state GitHub was already sent (same hash) is not sent
+/// again, so the effect may run twice. A refusal from GitHub throws, and the effect is tried again later.
 /// </summary>
-public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter reporter, AppDbContext db, ILogger<CheckRunSync> logger)
+public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter reporter, AppDbContext db)
 {
-    public async Task<bool> SyncAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
+    public async Task SyncAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
     {
-        if (stage.CheckRunId is not { } checkRunId || run.InstallationId is not { } installation)
+        if (stage.CheckRunId is not { } checkRunId || run.InstallationId is not { } installation || stage.Status == StageStatus.Pending)
         {
-            return false;
+            return;
         }
         var completion = stage.Status == StageStatus.Completed ? Completion(run, stage) : null;
-        var digest = completion is null ? null : Digest(completion);
-        try
+        var digest = Digest(stage, completion);
+        if (digest == stage.SyncedDigest)
         {
-            if (digest is null || digest != stage.SyncedDigest)
-            {
-                var client = await clients.ForInstallationAsync(installation, cancellationToken);
-                switch (stage.Status)
-                {
-                    case StageStatus.Queued:
-                        await reporter.MarkQueuedAsync(client, run, checkRunId, stage.Summary ?? "Waiting for the stages before it.");
-                        break;
-                    case StageStatus.InProgress:
-                        await reporter.MarkInProgressAsync(client, run, checkRunId, $"Running (attempt {stage.Attempt}).");
-                        break;
-                    case StageStatus.Completed:
-                        await reporter.CompleteAsync(client, run, checkRunId, completion!);
-                        break;
-                    default:
-                        return false;
-                }
-            }
+            return;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        var client = await clients.ForInstallationAsync(installation, cancellationToken);
+        switch (stage.Status)
         {
-            // GitHub down or rate limited: the stage stays unsynced; the watchdog pushes it later.
-            logger.LogWarning("Check run {CheckRunId} of stage {StageId} not updated: {Reason}", checkRunId, stage.Id, InfrastructureErrors.Describe(e));
-            return false;
+            case StageStatus.Queued:
+                await reporter.MarkQueuedAsync(client, run, checkRunId, QueuedSummary(stage));
+                break;
+            case StageStatus.InProgress:
+                await reporter.MarkInProgressAsync(client, run, checkRunId, InProgressSummary(stage));
+                break;
+            default:
+                await reporter.CompleteAsync(client, run, checkRunId, completion!);
+                break;
         }
         var (status, attempt) = (stage.Status, stage.Attempt);
         await db.Set<PipelineStage>().Where(s => s.Id == stage.Id && s.Status == status && s.Attempt == attempt)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CheckRunSynced, true).SetProperty(s => s.SyncedDigest, digest), cancellationToken);
-        (stage.CheckRunSynced, stage.SyncedDigest) = (true, digest);
-        db.Entry(stage).Property(s => s.CheckRunSynced).IsModified = false;
-        db.Entry(stage).Property(s => s.SyncedDigest).IsModified = false;
-        return true;
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.SyncedDigest, digest), cancellationToken);
     }
 
-    /// <summary>What GitHub would show, hashed: conclusion, texts, annotations and buttons.</summary>
-    private static string Digest(CheckRunCompletion completion) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(completion)));
+    private static string QueuedSummary(PipelineStage stage) => stage.Summary ?? "Waiting for the stages before it.";
+
+    private static string InProgressSummary(PipelineStage stage) => $"Running (attempt {stage.Attempt}).";
+
+    /// <summary>What GitHub would show, hashed: status, conclusion, texts, annotations and buttons.</summary>
+    private static string Digest(PipelineStage stage, CheckRunCompletion? completion)
+    {
+        object shown = stage.Status switch
+        {
+            StageStatus.Queued => new { status = "queued", summary = QueuedSummary(stage) },
+            StageStatus.InProgress => new { status = "in_progress", summary = InProgressSummary(stage) },
+            _ => completion!,
+        };
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(shown)));
+    }
 
     private static CheckRunCompletion Completion(PipelineRun run, PipelineStage stage)
     {

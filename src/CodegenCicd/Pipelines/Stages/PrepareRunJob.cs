@@ -1,8 +1,7 @@
 using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Auth;
 using CodegenCicd.Pipelines.Checks;
-using CodegenCicd.Hosting.Jobs;
-using CodegenCicd.Pipelines.Comments;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
@@ -21,8 +20,8 @@ namespace CodegenCicd.Pipelines.Stages;
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
-    PipelineStore store, ProjectLookup projects, IGitHubAppClients clients, CheckRunReporter reporter, RunAdvancer advancer,
-    PullRequestComments comments, UnpreparedRun unprepared, ForkGate forks, IBackgroundJobClient jobs, TimeProvider time, ILogger<PrepareRunJob> logger)
+    PipelineStore store, ProjectLookup projects, IGitHubAppClients clients, CheckRunReporter reporter, EffectProcessor effects,
+    UnpreparedRun unprepared, ForkGate forks, TimeProvider time, ILogger<PrepareRunJob> logger)
 {
     public async Task RunAsync(long runId, CancellationToken cancellationToken)
     {
@@ -48,8 +47,8 @@ public sealed class PrepareRunJob(
         foreach (var stage in run.Stages.OrderBy(s => s.Kind).Where(s => s.Status == StageStatus.Pending))
         {
             stage.CheckRunId ??= await reporter.CreateQueuedAsync(client, run, stage, "Waiting for the stages before it.");
-            stage.MoveTo(StageStatus.Queued, time.GetUtcNow());
-            stage.CheckRunSynced = true;
+            // Created queued: GitHub already shows it.
+            stage.MoveTo(StageStatus.Queued, time.GetUtcNow(), showOnGitHub: false);
             if (!await store.TrySaveAsync(run, cancellationToken))
             {
                 return;
@@ -73,16 +72,12 @@ public sealed class PrepareRunJob(
             analysis.Complete(StageConclusion.Failure, "Invalid .github/codegen-cicd.yml",
                 $"The repository configuration file is invalid, so nothing ran:\n\n```\n{config.Error}\n```\n\nFix the file and push again.{ConfigNotes.Markdown(run)}", now);
         }
-        if (!await store.TrySaveAsync(run, cancellationToken))
+        // The PR comment shows the run started; then its first stage starts (or, with an invalid file, it ends).
+        run.ReportRun(now);
+        run.Advance(now);
+        if (await store.TrySaveAsync(run, cancellationToken))
         {
-            return;
+            await effects.ProcessRunAsync(run.Id, cancellationToken);
         }
-        await comments.UpsertAsync(run, cancellationToken);
-        if (!config.IsValid)
-        {
-            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(run.Stages.Single(s => s.Kind == StageKind.Analysis).Id, CancellationToken.None));
-            return;
-        }
-        await advancer.AdvanceAsync(run.Id, cancellationToken);
     }
 }

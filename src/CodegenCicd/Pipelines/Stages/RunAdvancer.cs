@@ -5,51 +5,45 @@ using Hangfire;
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>
-/// Moves a run to its next stage or to its end. Safe to call any number of times: it only acts on
-/// what is persisted, and enqueuing a stage that is already running is a no-op for the stage job.
+/// The <see cref="Effects.EffectKind.Advance"/> effect: a queued run is prepared, a running one starts
+/// its next stage or ends. Safe to carry out any number of times: it acts on what is persisted, and a
+/// stage job for a stage already running (or done) leaves it alone. What an end sends (check runs of
+/// the stages it skips, the PR comment, the listeners) follows as effects of the save.
 /// </summary>
-public sealed class RunAdvancer(PipelineStore store, CheckRunSync sync, RunFinisher finisher, IBackgroundJobClient jobs, TimeProvider time)
+public sealed class RunAdvancer(PipelineStore store, IBackgroundJobClient jobs, TimeProvider time)
 {
     public async Task AdvanceAsync(long runId, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
-        if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
+        var run = await store.FindRunAsync(runId, cancellationToken);
+        if (run?.Status == RunStatus.Queued)
         {
-            return;
+            jobs.Enqueue<PrepareRunJob>(JobQueues.Default, j => j.RunAsync(runId, CancellationToken.None));
         }
-        if (run.Status != RunStatus.Running)
+        if (run?.Status != RunStatus.Running)
         {
-            await finisher.FinishAsync(run, cancellationToken);
             return;
         }
         var stages = run.Stages.OrderBy(s => s.Kind).ToList();
-        var stopped = stages.FirstOrDefault(s => s.Status == StageStatus.Completed && !s.Conclusion!.Value.IsPassing());
-        if (stopped is not null)
+        if (stages.FirstOrDefault(s => s.Status == StageStatus.Completed && !s.Conclusion!.Value.IsPassing()) is { } stopped)
         {
             await StopAsync(run, stages, stopped, cancellationToken);
-            return;
         }
-        var next = stages.FirstOrDefault(s => s.Status != StageStatus.Completed);
-        if (next is null)
+        else if (stages.FirstOrDefault(s => s.Status != StageStatus.Completed) is { } next)
+        {
+            // Queued: its turn. In progress: a worker that died is taken over (the stage job checks its lease).
+            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(next.Id, CancellationToken.None));
+        }
+        else
         {
             run.MoveTo(RunStatus.Succeeded, time.GetUtcNow(), stages[^1].Title);
-            if (await store.TrySaveAsync(run, cancellationToken))
-            {
-                await finisher.FinishAsync(run, cancellationToken);
-            }
-            return;
-        }
-        if (next.Status == StageStatus.Queued)
-        {
-            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(next.Id, CancellationToken.None));
+            await store.TrySaveAsync(run, cancellationToken);
         }
     }
 
     private async Task StopAsync(PipelineRun run, List<PipelineStage> stages, PipelineStage stopped, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var rest = stages.Where(s => s.Kind > stopped.Kind && s.Status is StageStatus.Pending or StageStatus.Queued).ToList();
-        foreach (var stage in rest)
+        foreach (var stage in stages.Where(s => s.Kind > stopped.Kind && s.Status is StageStatus.Pending or StageStatus.Queued))
         {
             stage.Complete(StageConclusion.Neutral, $"Not run: {stopped.Kind.Slug()} did not pass",
                 $"Not run because **{stopped.Kind.CheckRunName()}** ended `{stopped.Conclusion}`: {stopped.Title}", now);
@@ -61,14 +55,6 @@ public sealed class RunAdvancer(PipelineStore store, CheckRunSync sync, RunFinis
             _ => RunStatus.ActionRequired,
         };
         run.MoveTo(status, now, $"{stopped.Kind.Slug()}: {stopped.Title}");
-        if (!await store.TrySaveAsync(run, cancellationToken))
-        {
-            return;
-        }
-        foreach (var stage in rest)
-        {
-            await sync.SyncAsync(run, stage, cancellationToken);
-        }
-        await finisher.FinishAsync(run, cancellationToken);
+        await store.TrySaveAsync(run, cancellationToken);
     }
 }

@@ -1,25 +1,20 @@
 using System.Text;
-using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Runs;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>
-/// What happens once a run ends or waits: the PR comment is brought up to date and, for an end, the
-/// outcome listeners (the Codegen fix loop) are told — at least once, marked after they all returned.
+/// The <see cref="Effects.EffectKind.ReportRun"/> effect: the PR comment is brought up to date and, for
+/// a final state, the outcome listeners (the Codegen fix loop) are told. At least once: a listener may
+/// hear of one outcome twice (a crash before the effect was marked done), so listeners are idempotent per run.
 /// </summary>
-public sealed class RunFinisher(
-    AppDbContext db, PullRequestComments comments, IEnumerable<IPipelineOutcomeListener> listeners, ILogger<RunFinisher> logger)
+public sealed class RunFinisher(PullRequestComments comments, IEnumerable<IPipelineOutcomeListener> listeners, ILogger<RunFinisher> logger)
 {
-    public async Task FinishAsync(PipelineRun run, CancellationToken cancellationToken)
+    public async Task ReportAsync(PipelineRun run, CancellationToken cancellationToken)
     {
-        if (run.Status is RunStatus.Waiting || run.Status.IsFinal())
-        {
-            await comments.UpsertAsync(run, cancellationToken);
-        }
-        if (!run.Status.IsFinal() || run.OutcomeNotified)
+        await comments.UpsertAsync(run, cancellationToken);
+        if (!run.Status.IsFinal())
         {
             return;
         }
@@ -36,8 +31,6 @@ public sealed class RunFinisher(
                 logger.LogError(e, "Outcome listener {Listener} failed for run {RunId}", listener.GetType().Name, run.Id);
             }
         }
-        var id = run.Id;
-        await db.Set<PipelineRun>().Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.OutcomeNotified, true), cancellationToken);
     }
 
     private static PipelineConclusion Conclusion(RunStatus status) => status switch

@@ -1,23 +1,22 @@
 using System.Globalization;
 using System.Text.Json;
-using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
-using Hangfire;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>
-/// Records what a stage attempt found — only if that attempt still owns the stage — then tells
-/// GitHub and moves the run on. Infrastructure errors go back to the queue with back-off first.
+/// Records what a stage attempt found — only if that attempt still owns the stage — with what follows
+/// in the same save (the check run, moving the run on, a merge gate's re-check), then carries that out.
+/// Infrastructure errors go back to the queue first, their retry due after a back-off.
 /// </summary>
 public sealed class StageCompleter(
-    PipelineStore store, CheckRunSync sync, RunAdvancer advancer, IBackgroundJobClient jobs,
-    IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageCompleter> logger)
+    PipelineStore store, EffectProcessor effects, IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageCompleter> logger)
 {
     public async Task CompleteAsync(long stageId, int attempt, StageOutcome outcome, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindStageAsync(stageId, cancellationToken) is not ({ } run, { } stage)
             || stage.Status != StageStatus.InProgress || stage.Attempt != attempt)
         {
@@ -32,17 +31,10 @@ public sealed class StageCompleter(
             stage.MoveTo(StageStatus.Queued, now);
             stage.Summary = string.Create(CultureInfo.InvariantCulture,
                 $"Retry {stage.InfrastructureFailures} of {options.Value.InfrastructureRetries} in {delay.TotalSeconds:F0} s after an infrastructure error: {outcome.Summary}");
+            run.Advance(now, due: now + delay);
             if (await store.TrySaveAsync(run, cancellationToken))
             {
-                await sync.SyncAsync(run, stage, cancellationToken);
-                if (delay > TimeSpan.Zero)
-                {
-                    jobs.Schedule<StageJob>(j => j.RunAsync(stageId, CancellationToken.None), delay);
-                }
-                else
-                {
-                    jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(stageId, CancellationToken.None));
-                }
+                await effects.ProcessRunAsync(run.Id, cancellationToken);
             }
             return;
         }
@@ -57,16 +49,25 @@ public sealed class StageCompleter(
         {
             run.MoveTo(RunStatus.Waiting, now, outcome.Title);
         }
+        if (outcome.RecheckAfter is { } recheck)
+        {
+            // In the database, not the job storage: a restart or another node still looks again on time.
+            run.RecheckMerge(attempt, now, due: now + recheck);
+        }
+        run.Advance(now);
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
             return;
         }
         logger.LogInformation("Stage {Kind} of run {RunId} ended {Conclusion}: {Title}", stage.Kind, run.Id, stage.Conclusion, stage.Title);
-        await sync.SyncAsync(run, stage, cancellationToken);
-        if (outcome.RecheckAfter is { } recheck)
+        if (stage.Kind == StageKind.Merge)
         {
-            jobs.Schedule<RunReevaluationJob>(j => j.RunAsync(run.Id, attempt, CancellationToken.None), recheck);
+            // Only the latest evaluation's re-check counts; the older ones would find a newer attempt and do nothing.
+            var runId = run.Id;
+            await store.Db.Set<PipelineEffect>()
+                .Where(e => e.RunId == runId && e.Kind == EffectKind.RecheckMerge && e.ForAttempt != attempt && e.LeaseToken == null)
+                .ExecuteDeleteAsync(cancellationToken);
         }
-        await advancer.AdvanceAsync(run.Id, cancellationToken);
+        await effects.ProcessRunAsync(run.Id, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -5,15 +6,15 @@ using Microsoft.Extensions.Options;
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>
-/// Runs one stage. Takes an id only and is safe to run any number of times: a completed stage is
-/// only re-synced, a stage another live worker holds is left alone (a guarded save decides who
-/// claims it), and a stage whose worker died (stale heartbeat) is taken over with a new attempt.
+/// Runs one stage. Takes an id only and is safe to run any number of times: a completed stage is left
+/// alone (what follows it is in the outbox), a stage another live worker holds too (a guarded save
+/// decides who claims it), and a stage whose worker died (stale heartbeat) is taken over with a new attempt.
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class StageJob(
     PipelineStore store, IEnumerable<IStageExecutor> executors, StageContextFactory contexts, StageCompleter completer,
-    CheckRunSync sync, RunAdvancer advancer, StageCancellations cancellations, StageHeartbeat heartbeat,
-    IBackgroundJobClient jobs, IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageJob> logger)
+    EffectProcessor effects, StageCancellations cancellations, StageHeartbeat heartbeat,
+    IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageJob> logger)
 {
     private static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(5);
 
@@ -23,28 +24,15 @@ public sealed class StageJob(
         {
             return;
         }
-        if (stage.Status == StageStatus.Completed || run.Status == RunStatus.Cancelled)
-        {
-            if (!stage.CheckRunSynced)
-            {
-                await sync.SyncAsync(run, stage, cancellationToken);
-            }
-            await advancer.AdvanceAsync(run.Id, cancellationToken);
-            return;
-        }
-        if (run.Status != RunStatus.Running || stage.Status == StageStatus.Pending || !EarlierStagesPassed(run, stage)
+        if (run.Status != RunStatus.Running || stage.Status is StageStatus.Completed or StageStatus.Pending || !EarlierStagesPassed(run, stage)
             || await ClaimAsync(run, stage, cancellationToken) is not ({ } claimedRun, { } claimedStage))
         {
             return;
         }
         (run, stage) = (claimedRun, claimedStage);
         logger.LogInformation("Stage {Kind} of run {RunId} started (attempt {Attempt})", stage.Kind, run.Id, stage.Attempt);
-        // The merge gate decides in moments; its check goes from queued (or its last decision)
-        // straight to the new decision, so a gate that looks again shows no flicker and costs no call.
-        if (stage.Kind != StageKind.Merge)
-        {
-            await sync.SyncAsync(run, stage, cancellationToken);
-        }
+        // GitHub shows the stage in progress before it runs.
+        await effects.ProcessRunAsync(run.Id, cancellationToken);
         var attempt = stage.Attempt;
         var outcome = await ExecuteAsync(run, stage, cancellationToken);
         if (outcome is not null)
@@ -72,7 +60,6 @@ public sealed class StageJob(
             {
                 // Probably a worker that just died (a restart): waiting out its short lease here beats a scheduler round trip.
                 await Task.Delay(lease - quiet + TimeSpan.FromMilliseconds(100), time, cancellationToken);
-                store.Db.ChangeTracker.Clear();
                 return await store.FindStageAsync(stage.Id, cancellationToken) is ({ } fresh, { } again)
                     && again.Status == StageStatus.InProgress && again.Attempt == stage.Attempt
                     ? await ClaimAsync(fresh, again, cancellationToken)
@@ -81,12 +68,15 @@ public sealed class StageJob(
             if (quiet < lease)
             {
                 // Held by a live worker elsewhere: look again once its lease runs out.
-                jobs.Schedule<StageJob>(j => j.RunAsync(stage.Id, CancellationToken.None), lease - quiet + TimeSpan.FromMilliseconds(200));
+                run.Advance(now, due: now + lease - quiet + TimeSpan.FromMilliseconds(200));
+                await store.TrySaveAsync(run, cancellationToken);
                 return null;
             }
             logger.LogWarning("Stage {StageId} attempt {Attempt} has been silent for {Quiet}; taking it over", stage.Id, stage.Attempt, quiet);
         }
-        stage.MoveTo(StageStatus.InProgress, now);
+        // The merge gate decides in moments; its check goes from queued (or its last decision)
+        // straight to the new decision, so a gate that looks again shows no flicker and costs no call.
+        stage.MoveTo(StageStatus.InProgress, now, showOnGitHub: stage.Kind != StageKind.Merge);
         return await store.TrySaveAsync(run, cancellationToken) ? (run, stage) : null;
     }
 

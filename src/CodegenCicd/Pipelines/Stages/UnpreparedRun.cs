@@ -1,3 +1,4 @@
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
 
 namespace CodegenCicd.Pipelines.Stages;
@@ -7,30 +8,23 @@ namespace CodegenCicd.Pipelines.Stages;
 /// instead of leaving it queued: the App is not configured, or GitHub kept refusing for longer than
 /// the watchdog waits. Whatever check runs it created say so too.
 /// </summary>
-public sealed class UnpreparedRun(PipelineStore store, CheckRunSync sync, RunFinisher finisher, TimeProvider time)
+public sealed class UnpreparedRun(PipelineStore store, EffectProcessor effects, TimeProvider time)
 {
     public async Task EndAsync(long runId, string reason, CancellationToken cancellationToken)
     {
-        store.Db.ChangeTracker.Clear();
         if (await store.FindRunAsync(runId, cancellationToken) is not { Status: RunStatus.Queued } run)
         {
             return;
         }
         var now = time.GetUtcNow();
-        var open = run.Stages.Where(s => s.Status != StageStatus.Completed).ToList();
-        foreach (var stage in open)
+        foreach (var stage in run.Stages.Where(s => s.Status != StageStatus.Completed))
         {
             stage.Complete(StageConclusion.ActionRequired, "Could not prepare the run", reason, now);
         }
         run.MoveTo(RunStatus.ActionRequired, now, "could not prepare the run");
-        if (!await store.TrySaveAsync(run, cancellationToken))
+        if (await store.TrySaveAsync(run, cancellationToken))
         {
-            return;
+            await effects.ProcessRunAsync(run.Id, cancellationToken);
         }
-        foreach (var stage in open)
-        {
-            await sync.SyncAsync(run, stage, cancellationToken);
-        }
-        await finisher.FinishAsync(run, cancellationToken);
     }
 }

@@ -1,9 +1,7 @@
-using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
-using CodegenCicd.Pipelines.Stages;
 using CodegenCicd.Projects;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Triggers;
@@ -14,7 +12,7 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// the unique active key lets exactly one insert win.
 /// </summary>
 public sealed class PipelineStarter(
-    PipelineStore store, ProjectLookup projects, RunControl control, IBackgroundJobClient jobs, TimeProvider time, ILogger<PipelineStarter> logger)
+    PipelineStore store, ProjectLookup projects, RunControl control, EffectProcessor effects, TimeProvider time, ILogger<PipelineStarter> logger)
 {
     public async Task<PipelineRun?> StartAsync(PullRequestRef pr, string trigger, string? deliveryId, CancellationToken cancellationToken)
     {
@@ -40,6 +38,7 @@ public sealed class PipelineStarter(
         {
             return existing;
         }
+        var now = time.GetUtcNow();
         var run = new PipelineRun
         {
             ProjectId = project.Id,
@@ -59,9 +58,11 @@ public sealed class PipelineStarter(
             DeliveryId = deliveryId,
             ActiveKey = key,
             Status = RunStatus.Queued,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
             Stages = [.. Enum.GetValues<StageKind>().Select(kind => new PipelineStage { Kind = kind, Status = StageStatus.Pending })],
         };
+        // Saved with the run: its preparation is not lost if this process dies before starting it.
+        run.Advance(now);
         db.Add(run);
         try
         {
@@ -78,7 +79,7 @@ public sealed class PipelineStarter(
             throw;
         }
         store.Publish(run);
-        jobs.Enqueue<PrepareRunJob>(JobQueues.Default, j => j.RunAsync(run.Id, CancellationToken.None));
+        await effects.ProcessRunAsync(run.Id, cancellationToken);
         logger.LogInformation("Run {RunId} started for {Repository}#{PullRequest} at {HeadSha} ({Trigger})", run.Id, run.Repository, run.PullRequest, run.HeadSha, trigger);
         return run;
     }

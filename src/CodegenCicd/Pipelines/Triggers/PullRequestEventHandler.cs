@@ -2,21 +2,21 @@ using System.Text.Json;
 using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Pipelines.Control;
+using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Runs;
-using CodegenCicd.Sandboxes;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Triggers;
 
 /// <summary>
-/// <c>pull_request</c>: new heads start runs (drafts wait), closing cancels and tears down, and
+/// <c>pull_request</c>: new heads start runs (drafts wait), closing cancels and tears the preview down, and
 /// label or review changes wake a merge gate that waits. <c>pull_request_review</c> does the latter.
 /// A close caused by the merge gate's own merge leaves that run to finish and record the merge.
 /// Closing and reopening are recorded on the PR's runs, so the dashboard knows which PRs are open
 /// even when the PR closed after its last run finished.
 /// </summary>
 public sealed class PullRequestEventHandler(
-    PipelineStarter starter, PipelineStore store, RunControl control, IPreviewDeployments deployments, IGitHubAppClients clients,
+    PipelineStarter starter, PipelineStore store, RunControl control, EffectProcessor effects, IGitHubAppClients clients,
     TimeProvider time, ILogger<PullRequestEventHandler> logger)
     : IWebhookEventHandler
 {
@@ -51,36 +51,44 @@ public sealed class PullRequestEventHandler(
         }
     }
 
+    /// <summary>
+    /// The one place a close is handled: GitHub is asked once whether the PR was reopened since, the
+    /// PR's unfinished runs stop, and its preview goes with a single teardown.
+    /// </summary>
     private async Task CloseAsync(PullRequestRef pr, bool merged, CancellationToken cancellationToken)
     {
-        if (await starter.FindProjectAsync(pr.Repository, cancellationToken) is not { } project)
+        var project = await starter.FindProjectAsync(pr.Repository, cancellationToken);
+        // Whatever the project's state now (unpinned since?), a preview a run of the PR deployed goes.
+        var runs = store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.PullRequest == pr.Number);
+        runs = project is null ? runs.Where(r => r.Repository.ToLower() == pr.Repository.ToLower()) : runs.Where(r => r.ProjectId == project.Id);
+        var newest = await runs.OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        if (newest is null
+            || await PullRequestReopenCheck.ReopenedSinceCloseAsync(clients, pr.InstallationId ?? project?.InstallationId, pr.Repository, pr.Number, merged, logger))
         {
             return;
         }
-        if (await PullRequestReopenCheck.ReopenedSinceCloseAsync(clients, pr.InstallationId ?? project.InstallationId, pr.Repository, pr.Number, merged, logger))
-        {
-            return;
-        }
-        var merging = merged ? await MergingRunsAsync(project.Id, pr, cancellationToken) : [];
-        if (merging.Count == 0)
-        {
-            await starter.SupersedeAsync(project.Id, pr.Number, keepSha: null, PipelineActivityQueries.ClosedReason, cancellationToken);
-        }
-        else
+        if (project is not null)
         {
             // The merge gate merged this head and is finishing: cancelling it now would lose the merge
-            // it is about to record. Every other unfinished run still stops, and the preview goes.
-            var others = await UnfinishedRunsAsync(project.Id, pr.Number, cancellationToken);
-            foreach (var id in others.Except(merging))
+            // it is about to record. Every other unfinished run stops.
+            var merging = merged ? await MergingRunsAsync(project.Id, pr, cancellationToken) : [];
+            foreach (var id in (await UnfinishedRunsAsync(project.Id, pr.Number, cancellationToken)).Except(merging))
             {
                 await control.CancelAsync(id, PipelineActivityQueries.ClosedReason, teardown: false, FollowUp.Inline, cancellationToken);
             }
-            await TeardownAsync(pr, cancellationToken);
+            // A reopened PR is validated again, even at the same head.
+            await store.Db.Set<PipelineRun>().Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.ActiveKey, (string?)null), cancellationToken);
+            await MarkClosedAsync(project.Id, pr.Number, time.GetUtcNow(), cancellationToken);
         }
-        // A reopened PR is validated again, even at the same head.
-        await store.Db.Set<PipelineRun>().Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ActiveKey, (string?)null), cancellationToken);
-        await MarkClosedAsync(project.Id, pr.Number, time.GetUtcNow(), cancellationToken);
+        if (await store.FindRunAsync(newest.Value, cancellationToken) is { } run)
+        {
+            run.TearDownPreview(time.GetUtcNow());
+            if (await store.TrySaveAsync(run, cancellationToken))
+            {
+                await effects.ProcessRunAsync(run.Id, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Records on every run of the PR that it is closed (<paramref name="closedAt"/>) or open again (null).</summary>
@@ -100,16 +108,4 @@ public sealed class PullRequestEventHandler(
             .Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest)
             .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval)
             .Select(r => r.Id).ToListAsync(cancellationToken);
-
-    private async Task TeardownAsync(PullRequestRef pr, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await deployments.TeardownAsync(pr.Repository, pr.Number, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Teardown of {Repository}#{PullRequest} failed", pr.Repository, pr.Number);
-        }
-    }
 }

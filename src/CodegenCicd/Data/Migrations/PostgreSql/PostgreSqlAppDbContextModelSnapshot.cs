@@ -516,6 +516,60 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.ToTable("AdminAccount", (string)null);
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ForAttempt")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ForStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("LeaseToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("StageId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("StageId");
+
+                    b.HasIndex("RunId", "Kind");
+
+                    b.ToTable("PipelineEffect");
+                });
+
             modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
                 {
                     b.Property<long>("Id")
@@ -604,9 +658,6 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<string>("MergedSha")
                         .HasColumnType("text");
 
-                    b.Property<bool>("OutcomeNotified")
-                        .HasColumnType("boolean");
-
                     b.Property<string>("PreviewPath")
                         .HasColumnType("text");
 
@@ -678,9 +729,6 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
                     b.Property<long?>("CheckRunId")
                         .HasColumnType("bigint");
-
-                    b.Property<bool>("CheckRunSynced")
-                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
@@ -947,6 +995,20 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
+                {
+                    b.HasOne("CodegenCicd.Pipelines.Runs.PipelineRun", null)
+                        .WithMany("Effects")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CodegenCicd.Pipelines.Runs.PipelineStage", null)
+                        .WithMany("Effects")
+                        .HasForeignKey("StageId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
                 {
                     b.HasOne("CodegenCicd.Projects.Project", null)
@@ -985,7 +1047,14 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
                 {
+                    b.Navigation("Effects");
+
                     b.Navigation("Stages");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineStage", b =>
+                {
+                    b.Navigation("Effects");
                 });
 #pragma warning restore 612, 618
         }

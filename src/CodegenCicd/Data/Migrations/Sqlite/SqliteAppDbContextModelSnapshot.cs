@@ -497,6 +497,58 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.ToTable("AdminAccount", (string)null);
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ForAttempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ForStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LeaseToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StageId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("StageId");
+
+                    b.HasIndex("RunId", "Kind");
+
+                    b.ToTable("PipelineEffect");
+                });
+
             modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
                 {
                     b.Property<long>("Id")
@@ -583,9 +635,6 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<string>("MergedSha")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("OutcomeNotified")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("PreviewPath")
                         .HasColumnType("TEXT");
 
@@ -654,9 +703,6 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("CheckRunId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("CheckRunSynced")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
@@ -916,6 +962,20 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
+                {
+                    b.HasOne("CodegenCicd.Pipelines.Runs.PipelineRun", null)
+                        .WithMany("Effects")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CodegenCicd.Pipelines.Runs.PipelineStage", null)
+                        .WithMany("Effects")
+                        .HasForeignKey("StageId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
                 {
                     b.HasOne("CodegenCicd.Projects.Project", null)
@@ -954,7 +1014,14 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 
             modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineRun", b =>
                 {
+                    b.Navigation("Effects");
+
                     b.Navigation("Stages");
+                });
+
+            modelBuilder.Entity("CodegenCicd.Pipelines.Runs.PipelineStage", b =>
+                {
+                    b.Navigation("Effects");
                 });
 #pragma warning restore 612, 618
         }
