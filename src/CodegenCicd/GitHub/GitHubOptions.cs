@@ -40,6 +40,13 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
 
     public bool IsAppConfigured => AppId is not null;
 
+    /// <summary>A repository's page (or one of its pull requests) on <see cref="WebUrl"/>, so Enterprise links stay on the Enterprise host.</summary>
+    public string RepositoryUrl(string fullName, int? pullRequest = null)
+    {
+        var web = WebUrl.AbsoluteUri.EndsWith('/') ? WebUrl : new Uri(WebUrl.AbsoluteUri + "/");
+        return new Uri(web, pullRequest is { } number ? $"{fullName}/pull/{number}" : fullName).AbsoluteUri;
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!ApiUrl.IsAbsoluteUri || ApiUrl.Scheme is not ("http" or "https"))
