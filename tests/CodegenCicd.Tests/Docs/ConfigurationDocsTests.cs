@@ -47,4 +47,19 @@ public sealed class ConfigurationDocsTests
         var keys = ConfigurationReference.Keys().Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
         Assert.All(CodegenCicd.Hosting.Configuration.SeedAliases.All, alias => Assert.Contains(alias.Key, keys));
     }
+
+    [Fact]
+    public void EnvExample_ListsEveryKey()
+    {
+        var path = RepositoryRoot.Combine("deploy", ".env.example");
+        var expected = EnvExample.Render();
+        if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+        var actual = File.Exists(path) ? File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal) : "";
+        var missing = ConfigurationReference.Keys().Where(k => !actual.Contains($"#{k.EnvironmentName}=", StringComparison.Ordinal)).Select(k => k.EnvironmentName).ToList();
+        Assert.True(missing.Count == 0, $"deploy/.env.example lacks {string.Join(", ", missing)}. Regenerate it: UPDATE_DOCS=1 dotnet test tests/CodegenCicd.Tests --filter ConfigurationDocs");
+        Assert.True(expected == actual, "deploy/.env.example is out of date. Regenerate it: UPDATE_DOCS=1 dotnet test tests/CodegenCicd.Tests --filter ConfigurationDocs");
+    }
 }

@@ -123,3 +123,26 @@ public static partial class ConfigurationReference
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }
+
+/// <summary>deploy/.env.example: every key as a commented <c>Section__Key=</c> line under its description.</summary>
+public static class EnvExample
+{
+    public static string Render()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# CodegenCICD settings as environment variables (docker compose env_file, systemd EnvironmentFile).");
+        text.AppendLine("# Uncomment what you set; everything else keeps its default. docs/configuration.md explains each key.");
+        text.AppendLine("# Generated from the options classes: UPDATE_DOCS=1 dotnet test tests/CodegenCicd.Tests --filter ConfigurationDocs");
+        foreach (var group in ConfigurationReference.Keys().GroupBy(k => k.Section, StringComparer.Ordinal))
+        {
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"# --- {group.Key} ---");
+            foreach (var key in group)
+            {
+                var aliases = key.Aliases.Count > 0 ? $" (or {string.Join(", ", key.Aliases)})" : "";
+                text.AppendLine(CultureInfo.InvariantCulture, $"# {key.Description.Replace("`", "", StringComparison.Ordinal)} Default: {key.Default.Replace("`", "", StringComparison.Ordinal)}{aliases}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"#{key.EnvironmentName}=");
+            }
+        }
+        return text.ToString();
+    }
+}
