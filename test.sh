@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh Debian machine, as root, it first installs what the tests
 # need from Debian's packages (Chromium, bubblewrap, PostgreSQL, git) and starts a throwaway
-# PostgreSQL on loopback. Ends with the line "N passed, N failed[, N skipped]".
+# PostgreSQL on loopback. Collects line and branch coverage of the app (coverlet; COVERAGE=0 skips it)
+# and merges it into artifacts/coverage/ (ReportGenerator). Ends with the coverage line, then the
+# line "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -80,12 +82,20 @@ if ! dotnet build CodegenCicd.sln -c Release -nologo -v quiet >"$results/build.l
   exit 1
 fi
 
+coverage_dir="$root/artifacts/coverage"
+coverage_args=()
+if [ "${COVERAGE:-1}" != 0 ]; then
+  rm -rf "$coverage_dir"
+  coverage_args=(--collect "XPlat Code Coverage" --settings "$root/coverage.runsettings")
+fi
+
 passed=$worker_passed failed=$worker_failed skipped=0 status=0
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   [ "$name" = "CodegenCicd.Benchmarks" ] && continue
-  dotnet test "$project" -c Release --no-build -nologo \
-    --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$results/$name.log" 2>&1 || status=1
+  dotnet test "$project" -c Release --no-build -nologo "${coverage_args[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results/$name" >"$results/$name.log" 2>&1 || status=1
+  mv "$results/$name"/*.trx "$results/" 2>/dev/null
   # Show what failed (with its message) and each project's summary; the full log stays in artifacts/.
   grep -E -A6 '^\s+Failed [A-Za-z]' "$results/$name.log" | head -400
   grep -E '^\s*(Passed|Failed)!' "$results/$name.log"
@@ -98,6 +108,23 @@ for project in tests/*/*.csproj; do
   s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$summary")
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
+
+# --- coverage: one line with the totals, the report in artifacts/coverage/ -------------------------
+if ((${#coverage_args[@]})); then
+  reports=$(find "$results" -name coverage.cobertura.xml | paste -sd ';' -)
+  if [ -n "$reports" ] && dotnet tool restore >"$results/coverage.log" 2>&1 \
+     && dotnet reportgenerator "-reports:$reports" "-targetdir:$coverage_dir" \
+          "-reporttypes:Html;TextSummary;Cobertura" "-title:CodegenCICD" >>"$results/coverage.log" 2>&1; then
+    summary="$coverage_dir/Summary.txt"
+    line=$(sed -nE 's/^ *Line coverage: *([0-9.]+%).*/\1/p' "$summary" | head -n 1)
+    lines=$(sed -nE 's/^ *Covered lines: *([0-9]+).*/\1/p' "$summary" | head -n 1)
+    coverable=$(sed -nE 's/^ *Coverable lines: *([0-9]+).*/\1/p' "$summary" | head -n 1)
+    branch=$(sed -nE 's/^ *Branch coverage: *([0-9.]+%) \(([0-9]+) of ([0-9]+)\).*/\1 (\2 of \3)/p' "$summary" | head -n 1)
+    echo "coverage: line $line ($lines of $coverable), branch $branch; report artifacts/coverage/index.html"
+  else
+    echo "coverage: no report (see $results/coverage.log)"
+  fi
+fi
 
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"

@@ -80,7 +80,29 @@ public static class ReceiveCommand
         {
             return (null, hostArgs, $"unknown event '{eventName}' (GitHub's names look like pull_request, check_run, installation_repositories)");
         }
-        return (new ReceiveRequest(eventName, Path.GetFullPath(payload), delivery ?? Guid.NewGuid().ToString(), timeout), hostArgs, null);
+        var payloadPath = ResolveFromCaller(payload, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PWD"));
+        return (new ReceiveRequest(eventName, payloadPath, delivery ?? Guid.NewGuid().ToString(), timeout), hostArgs, null);
+    }
+
+    /// <summary>
+    /// A relative path as the caller meant it. <c>dotnet run --project src/CodegenCicd</c> starts the app
+    /// in the project's folder, not the caller's, but the shell's <c>PWD</c> is inherited: a path typed
+    /// at the repository root is found there. Otherwise (or when only it exists) the process's own
+    /// directory, which is the caller's when the app is started directly.
+    /// </summary>
+    internal static string ResolveFromCaller(string path, string currentDirectory, string? shellDirectory)
+    {
+        if (Path.IsPathFullyQualified(path))
+        {
+            return Path.GetFullPath(path);
+        }
+        var fromProcess = Path.GetFullPath(path, currentDirectory);
+        if (string.IsNullOrEmpty(shellDirectory) || !Path.IsPathFullyQualified(shellDirectory) || !Directory.Exists(shellDirectory))
+        {
+            return fromProcess;
+        }
+        var fromShell = Path.GetFullPath(path, shellDirectory);
+        return File.Exists(fromShell) || !File.Exists(fromProcess) ? fromShell : fromProcess;
     }
 
     private static async Task<string?> CheckPayloadAsync(string path)

@@ -79,6 +79,12 @@ internal sealed class ReceiveRunner(
         {
             Console.WriteLine(ReceivedRuns.Describe(run));
         }
+        if (runs.Count == 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            Console.WriteLine(await NoRunExplanation.ExplainAsync(
+                scope.ServiceProvider.GetRequiredService<AppDbContext>(), request.Event, body, cancellationToken));
+        }
         return ReceiveCommand.Processed;
     }
 

@@ -20,8 +20,10 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     /// <summary>HMAC secret for <c>X-Hub-Signature-256</c>; mandatory once the App is configured.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>REST API base; GitHub Enterprise Server is <c>https://HOST/api/v3/</c>.</summary>
     public Uri ApiUrl { get; set; } = new("https://api.github.com/");
 
+    /// <summary>Web base: the manifest flow, links to repositories and pull requests, git fetches; GitHub Enterprise Server is <c>https://HOST/</c>.</summary>
     public Uri WebUrl { get; set; } = new("https://github.com/");
 
     /// <summary>
@@ -37,6 +39,13 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     public string? Token { get; set; }
 
     public bool IsAppConfigured => AppId is not null;
+
+    /// <summary>A repository's page (or one of its pull requests) on <see cref="WebUrl"/>, so Enterprise links stay on the Enterprise host.</summary>
+    public string RepositoryUrl(string fullName, int? pullRequest = null)
+    {
+        var web = WebUrl.AbsoluteUri.EndsWith('/') ? WebUrl : new Uri(WebUrl.AbsoluteUri + "/");
+        return new Uri(web, pullRequest is { } number ? $"{fullName}/pull/{number}" : fullName).AbsoluteUri;
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -8,6 +8,7 @@ public sealed class PipelineOptions : IConfigSection
     public static string SectionName => "Pipelines";
 
     /// <summary>The admin site's public base URL, for check-run details links and the PR comment.</summary>
+    [DocumentedDefault("the first address the app listens on (`urls`)")]
     public Uri PublicUrl { get; set; } = new("http://localhost:5000/");
 
     /// <summary>A stage whose worker has not refreshed its heartbeat for this long is taken over.</summary>

@@ -10,8 +10,10 @@ public sealed class GeminiOptions : IConfigSection, IValidatableObject
     /// <summary>Enables the AI-driven web evaluation.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>Gemini API base (Google's public endpoint).</summary>
     public Uri ApiUrl { get; set; } = new("https://generativelanguage.googleapis.com/");
 
+    /// <summary>The Gemini model driving the browser (needs function calling and image input).</summary>
     [Required(ErrorMessage = "Gemini:Model must not be empty")]
     public string Model { get; set; } = "gemini-2.5-flash";
 

@@ -80,6 +80,7 @@ public sealed partial class WebEvaluator(
             Verdict = verdict,
             Summary = summary,
             BaseUrl = request.BaseUrl,
+            PreviewUrl = request.PreviewUrl,
             StartedAt = startedAt,
             DurationMs = stopwatch.Elapsed.TotalMilliseconds,
             Pages = pages,

@@ -9,7 +9,13 @@ public sealed class ReceiveCommandTests
 {
     private sealed record Run(int ExitCode, string Stdout, string Stderr, string DataDirectory);
 
-    private static async Task<Run> ReceiveAsync(string? webhookSecret, params string[] args)
+    private static Task<Run> ReceiveAsync(string? webhookSecret, params string[] args) => ReceiveFromAsync(null, webhookSecret, args);
+
+    /// <summary>
+    /// <paramref name="shellDirectory"/>: the caller's shell directory (PWD) when it is not the process's,
+    /// as with <c>dotnet run --project src/CodegenCicd</c>, which starts the app in the project's folder.
+    /// </summary>
+    private static async Task<Run> ReceiveFromAsync(string? shellDirectory, string? webhookSecret, params string[] args)
     {
         var dataDir = Directory.CreateTempSubdirectory("codegencicd-receive-").FullName;
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll"), "receive", .. args])
@@ -22,6 +28,7 @@ public sealed class ReceiveCommandTests
         start.Environment["Admin__Password"] = "receive-test-password";
         start.Environment["GitHub__SyncInstallationsAtStartup"] = "false";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["PWD"] = shellDirectory ?? dataDir;
         if (webhookSecret is not null)
         {
             start.Environment["GitHub__WebhookSecret"] = webhookSecret;
@@ -87,5 +94,50 @@ public sealed class ReceiveCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("GitHub:WebhookSecret", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RelativePayloadPath_IsReadFromTheCallersDirectory_NotTheAppsFolder()
+    {
+        // The caller stands in the test's output folder and names the fixture relative to it; the app
+        // itself runs in another folder (its data folder), as under dotnet run.
+        var caller = AppContext.BaseDirectory;
+        var run = await ReceiveFromAsync(caller, "local-dev-secret", "--event", "ping", "--payload",
+            Path.Combine("Fixtures", "github-webhooks", "ping.with-app_id.json"));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("(ping): 202", run.Stdout, StringComparison.Ordinal);
+        TempFolder.TryDelete(run.DataDirectory);
+    }
+
+    [Fact]
+    public async Task RelativePayloadPath_ThatIsNowhere_IsReportedAsTheCallerWroteIt()
+    {
+        var caller = AppContext.BaseDirectory;
+        var run = await ReceiveFromAsync(caller, "local-dev-secret", "--event", "ping", "--payload", "../shared/fixtures/nothing.json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"'{Path.GetFullPath(Path.Combine(caller, "../shared/fixtures/nothing.json"))}' does not exist", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PullRequestOfARepositoryThatIsNotAProject_SaysNoPipelineStartedAndWhy()
+    {
+        var run = await ReceiveAsync("local-dev-secret", "--event", "pull_request", "--payload", Fixture("pull_request.opened.json"));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("no pipeline started: Codertocat/Hello-World is not a project and installation 1 is unknown here", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("receive --event installation", run.Stdout, StringComparison.Ordinal);
+        TempFolder.TryDelete(run.DataDirectory);
+    }
+
+    [Fact]
+    public async Task EventThatStartsNoPipeline_SaysSo()
+    {
+        var run = await ReceiveAsync("local-dev-secret", "--event", "pull_request", "--payload", Fixture("pull_request.labeled.json"));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("no pipeline started: pull_request.labeled does not start one", run.Stdout, StringComparison.Ordinal);
+        TempFolder.TryDelete(run.DataDirectory);
     }
 }

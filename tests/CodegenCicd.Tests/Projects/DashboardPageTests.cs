@@ -115,4 +115,18 @@ public sealed class DashboardPageTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain("acme/csrf", await client.GetStringAsync("/api/projects"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ProjectCard_LinksToTheConfiguredGitHubHost_ForEnterprise()
+    {
+        using var factory = new AppFactory();
+        factory.Settings["GitHub:WebUrl"] = "https://ghe.example.com/";
+        var id = await ProjectSeed.AddAsync(factory, "acme/enterprise-shop", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+
+        var card = await client.GetStringAsync($"/Projects?handler=Card&id={id}");
+
+        Assert.Contains("href=\"https://ghe.example.com/acme/enterprise-shop\"", card, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://github.com/", card, StringComparison.Ordinal);
+    }
 }

@@ -51,4 +51,23 @@ public sealed class MarkdownReportTests
         Assert.EndsWith("_… cut to fit; [the full report](https://cicd.example/Reports/WebEval?key=runs%2F1) has everything._", markdown, StringComparison.Ordinal);
         Assert.Contains("**`/page-0`** — console error", markdown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CheckRun_ShowsPathsAndThePreviewLink_NotTheInternalLoopbackAddress()
+    {
+        var broken = Page("/shop", false) with
+        {
+            ConsoleErrors = [new(ConsoleIssueKind.UncaughtException, "TypeError: x is undefined", "http://127.0.0.1:3000/app.js:3:9")],
+            FailedRequests = [new("GET", "http://127.0.0.1:3000/api/cart", 500, null, "fetch")],
+        };
+        var report = Report(broken) with { PreviewUrl = new Uri("https://cicd.example/preview/octo/shop/7/") };
+
+        var markdown = MarkdownReport.Render(report, "https://cicd.example/Reports/WebEval?key=runs%2F1");
+
+        Assert.DoesNotContain("127.0.0.1", markdown, StringComparison.Ordinal);
+        Assert.Contains("Preview: https://cicd.example/preview/octo/shop/7/", markdown, StringComparison.Ordinal);
+        Assert.Contains("at `/app.js:3:9`", markdown, StringComparison.Ordinal);
+        Assert.Contains("`GET /api/cart` → **500**", markdown, StringComparison.Ordinal);
+        Assert.Contains("| [`/shop`](https://cicd.example/preview/octo/shop/7/shop) |", markdown, StringComparison.Ordinal);
+    }
 }

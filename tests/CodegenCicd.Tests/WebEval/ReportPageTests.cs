@@ -31,6 +31,7 @@ public sealed class ReportPageTests : IDisposable
             Verdict = WebEvalVerdict.Failed,
             Summary = "1 of 1 page failed (/items: TypeError: items.map is not a function)",
             BaseUrl = new Uri("http://127.0.0.1:4000/"),
+            PreviewUrl = new Uri("https://cicd.example/preview/octo/shop/12/"),
             StartedAt = DateTimeOffset.UtcNow,
             DurationMs = 1234,
             Pages =
@@ -68,7 +69,12 @@ public sealed class ReportPageTests : IDisposable
         var html = await client.GetStringAsync(WebEvalArtifacts.PageUrl("runs/7/web-eval-1"));
 
         Assert.Contains("TypeError: items.map is not a function", html, StringComparison.Ordinal);
-        Assert.Contains("http://127.0.0.1:4000/app.js:12:7", html, StringComparison.Ordinal);
+        // The browser's loopback address is nobody's to open: paths, and the preview link people use.
+        Assert.Contains("at <code>/app.js:12:7</code>", html, StringComparison.Ordinal);
+        Assert.Contains("<code>/api/items</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://cicd.example/preview/octo/shop/12/\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://cicd.example/preview/octo/shop/12/items\"", html, StringComparison.Ordinal);
         Assert.Contains("<td>500</td>", html, StringComparison.Ordinal);
         var screenshot = "/Reports/WebEval?key=runs%2F7%2Fweb-eval-1&amp;file=page-01-items.png&amp;handler=Screenshot";
         Assert.Contains(screenshot, html, StringComparison.Ordinal);

@@ -8,6 +8,7 @@ public sealed class MissedDeliveryOptions : IConfigSection
 {
     public static string SectionName => "MissedDeliveries";
 
+    /// <summary>The recurring job that asks GitHub to redeliver deliveries that never reached this app.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>When the recurring job runs (cron); empty: never on its own.</summary>

@@ -17,6 +17,7 @@ public sealed class KeyEncryptionOptions : IConfigSection
     /// <summary>A PKCS#12 (.pfx) file with an RSA private key. Nodes sharing one database all need the same one.</summary>
     public string? CertificatePath { get; set; }
 
+    /// <summary>Password of <c>CertificatePath</c> (empty for none).</summary>
     public string? CertificatePassword { get; set; }
 
     /// <summary>Certificates used before <see cref="CertificatePath"/>: they still decrypt keys they encrypted.</summary>
@@ -35,7 +36,9 @@ public sealed class KeyEncryptionOptions : IConfigSection
 
 public sealed class PreviousCertificate
 {
+    /// <summary>A certificate used before the current one (.pfx), kept so the keys it encrypted stay readable; drop it after one start.</summary>
     public string? Path { get; set; }
 
+    /// <summary>Its password.</summary>
     public string? Password { get; set; }
 }

@@ -16,6 +16,8 @@ public sealed class JobsOptions : IConfigSection
     /// <summary>InMemory for one node; PostgreSql when several nodes share one queue.</summary>
     public JobStorageKind Storage { get; set; } = JobStorageKind.InMemory;
 
+    /// <summary>Hangfire workers on this node (jobs run at once).</summary>
+    [DocumentedDefault("2 × CPU cores")]
     [Range(1, 256, ErrorMessage = "Jobs:WorkerCount must be between 1 and 256")]
     public int WorkerCount { get; set; } = Environment.ProcessorCount * 2;
 

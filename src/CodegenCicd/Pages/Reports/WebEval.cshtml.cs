@@ -18,7 +18,8 @@ public sealed class WebEvalModel(WebEvalArtifacts artifacts) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Report = await artifacts.LoadAsync(Key, cancellationToken);
+        // The browser's internal loopback address is useless to a reader: show paths and the preview link.
+        Report = await artifacts.LoadAsync(Key, cancellationToken) is { } stored ? ReportAddresses.Localize(stored) : null;
         if (Report is null)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;

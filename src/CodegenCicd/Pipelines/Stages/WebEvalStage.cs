@@ -1,4 +1,5 @@
 using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Sandboxes.Deployments;
 using CodegenCicd.WebEval;
 using CodegenCicd.WebEval.Reports;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,9 @@ public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artif
         // Written where the admin site's report page reads, and linked from the check run's text.
         var key = ReportKey(context.Run.Id, context.Stage.Attempt);
         var reportUrl = new Uri(options.Value.PublicUrl, WebEvalArtifacts.PageUrl(key).TrimStart('/')).ToString();
-        var request = new WebEvalRequest(new Uri(context.Run.DeploymentUrl), config, artifacts.DirectoryFor(key), reportUrl);
+        // The browser uses the deployment's internal address; reports link people to the preview path they can open.
+        var previewUrl = new Uri(options.Value.PublicUrl, PreviewDeployments.PreviewPathOf(context.Run.Repository, context.Run.PullRequest).TrimStart('/'));
+        var request = new WebEvalRequest(new Uri(context.Run.DeploymentUrl), config, artifacts.DirectoryFor(key), reportUrl, previewUrl);
         var outcome = await evaluator.EvaluateAsync(request, cancellationToken);
         return outcome.Verdict switch
         {

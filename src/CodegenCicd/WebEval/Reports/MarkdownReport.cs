@@ -13,12 +13,17 @@ public static class MarkdownReport
 
     public static string Render(WebEvalReport report, string? reportUrl = null)
     {
+        report = ReportAddresses.Localize(report);
         var text = new Builder(MaxLength, reportUrl);
         text.Line($"## {Icon(report.Verdict)} Web evaluation: {report.Verdict.ToString().ToLowerInvariant()}");
         text.Line(Escape(report.Summary));
         if (reportUrl is not null)
         {
             text.Line($"[Full report with screenshots]({reportUrl})");
+        }
+        if (report.PreviewUrl is { } preview)
+        {
+            text.Line($"Preview: {preview}");
         }
         var failures = Failures(report).ToList();
         if (failures.Count > 0)
@@ -34,7 +39,7 @@ public static class MarkdownReport
             text.Line("| Page | Status | Load | Console errors | Failed requests | Result |");
             text.Line("| --- | --- | --- | --- | --- | --- |");
             text.Lines(report.Pages.Select(p =>
-                $"| {Code(p.Path)}{(p.LinkedFrom is null ? "" : $" (linked from {Code(p.LinkedFrom)})")} | {p.Status?.ToString(CultureInfo.InvariantCulture) ?? "—"} | "
+                $"| {PageCell(report, p.Path)}{(p.LinkedFrom is null ? "" : $" (linked from {Code(p.LinkedFrom)})")} | {p.Status?.ToString(CultureInfo.InvariantCulture) ?? "—"} | "
                 + $"{(p.LoadMs is { } ms ? $"{ms:0} ms" : "—")} | {p.ConsoleErrors.Count} | {p.FailedRequests.Count} | {(p.Passed ? "✅" : "❌")} |"));
         }
         if (report.Agent is { } agent)
@@ -97,6 +102,10 @@ public static class MarkdownReport
             yield return $"- **AI-driven task** — {AgentOutcome(agent)}: {Escape(agent.Reason)}";
         }
     }
+
+    /// <summary>The page's path, linked to the usable preview when the report knows it.</summary>
+    private static string PageCell(WebEvalReport report, string path) =>
+        ReportAddresses.PreviewLink(report, path) is { } link ? $"[{Code(path)}]({link})" : Code(path);
 
     private static string Describe(ConsoleIssue issue) =>
         $"{(issue.Kind == ConsoleIssueKind.UncaughtException ? "uncaught exception" : "console error")}: {Code(issue.Message)}"

@@ -15,7 +15,11 @@ public sealed record WebEvalReport
     /// <summary>One line: why this verdict.</summary>
     public required string Summary { get; init; }
 
+    /// <summary>Where the browser reached the preview: an internal loopback address, never shown as a link.</summary>
     public required Uri BaseUrl { get; init; }
+
+    /// <summary>The preview link people can open (the stable <c>/preview/{owner}/{repo}/{pr}/</c> path on the public URL); null when unknown.</summary>
+    public Uri? PreviewUrl { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
 
