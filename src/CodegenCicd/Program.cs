@@ -1,4 +1,5 @@
 using CodegenCicd.Cli;
+using CodegenCicd.Cluster;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
 using CodegenCicd.Dashboard;
@@ -37,6 +38,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddObservability();
     builder.AddBadRequestProblems();
     builder.AddData();
+    builder.AddCluster();
     builder.AddAdminSignIn();
     builder.AddJobs();
     builder.AddProjects();
