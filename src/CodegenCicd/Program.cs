@@ -14,6 +14,7 @@ using CodegenCicd.Hosting.Observability;
 using CodegenCicd.Notifications;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
+using CodegenCicd.Retention;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.Sandboxes.Probe;
 using CodegenCicd.WebEval;
@@ -50,6 +51,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddNotifications();
     builder.AddPipelines();
     builder.AddDashboard();
+    builder.AddRetention();
     builder.Services.AddRazorPages().AddMvcOptions(CodegenCicd.Pages.FormMessages.Configure);
 
     var app = builder.Build();
