@@ -89,15 +89,10 @@ public interface IPreviewDeployments
     /// The run's deployment (by id) as web-eval must see it: live on this node, serving the run's
     /// head. One that stopped is woken (or redeployed) first; one replaced by another head is refused,
     /// and so is an address that no longer belongs to the deployment. Implementations without
-    /// deployment tracking deploy and answer with the result's address.
+    /// deployment tracking answer with the address the deploy stage recorded.
     /// </summary>
-    async Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
-    {
-        var result = await DeployAsync(source, config, cancellationToken);
-        return result.Succeeded && result.LocalUrl is not null
-            ? new(result.LocalUrl, result.DeploymentId, false, null)
-            : new(null, null, false, result.Error ?? "the preview did not start", result.InfrastructureError);
-    }
+    Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, Uri? deployedUrl, CancellationToken cancellationToken) =>
+        Task.FromResult(deployedUrl is null ? new PreviewForEvaluation(null, null, false, "nothing was deployed") : new PreviewForEvaluation(deployedUrl, null, false, null));
 
     /// <summary>Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers; checked again right before browsing.</summary>
     bool Serves(int deploymentId, Uri url) => true;

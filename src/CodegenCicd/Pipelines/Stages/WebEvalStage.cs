@@ -31,7 +31,8 @@ public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artif
         var reportUrl = new Uri(options.Value.PublicUrl, WebEvalArtifacts.PageUrl(key).TrimStart('/')).ToString();
         // The run's deployment, live and of the run's head (woken after a restart or a sweep), never the saved address:
         // its port may be dead or another process's by now.
-        var preview = await deployments.ForEvaluationAsync(context.Run.DeploymentId, await context.Source(cancellationToken), context.Config.Deploy, cancellationToken);
+        var preview = await deployments.ForEvaluationAsync(context.Run.DeploymentId, await context.Source(cancellationToken), context.Config.Deploy,
+            new Uri(context.Run.DeploymentUrl), cancellationToken);
         if (preview.Url is not { } url || (preview.DeploymentId is { } id && !deployments.Serves(id, url)))
         {
             return StageOutcome.Infrastructure($"The browser check did not run: {preview.Refusal ?? "the address no longer belongs to the run's deployment"}");

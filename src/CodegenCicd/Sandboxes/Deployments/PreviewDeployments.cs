@@ -136,7 +136,8 @@ internal sealed class PreviewDeployments(
         return result;
     }
 
-    public async Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+    public async Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, Uri? deployedUrl,
+        CancellationToken cancellationToken)
     {
         var live = registry.Find(source.Repository, source.PullRequest);
         if (live is not null && live.HeadSha != source.HeadSha && !live.Process.HasExited)
