@@ -1,5 +1,6 @@
 using CodegenCicd.Accounts;
 using CodegenCicd.Cli;
+using CodegenCicd.Cluster;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
 using CodegenCicd.Dashboard;
@@ -14,6 +15,7 @@ using CodegenCicd.Merging;
 using CodegenCicd.Notifications;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
+using CodegenCicd.Retention;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.Sandboxes.Probe;
 using CodegenCicd.WebEval;
@@ -38,6 +40,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddObservability();
     builder.AddBadRequestProblems();
     builder.AddData();
+    builder.AddCluster();
     builder.AddAdminSignIn();
     builder.AddJobs();
     builder.AddProjects();
@@ -52,6 +55,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddDashboard();
     // The `receive` command's runner, present only when that command started this host.
     builder.Services.AddReceiveCommand();
+    builder.AddRetention();
     builder.Services.AddRazorPages().AddMvcOptions(CodegenCicd.Pages.FormMessages.Configure);
 
     var app = builder.Build();

@@ -6,17 +6,28 @@ namespace CodegenCicd.Notifications;
 public sealed record LiveEvent(string Type, object Data, DateTimeOffset At);
 
 /// <summary>
-/// In-process fan-out of live updates to the pages' server-sent event stream. Publishing never
-/// blocks: a subscriber that falls behind loses its oldest events (the page reloads state on reconnect).
+/// Fan-out of live updates to the pages' server-sent event stream: in-process, and on PostgreSQL to
+/// every other node too (see <see cref="PostgresLiveEventRelay"/>). Publishing never blocks: a
+/// subscriber that falls behind loses its oldest events (the page reloads state on reconnect).
 /// </summary>
 public sealed class LiveEvents(TimeProvider time)
 {
     private readonly Lock gate = new();
     private readonly List<Channel<LiveEvent>> subscribers = [];
 
+    /// <summary>Where events published here also go (the other nodes); null on a single node.</summary>
+    internal Action<LiveEvent>? Relay { get; set; }
+
     public void Publish(string type, object data)
     {
         var item = new LiveEvent(type, data, time.GetUtcNow());
+        Deliver(item);
+        Relay?.Invoke(item);
+    }
+
+    /// <summary>Hands an event to this node's subscribers only (one that another node published).</summary>
+    internal void Deliver(LiveEvent item)
+    {
         lock (gate)
         {
             foreach (var subscriber in subscribers)

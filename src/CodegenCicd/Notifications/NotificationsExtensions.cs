@@ -7,6 +7,11 @@ public static class NotificationsExtensions
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LiveEvents>();
+        // Several nodes share PostgreSQL: their events travel through it. SQLite means one process: in-process is all there is.
+        if (string.Equals(builder.Configuration[$"{Data.DatabaseOptions.SectionName}:Provider"], nameof(Data.DatabaseProvider.PostgreSql), StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddHostedService<PostgresLiveEventRelay>();
+        }
         return builder;
     }
 

@@ -7,6 +7,7 @@ using CodegenCicd.Pipelines.Comments;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Effects;
 using CodegenCicd.Pipelines.Forks;
+using CodegenCicd.Pipelines.Previews;
 using CodegenCicd.Pipelines.Recovery;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
@@ -44,6 +45,9 @@ public static class PipelinesExtensions
         services.AddScoped<PipelineStarter>();
         services.AddScoped<ForkGate>();
         services.AddScoped<RunApproval>();
+        services.AddScoped<CodegenCicd.Sandboxes.Waking.IPreviewTargets, PreviewTargets>();
+        services.AddScoped<CodegenCicd.Sandboxes.Waking.IPreviewListener, PreviewCommentRefresh>();
+        services.AddScoped<PreviewCommentRefreshJob>();
         services.AddScoped<IStageExecutor, AnalysisStage>();
         services.AddScoped<IStageExecutor, DeployStage>();
         services.AddScoped<IStageExecutor, WebEvalStage>();

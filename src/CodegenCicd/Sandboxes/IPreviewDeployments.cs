@@ -51,7 +51,14 @@ public sealed record DeployResult(
     Uri? LocalUrl,
     string? PreviewPath,
     bool InfrastructureError = false,
-    string? Error = null);
+    string? Error = null,
+    int? DeploymentId = null);
+
+/// <summary>
+/// What web-eval may browse: the live address of a deployment of the run's own head, or why not.
+/// </summary>
+/// <param name="Woken">The run's deployment had stopped (a restart, an idle sweep) and was started again for the evaluation.</param>
+public sealed record PreviewForEvaluation(Uri? Url, int? DeploymentId, bool Woken, string? Refusal, bool InfrastructureError = false);
 
 /// <summary>
 /// The seam the pipeline uses. Implemented in this folder on bubblewrap (the Local provider).
@@ -77,6 +84,18 @@ public interface IPreviewDeployments
     /// the admin site's "Run now". Nothing is served; <see cref="DeployResult.LocalUrl"/> stays null.
     /// </summary>
     Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The run's deployment (by id) as web-eval must see it: live on this node, serving the run's
+    /// head. One that stopped is woken (or redeployed) first; one replaced by another head is refused,
+    /// and so is an address that no longer belongs to the deployment. Implementations without
+    /// deployment tracking answer with the address the deploy stage recorded.
+    /// </summary>
+    Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, Uri? deployedUrl, CancellationToken cancellationToken) =>
+        Task.FromResult(deployedUrl is null ? new PreviewForEvaluation(null, null, false, "nothing was deployed") : new PreviewForEvaluation(deployedUrl, null, false, null));
+
+    /// <summary>Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers; checked again right before browsing.</summary>
+    bool Serves(int deploymentId, Uri url) => true;
 
     /// <summary>Stops the PR's deployment and removes its workspace; a no-op when there is none.</summary>
     Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken);

@@ -9,6 +9,7 @@ using CodegenCicd.Sandboxes.Deployments;
 using CodegenCicd.Sandboxes.Isolation;
 using CodegenCicd.Sandboxes.Local;
 using CodegenCicd.Sandboxes.Snapshots;
+using CodegenCicd.Sandboxes.Waking;
 
 namespace CodegenCicd.Sandboxes;
 
@@ -33,6 +34,11 @@ public static class SandboxesExtensions
         builder.Services.AddSingleton<SandboxAnalysis>();
         builder.Services.AddSingleton<DeploymentRegistry>();
         builder.Services.AddSingleton<DeploymentStore>();
+        builder.Services.AddSingleton<PreviewTokens>();
+        builder.Services.AddSingleton<PreviewListeners>();
+        builder.Services.AddSingleton<PreviewWaker>();
+        builder.Services.AddSingleton<NodeForwarder>();
+        builder.Services.AddSingleton<SleepingPreviews>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<IPreviewDeployments, PreviewDeployments>();
         builder.Services.AddTransient<PreviewSweep>();

@@ -14,7 +14,8 @@ namespace CodegenCicd.Pages.Runs;
 
 /// <summary>One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's waiting run.</summary>
 public sealed class DetailsModel(
-    PipelineActivityQueries runs, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts) : PageModel
+    PipelineActivityQueries runs, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts,
+    ArtifactRetention retention) : PageModel
 {
     public PipelineRun Run { get; private set; } = null!;
 
@@ -84,6 +85,10 @@ public sealed class DetailsModel(
             ? WebEvalArtifacts.PageUrl(Path.GetRelativePath(artifacts.Root, directory).Replace(Path.DirectorySeparatorChar, '/'))
             : null;
     }
+
+    /// <summary>When the stage's web-eval report and screenshots were pruned (Retention:*), or null.</summary>
+    public DateTimeOffset? ReportPrunedAt(PipelineStage stage) =>
+        ReportPage(stage) is { } page ? retention.PrunedAt(Uri.UnescapeDataString(page[(page.IndexOf('=', StringComparison.Ordinal) + 1)..])) : null;
 
     public static IReadOnlyList<CodeAnnotation> Annotations(PipelineStage stage) =>
         stage.AnnotationsJson is null ? [] : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];

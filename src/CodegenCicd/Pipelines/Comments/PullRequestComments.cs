@@ -3,6 +3,7 @@ using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Pipelines.Stages;
+using CodegenCicd.Sandboxes.Deployments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace CodegenCicd.Pipelines.Comments;
 /// update (found again by a hidden marker), never posted twice.
 /// </summary>
 public sealed class PullRequestComments(
-    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options, ILogger<PullRequestComments> logger)
+    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options, DeploymentStore deployments, ILogger<PullRequestComments> logger)
 {
     public const string Marker = "<!-- codegencicd:status -->";
 
@@ -25,7 +26,8 @@ public sealed class PullRequestComments(
         }
         try
         {
-            var body = Render(run);
+            var live = run.PreviewPath is not null && await deployments.IsRunningAsync(run.Repository, run.PullRequest, cancellationToken);
+            var body = Render(run, live);
             var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)));
             var runId = run.Id;
             if (await db.Set<PipelineRun>().AnyAsync(r => r.Id == runId && r.CommentId != null && r.CommentDigest == digest, cancellationToken))
@@ -54,12 +56,14 @@ public sealed class PullRequestComments(
         }
     }
 
-    private string Render(PipelineRun run)
+    private string Render(PipelineRun run, bool previewLive)
     {
         var text = new StringBuilder(Marker).Append("\n### CodegenCICD\n\n");
         if (run.PreviewPath is { } preview && run.Status != RunStatus.Cancelled)
         {
-            text.Append($"**Preview:** {new Uri(options.Value.PublicUrl, preview.TrimStart('/'))}\n\n");
+            // Asleep is not gone: the link wakes it while the PR is open.
+            var state = previewLive ? "live" : run.PullRequestClosedAt is null ? "asleep, wakes on the first visit" : "gone, the pull request is closed";
+            text.Append($"**Preview:** {new Uri(options.Value.PublicUrl, preview.TrimStart('/'))} ({state})\n\n");
         }
         text.Append($"Run [#{run.Id}]({options.Value.DetailsUrl(run.Id)}) for `{run.HeadSha[..Math.Min(7, run.HeadSha.Length)]}`: **{run.Status}**");
         text.Append(run.StatusReason is { Length: > 0 } reason ? $" — {reason}\n\n" : "\n\n");

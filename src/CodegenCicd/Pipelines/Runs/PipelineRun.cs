@@ -80,6 +80,9 @@ public sealed class PipelineRun
 
     public string? PreviewPath { get; set; }
 
+    /// <summary>The deployment the deploy stage made: web-eval asks for it by id (woken if it sleeps), never browses a saved address.</summary>
+    public int? DeploymentId { get; set; }
+
     /// <summary>Why the run ended or waits, in one line.</summary>
     public string? StatusReason { get; set; }
 

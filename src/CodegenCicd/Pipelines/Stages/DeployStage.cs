@@ -32,6 +32,7 @@ public sealed class DeployStage(IPreviewDeployments deployments, IOptions<Pipeli
         }
         context.Run.DeploymentUrl = result.LocalUrl.ToString();
         context.Run.PreviewPath = result.PreviewPath;
+        context.Run.DeploymentId = result.DeploymentId;
         await context.SaveRunAsync(cancellationToken);
         var preview = result.PreviewPath is null ? result.LocalUrl.ToString() : new Uri(options.Value.PublicUrl, result.PreviewPath.TrimStart('/')).ToString();
         var snapshot = result.SnapshotRestored ? $"restored snapshot `{result.SnapshotKey}`" : "fresh setup";

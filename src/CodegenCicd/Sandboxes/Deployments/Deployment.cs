@@ -23,7 +23,7 @@ public sealed class Deployment
 
     public required string HeadSha { get; set; }
 
-    /// <summary>The machine whose processes these are; only that machine cleans them up.</summary>
+    /// <summary>The node (<c>Cluster:NodeName</c>) whose processes these are; only that node cleans them up, others forward to it.</summary>
     public required string Host { get; set; }
 
     public int Port { get; set; }
@@ -43,6 +43,12 @@ public sealed class Deployment
     public DateTimeOffset LastUsedAt { get; set; }
 
     public DateTimeOffset? StoppedAt { get; set; }
+
+    /// <summary>SHA-256 of the capability token, so any node finds the deployment a <c>/p/</c> link names.</summary>
+    public string? PreviewTokenHash { get; set; }
+
+    /// <summary>The capability token itself, encrypted with the nodes' shared keys: a woken preview keeps its link.</summary>
+    public string? ProtectedPreviewToken { get; set; }
 }
 
 internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deployment>
@@ -52,6 +58,9 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.ToTable("Deployments");
         builder.HasIndex(d => new { d.Repository, d.PullRequest });
         builder.HasIndex(d => new { d.Host, d.State });
+        builder.HasIndex(d => d.PreviewTokenHash);
+        builder.Property(d => d.PreviewTokenHash).HasMaxLength(64);
+        builder.Property(d => d.ProtectedPreviewToken).HasMaxLength(1024);
         builder.Property(d => d.Repository).HasMaxLength(200);
         builder.Property(d => d.HeadSha).HasMaxLength(64);
         builder.Property(d => d.Host).HasMaxLength(255);

@@ -1,12 +1,18 @@
+using CodegenCicd.Cluster;
 using CodegenCicd.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Sandboxes.Deployments;
 
-/// <summary>Persists deployments so a restarted app can stop what an earlier process left running.</summary>
-public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths paths, TimeProvider time, ILogger<DeploymentStore> logger)
+/// <summary>
+/// Persists deployments so a restarted app can stop what an earlier process left running, any node
+/// can find a preview by its capability token, and a stopped preview can be woken with the same link.
+/// </summary>
+public sealed class DeploymentStore(
+    IServiceScopeFactory scopes, SandboxPaths paths, ClusterNodes nodes, PreviewTokens tokens, TimeProvider time, ILogger<DeploymentStore> logger)
 {
-    internal async Task<int> RecordStartAsync(SandboxSource source, int port, int processId, ISandbox sandbox, string? snapshotId, CancellationToken cancellationToken)
+    internal async Task<int> RecordStartAsync(SandboxSource source, int port, int processId, ISandbox sandbox, string? snapshotId, string token,
+        CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -16,7 +22,7 @@ public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths pa
             Repository = source.Repository,
             PullRequest = source.PullRequest,
             HeadSha = source.HeadSha,
-            Host = Environment.MachineName,
+            Host = nodes.Self,
             Port = port,
             ProcessId = processId,
             Workspace = sandbox is Local.LocalSandbox local ? local.HostWorkspace : sandbox.Id,
@@ -24,6 +30,8 @@ public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths pa
             State = DeploymentState.Running,
             StartedAt = now,
             LastUsedAt = now,
+            PreviewTokenHash = PreviewTokens.Hash(token),
+            ProtectedPreviewToken = tokens.Protect(token),
         };
         db.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -45,7 +53,8 @@ public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths pa
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var query = db.Set<Deployment>().Where(d => d.State == DeploymentState.Running && d.Host == Environment.MachineName);
+        var self = nodes.Self;
+        var query = db.Set<Deployment>().Where(d => d.State == DeploymentState.Running && d.Host == self);
         if (repository is not null)
         {
             query = query.Where(d => d.Repository == repository && d.PullRequest == pullRequest);
@@ -65,6 +74,66 @@ public sealed class DeploymentStore(IServiceScopeFactory scopes, SandboxPaths pa
         }
         await db.SaveChangesAsync(cancellationToken);
         return orphans.Count;
+    }
+
+    /// <summary>The capability token of the PR's last deployment of this head: a woken or redeployed preview keeps its link.</summary>
+    internal async Task<string?> TokenForAsync(string repository, int pullRequest, string headSha, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var lower = repository.ToLowerInvariant();
+        var protectedToken = await db.Set<Deployment>().AsNoTracking()
+            .Where(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.HeadSha == headSha && d.ProtectedPreviewToken != null)
+            .OrderByDescending(d => d.Id).Select(d => d.ProtectedPreviewToken).FirstOrDefaultAsync(cancellationToken);
+        return protectedToken is null ? null : tokens.Unprotect(protectedToken);
+    }
+
+    /// <summary>The latest deployment a capability token was given to, on any node; null for a token never issued.</summary>
+    internal async Task<Deployment?> FindByTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var hash = PreviewTokens.Hash(token);
+        return await db.Set<Deployment>().AsNoTracking().Where(d => d.PreviewTokenHash == hash).OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The PR's newest deployment recorded as running on another node, with its token, or null.</summary>
+    internal async Task<(Deployment Row, string Token)?> RunningElsewhereAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var lower = repository.ToLowerInvariant();
+        var self = nodes.Self;
+        var row = await db.Set<Deployment>().AsNoTracking()
+            .Where(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.State == DeploymentState.Running && d.Host != self
+                && d.ProtectedPreviewToken != null)
+            .OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row, tokens.Unprotect(row.ProtectedPreviewToken!));
+    }
+
+    /// <summary>Whether the PR's preview runs on some node (this one or another), for the PR comment's live/asleep.</summary>
+    public async Task<bool> IsRunningAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var lower = repository.ToLowerInvariant();
+        return await db.Set<Deployment>().AnyAsync(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.State == DeploymentState.Running,
+            cancellationToken);
+    }
+
+    /// <summary>A node that is gone stops nothing itself: its previews are recorded stopped so they wake elsewhere.</summary>
+    internal async Task StopRowsOfGoneNodeAsync(string node, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        var stopped = await db.Set<Deployment>().Where(d => d.Host == node && d.State == DeploymentState.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeploymentState.Stopped)
+                .SetProperty(d => d.StopReason, "its node is gone").SetProperty(d => d.StoppedAt, now), cancellationToken);
+        if (stopped > 0)
+        {
+            logger.LogWarning("Node {Node} is gone: {Count} of its preview(s) will wake where they are next asked for", node, stopped);
+        }
     }
 }
 

@@ -4,6 +4,7 @@ using CodegenCicd.Notifications;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes.Analysis;
 using CodegenCicd.Sandboxes.Snapshots;
+using CodegenCicd.Sandboxes.Waking;
 
 namespace CodegenCicd.Sandboxes.Deployments;
 
@@ -21,6 +22,7 @@ internal sealed class PreviewDeployments(
     SandboxPaths paths,
     Microsoft.Extensions.Options.IOptions<SandboxOptions> options,
     LiveEvents live,
+    PreviewListeners listeners,
     TimeProvider time,
     ILogger<PreviewDeployments> logger) : IPreviewDeployments
 {
@@ -118,18 +120,49 @@ internal sealed class PreviewDeployments(
         }
 
         var previewPath = PreviewPathOf(source.Repository, source.PullRequest);
-        var result = new DeployResult(true, commands, prepared.SnapshotRestored, prepared.SnapshotKey, localUrl, previewPath);
         var snapshotId = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? key : null;
-        var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, cancellationToken);
+        // One capability link per (PR, head): a preview woken after a restart or a sweep keeps the link people were given.
+        var token = await store.TokenForAsync(source.Repository, source.PullRequest, source.HeadSha, cancellationToken) ?? PreviewCapability.NewToken();
+        var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, token, cancellationToken);
+        var result = new DeployResult(true, commands, prepared.SnapshotRestored, prepared.SnapshotKey, localUrl, previewPath, DeploymentId: id);
         var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
         registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow(),
-            PreviewCapability.NewToken()));
+            token));
         await StopLongestIdleBeyondCapAsync(source);
-        live.Publish("preview.started", new { repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
+        live.Publish("preview.started", new { deploymentId = id, repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
+        await listeners.PreviewChangedAsync(source.Repository, source.PullRequest);
         logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);
         return result;
     }
+
+    public async Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, Uri? deployedUrl,
+        CancellationToken cancellationToken)
+    {
+        var live = registry.Find(source.Repository, source.PullRequest);
+        if (live is not null && live.HeadSha != source.HeadSha && !live.Process.HasExited)
+        {
+            // The PR moved on: browsing now would judge another commit's code under this run's name.
+            return new(null, null, false, $"the preview of #{source.PullRequest} now serves {live.HeadSha[..Math.Min(12, live.HeadSha.Length)]}, not this run's {source.HeadSha[..Math.Min(12, source.HeadSha.Length)]}");
+        }
+        var woken = live is null || live.Process.HasExited || (deploymentId is { } id && live.Id != id);
+        var result = await DeployAsync(source, config, cancellationToken);
+        if (!result.Succeeded || result.DeploymentId is null)
+        {
+            return new(null, null, woken, $"the preview could not be started again: {result.Error ?? "the app did not start"}", result.InfrastructureError);
+        }
+        if (registry.Find(source.Repository, source.PullRequest) is not { } serving || serving.Id != result.DeploymentId || serving.HeadSha != source.HeadSha)
+        {
+            return new(null, null, woken, "the preview was replaced while it was being started");
+        }
+        serving.MarkUsed(time.GetUtcNow());
+        return new(serving.Result.LocalUrl, serving.Id, woken, null);
+    }
+
+    /// <summary>Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers (its port was not handed to anything else).</summary>
+    public bool Serves(int deploymentId, Uri url) =>
+        registry.All.Any(d => d.Id == deploymentId && !d.Process.HasExited && d.Result.LocalUrl is { } own
+            && own.Port == url.Port && string.Equals(own.Host, url.Host, StringComparison.OrdinalIgnoreCase));
 
     public async Task TeardownAsync(string repository, int pullRequest, CancellationToken cancellationToken)
     {
@@ -158,7 +191,8 @@ internal sealed class PreviewDeployments(
             // start marks the row stopped when it finds no sandbox over its workspace.
             logger.LogWarning(ex, "Could not record that the preview of {Repository}#{PullRequest} stopped", deployment.Repository, deployment.PullRequest);
         }
-        live.Publish("preview.stopped", new { repository = deployment.Repository, pullRequest = deployment.PullRequest, reason });
+        live.Publish("preview.stopped", new { deploymentId = deployment.Id, repository = deployment.Repository, pullRequest = deployment.PullRequest, reason });
+        await listeners.PreviewChangedAsync(deployment.Repository, deployment.PullRequest);
         logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})", deployment.Repository, deployment.PullRequest, reason);
     }
 

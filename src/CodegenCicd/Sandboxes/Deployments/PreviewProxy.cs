@@ -1,4 +1,5 @@
 using System.Net;
+using CodegenCicd.Sandboxes.Waking;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CodegenCicd.Sandboxes.Deployments;
@@ -49,28 +50,33 @@ internal static class PreviewProxy
     /// The admin's browser arrives here by a top-level navigation, which carries the Lax cookie, and
     /// leaves for the capability link, under which the page's own requests need none.
     /// </summary>
-    private static async Task RedirectToCapabilityAsync(string owner, string repo, int pr, string? rest, HttpContext context, DeploymentRegistry registry)
+    private static async Task RedirectToCapabilityAsync(string owner, string repo, int pr, string? rest, HttpContext context, DeploymentRegistry registry,
+        SleepingPreviews sleeping)
     {
         var repository = $"{owner}/{repo}";
-        if (registry.Find(repository, pr) is not { } deployment)
+        if (registry.Find(repository, pr) is { } deployment && !deployment.Process.HasExited)
         {
-            await Results.Problem($"No preview is running for {repository}#{pr}.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+            PreviewRedirect.ToCapability(context, deployment.PreviewToken, rest);
             return;
         }
-        var location = new PathString($"{PreviewCapability.PrefixOf(deployment.PreviewToken)}/{rest}").ToUriComponent() + context.Request.QueryString;
-        // The next deployment gets another token: no cache may keep this answer.
-        context.Response.Headers.CacheControl = "no-store";
-        var method = context.Request.Method;
-        context.Response.Redirect(location, permanent: false, preserveMethod: !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method));
+        // Running on another node, asleep (woken now), or gone with its PR: each says so.
+        if (!await sleeping.AnswerStableAsync(repository, pr, rest, context))
+        {
+            await Results.Problem($"No preview is running for {repository}#{pr}.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+        }
     }
 
-    private static async Task ForwardAsync(string token, string? rest, HttpContext context,
-        DeploymentRegistry registry, IHttpForwarder forwarder, [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time, ILogger<PreviewTransformer> logger)
+    private static async Task ForwardAsync(string token, string? rest, HttpContext context, DeploymentRegistry registry, SleepingPreviews sleeping,
+        IHttpForwarder forwarder, [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time, ILogger<PreviewTransformer> logger)
     {
-        // Unknown, expired and torn down read the same: the answer says nothing about the token.
-        if (registry.FindByToken(token) is not { } deployment)
+        if (registry.FindByToken(token) is not { } deployment || deployment.Process.HasExited)
         {
-            await Results.Problem("No preview is running at this address.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+            // On another node, asleep, or replaced or closed (said so: the holder of the link saw that PR's preview).
+            // Never issued reads the same as before: the answer says nothing about the token.
+            if (!await sleeping.AnswerTokenAsync(token, context))
+            {
+                await Results.Problem("No preview is running at this address.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+            }
             return;
         }
         var prefix = PreviewCapability.PrefixOf(token);

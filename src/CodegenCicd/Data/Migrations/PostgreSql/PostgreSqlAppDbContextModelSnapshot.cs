@@ -121,6 +121,27 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.ToTable("MissedDeliveries", (string)null);
                 });
 
+            modelBuilder.Entity("CodegenCicd.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ClusterNodes", (string)null);
+                });
+
             modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRun", b =>
                 {
                     b.Property<int>("Id")
@@ -629,6 +650,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<string>("DeliveryId")
                         .HasColumnType("text");
 
+                    b.Property<int?>("DeploymentId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("DeploymentUrl")
                         .HasColumnType("text");
 
@@ -896,8 +920,16 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<int>("Port")
                         .HasColumnType("integer");
 
+                    b.Property<string>("PreviewTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("ProcessId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedPreviewToken")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.Property<int>("PullRequest")
                         .HasColumnType("integer");
@@ -932,6 +964,8 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(1024)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PreviewTokenHash");
 
                     b.HasIndex("Host", "State");
 

@@ -112,6 +112,27 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.ToTable("MissedDeliveries", (string)null);
                 });
 
+            modelBuilder.Entity("CodegenCicd.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ClusterNodes", (string)null);
+                });
+
             modelBuilder.Entity("CodegenCicd.Codegen.Runs.AgentRun", b =>
                 {
                     b.Property<int>("Id")
@@ -606,6 +627,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<string>("DeliveryId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DeploymentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DeploymentUrl")
                         .HasColumnType("TEXT");
 
@@ -865,8 +889,16 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<int>("Port")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PreviewTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ProcessId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPreviewToken")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("PullRequest")
                         .HasColumnType("INTEGER");
@@ -901,6 +933,8 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PreviewTokenHash");
 
                     b.HasIndex("Host", "State");
 
