@@ -1,3 +1,5 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Cli;
 using CodegenCicd.Cloudflare;
 using CodegenCicd.Codegen;
@@ -38,6 +40,8 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddBadRequestProblems();
     builder.AddData();
     builder.AddAdminSignIn();
+    builder.AddAccounts();
+    builder.AddAudit();
     builder.AddJobs();
     builder.AddProjects();
     builder.AddGitHubApp();
@@ -52,6 +56,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
 
     var app = builder.Build();
 
+    app.UseForwardedClientAddress();
     app.UseObservability();
     app.UseBadRequestProblems();
     app.UseStaticFiles();
@@ -60,6 +65,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.UseAuthorization();
     app.UseRateLimiter();
     app.UseAntiforgery();
+    app.UseApiAntiforgery();
 
     app.MapObservability();
     app.MapJobsDashboard();
@@ -70,6 +76,8 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapProjects();
     app.MapCodegen();
     app.MapNotifications();
+    app.MapAccounts();
+    app.MapAudit();
     app.MapRazorPages();
 
     await app.RunAsync();

@@ -20,6 +20,12 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     /// <summary>HMAC secret for <c>X-Hub-Signature-256</c>; mandatory once the App is configured.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>The App's OAuth client id for "Sign in with GitHub" (<c>/setup</c> stores one too, which wins).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The App's OAuth client secret; never logged.</summary>
+    public string? ClientSecret { get; set; }
+
     public Uri ApiUrl { get; set; } = new("https://api.github.com/");
 
     public Uri WebUrl { get; set; } = new("https://github.com/");

@@ -8,6 +8,7 @@ public static class ProjectsExtensions
     {
         builder.Services.AddScoped<ProjectSecrets>();
         builder.Services.AddScoped<ProjectCatalog>();
+        builder.Services.AddScoped<ProjectDirectory>();
         // The pipeline and Codegen features replace this with their own read model.
         builder.Services.TryAddScoped<IProjectActivity, NoProjectActivity>();
         return builder;
