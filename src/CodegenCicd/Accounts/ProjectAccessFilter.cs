@@ -21,6 +21,7 @@ public static class ProjectAccessFilter
             {
                 return TypedResults.NotFound();
             }
+            http.Items[ProjectIdItem] = projectId;
             var access = http.RequestServices.GetRequiredService<ProjectAccess>();
             if (await access.CheckAsync(projectId, needed, action, http.RequestAborted) is { } refusal)
             {
@@ -33,6 +34,11 @@ public static class ProjectAccessFilter
         });
         return builder;
     }
+
+    private const string ProjectIdItem = "codegencicd:project-id";
+
+    /// <summary>The project the filter checked access to (for the audit log), or null.</summary>
+    public static int? CheckedProjectId(this HttpContext context) => context.Items[ProjectIdItem] as int?;
 
     /// <summary>The route value <paramref name="name"/> as a project id.</summary>
     public static ProjectOf FromRoute(string name) => context =>

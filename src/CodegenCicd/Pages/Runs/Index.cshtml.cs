@@ -1,15 +1,18 @@
+using CodegenCicd.Accounts;
 using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Api;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pages.Runs;
 
-/// <summary>Pipeline runs, newest first, filtered by project, status and pull request.</summary>
-public sealed class IndexModel(AppDbContext db) : PageModel
+/// <summary>Pipeline runs, newest first, filtered by project, status and pull request; only runs of projects the person may see.</summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class IndexModel(AppDbContext db, ProjectAccess access) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -28,20 +31,26 @@ public sealed class IndexModel(AppDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Projects = await db.Set<Project>().AsNoTracking().OrderBy(p => p.FullName).ToDictionaryAsync(p => p.Id, p => p.FullName, cancellationToken);
+        var visible = await access.VisibleProjectIdsAsync(cancellationToken);
+        Projects = (await db.Set<Project>().AsNoTracking().OrderBy(p => p.FullName).ToListAsync(cancellationToken))
+            .Where(p => visible is null || visible.Contains(p.Id)).ToDictionary(p => p.Id, p => p.FullName);
         if (!RunsQuery.TryParseStatus(Status, out var status))
         {
             FilterError = $"Unknown status '{Status}'.";
             return;
         }
-        Runs = await RunsQuery.ListAsync(db, Project, status, Pr, cancellationToken);
+        Runs = [.. (await RunsQuery.ListAsync(db, Project, status, Pr, cancellationToken)).Where(r => visible is null || visible.Contains(r.ProjectId))];
     }
+
+    private async Task<IActionResult> VisibleRowAsync(PipelineRun? run, IActionResult otherwise) =>
+        run is null ? otherwise
+        : await access.LevelAsync(run.ProjectId, HttpContext.RequestAborted) >= AccessLevel.Read ? Partial("_RunRow", run)
+        : otherwise;
 
     /// <summary>One row, for live.js to swap in when the run or one of its stages changes.</summary>
     public async Task<IActionResult> OnGetRowAsync(long id, CancellationToken cancellationToken) =>
-        await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken) is { } run
-            ? Partial("_RunRow", run)
-            : NotFound();
+        await VisibleRowAsync(await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken),
+            NotFound());
 
     /// <summary>
     /// A run the list has not shown yet (live.js asks when an event names an unknown run): its row
@@ -49,8 +58,7 @@ public sealed class IndexModel(AppDbContext db) : PageModel
     /// </summary>
     public async Task<IActionResult> OnGetNewRowAsync(long id, CancellationToken cancellationToken) =>
         RunsQuery.TryParseStatus(Status, out var status)
-            && await RunsQuery.FindMatchingAsync(db, id, Project, status, Pr, cancellationToken) is { } run
-            ? Partial("_RunRow", run)
+            ? await VisibleRowAsync(await RunsQuery.FindMatchingAsync(db, id, Project, status, Pr, cancellationToken), new NoContentResult())
             : new NoContentResult();
 
     /// <summary>Where live.js fetches new rows for this list, with the page's filters.</summary>
