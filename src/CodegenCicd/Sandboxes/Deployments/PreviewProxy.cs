@@ -36,7 +36,8 @@ internal static class PreviewProxy
 
     public static IEndpointRouteBuilder MapPreviewProxy(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", RedirectToCapabilityAsync);
+        // Who may follow the stable link is Previews:Access's to say (PreviewLinkAccess), not the admin-only fallback.
+        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", RedirectToCapabilityAsync).AllowAnonymous();
         // The token in the path is the authorisation: the sandboxed preview's requests carry no cookie.
         endpoints.Map(PreviewCapability.RoutePrefix + "/{token}/{**rest}", ForwardAsync).AllowAnonymous();
         return endpoints;
@@ -52,6 +53,10 @@ internal static class PreviewProxy
     private static async Task RedirectToCapabilityAsync(string owner, string repo, int pr, string? rest, HttpContext context, DeploymentRegistry registry)
     {
         var repository = $"{owner}/{repo}";
+        if (!await CodegenCicd.Accounts.PreviewLinkAccess.AllowAsync(context, repository))
+        {
+            return;
+        }
         if (registry.Find(repository, pr) is not { } deployment)
         {
             await Results.Problem($"No preview is running for {repository}#{pr}.", statusCode: 404, title: "No preview").ExecuteAsync(context);
