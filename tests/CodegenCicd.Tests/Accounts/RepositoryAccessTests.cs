@@ -84,16 +84,19 @@ public sealed class RepositoryAccessTests
         var secret = await SignInApp.SendWithTokenAsync(ada, HttpMethod.Put, $"/api/projects/{app.AppProject}/secrets/API_KEY", new { value = "s3cret-value" });
         var settingsPage = await ada.GetAsync($"/Projects/Settings/{app.AppProject}");
         var pin = await SignInApp.SendWithTokenAsync(ada, HttpMethod.Post, "/api/projects", new { repository = "acme/other" });
+        // A project with a run in progress cannot be removed: an admin may also cancel (admin includes write).
+        var cancel = await SignInApp.SendWithTokenAsync(ada, HttpMethod.Post, $"/api/runs/{app.RunningRun}/cancel");
         var unpin = await SignInApp.SendWithTokenAsync(ada, HttpMethod.Delete, $"/api/projects/{app.AppProject}");
 
         Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, secret.StatusCode);
         Assert.Equal(HttpStatusCode.OK, settingsPage.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, pin.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, unpin.StatusCode);
         var audit = await ada.GetFromJsonAsync<JsonElement>("/api/audit");
         var entries = audit.EnumerateArray().Select(e => (e.GetProperty("actor").GetString(), e.GetProperty("action").GetString())).ToList();
-        Assert.Equal([("ada", "project.unpin"), ("ada", "secret.set"), ("ada", "settings.change")], entries);
+        Assert.Equal([("ada", "project.unpin"), ("ada", "run.cancel"), ("ada", "secret.set"), ("ada", "settings.change")], entries);
         Assert.DoesNotContain("s3cret-value", audit.GetRawText(), StringComparison.Ordinal);
         var auditPage = await ada.GetStringAsync("/Audit");
         Assert.Contains("<td>ada</td>", auditPage, StringComparison.Ordinal);
