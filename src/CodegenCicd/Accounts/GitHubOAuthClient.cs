@@ -24,7 +24,18 @@ public sealed class GitHubOAuthClient(HttpClient http, AppCredentialsProvider cr
 
     /// <summary>The OAuth client id when sign-in with GitHub is possible, else null.</summary>
     public async Task<string?> ClientIdAsync(CancellationToken cancellationToken) =>
-        await credentials.GetAsync(cancellationToken) is { CanSignInUsers: true } app ? app.ClientId : null;
+        (await ClientAsync(cancellationToken))?.Id;
+
+    /// <summary>The App's OAuth client: stored by /setup, else GitHub:ClientId / GitHub:ClientSecret (even before the App itself is configured).</summary>
+    private async Task<(string Id, string Secret)?> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (await credentials.GetAsync(cancellationToken) is { CanSignInUsers: true } app)
+        {
+            return (app.ClientId!, app.ClientSecret!);
+        }
+        var o = options.Value;
+        return string.IsNullOrWhiteSpace(o.ClientId) || string.IsNullOrWhiteSpace(o.ClientSecret) ? null : (o.ClientId, o.ClientSecret);
+    }
 
     public Uri AuthorizeUrl(string clientId, Uri redirectUri, string state, string codeChallenge) =>
         new(WebBase, "login/oauth/authorize?" + string.Join('&',
@@ -38,17 +49,14 @@ public sealed class GitHubOAuthClient(HttpClient http, AppCredentialsProvider cr
     /// <summary>Exchanges the callback's code (with the PKCE verifier) for the user's token.</summary>
     public async Task<string> ExchangeCodeAsync(string code, string codeVerifier, Uri redirectUri, CancellationToken cancellationToken)
     {
-        var app = await credentials.GetAsync(cancellationToken);
-        if (app is not { CanSignInUsers: true })
-        {
-            throw new GitHubSignInException("Sign-in with GitHub is not configured (no OAuth client id and secret).");
-        }
+        var client = await ClientAsync(cancellationToken)
+            ?? throw new GitHubSignInException("Sign-in with GitHub is not configured (no OAuth client id and secret).");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(WebBase, "login/oauth/access_token"))
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["client_id"] = app.ClientId!,
-                ["client_secret"] = app.ClientSecret!,
+                ["client_id"] = client.Id,
+                ["client_secret"] = client.Secret,
                 ["code"] = code,
                 ["code_verifier"] = codeVerifier,
                 ["redirect_uri"] = redirectUri.AbsoluteUri,
