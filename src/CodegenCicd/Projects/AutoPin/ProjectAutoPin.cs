@@ -43,7 +43,16 @@ public sealed class ProjectAutoPin(
         {
             if (mode.Is(AutoPinOptions.ConfigFile))
             {
-                client ??= await clients.ForInstallationAsync(installationId, cancellationToken);
+                try
+                {
+                    client ??= await clients.ForInstallationAsync(installationId, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // No App credentials (the receive command, setup mode) or GitHub unreachable: nothing is pinned, nothing fails.
+                    logger.LogWarning("Auto-pin skipped for installation {InstallationId}: {Reason}", installationId, e.Message);
+                    return;
+                }
                 if (!await HasConfigFileAsync(client, repository.FullName))
                 {
                     continue;
@@ -70,10 +79,10 @@ public sealed class ProjectAutoPin(
         {
             return false;
         }
-        catch (ApiException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("Could not read {Path} of {Repository} to decide on auto-pinning: {Status} {Message}",
-                RepoConfigFile.Path, fullName, (int)e.StatusCode, e.Message);
+            // GitHub unreachable, or no App credentials yet (tokens are fetched on first use): leave it for someone to pin.
+            logger.LogWarning("Could not read {Path} of {Repository} to decide on auto-pinning: {Message}", RepoConfigFile.Path, fullName, e.Message);
             return false;
         }
     }
