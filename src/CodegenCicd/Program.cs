@@ -1,4 +1,5 @@
 using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Cli;
 using CodegenCicd.Cluster;
 using CodegenCicd.Cloudflare;
@@ -42,6 +43,8 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     builder.AddData();
     builder.AddCluster();
     builder.AddAdminSignIn();
+    builder.AddAccounts();
+    builder.AddAudit();
     builder.AddJobs();
     builder.AddProjects();
     builder.AddGitHubApp();
@@ -60,6 +63,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
 
     var app = builder.Build();
 
+    app.UseForwardedClientAddress();
     app.UseObservability();
     app.UseBadRequestProblems();
     app.UseStaticFiles();
@@ -68,6 +72,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.UseAuthorization();
     app.UseRateLimiter();
     app.UseAntiforgery();
+    app.UseApiAntiforgery();
 
     app.MapObservability();
     app.MapJobsDashboard();
@@ -78,6 +83,8 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     app.MapProjects();
     app.MapCodegen();
     app.MapNotifications();
+    app.MapAccounts();
+    app.MapAudit();
     app.MapRazorPages();
 
     await app.RunAsync();

@@ -50,6 +50,7 @@ public static class AdminAuth
         var admin = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Role).Build();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, admin)
+            .AddAccessPolicies()
             .SetFallbackPolicy(admin);
 
         builder.Services.AddRateLimiter(o =>
@@ -84,6 +85,11 @@ public static class AdminAuth
     /// <summary>A cookie issued before the password last changed no longer signs anyone in.</summary>
     private static async Task RejectStalePasswordStamp(CookieValidatePrincipalContext context)
     {
+        if (context.Principal?.GitHubUserId() is not null)
+        {
+            await GitHubSessions.ValidateAsync(context);
+            return;
+        }
         var credentials = context.HttpContext.RequestServices.GetRequiredService<AdminCredentials>();
         var current = await credentials.GetPasswordStampAsync(context.HttpContext.RequestAborted);
         if (context.Principal?.FindFirst(PasswordStampClaim)?.Value != current)

@@ -13,6 +13,13 @@ public sealed class AdminOptions : IConfigSection, IValidatableObject
     /// <summary>Bearer token for the admin JSON API.</summary>
     public string? ApiToken { get; set; }
 
+    /// <summary>GitHub logins (comma- or space-separated) with app-wide admin rights once signed in with GitHub.</summary>
+    public string? Logins { get; set; }
+
+    public IReadOnlySet<string> LoginSet => (Logins ?? "")
+        .Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(Password) && Password.Length < 8)

@@ -20,6 +20,12 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     /// <summary>HMAC secret for <c>X-Hub-Signature-256</c>; mandatory once the App is configured.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>The App's OAuth client id for "Sign in with GitHub" (<c>/setup</c> stores one too, which wins).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The App's OAuth client secret; never logged.</summary>
+    public string? ClientSecret { get; set; }
+
     /// <summary>REST API base; GitHub Enterprise Server is <c>https://HOST/api/v3/</c>.</summary>
     public Uri ApiUrl { get; set; } = new("https://api.github.com/");
 

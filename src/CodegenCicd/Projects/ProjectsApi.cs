@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Hosting.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -26,24 +28,33 @@ public static class ProjectsApi
 {
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(AdminPolicy.Name);
-        api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run");
-        api.MapGet("/{id:int}", GetAsync).WithSummary("One pinned project");
-        api.MapPost("/", PinAsync).WithSummary("Pin a repository the App can reach");
-        api.MapDelete("/{id:int}", UnpinAsync).WithSummary("Unpin a project (its history stays)");
-        api.MapGet("/{id:int}/settings", GetSettingsAsync).WithSummary("A project's settings");
+        // Who may do what follows the person's permission on the repository (docs/sign-in.md); pinning is app-wide.
+        var api = endpoints.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(AccessPolicies.SignedIn);
+        var project = ProjectAccessFilter.FromRoute("id");
+        api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run (those the caller may see)");
+        api.MapGet("/{id:int}", GetAsync).WithSummary("One pinned project").RequireProjectAccess(AccessLevel.Read, "see this project", project);
+        api.MapPost("/", PinAsync).WithSummary("Pin a repository the App can reach").RequireAuthorization(AdminPolicy.Name);
+        api.MapDelete("/{id:int}", UnpinAsync).WithSummary("Unpin a project (its history stays)")
+            .RequireProjectAccess(AccessLevel.Admin, "remove this project", project);
+        api.MapGet("/{id:int}/settings", GetSettingsAsync).WithSummary("A project's settings")
+            .RequireProjectAccess(AccessLevel.Read, "see this project's settings", project);
         api.MapPut("/{id:int}/settings", PutSettingsAsync).Accepts<ProjectSettings>("application/json")
+            .RequireProjectAccess(AccessLevel.Admin, "change this project's settings", project)
             .WithSummary("Change a project's settings: the fields sent replace their values (null resets one to its default), the rest stay; unknown keys are refused; validated, all or nothing");
-        api.MapGet("/{id:int}/secrets", ListSecretsAsync).WithSummary("Secret names and when they were set; never values");
-        api.MapPut("/{id:int}/secrets/{name}", PutSecretAsync).WithSummary("Set a secret's value (write-only)");
-        api.MapDelete("/{id:int}/secrets/{name}", DeleteSecretAsync).WithSummary("Remove a secret");
+        api.MapGet("/{id:int}/secrets", ListSecretsAsync).WithSummary("Secret names and when they were set; never values")
+            .RequireProjectAccess(AccessLevel.Admin, "see this project's secrets", project);
+        api.MapPut("/{id:int}/secrets/{name}", PutSecretAsync).WithSummary("Set a secret's value (write-only)")
+            .RequireProjectAccess(AccessLevel.Admin, "change this project's secrets", project);
+        api.MapDelete("/{id:int}/secrets/{name}", DeleteSecretAsync).WithSummary("Remove a secret")
+            .RequireProjectAccess(AccessLevel.Admin, "change this project's secrets", project);
         return endpoints;
     }
 
     private static async Task<Ok<List<ProjectResponse>>> ListAsync(
-        string? repo, ProjectCatalog catalog, IProjectActivity activity, CancellationToken cancellationToken)
+        string? repo, ProjectCatalog catalog, IProjectActivity activity, ProjectAccess access, CancellationToken cancellationToken)
     {
-        var projects = await catalog.ListPinnedAsync(repo, cancellationToken);
+        var visible = await access.VisibleProjectIdsAsync(cancellationToken);
+        var projects = (await catalog.ListPinnedAsync(repo, cancellationToken)).Where(p => visible is null || visible.Contains(p.Id)).ToList();
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
         return TypedResults.Ok(projects.Select(p => ToResponse(p, now.GetValueOrDefault(p.Id))).ToList());
     }
@@ -61,7 +72,7 @@ public static class ProjectsApi
 
     /// <summary>201 when this call pinned the repository, 200 when it was pinned already; either way the project as GET shows it.</summary>
     private static async Task<Results<Created<ProjectResponse>, Ok<ProjectResponse>, ProblemHttpResult>> PinAsync(
-        PinProjectRequest request, ProjectCatalog catalog, IProjectActivity activity, CancellationToken cancellationToken)
+        PinProjectRequest request, ProjectCatalog catalog, IProjectActivity activity, IAuditLog audit, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Repository) || !request.Repository.Contains('/', StringComparison.Ordinal))
         {
@@ -74,16 +85,20 @@ public static class ProjectsApi
         }
         // History stays when a project is removed, so even a newly pinned one may have runs to show.
         var project = pinned.Project;
+        if (pinned.NewlyPinned)
+        {
+            await audit.RecordAsync(new(AuditActions.ProjectPin, project.Id, project.FullName), cancellationToken);
+        }
         var now = await activity.GetAsync([project.Id], cancellationToken);
         var response = ToResponse(ToListItem(project), now.GetValueOrDefault(project.Id));
         return pinned.NewlyPinned ? TypedResults.Created($"/api/projects/{project.Id}", response) : TypedResults.Ok(response);
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> UnpinAsync(
-        int id, ProjectCatalog catalog, CancellationToken cancellationToken) =>
+        int id, ProjectCatalog catalog, IAuditLog audit, CancellationToken cancellationToken) =>
         await catalog.UnpinAsync(id, cancellationToken) switch
         {
-            UnpinOutcome.Unpinned => TypedResults.NoContent(),
+            UnpinOutcome.Unpinned => await Recorded(audit, new(AuditActions.ProjectUnpin, id, $"project {id}"), TypedResults.NoContent(), cancellationToken),
             UnpinOutcome.NotFound => TypedResults.NotFound(),
             _ => TypedResults.Problem(
                 "A pipeline run or agent run of this project is still in progress; cancel it or let it finish, then remove the project.",
@@ -95,7 +110,7 @@ public static class ProjectsApi
         await catalog.FindPinnedAsync(id, cancellationToken) is { } project ? TypedResults.Ok(project.Settings) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ProjectSettings>, NotFound, ValidationProblem, ProblemHttpResult>> PutSettingsAsync(
-        int id, JsonElement body, ProjectCatalog catalog, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        int id, JsonElement body, ProjectCatalog catalog, IOptions<JsonOptions> json, IAuditLog audit, CancellationToken cancellationToken)
     {
         if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
         {
@@ -121,6 +136,7 @@ public static class ProjectsApi
             return TypedResults.ValidationProblem(errors, title: "The settings were not saved");
         }
         await catalog.SaveSettingsAsync(id, project.DefaultBranch, settings, cancellationToken);
+        await audit.RecordAsync(new(AuditActions.SettingsChange, id, project.FullName, "keys: " + string.Join(", ", body.EnumerateObject().Select(p => p.Name))), cancellationToken);
         return TypedResults.Ok(settings);
     }
 
@@ -131,7 +147,7 @@ public static class ProjectsApi
             : TypedResults.Ok(await secrets.ListAsync(id, cancellationToken));
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> PutSecretAsync(
-        int id, string name, SecretValueRequest request, ProjectCatalog catalog, ProjectSecrets secrets, CancellationToken cancellationToken)
+        int id, string name, SecretValueRequest request, ProjectCatalog catalog, ProjectSecrets secrets, IAuditLog audit, CancellationToken cancellationToken)
     {
         if (await catalog.FindPinnedAsync(id, cancellationToken) is null)
         {
@@ -151,14 +167,21 @@ public static class ProjectsApi
             return TypedResults.ValidationProblem(errors, title: "The secret was not saved");
         }
         await secrets.SetAsync(id, name, request.Value!, cancellationToken);
+        await audit.RecordAsync(new(AuditActions.SecretSet, id, $"secret {name}"), cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteSecretAsync(
-        int id, string name, ProjectCatalog catalog, ProjectSecrets secrets, CancellationToken cancellationToken) =>
+        int id, string name, ProjectCatalog catalog, ProjectSecrets secrets, IAuditLog audit, CancellationToken cancellationToken) =>
         await catalog.FindPinnedAsync(id, cancellationToken) is not null && await secrets.RemoveAsync(id, name, cancellationToken)
-            ? TypedResults.NoContent()
+            ? await Recorded(audit, new(AuditActions.SecretRemove, id, $"secret {name}"), TypedResults.NoContent(), cancellationToken)
             : TypedResults.NotFound();
+
+    private static async Task<T> Recorded<T>(IAuditLog audit, AuditRecord record, T result, CancellationToken cancellationToken)
+    {
+        await audit.RecordAsync(record, cancellationToken);
+        return result;
+    }
 
     private static ProblemHttpResult Invalid(string field, string message, int status) =>
         TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })

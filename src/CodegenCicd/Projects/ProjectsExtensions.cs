@@ -1,3 +1,5 @@
+using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Projects.AutoPin;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodegenCicd.Projects;
@@ -10,6 +12,9 @@ public static class ProjectsExtensions
         builder.Services.AddScoped<ProjectCatalog>();
         builder.Services.AddScoped<ProjectLookup>();
         builder.Services.AddScoped<InstalledRepositories>();
+        builder.Services.AddScoped<ProjectDirectory>();
+        builder.Services.AddConfigSection<AutoPinOptions>();
+        builder.Services.AddScoped<ProjectAutoPin>();
         // The pipeline and Codegen features replace this with their own read model.
         builder.Services.TryAddScoped<IProjectActivity, NoProjectActivity>();
         return builder;

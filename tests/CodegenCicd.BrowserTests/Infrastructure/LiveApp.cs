@@ -19,6 +19,7 @@ public sealed class LiveApp : WebApplicationFactory<Program>
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("codegencicd-browser-").FullName;
 
     private readonly Action<IServiceCollection> configureServices;
+    private readonly IReadOnlyDictionary<string, string?> settings;
 
     public LiveApp()
         : this(_ => { })
@@ -26,9 +27,10 @@ public sealed class LiveApp : WebApplicationFactory<Program>
     }
 
     /// <param name="configureServices">Test doubles for seams whose features are not in this build (e.g. project activity).</param>
-    public LiveApp(Action<IServiceCollection> configureServices)
+    public LiveApp(Action<IServiceCollection> configureServices, IReadOnlyDictionary<string, string?>? settings = null)
     {
         this.configureServices = configureServices;
+        this.settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
@@ -49,6 +51,10 @@ public sealed class LiveApp : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Jobs:WorkerCount", "1");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IStartupFilter>(Connections);

@@ -18,8 +18,12 @@ public sealed record AppCredentials(
     CredentialSource Source,
     string? Slug = null,
     string? HtmlUrl = null,
-    string? ClientId = null)
+    string? ClientId = null,
+    string? ClientSecret = null)
 {
+    /// <summary>"Sign in with GitHub" needs the App's OAuth client (from /setup or GitHub:ClientId / GitHub:ClientSecret).</summary>
+    public bool CanSignInUsers => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+
     public bool CanAuthenticateAsApp => AppId is not null && !string.IsNullOrWhiteSpace(PrivateKeyPem);
 
     /// <summary>Never print secrets, not even by accident in a log template.</summary>

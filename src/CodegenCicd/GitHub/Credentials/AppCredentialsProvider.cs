@@ -83,8 +83,11 @@ public sealed class AppCredentialsProvider(
             .FirstOrDefaultAsync(c => c.Id == StoredAppCredentials.SingletonId, cancellationToken);
         if (row is not null)
         {
+            // An imported App has no client secret: configuration may supply the OAuth client then.
+            var storedClient = row.ProtectedClientSecret is not null;
             return new AppCredentials(row.AppId, protector.Unprotect(row.ProtectedPrivateKey), protector.Unprotect(row.ProtectedWebhookSecret),
-                CredentialSource.Database, row.Slug, row.HtmlUrl, row.ClientId);
+                CredentialSource.Database, row.Slug, row.HtmlUrl, storedClient ? row.ClientId : options.CurrentValue.ClientId ?? row.ClientId,
+                storedClient ? protector.Unprotect(row.ProtectedClientSecret!) : options.CurrentValue.ClientSecret);
         }
         var o = options.CurrentValue;
         if (o.AppId is null && string.IsNullOrWhiteSpace(o.WebhookSecret))
@@ -94,6 +97,7 @@ public sealed class AppCredentialsProvider(
         var pem = !string.IsNullOrWhiteSpace(o.PrivateKey) ? o.PrivateKey
             : !string.IsNullOrWhiteSpace(o.PrivateKeyPath) ? await File.ReadAllTextAsync(o.PrivateKeyPath, cancellationToken)
             : null;
-        return new AppCredentials(o.AppId, pem, string.IsNullOrWhiteSpace(o.WebhookSecret) ? null : o.WebhookSecret, CredentialSource.Configuration);
+        return new AppCredentials(o.AppId, pem, string.IsNullOrWhiteSpace(o.WebhookSecret) ? null : o.WebhookSecret, CredentialSource.Configuration,
+            ClientId: o.ClientId, ClientSecret: o.ClientSecret);
     }
 }

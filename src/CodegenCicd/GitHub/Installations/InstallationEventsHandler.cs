@@ -2,6 +2,7 @@ using System.Text.Json;
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.Projects.AutoPin;
 
 namespace CodegenCicd.GitHub.Installations;
 
@@ -9,7 +10,7 @@ namespace CodegenCicd.GitHub.Installations;
 /// <c>installation</c> (created, deleted, suspend, unsuspend, new_permissions_accepted) and
 /// <c>installation_repositories</c> (added, removed) keep installations and projects current.
 /// </summary>
-internal sealed class InstallationEventsHandler(InstallationStore store, InstallationTokenCache tokens, InstallationLocks locks)
+internal sealed class InstallationEventsHandler(InstallationStore store, InstallationTokenCache tokens, InstallationLocks locks, ProjectAutoPin autoPin)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["installation", "installation_repositories"];
@@ -39,13 +40,18 @@ internal sealed class InstallationEventsHandler(InstallationStore store, Install
                 await store.UpsertAsync(installation with { SuspendedAt = null }, cancellationToken);
                 await store.SetSuspendedAsync(installation.Id, false, cancellationToken);
                 break;
-            case ("installation", _):
+            case ("installation", var action):
                 await store.UpsertAsync(installation, cancellationToken);
                 await store.AddRepositoriesAsync(installation.Id, Repositories(payload, "repositories"), cancellationToken);
+                if (action == "created")
+                {
+                    await autoPin.PinAsync(installation.Id, Repositories(payload, "repositories"), cancellationToken);
+                }
                 break;
             case ("installation_repositories", _):
                 await store.UpsertAsync(installation, cancellationToken);
                 await store.AddRepositoriesAsync(installation.Id, Repositories(payload, "repositories_added"), cancellationToken);
+                await autoPin.PinAsync(installation.Id, Repositories(payload, "repositories_added"), cancellationToken);
                 await store.RemoveRepositoriesAsync(installation.Id,
                     Repositories(payload, "repositories_removed").Select(r => r.Id), cancellationToken);
                 break;

@@ -1,5 +1,6 @@
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
+using CodegenCicd.Projects.AutoPin;
 
 namespace CodegenCicd.GitHub.Installations;
 
@@ -8,7 +9,7 @@ namespace CodegenCicd.GitHub.Installations;
 /// then <c>GET /installation/repositories</c> per active installation), for changes whose webhooks
 /// were missed. Runs at start-up, after setup, and from the Installations page.
 /// </summary>
-public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache tokens, InstallationStore store, InstallationLocks locks)
+public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache tokens, InstallationStore store, InstallationLocks locks, ProjectAutoPin autoPin)
 {
     public sealed record Summary(int Installations, int Repositories);
 
@@ -26,7 +27,9 @@ public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache to
             }
             var token = await tokens.GetAsync(installation.Id, cancellationToken);
             var listed = await api.ListInstallationRepositoriesAsync(token, cancellationToken);
+            var fresh = await autoPin.NotYetKnownAsync(listed, cancellationToken);
             await store.ReplaceRepositoriesAsync(installation.Id, listed, cancellationToken);
+            await autoPin.PinAsync(installation.Id, fresh, cancellationToken);
             repositories += listed.Count;
         }
         await store.MarkMissingDeletedAsync(installations.Select(i => i.Id).ToList(), cancellationToken);

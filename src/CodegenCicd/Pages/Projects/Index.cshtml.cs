@@ -1,5 +1,8 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.GitHub.Credentials;
 using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,8 +11,13 @@ namespace CodegenCicd.Pages.Projects;
 /// <summary>One dashboard card: the project and what is happening in it.</summary>
 public sealed record ProjectCard(ProjectListItem Project, ProjectActivity Activity);
 
-/// <summary>The projects dashboard: a card per pinned project, add from the App's repositories, remove.</summary>
-public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity, AppCredentialsProvider credentials) : PageModel
+/// <summary>
+/// The projects dashboard: a card per pinned project (those the person may see), add from the App's
+/// repositories (app-wide admins), remove (admin access to the repository).
+/// </summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity, AppCredentialsProvider credentials, ProjectAccess access, IAuditLog audit)
+    : PageModel
 {
     /// <summary>False until a GitHub App is set up (then no repository can be reached yet).</summary>
     public bool AppConfigured { get; private set; }
@@ -35,6 +43,10 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         {
             return NotFound();
         }
+        if (await this.RefuseAsync(id, AccessLevel.Read, "see this project") is { } refused)
+        {
+            return refused;
+        }
         var now = await activity.GetAsync([id], cancellationToken);
         var item = new ProjectListItem(project.Id, project.FullName, project.DefaultBranch, project.IsActive, project.IsPrivate, project.UpdatedAt);
         return Partial("_ProjectCard", new ProjectCard(item, now.GetValueOrDefault(id) ?? ProjectActivity.None));
@@ -42,6 +54,10 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
+        if (!User.IsAppAdmin())
+        {
+            return new ContentResult { StatusCode = StatusCodes.Status403Forbidden, Content = "Adding a project is for app-wide admins (Admin:Logins or the admin password)." };
+        }
         if (string.IsNullOrWhiteSpace(Repository))
         {
             Error = "Choose a repository to add.";
@@ -49,6 +65,10 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         else if (await catalog.PinAsync(Repository, cancellationToken) is { } pinned)
         {
             Message = $"Added {pinned.Project.FullName}.";
+            if (pinned.NewlyPinned)
+            {
+                await audit.RecordAsync(new(AuditActions.ProjectPin, pinned.Project.Id, pinned.Project.FullName), cancellationToken);
+            }
         }
         else
         {
@@ -66,9 +86,14 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
     public async Task<IActionResult> OnPostRemoveAsync(int id, CancellationToken cancellationToken)
     {
         var project = await catalog.FindPinnedAsync(id, cancellationToken);
+        if (project is not null && await this.RefuseAsync(id, AccessLevel.Admin, "remove this project") is { } refused)
+        {
+            return refused;
+        }
         switch (await catalog.UnpinAsync(id, cancellationToken))
         {
             case UnpinOutcome.Unpinned:
+                await audit.RecordAsync(new(AuditActions.ProjectUnpin, id, project!.FullName), cancellationToken);
                 Message = $"Removed {project!.FullName}. Its history is kept; add it again any time.";
                 return RedirectToPage();
             case UnpinOutcome.WorkInProgress:
@@ -86,9 +111,10 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         AppConfigured = await credentials.GetAsync(cancellationToken) is not null;
-        var projects = await catalog.ListPinnedAsync(null, cancellationToken);
+        var visible = await access.VisibleProjectIdsAsync(cancellationToken);
+        var projects = (await catalog.ListPinnedAsync(null, cancellationToken)).Where(p => visible is null || visible.Contains(p.Id)).ToList();
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
         Cards = [.. projects.Select(p => new ProjectCard(p, now.GetValueOrDefault(p.Id) ?? ProjectActivity.None))];
-        Pinnable = await catalog.ListPinnableAsync(cancellationToken);
+        Pinnable = User.IsAppAdmin() ? await catalog.ListPinnableAsync(cancellationToken) : [];
     }
 }

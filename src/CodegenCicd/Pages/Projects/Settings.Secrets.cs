@@ -1,3 +1,4 @@
+using CodegenCicd.Audit;
 using CodegenCicd.Projects;
 using Microsoft.AspNetCore.Mvc;
 
@@ -40,6 +41,7 @@ public sealed partial class SettingsModel
             return Page();
         }
         await secrets.SetAsync(id, name, SecretValue!, cancellationToken);
+        await RecordAsync(AuditActions.SecretSet, id, $"secret {name}", cancellationToken);
         Message = $"Secret {name} saved.";
         return RedirectToPage(new { id, tab = "secrets" });
     }
@@ -64,6 +66,7 @@ public sealed partial class SettingsModel
             return Page();
         }
         await secrets.SetManyAsync(id, parsed.Variables, cancellationToken);
+        await RecordAsync(AuditActions.SecretSet, id, "secrets " + string.Join(", ", parsed.Variables.Select(v => v.Key)), cancellationToken);
         Message = $"Imported {parsed.Variables.Count} secret{(parsed.Variables.Count == 1 ? "" : "s")}: {string.Join(", ", parsed.Variables.Select(v => v.Key))}.";
         return RedirectToPage(new { id, tab = "secrets" });
     }
@@ -74,7 +77,12 @@ public sealed partial class SettingsModel
         {
             return NotFound();
         }
-        Message = await secrets.RemoveAsync(id, name, cancellationToken) ? $"Secret {name} removed." : $"{name} was already gone.";
+        var removed = await secrets.RemoveAsync(id, name, cancellationToken);
+        if (removed)
+        {
+            await RecordAsync(AuditActions.SecretRemove, id, $"secret {name}", cancellationToken);
+        }
+        Message = removed ? $"Secret {name} removed." : $"{name} was already gone.";
         return RedirectToPage(new { id, tab = "secrets" });
     }
 }

@@ -77,6 +77,7 @@ public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets
             return Page();
         }
         await catalog.SaveSettingsAsync(id, Form.DefaultBranch, settings, cancellationToken);
+        await RecordAsync(CodegenCicd.Audit.AuditActions.SettingsChange, id, Project.FullName, cancellationToken);
         Message = "Settings saved.";
         return RedirectToPage(new { id, tab = Tab });
     }

@@ -1,5 +1,11 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Data;
+using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.WebEval.Reports;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Reports;
@@ -7,10 +13,35 @@ namespace CodegenCicd.Pages.Reports;
 /// <summary>
 /// One web-evaluation report with its screenshots, found by the key the pipeline stored it under
 /// (<c>/Reports/WebEval?key=runs/42/web-eval-1</c>). Screenshots and the raw JSON are served by
-/// this page's handlers, admin-only like every page, and only from inside that report's folder.
+/// this page's handlers, only from inside that report's folder, to whoever may see the run
+/// (read access to its repository): a report key starts with <c>runs/{runId}/</c>.
 /// </summary>
-public sealed class WebEvalModel(WebEvalArtifacts artifacts) : PageModel
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class WebEvalModel(WebEvalArtifacts artifacts, AppDbContext db) : PageModel
 {
+    /// <summary>Every handler (page, screenshots, JSON) is behind the same check.</summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var runId = Key?.Split('/') is ["runs", var run, ..] && long.TryParse(run, out var id) ? id : (long?)null;
+        var projectId = runId is null ? null
+            : await db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(HttpContext.RequestAborted);
+        if (projectId is null)
+        {
+            // Only app-wide admins open reports that belong to no run.
+            if (!User.IsAppAdmin())
+            {
+                context.Result = NotFound();
+                return;
+            }
+        }
+        else if (await this.RefuseAsync(projectId.Value, AccessLevel.Read, "see this report") is { } refused)
+        {
+            context.Result = refused;
+            return;
+        }
+        await next();
+    }
+
     [BindProperty(SupportsGet = true)]
     public string? Key { get; set; }
 

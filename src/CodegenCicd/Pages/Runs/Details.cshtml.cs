@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Pipelines.Control;
@@ -6,17 +8,25 @@ using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval.Reports;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pages.Runs;
 
-/// <summary>One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's waiting run.</summary>
+/// <summary>
+/// One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's waiting run.
+/// A check run's details link lands here: anyone with read access to the repository sees it, write access acts on it.
+/// </summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
 public sealed class DetailsModel(
     PipelineActivityQueries runs, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts,
-    ArtifactRetention retention) : PageModel
+    ArtifactRetention retention, IAuditLog audit) : PageModel
 {
+    /// <summary>Whether the buttons are shown: write access to the repository.</summary>
+    public bool CanAct { get; private set; }
+
     public PipelineRun Run { get; private set; } = null!;
 
     public string? Message { get; private set; }
@@ -31,17 +41,41 @@ public sealed class DetailsModel(
         {
             return NotFound();
         }
+        if (await this.RefuseAsync(Run.ProjectId, AccessLevel.Read, "see this run") is { } refused)
+        {
+            return refused;
+        }
+        CanAct = await this.AccessLevelAsync(Run.ProjectId) >= AccessLevel.Write;
         Message = TempData["RunMessage"] as string;
         return Page();
     }
 
     /// <summary>The run without the page around it, for live.js to swap in when the run or a stage changes.</summary>
-    public async Task<IActionResult> OnGetBodyAsync(long id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) is null ? NotFound() : Partial("_RunBody", this);
+    public async Task<IActionResult> OnGetBodyAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+        if (await this.RefuseAsync(Run.ProjectId, AccessLevel.Read, "see this run") is { } refused)
+        {
+            return refused;
+        }
+        CanAct = await this.AccessLevelAsync(Run.ProjectId) >= AccessLevel.Write;
+        return Partial("_RunBody", this);
+    }
 
     public async Task<IActionResult> OnPostRerunAsync(long id, [FromServices] CancelledRunRestart restart, CancellationToken cancellationToken)
     {
+        if (await RefuseActionAsync(id, "re-run this run", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
+        if (result is ControlResult.Done or ControlResult.Cancelled)
+        {
+            await audit.RecordAsync(new(AuditActions.RunRerun, Run.ProjectId, $"run {id}"), cancellationToken);
+        }
         if (result == ControlResult.AwaitsApproval)
         {
             return Answer(id, result, "", "This run is from a fork and its code has not been approved to run: approve it while it waits, or change the project's forks setting.");
@@ -59,18 +93,40 @@ public sealed class DetailsModel(
     /// <summary>"Approve and run" for a fork PR's waiting run, recorded as approved by the admin.</summary>
     public async Task<IActionResult> OnPostApproveAsync(long id, [FromServices] RunApproval approval, CancellationToken cancellationToken)
     {
-        var result = await approval.ApproveAsync(id, RunApproval.Admin, FollowUp.Job, cancellationToken);
+        if (await RefuseActionAsync(id, "approve this fork pull request's run", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        var result = await approval.ApproveAsync(id, User.ActorName(), FollowUp.Job, cancellationToken);
         if (result.Result == ControlResult.NotFound)
         {
             return NotFound();
+        }
+        if (result.Result == ControlResult.Done)
+        {
+            await audit.RecordAsync(new(AuditActions.RunApprove, Run.ProjectId, $"run {id}"), cancellationToken);
         }
         TempData["RunMessage"] = result.Result == ControlResult.Done ? "Approved: the fork's pipeline is starting." : result.Refusal;
         return RedirectToPage(new { id });
     }
 
-    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken) =>
-        Answer(id, await control.CancelAsync(id, "cancelled by an admin", teardown: true, FollowUp.Job, cancellationToken),
-            "Run cancelled; its check runs on GitHub are being marked cancelled.", "This run has already finished.");
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await RefuseActionAsync(id, "cancel this run", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        var result = await control.CancelAsync(id, $"cancelled by {User.ActorName()}", teardown: true, FollowUp.Job, cancellationToken);
+        if (result == ControlResult.Done)
+        {
+            await audit.RecordAsync(new(AuditActions.RunCancel, Run.ProjectId, $"run {id}"), cancellationToken);
+        }
+        return Answer(id, result, "Run cancelled; its check runs on GitHub are being marked cancelled.", "This run has already finished.");
+    }
+
+    /// <summary>Loads the run and refuses unless the person has write access to its repository.</summary>
+    private async Task<IActionResult?> RefuseActionAsync(long id, string action, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) is null ? NotFound() : await this.RefuseAsync(Run.ProjectId, AccessLevel.Write, action);
 
     /// <summary>The web-eval report page (screenshots, console errors) of a stage whose report lives under the artifacts root.</summary>
     public string? ReportPage(PipelineStage stage)

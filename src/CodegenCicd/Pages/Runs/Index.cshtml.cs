@@ -1,14 +1,17 @@
+using CodegenCicd.Accounts;
 using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Api;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Runs;
 
-/// <summary>Pipeline runs, newest first, filtered by project, status and pull request.</summary>
-public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, ProjectLookup projects) : PageModel
+/// <summary>Pipeline runs, newest first, filtered by project, status and pull request; only runs of projects the person may see.</summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, ProjectLookup projects, ProjectAccess access) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -27,20 +30,25 @@ public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, Pr
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Projects = (await projects.ListAllAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.FullName);
+        var visible = await access.VisibleProjectIdsAsync(cancellationToken);
+        Projects = (await projects.ListAllAsync(cancellationToken))
+            .Where(p => visible is null || visible.Contains(p.Id)).ToDictionary(p => p.Id, p => p.FullName);
         if (!RunsQuery.TryParseStatus(Status, out var status))
         {
             FilterError = $"Unknown status '{Status}'.";
             return;
         }
-        Runs = await RunsQuery.ListAsync(db, Project, status, Pr, cancellationToken);
+        Runs = [.. (await RunsQuery.ListAsync(db, Project, status, Pr, cancellationToken)).Where(r => visible is null || visible.Contains(r.ProjectId))];
     }
+
+    private async Task<IActionResult> VisibleRowAsync(PipelineRun? run, IActionResult otherwise) =>
+        run is null ? otherwise
+        : await access.LevelAsync(run.ProjectId, HttpContext.RequestAborted) >= AccessLevel.Read ? Partial("_RunRow", run)
+        : otherwise;
 
     /// <summary>One row, for live.js to swap in when the run or one of its stages changes.</summary>
     public async Task<IActionResult> OnGetRowAsync(long id, CancellationToken cancellationToken) =>
-        await runs.FindRunAsync(id, cancellationToken) is { } run
-            ? Partial("_RunRow", run)
-            : NotFound();
+        await VisibleRowAsync(await runs.FindRunAsync(id, cancellationToken), NotFound());
 
     /// <summary>
     /// A run the list has not shown yet (live.js asks when an event names an unknown run): its row
@@ -48,8 +56,7 @@ public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, Pr
     /// </summary>
     public async Task<IActionResult> OnGetNewRowAsync(long id, CancellationToken cancellationToken) =>
         RunsQuery.TryParseStatus(Status, out var status)
-            && await RunsQuery.FindMatchingAsync(db, id, Project, status, Pr, cancellationToken) is { } run
-            ? Partial("_RunRow", run)
+            ? await VisibleRowAsync(await RunsQuery.FindMatchingAsync(db, id, Project, status, Pr, cancellationToken), new NoContentResult())
             : new NoContentResult();
 
     /// <summary>Where live.js fetches new rows for this list, with the page's filters.</summary>

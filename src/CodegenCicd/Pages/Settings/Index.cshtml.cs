@@ -45,6 +45,8 @@ public sealed class IndexModel(IntegrationStatusService integrations, AdminCrede
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
+        await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Audit.IAuditLog>()
+            .RecordAsync(new(CodegenCicd.Audit.AuditActions.InstanceSettings, null, "admin password changed"), cancellationToken);
         // Other sessions are signed out by the new stamp; this one gets a fresh cookie.
         await HttpContext.SignInAdminAsync(credentials, cancellationToken);
         Message = "Password changed. Other signed-in sessions have been signed out.";

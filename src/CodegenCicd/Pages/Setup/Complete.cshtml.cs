@@ -52,6 +52,8 @@ public sealed class CompleteModel(
         }
         await credentials.SaveAsync(new NewAppCredentials(conversion.Id, conversion.Pem, conversion.WebhookSecret, conversion.Slug,
             conversion.HtmlUrl, conversion.ClientId, conversion.ClientSecret), cancellationToken);
+        await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Audit.IAuditLog>()
+            .RecordAsync(new(CodegenCicd.Audit.AuditActions.Setup, null, "created App " + conversion.Slug), cancellationToken);
         jobs.Enqueue<InstallationSyncJob>(job => job.RunAsync(CancellationToken.None));
         return Redirect($"{conversion.HtmlUrl.TrimEnd('/')}/installations/new");
     }

@@ -48,6 +48,8 @@ public sealed class ImportModel(GitHubAppApi api, AppCredentialsProvider credent
         }
         await credentials.SaveAsync(new NewAppCredentials(AppId!.Value, PrivateKey.Trim(), WebhookSecret, app.Slug, app.HtmlUrl,
             app.ClientId, ClientSecret: null), cancellationToken);
+        await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Audit.IAuditLog>()
+            .RecordAsync(new(CodegenCicd.Audit.AuditActions.Setup, null, "imported App " + app.Slug), cancellationToken);
         jobs.Enqueue<InstallationSyncJob>(job => job.RunAsync(CancellationToken.None));
         return Redirect("/installations");
     }

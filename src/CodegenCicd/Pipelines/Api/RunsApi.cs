@@ -1,3 +1,5 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Forks;
@@ -14,22 +16,35 @@ public static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder endpoints)
     {
-        var runs = endpoints.MapGroup("/api/runs").WithTags("Runs");
-        runs.MapGet("/", ListAsync).WithSummary("Pipeline runs, newest first (filters: project, status, pr)");
-        runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs");
-        runs.MapPost("/{id:long}/rerun", RerunAsync).WithSummary("Run every stage again");
-        runs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a run; its check runs end cancelled");
+        // Seeing a run needs read access to its repository on GitHub, acting on it write access.
+        var runs = endpoints.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(AccessPolicies.SignedIn);
+        runs.MapGet("/", ListAsync).WithSummary("Pipeline runs, newest first (filters: project, status, pr); only those the caller may see");
+        runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs")
+            .RequireProjectAccess(AccessLevel.Read, "see this run", ProjectOfRun);
+        runs.MapPost("/{id:long}/rerun", RerunAsync).WithSummary("Run every stage again")
+            .RequireProjectAccess(AccessLevel.Write, "re-run this run", ProjectOfRun);
+        runs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a run; its check runs end cancelled")
+            .RequireProjectAccess(AccessLevel.Write, "cancel this run", ProjectOfRun);
         runs.MapPost("/{id:long}/approve", ApproveAsync)
+            .RequireProjectAccess(AccessLevel.Write, "approve this fork pull request's run", ProjectOfRun)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Let a fork pull request's waiting run start (\"Approve and run\")")
             .WithDescription("A run from a fork whose author is not trusted by the project's `forks` policy waits before any of its code runs. "
                 + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; 409 with the reason when there is nothing to approve.");
-        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").WithSummary("A project's pipeline runs");
+        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").WithSummary("A project's pipeline runs")
+            .RequireProjectAccess(AccessLevel.Read, "see this project's runs", ProjectAccessFilter.FromRoute("id"));
         return endpoints;
     }
 
+    /// <summary>The project of the run named by the route's id, for the access check.</summary>
+    public static async ValueTask<int?> ProjectOfRun(HttpContext context) =>
+        long.TryParse(context.Request.RouteValues["id"]?.ToString(), out var id)
+            ? await context.RequestServices.GetRequiredService<AppDbContext>().Set<PipelineRun>()
+                .Where(r => r.Id == id).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(context.RequestAborted)
+            : null;
+
     private static async Task<Results<Ok<List<RunDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken, int? project = null, string? status = null, int? pr = null)
+        AppDbContext db, IOptions<PipelineOptions> options, ProjectAccess access, CancellationToken cancellationToken, int? project = null, string? status = null, int? pr = null)
     {
         if (!RunsQuery.TryParseStatus(status, out var parsed))
         {
@@ -39,7 +54,8 @@ public static class RunsApi
             });
         }
         var list = await RunsQuery.ListAsync(db, project, parsed, pr, cancellationToken);
-        return TypedResults.Ok(list.Select(r => r.ToDto(options.Value, withLogs: false)).ToList());
+        var visible = await access.VisibleProjectIdsAsync(cancellationToken);
+        return TypedResults.Ok(list.Where(r => visible is null || visible.Contains(r.ProjectId)).Select(r => r.ToDto(options.Value, withLogs: false)).ToList());
     }
 
     private static async Task<Results<Ok<List<RunDto>>, NotFound>> ListForProjectAsync(
@@ -61,9 +77,13 @@ public static class RunsApi
 
     /// <summary>A finished run runs again; a cancelled one is restarted as a new run of the same head (202 pointing at it).</summary>
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(
-        long id, RunControl control, CancelledRunRestart restart, CancellationToken cancellationToken)
+        long id, RunControl control, CancelledRunRestart restart, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
+        if (result is ControlResult.Done or ControlResult.Cancelled)
+        {
+            await audit.RecordAsync(new(AuditActions.RunRerun, context.CheckedProjectId(), $"run {id}"), cancellationToken);
+        }
         if (result == ControlResult.AwaitsApproval)
         {
             return TypedResults.Problem(RerunNeedsApproval, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
@@ -81,9 +101,14 @@ public static class RunsApi
     public const string RerunNeedsApproval =
         "This run is from a fork and its code has not been approved to run: approve it (POST /api/runs/{id}/approve) while it waits, or change the project's `forks` setting.";
 
-    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> ApproveAsync(long id, RunApproval approval, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> ApproveAsync(
+        long id, RunApproval approval, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await approval.ApproveAsync(id, RunApproval.Admin, FollowUp.Job, cancellationToken);
+        var result = await approval.ApproveAsync(id, context.User.ActorName(), FollowUp.Job, cancellationToken);
+        if (result.Result == ControlResult.Done)
+        {
+            await audit.RecordAsync(new(AuditActions.RunApprove, context.CheckedProjectId(), $"run {id}"), cancellationToken);
+        }
         return result.Result switch
         {
             ControlResult.Done => TypedResults.Accepted($"/api/runs/{id}"),
@@ -92,8 +117,16 @@ public static class RunsApi
         };
     }
 
-    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(long id, RunControl control, CancellationToken cancellationToken) =>
-        Answer(await control.CancelAsync(id, "cancelled by an admin", teardown: true, FollowUp.Job, cancellationToken), id, "The run has already finished.");
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(
+        long id, RunControl control, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await control.CancelAsync(id, $"cancelled by {context.User.ActorName()}", teardown: true, FollowUp.Job, cancellationToken);
+        if (result == ControlResult.Done)
+        {
+            await audit.RecordAsync(new(AuditActions.RunCancel, context.CheckedProjectId(), $"run {id}"), cancellationToken);
+        }
+        return Answer(result, id, "The run has already finished.");
+    }
 
     private static Results<Accepted, NotFound, ProblemHttpResult> Answer(ControlResult result, long id, string conflict) => result switch
     {

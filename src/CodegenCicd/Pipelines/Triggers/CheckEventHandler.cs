@@ -1,3 +1,4 @@
+using CodegenCicd.Audit;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.GitHub.Webhooks;
@@ -16,7 +17,8 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// <c>status</c> (a commit status another CI service posted) that settles wakes the commit's waiting gates.
 /// </summary>
 public sealed class CheckEventHandler(
-    PipelineStarter starter, PipelineStore store, RunControl control, RunApproval approval, IGitHubAppClients clients, ILogger<CheckEventHandler> logger)
+    PipelineStarter starter, PipelineStore store, RunControl control, RunApproval approval, IGitHubAppClients clients, IAuditLog audit,
+    ILogger<CheckEventHandler> logger)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["check_suite", "check_run", "status"];
@@ -52,9 +54,10 @@ public sealed class CheckEventHandler(
                 }
                 break;
             case ("check_run", "rerequested"):
-                if (await FindStageAsync(check, cancellationToken) is { } rerun)
+                if (await FindStageAsync(check, cancellationToken) is { } rerun
+                    && await control.RerunAsync(rerun.RunId, rerun.Kind, FollowUp.Inline, cancellationToken) == ControlResult.Done)
                 {
-                    await control.RerunAsync(rerun.RunId, rerun.Kind, FollowUp.Inline, cancellationToken);
+                    await RecordAsync(AuditActions.RunRerun, rerun, payload, cancellationToken);
                 }
                 break;
             case ("check_run", "requested_action"):
@@ -96,6 +99,24 @@ public sealed class CheckEventHandler(
             _ => ControlResult.NotApplicable,
         };
         logger.LogInformation("Requested action {Action} by {Sender} on run {RunId}: {Result}", identifier, sender, stage.RunId, result);
+        if (result == ControlResult.Done)
+        {
+            var what = identifier switch
+            {
+                CheckRunButton.MergeNowIdentifier => AuditActions.RunMergeNow,
+                CheckRunButton.ApproveIdentifier => AuditActions.RunApprove,
+                _ => AuditActions.RunRerun,
+            };
+            await RecordAsync(what, stage, payload, cancellationToken);
+        }
+    }
+
+    /// <summary>A button pressed on GitHub is audited under the GitHub login of whoever pressed it.</summary>
+    private async Task RecordAsync(string action, PipelineStage stage, System.Text.Json.JsonElement payload, CancellationToken cancellationToken)
+    {
+        var sender = payload.TryGetProperty("sender", out var who) && who.TryGetProperty("login", out var login) ? login.GetString() : null;
+        var projectId = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == stage.RunId).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(cancellationToken);
+        await audit.RecordAsync(new(action, projectId, $"run {stage.RunId}", $"{stage.Kind} check on GitHub", Actor: sender ?? "someone on GitHub"), cancellationToken);
     }
 
     /// <summary>

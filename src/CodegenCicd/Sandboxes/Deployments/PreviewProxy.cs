@@ -37,7 +37,8 @@ internal static class PreviewProxy
 
     public static IEndpointRouteBuilder MapPreviewProxy(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", RedirectToCapabilityAsync);
+        // Who may follow the stable link is Previews:Access's to say (PreviewLinkAccess), not the admin-only fallback.
+        endpoints.Map(RoutePrefix + "/{owner}/{repo}/{pr:int}/{**rest}", RedirectToCapabilityAsync).AllowAnonymous();
         // The token in the path is the authorisation: the sandboxed preview's requests carry no cookie.
         endpoints.Map(PreviewCapability.RoutePrefix + "/{token}/{**rest}", ForwardAsync).AllowAnonymous();
         return endpoints;
@@ -54,6 +55,10 @@ internal static class PreviewProxy
         SleepingPreviews sleeping)
     {
         var repository = $"{owner}/{repo}";
+        if (!await CodegenCicd.Accounts.PreviewLinkAccess.AllowAsync(context, repository))
+        {
+            return;
+        }
         if (registry.Find(repository, pr) is { } deployment && !deployment.Process.HasExited)
         {
             PreviewRedirect.ToCapability(context, deployment.PreviewToken, rest);

@@ -43,15 +43,35 @@ public sealed partial class FakeGitHub
     {
         foreach (var repo in RepoGroups(webApp))
         {
-            repo.MapGet("/", (string owner, string repo) => Results.Json(new JsonObject
+            repo.MapGet("/", (string owner, string repo, HttpContext context) =>
             {
-                ["id"] = RepositoryId($"{owner}/{repo}"),
-                ["name"] = repo,
-                ["full_name"] = $"{owner}/{repo}",
-                ["owner"] = new JsonObject { ["login"] = owner },
-                ["default_branch"] = "main",
-                ["private"] = false,
-            }));
+                var json = new JsonObject
+                {
+                    ["id"] = RepositoryId($"{owner}/{repo}"),
+                    ["name"] = repo,
+                    ["full_name"] = $"{owner}/{repo}",
+                    ["owner"] = new JsonObject { ["login"] = owner },
+                    ["default_branch"] = "main",
+                    ["private"] = false,
+                };
+                // Asked with a user's token: what that user may do, as GitHub adds it (or 404, as for a private repository they cannot see).
+                if (UserOf(context.Request.Headers.Authorization.ToString()) is { } login)
+                {
+                    if (!UserPermissions.TryGetValue(($"{owner}/{repo}", login), out var permission))
+                    {
+                        return Error(404, "Not Found");
+                    }
+                    json["permissions"] = new JsonObject
+                    {
+                        ["admin"] = permission == "admin",
+                        ["maintain"] = permission is "admin" or "maintain",
+                        ["push"] = permission is "admin" or "maintain" or "write",
+                        ["triage"] = permission is "admin" or "maintain" or "write" or "triage",
+                        ["pull"] = true,
+                    };
+                }
+                return Results.Json(json);
+            });
             repo.MapGet("/contents/{**path}", async (string owner, string repo, string path, string? @ref) =>
             {
                 var content = await ReadFileAsync($"{owner}/{repo}", @ref ?? "main", path);
@@ -102,6 +122,9 @@ public sealed partial class FakeGitHub
     private IEnumerable<RouteGroupBuilder> RepoGroups(WebApplication webApp) =>
         new[] { "", "/api/v3" }.Select(root => webApp.MapGroup(root + "/repos/{owner}/{repo}").AddEndpointFilter(async (context, next) =>
             TryAuthenticateInstallation(context.HttpContext.Request.Headers.Authorization.ToString(), out _)
+                // A user token reads the repository itself (with its permissions), nothing else here.
+                || (UserOf(context.HttpContext.Request.Headers.Authorization.ToString()) is not null
+                    && HttpMethods.IsGet(context.HttpContext.Request.Method) && context.HttpContext.Request.RouteValues.Count == 2)
                 ? await next(context)
                 : Error(401, "Bad credentials")));
 

@@ -70,6 +70,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         MapCheckEndpoints(webApp);
         MapPullRequestEndpoints(webApp);
         MapStatusEndpoints(webApp);
+        MapOAuthEndpoints(webApp);
     }
 
     private bool TryDequeueOverride((string, string, Func<HttpContext, Task>) candidate)
@@ -104,6 +105,9 @@ public sealed partial class FakeGitHub : IAsyncDisposable
 
     /// <summary>/repos/{owner}/{repo}/pulls: get, merge, update-branch, comments.</summary>
     partial void MapPullRequestEndpoints(WebApplication webApp);
+
+    /// <summary>/login/oauth/authorize, /login/oauth/access_token, /user: sign-in with GitHub.</summary>
+    partial void MapOAuthEndpoints(WebApplication webApp);
 
     /// <summary>/repos/{owner}/{repo}/commits/{ref}/statuses: commit statuses.</summary>
     partial void MapStatusEndpoints(WebApplication webApp);

@@ -56,7 +56,7 @@ public sealed class ForkApprovalTests
 
         Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
         var run = await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
-        Assert.Equal(("admin", true), (run.ApprovedBy, run.ApprovedAt is not null));
+        Assert.Equal(("api-token", true), (run.ApprovedBy, run.ApprovedAt is not null));
         // The base branch's pages, not the fork's empty list (which its head does carry); no secrets; the deploy check went back to work.
         var github = await new FakeGitHubClients(harness.GitHub).ForInstallationAsync(PipelineHarness.InstallationId, CancellationToken.None);
         var forkFile = await github.Repository.Content.GetAllContentsByRef(harness.Repository.Split('/')[0], harness.Repository.Split('/')[1], ".github/codegen-cicd.yml", head);
@@ -73,14 +73,14 @@ public sealed class ForkApprovalTests
         Assert.Contains("merge-now", merge.ActionIdentifiers);
         Assert.Empty(harness.GitHub.DeletedRefs);
         var page = await (await app.CreateSignedInClientAsync()).GetStringAsync($"/Runs/{run.Id}");
-        Assert.Contains("Approved to run by <strong>admin</strong>", page, StringComparison.Ordinal);
+        Assert.Contains("Approved to run by <strong>api-token</strong>", page, StringComparison.Ordinal);
         var dto = await api.GetFromJsonAsync<JsonElement>($"/api/runs/{run.Id}");
-        Assert.Equal("admin", dto.GetProperty("approvedBy").GetString());
+        Assert.Equal("api-token", dto.GetProperty("approvedBy").GetString());
 
         // Approving again finds nothing to approve, and says why.
         var again = await api.PostAsync($"/api/runs/{run.Id}/approve", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Contains("already approved by admin", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("already approved by api-token", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

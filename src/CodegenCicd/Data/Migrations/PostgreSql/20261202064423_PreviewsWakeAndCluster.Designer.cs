@@ -516,7 +516,7 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.ToTable("WebhookDelivery");
                 });
 
-            modelBuilder.Entity("CodegenCicd.Hosting.Admin.AdminAccount", b =>
+            modelBuilder.Entity("CodegenCicd.Accounts.AdminAccount", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");

@@ -497,7 +497,7 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.ToTable("WebhookDelivery");
                 });
 
-            modelBuilder.Entity("CodegenCicd.Hosting.Admin.AdminAccount", b =>
+            modelBuilder.Entity("CodegenCicd.Accounts.AdminAccount", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
