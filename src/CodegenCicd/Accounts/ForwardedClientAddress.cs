@@ -14,8 +14,10 @@ public sealed class ForwardedHeadersSettings : IConfigSection, IValidatableObjec
 {
     public static string SectionName => "ForwardedHeaders";
 
+    /// <summary>Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
     public string? KnownProxies { get; set; }
 
+    /// <summary>Networks of reverse proxies (CIDR, comma-separated) whose forwarded headers are believed.</summary>
     public string? KnownNetworks { get; set; }
 
     public IEnumerable<string> Proxies => Split(KnownProxies);

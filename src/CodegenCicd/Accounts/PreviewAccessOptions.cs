@@ -15,6 +15,7 @@ public sealed class PreviewAccessOptions : IConfigSection, IValidatableObject
     public const string Collaborators = "collaborators";
     public const string Link = "link";
 
+    /// <summary>Who opens a PR's preview link: <c>collaborators</c> (signed in with read access to the repository) or <c>link</c> (anyone who has the link).</summary>
     public string Access { get; set; } = Collaborators;
 
     public bool OpenToAnyoneWithTheLink => string.Equals(Access, Link, StringComparison.OrdinalIgnoreCase);
