@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization;
-using CodegenCicd.GitHub;
-using CodegenCicd.GitHub.Credentials;
-using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Accounts;
 
@@ -18,7 +15,7 @@ public sealed class GitHubSignInException(string message) : Exception(message);
 /// address on <c>GitHub:WebUrl</c>, the code exchange, and <c>GET /user</c> on <c>GitHub:ApiUrl</c>, so
 /// GitHub Enterprise Server works the same. The client secret and the token never reach a log.
 /// </summary>
-public sealed class GitHubOAuthClient(HttpClient http, AppCredentialsProvider credentials, IOptions<GitHubOptions> options)
+public sealed class GitHubOAuthClient(HttpClient http, IGitHubOAuthApp app)
 {
     public const string HttpClientName = "github-oauth";
 
@@ -26,16 +23,7 @@ public sealed class GitHubOAuthClient(HttpClient http, AppCredentialsProvider cr
     public async Task<string?> ClientIdAsync(CancellationToken cancellationToken) =>
         (await ClientAsync(cancellationToken))?.Id;
 
-    /// <summary>The App's OAuth client: stored by /setup, else GitHub:ClientId / GitHub:ClientSecret (even before the App itself is configured).</summary>
-    private async Task<(string Id, string Secret)?> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (await credentials.GetAsync(cancellationToken) is { CanSignInUsers: true } app)
-        {
-            return (app.ClientId!, app.ClientSecret!);
-        }
-        var o = options.Value;
-        return string.IsNullOrWhiteSpace(o.ClientId) || string.IsNullOrWhiteSpace(o.ClientSecret) ? null : (o.ClientId, o.ClientSecret);
-    }
+    private Task<(string Id, string Secret)?> ClientAsync(CancellationToken cancellationToken) => app.ClientAsync(cancellationToken);
 
     public Uri AuthorizeUrl(string clientId, Uri redirectUri, string state, string codeChallenge) =>
         new(WebBase, "login/oauth/authorize?" + string.Join('&',
@@ -92,7 +80,7 @@ public sealed class GitHubOAuthClient(HttpClient http, AppCredentialsProvider cr
     /// <summary>A request to the REST API made with the user's own token (what they may see, they see).</summary>
     public HttpRequestMessage UserRequest(HttpMethod method, string relativePath, string token)
     {
-        var request = new HttpRequestMessage(method, new Uri(options.Value.ApiBase, relativePath));
+        var request = new HttpRequestMessage(method, new Uri(app.ApiBase, relativePath));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
         request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
@@ -102,7 +90,7 @@ public sealed class GitHubOAuthClient(HttpClient http, AppCredentialsProvider cr
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         http.SendAsync(request, cancellationToken);
 
-    private Uri WebBase => options.Value.WebUrl.AbsoluteUri.EndsWith('/') ? options.Value.WebUrl : new Uri(options.Value.WebUrl.AbsoluteUri + "/");
+    private Uri WebBase => app.WebBase;
 
     private sealed record TokenAnswer(
         [property: JsonPropertyName("access_token")] string? AccessToken,

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using CodegenCicd.Projects;
 
 namespace CodegenCicd.Accounts;
 
@@ -11,7 +10,7 @@ public sealed record AccessRefusal(string Reason);
 /// API token, <c>Admin:Logins</c>) may do everything; a GitHub user gets what their permission on
 /// the project's repository allows (<see cref="RepositoryPermissions"/>); anyone else nothing.
 /// </summary>
-public sealed class ProjectAccess(IHttpContextAccessor http, RepositoryPermissions permissions, ProjectDirectory projects)
+public sealed class ProjectAccess(IHttpContextAccessor http, RepositoryPermissions permissions, IProjectRepositories projects)
 {
     private ClaimsPrincipal User => http.HttpContext?.User ?? new ClaimsPrincipal();
 

@@ -1,22 +1,20 @@
 using System.Text.Json;
-using CodegenCicd.Data;
 using CodegenCicd.GitHub.Installations;
 using CodegenCicd.Projects;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Cli;
 
 /// <summary>
 /// Why a processed delivery started no pipeline run, in the words of the delivery log, so that
 /// <c>receive</c> on a repository that is not a project does not end with a bare "processed".
-/// Read-only: it looks at the payload and at the project and installation rows.
+/// Read-only: it looks at the payload and asks the project and installation owners.
 /// </summary>
 internal static class NoRunExplanation
 {
     private static readonly string[] StartingActions = ["opened", "synchronize", "reopened", "ready_for_review"];
 
     /// <summary>One sentence starting "no pipeline started: ".</summary>
-    public static async Task<string> ExplainAsync(AppDbContext db, string eventName, byte[] body, CancellationToken cancellationToken)
+    public static async Task<string> ExplainAsync(IServiceProvider services, string eventName, byte[] body, CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(body);
         var payload = json.RootElement;
@@ -38,11 +36,10 @@ internal static class NoRunExplanation
         {
             return "no pipeline started: the payload names no repository";
         }
-        var project = await db.Set<Project>().AsNoTracking()
-            .FirstOrDefaultAsync(p => p.FullName.ToLower() == repository.ToLower(), cancellationToken);
+        var project = await services.GetRequiredService<ProjectLookup>().FindByNameAsync(repository, cancellationToken);
         if (project is null || !project.IsActive)
         {
-            var installation = await InstallationProblemAsync(db, payload, cancellationToken);
+            var installation = await InstallationProblemAsync(services.GetRequiredService<InstallationStore>(), payload, cancellationToken);
             return $"no pipeline started: {repository} is not a project{installation}"
                 + "; a repository becomes one when the App is installed on it (replay the installation event first,"
                 + " e.g. receive --event installation --payload installation.created.json)";
@@ -63,13 +60,13 @@ internal static class NoRunExplanation
         return $"no pipeline started: this head of {repository} already has a run";
     }
 
-    private static async Task<string> InstallationProblemAsync(AppDbContext db, JsonElement payload, CancellationToken cancellationToken)
+    private static async Task<string> InstallationProblemAsync(InstallationStore installations, JsonElement payload, CancellationToken cancellationToken)
     {
         if (!payload.TryGetProperty("installation", out var inst) || !inst.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var id))
         {
             return " and the payload names no installation of the App";
         }
-        var installation = await db.Set<Installation>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        var installation = await installations.FindAsync(id, cancellationToken);
         return installation switch
         {
             null => $" and installation {id} is unknown here",

@@ -83,7 +83,7 @@ internal sealed class ReceiveRunner(
         {
             await using var scope = scopes.CreateAsyncScope();
             Console.WriteLine(await NoRunExplanation.ExplainAsync(
-                scope.ServiceProvider.GetRequiredService<AppDbContext>(), request.Event, body, cancellationToken));
+                scope.ServiceProvider, request.Event, body, cancellationToken));
         }
         return ReceiveCommand.Processed;
     }

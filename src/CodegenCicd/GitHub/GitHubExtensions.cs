@@ -22,6 +22,9 @@ public static class GitHubExtensions
 
         // Credentials (configuration or /setup), the App JWT, cached installation tokens, clients.
         services.AddSingleton<AppCredentialsProvider>();
+        services.AddConfigSection<Installations.AutoPin.AutoPinOptions>();
+        services.AddScoped<Installations.AutoPin.ProjectAutoPin>();
+        services.AddSingleton<CodegenCicd.Accounts.IGitHubOAuthApp, GitHubOAuthApp>();
         services.AddSingleton<AppJwtFactory>();
         services.AddSingleton<InstallationTokenCache>();
         services.AddSingleton<IGitHubAppClients, GitHubAppClients>();

@@ -26,6 +26,10 @@ public sealed class ProjectLookup(AppDbContext db)
         Projects.FirstOrDefaultAsync(
             p => p.FullName.ToLower() == repository.ToLower() && p.IsPinned && p.IsActive, cancellationToken);
 
+    /// <summary>The project of a repository ("owner/name", any case) whatever its state, or null.</summary>
+    public Task<Project?> FindByNameAsync(string repository, CancellationToken cancellationToken) =>
+        Projects.FirstOrDefaultAsync(p => p.FullName.ToLower() == repository.ToLower(), cancellationToken);
+
     /// <summary>Repository names ("owner/name") by project id.</summary>
     public async Task<IReadOnlyDictionary<int, string>> NamesAsync(
         IReadOnlyCollection<int> ids, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using CodegenCicd.Hosting.Configuration;
-using CodegenCicd.Projects.AutoPin;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodegenCicd.Projects;
@@ -13,8 +12,7 @@ public static class ProjectsExtensions
         builder.Services.AddScoped<ProjectLookup>();
         builder.Services.AddScoped<InstalledRepositories>();
         builder.Services.AddScoped<ProjectDirectory>();
-        builder.Services.AddConfigSection<AutoPinOptions>();
-        builder.Services.AddScoped<ProjectAutoPin>();
+        builder.Services.AddScoped<CodegenCicd.Accounts.IProjectRepositories>(sp => sp.GetRequiredService<ProjectDirectory>());
         // The pipeline and Codegen features replace this with their own read model.
         builder.Services.TryAddScoped<IProjectActivity, NoProjectActivity>();
         return builder;

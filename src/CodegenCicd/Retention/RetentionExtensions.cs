@@ -1,3 +1,4 @@
+using CodegenCicd.Hosting.Retention;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes.Deployments;

@@ -1,3 +1,4 @@
+using CodegenCicd.Hosting.Retention;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes.Deployments;
 using CodegenCicd.WebEval.Reports;

@@ -1,5 +1,6 @@
 using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Hosting.Retention;
 using CodegenCicd.Retention;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Sandboxes;

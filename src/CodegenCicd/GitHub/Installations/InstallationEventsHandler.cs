@@ -2,7 +2,7 @@ using System.Text.Json;
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
 using CodegenCicd.GitHub.Webhooks;
-using CodegenCicd.Projects.AutoPin;
+using CodegenCicd.GitHub.Installations.AutoPin;
 
 namespace CodegenCicd.GitHub.Installations;
 

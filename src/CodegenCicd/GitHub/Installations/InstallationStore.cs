@@ -17,6 +17,9 @@ public sealed class InstallationStore(AppDbContext db, InstalledRepositories pro
             .OrderBy(i => i.IsDeleted).ThenBy(i => i.AccountLogin)
             .ToListAsync(cancellationToken);
 
+    public Task<Installation?> FindAsync(long installationId, CancellationToken cancellationToken) =>
+        db.Set<Installation>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == installationId, cancellationToken);
+
     public async Task UpsertAsync(GitHubInstallation installation, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

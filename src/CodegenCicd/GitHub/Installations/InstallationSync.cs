@@ -1,6 +1,6 @@
 using CodegenCicd.GitHub.Api;
 using CodegenCicd.GitHub.Auth;
-using CodegenCicd.Projects.AutoPin;
+using CodegenCicd.GitHub.Installations.AutoPin;
 
 namespace CodegenCicd.GitHub.Installations;
 

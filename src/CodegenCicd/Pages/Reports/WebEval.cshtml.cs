@@ -17,14 +17,14 @@ namespace CodegenCicd.Pages.Reports;
 /// (read access to its repository): a report key starts with <c>runs/{runId}/</c>.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-public sealed class WebEvalModel(WebEvalArtifacts artifacts, AppDbContext db) : PageModel
+public sealed class WebEvalModel(WebEvalArtifacts artifacts, PipelineActivityQueries runs) : PageModel
 {
     /// <summary>Every handler (page, screenshots, JSON) is behind the same check.</summary>
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var runId = Key?.Split('/') is ["runs", var run, ..] && long.TryParse(run, out var id) ? id : (long?)null;
         var projectId = runId is null ? null
-            : await db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(HttpContext.RequestAborted);
+            : await runs.ProjectOfRunAsync(runId.Value, HttpContext.RequestAborted);
         if (projectId is null)
         {
             // Only app-wide admins open reports that belong to no run.

@@ -31,6 +31,10 @@ public sealed class PipelineActivityQueries(AppDbContext db)
     private const int PullRequestsPerProject = 10;
 
     /// <summary>One run with its stages, untracked, or null.</summary>
+    /// <summary>The project a run belongs to, or null for an unknown run.</summary>
+    public Task<int?> ProjectOfRunAsync(long runId, CancellationToken cancellationToken) =>
+        db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(cancellationToken);
+
     public Task<PipelineRun?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
         db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
             .FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);

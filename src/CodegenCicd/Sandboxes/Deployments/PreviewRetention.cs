@@ -1,5 +1,5 @@
 using CodegenCicd.Data;
-using CodegenCicd.Retention;
+using CodegenCicd.Hosting.Retention;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Sandboxes.Deployments;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CodegenCicd.Retention;
+using CodegenCicd.Hosting.Retention;
 
 namespace CodegenCicd.WebEval.Reports;
 

@@ -1,4 +1,4 @@
-namespace CodegenCicd.Retention;
+namespace CodegenCicd.Hosting.Retention;
 
 /// <summary>One prunable unit on disk (a file or a folder) with its size and when it was last written.</summary>
 public sealed record PrunableItem(string Path, long Bytes, DateTimeOffset LastWrite);

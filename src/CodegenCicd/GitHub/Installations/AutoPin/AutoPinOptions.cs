@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CodegenCicd.Hosting.Configuration;
 
-namespace CodegenCicd.Projects.AutoPin;
+namespace CodegenCicd.GitHub.Installations.AutoPin;
 
 /// <summary>
 /// <c>Projects:AutoPin</c>: which repositories become projects as soon as the App is installed on

@@ -1,12 +1,11 @@
 using CodegenCicd.Audit;
-using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.GitHub.Api;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using CodegenCicd.Projects;
 using Octokit;
 
-namespace CodegenCicd.Projects.AutoPin;
+namespace CodegenCicd.GitHub.Installations.AutoPin;
 
 /// <summary>
 /// Pins repositories the App was just installed on, by <see cref="AutoPinOptions"/>. Only newly
@@ -14,7 +13,7 @@ namespace CodegenCicd.Projects.AutoPin;
 /// time), so a project someone removed stays removed until the App is installed on it again.
 /// </summary>
 public sealed class ProjectAutoPin(
-    AppDbContext db, ProjectCatalog catalog, IGitHubAppClients clients, IOptions<AutoPinOptions> options, IAuditLog audit, ILogger<ProjectAutoPin> logger)
+    ProjectDirectory projects, ProjectCatalog catalog, IGitHubAppClients clients, IOptions<AutoPinOptions> options, IAuditLog audit, ILogger<ProjectAutoPin> logger)
 {
     public const string Actor = "codegencicd (auto-pin)";
 
@@ -25,8 +24,7 @@ public sealed class ProjectAutoPin(
         {
             return [];
         }
-        var ids = repositories.Select(r => r.Id).ToList();
-        var known = await db.Set<Project>().AsNoTracking().Where(p => ids.Contains(p.GitHubRepositoryId)).Select(p => p.GitHubRepositoryId).ToListAsync(cancellationToken);
+        var known = await projects.KnownRepositoryIdsAsync([.. repositories.Select(r => r.Id)], cancellationToken);
         return [.. repositories.Where(r => !known.Contains(r.Id))];
     }
 

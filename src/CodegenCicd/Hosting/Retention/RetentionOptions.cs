@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CodegenCicd.Hosting.Configuration;
 
-namespace CodegenCicd.Retention;
+namespace CodegenCicd.Hosting.Retention;
 
 /// <summary>
 /// How long, and how much, of what the app writes is kept. Each kind is pruned by age, then oldest
