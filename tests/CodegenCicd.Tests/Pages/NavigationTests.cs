@@ -17,7 +17,7 @@ public sealed partial class NavigationTests(AppFactory factory) : IClassFixture<
         var nav = NavPattern().Match(await client.GetStringAsync("/Projects")).Groups[1].Value;
         var links = HrefPattern().Matches(nav).Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Equal(["/Projects", "/Runs", "/Agents", "/Settings", "/hangfire"], links);
+        Assert.Equal(["/Projects", "/Runs", "/Agents", "/Settings", "/hangfire", "/Audit"], links);
         foreach (var link in links)
         {
             var response = await client.GetAsync(link);

@@ -79,31 +79,6 @@ public sealed class DeploymentLifecycleTests
     }
 
     [Fact]
-    public async Task ClosedPullRequest_TearsDownItsPreview()
-    {
-        using var factory = new AppFactory();
-        using var repo = new GitFixture();
-        var deployments = factory.Services.GetRequiredService<IPreviewDeployments>();
-        var registry = factory.Services.GetRequiredService<DeploymentRegistry>();
-        var deployed = await deployments.DeployAsync(new SandboxSource(1, "Codertocat/Hello-World", 2, repo.HeadSha, repo.CloneUrl, null, new Dictionary<string, string>()), StartOnly, default);
-        Assert.True(deployed.Succeeded, deployed.Error);
-        var payload = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "github-webhooks", "pull_request.closed.json"))).RootElement;
-
-        using (var scope = factory.Services.CreateScope())
-        {
-            var handlers = scope.ServiceProvider.GetServices<CodegenCicd.GitHub.Webhooks.IWebhookEventHandler>().Where(h => h.Events.Contains("pull_request"));
-            foreach (var handler in handlers.Where(h => h.GetType().Namespace!.StartsWith("CodegenCicd.Sandboxes", StringComparison.Ordinal)))
-            {
-                await handler.HandleAsync(new("delivery-1", "pull_request", "closed", 1, "Codertocat/Hello-World", payload), default);
-            }
-        }
-
-        Assert.Null(registry.Find("Codertocat/Hello-World", 2));
-        using var http = new HttpClient();
-        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(deployed.LocalUrl));
-    }
-
-    [Fact]
     public async Task Restart_StopsSandboxesAnEarlierProcessLeftRunning()
     {
         using var first = new AppFactory();
