@@ -47,13 +47,25 @@ public sealed class SandboxProbeProcessTests : IDisposable
         Assert.Contains($"every sandbox sees /opt read-only, and it holds the content root ({app})", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The app's own build of the same configuration. Under ./test.sh the copy beside the tests is
+    /// instrumented for coverage, and its hit recorder, unable to write its file as another user,
+    /// aborts the process at exit (134).
+    /// </summary>
+    private static string AppDll()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var built = Infrastructure.RepositoryRoot.Combine("src", "CodegenCicd", "bin", configuration, "net10.0", "CodegenCicd.dll");
+        return File.Exists(built) ? built : Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll");
+    }
+
     private async Task<(int Exit, string Output)> ProbeAsync(params string[] extra)
     {
         var id = uid.ToString(CultureInfo.InvariantCulture);
         var start = new ProcessStartInfo("setpriv",
         [
             $"--reuid={id}", $"--regid={id}", "--clear-groups", "--inh-caps=-all",
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll"), "sandbox-probe", "--contentRoot", app, .. extra,
+            "dotnet", AppDll(), "sandbox-probe", "--contentRoot", app, .. extra,
         ])
         {
             RedirectStandardOutput = true,
