@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Cluster;
 
@@ -49,22 +50,9 @@ internal sealed class AppNodeProcess : IAsyncDisposable
     /// <summary>Waits until the node answers /healthz, or says why it did not.</summary>
     public async Task WaitUntilUpAsync(TimeSpan within)
     {
-        using var http = new HttpClient();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < within && !process.HasExited)
+        if (await ProcessHealth.WaitAsync(process, new Uri(Url, "healthz"), within))
         {
-            try
-            {
-                if ((await http.GetAsync(new Uri(Url, "healthz"))).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
+            return;
         }
         throw new InvalidOperationException($"The node did not come up: {(process.HasExited ? await stderr + await stdout : "timed out")}");
     }

@@ -141,8 +141,8 @@ public sealed partial class DeployKitTests
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            var healthy = await WaitForHealthAsync(http, process);
+            // At most three minutes: a loaded CI machine starts slowly.
+            var healthy = await ProcessHealth.WaitAsync(process, new Uri($"http://127.0.0.1:{port}/healthz"), TimeSpan.FromMinutes(3));
             Assert.True(healthy, "the app did not answer /healthz: " + (process.HasExited ? await stderr : ""));
             Assert.True(File.Exists(Path.Combine(data, "codegencicd.db")), "the database is not on the data volume");
             Assert.True(File.Exists(Path.Combine(data, "keys", "key-encryption.pfx")), "the key-encryption certificate is not on the data volume");
@@ -157,29 +157,6 @@ public sealed partial class DeployKitTests
             _ = await stdout;
             TempFolder.TryDelete(data);
         }
-    }
-
-    /// <summary>Polls the health check the image declares until it answers or the process ends (at most three minutes: a loaded CI machine starts slowly).</summary>
-    private static async Task<bool> WaitForHealthAsync(HttpClient http, Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (!process.HasExited && !timeout.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await http.GetAsync("healthz", timeout.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(200, timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-        return false;
     }
 
     private static int FreePort()

@@ -1,5 +1,6 @@
 using System.Net;
 using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.WebEval;
 
 namespace CodegenCicd.Tests.EndToEnd;
@@ -95,12 +96,8 @@ public sealed class PullRequestEndToEndTests
         var readsWhenWaiting = MergeabilityReads();
 
         // Each re-check is a delayed job due a second later: three take a few seconds, not the 30 s and more of Hangfire's 15 s schedule poll.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (MergeabilityReads() < readsWhenWaiting + 3)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"only {MergeabilityReads() - readsWhenWaiting} re-checks in {clock.Elapsed.TotalSeconds:F0} s");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => Task.FromResult(MergeabilityReads()), reads => reads >= readsWhenWaiting + 3, TimeSpan.FromSeconds(25),
+            reads => $"only {reads - readsWhenWaiting} re-checks in 25 s", TimeSpan.FromMilliseconds(100));
         (scenario.PullRequestState.Mergeable, scenario.PullRequestState.MergeableState) = (true, "clean");
 
         var run = await scenario.WaitForFinishedRunAsync(TimeSpan.FromSeconds(30));
