@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text;
 using CodegenCicd.Projects;
 using CodegenCicd.Tests.Infrastructure;
@@ -94,6 +96,35 @@ public sealed class SecretsPageTests
         Assert.Contains("<code>API_KEY</code>", page, StringComparison.Ordinal);
         Assert.Contains("<code>DATABASE_URL</code>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("postgres://db/app", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemovingASecret_TakesItOutOfTheSandbox_IsAudited_AndRemovingAgainSaysItWasGone()
+    {
+        using var factory = new AppFactory();
+        var id = await ProjectSeed.AddAsync(factory, "acme/secret-remove", pinned: true);
+        var client = await factory.CreateSignedInClientAsync();
+        await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=ImportSecrets", new() { ["EnvText"] = "A=1\nB=2\n" });
+
+        var removed = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=RemoveSecret&name=A", []);
+        var firstPage = await client.GetStringAsync($"/Projects/Settings/{id}?tab=secrets");
+        var again = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=RemoveSecret&name=A", []);
+        var secondPage = await client.GetStringAsync($"/Projects/Settings/{id}?tab=secrets");
+        var empty = await Forms.PostAsync(client, $"/Projects/Settings/{id}?handler=ImportSecrets", new() { ["EnvText"] = "# nothing\n" });
+
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Contains("Secret A removed.", firstPage, StringComparison.Ordinal);
+        Assert.Contains("A was already gone.", secondPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("Nothing to import", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var values = await scope.ServiceProvider.GetRequiredService<ProjectSecrets>().GetValuesAsync(id, CancellationToken.None);
+            Assert.Equal(["B"], values.Keys);
+        }
+        var audit = (await client.GetFromJsonAsync<JsonElement>($"/api/audit?project={id}")).EnumerateArray()
+            .Select(e => (e.GetProperty("action").GetString(), e.GetProperty("target").GetString())).ToList();
+        Assert.Equal([("secret.remove", "secret A"), ("secret.set", "secrets A, B")], audit);
     }
 
     private static string ReadAllFilesUnder(string directory, string prefix)
