@@ -14,11 +14,14 @@ internal static class NoRunExplanation
     private static readonly string[] StartingActions = ["opened", "synchronize", "reopened", "ready_for_review"];
 
     /// <summary>One sentence starting "no pipeline started: ".</summary>
-    public static async Task<string> ExplainAsync(IServiceProvider services, string eventName, byte[] body, CancellationToken cancellationToken)
+    public static async Task<string> ExplainAsync(IServiceProvider services, string eventName, byte[] body,
+        CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(body);
         var payload = json.RootElement;
-        var action = payload.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        var action = payload.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String
+            ? a.GetString()
+            : null;
         var starts = (eventName, action) switch
         {
             ("pull_request", { } act) when StartingActions.Contains(act) => true,
@@ -29,9 +32,13 @@ internal static class NoRunExplanation
         if (!starts)
         {
             return $"no pipeline started: {eventName}{(action is null ? "" : "." + action)} does not start one"
-                + " (pull_request opened, synchronize, reopened or ready_for_review; check_suite requested or rerequested; check_run rerequested do)";
+                + " (pull_request opened, synchronize, reopened or ready_for_review;"
+                + " check_suite requested or rerequested; check_run rerequested do)";
         }
-        var repository = payload.TryGetProperty("repository", out var repo) && repo.TryGetProperty("full_name", out var name) ? name.GetString() : null;
+        var repository =
+            payload.TryGetProperty("repository", out var repo) && repo.TryGetProperty("full_name", out var name)
+                ? name.GetString()
+                : null;
         if (repository is null)
         {
             return "no pipeline started: the payload names no repository";
@@ -39,30 +46,37 @@ internal static class NoRunExplanation
         var project = await services.GetRequiredService<ProjectLookup>().FindByNameAsync(repository, cancellationToken);
         if (project is null || !project.IsActive)
         {
-            var installation = await InstallationProblemAsync(services.GetRequiredService<InstallationStore>(), payload, cancellationToken);
+            var installation = await InstallationProblemAsync(
+                services.GetRequiredService<InstallationStore>(), payload, cancellationToken);
             return $"no pipeline started: {repository} is not a project{installation}"
                 + "; a repository becomes one when the App is installed on it (replay the installation event first,"
                 + " e.g. receive --event installation --payload installation.created.json)";
         }
         if (!project.IsPinned)
         {
-            return $"no pipeline started: {repository} is not pinned; pin it on /Projects (Add a repository) or with POST /api/projects";
+            return $"no pipeline started: {repository} is not pinned;"
+                + " pin it on /Projects (Add a repository) or with POST /api/projects";
         }
         if (eventName == "pull_request" && payload.TryGetProperty("pull_request", out var pr)
             && pr.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True)
         {
-            return "no pipeline started: the pull request is a draft; its pipeline starts when it is marked ready for review";
+            return "no pipeline started: the pull request is a draft;"
+                + " its pipeline starts when it is marked ready for review";
         }
         if (eventName != "pull_request")
         {
-            return $"no pipeline started: the {eventName} names no open pull request of {repository} (or its head already has a run)";
+            return $"no pipeline started: the {eventName} names no open pull request of {repository}"
+                + " (or its head already has a run)";
         }
         return $"no pipeline started: this head of {repository} already has a run";
     }
 
-    private static async Task<string> InstallationProblemAsync(InstallationStore installations, JsonElement payload, CancellationToken cancellationToken)
+    private static async Task<string> InstallationProblemAsync(InstallationStore installations, JsonElement payload,
+        CancellationToken cancellationToken)
     {
-        if (!payload.TryGetProperty("installation", out var inst) || !inst.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var id))
+        if (!payload.TryGetProperty("installation", out var inst)
+            || !inst.TryGetProperty("id", out var idElement)
+            || !idElement.TryGetInt64(out var id))
         {
             return " and the payload names no installation of the App";
         }

@@ -36,7 +36,8 @@ public static class ReceiveCommand
         if (request is null)
         {
             await Console.Error.WriteLineAsync($"receive: {error}");
-            await Console.Error.WriteLineAsync("usage: receive --event NAME --payload FILE [--delivery GUID] [--timeout SECONDS]");
+            await Console.Error.WriteLineAsync(
+                "usage: receive --event NAME --payload FILE [--delivery GUID] [--timeout SECONDS]");
             return Usage;
         }
         if (await CheckPayloadAsync(request.PayloadPath) is { } problem)
@@ -48,7 +49,8 @@ public static class ReceiveCommand
         // Re-enter this program's own entry point without "receive": the same composition as a normal
         // start, on a private loopback port, with the runner registered (AddReceiveCommand).
         var entryPoint = typeof(ReceiveCommand).Assembly.EntryPoint!;
-        var started = await Task.Run(() => entryPoint.Invoke(null, [hostArgs.Concat(["--urls", "http://127.0.0.1:0"]).ToArray()]));
+        var started = await Task.Run(() =>
+            entryPoint.Invoke(null, [hostArgs.Concat(["--urls", "http://127.0.0.1:0"]).ToArray()]));
         return started is 0 ? ExitCode : Failed;
     }
 
@@ -78,10 +80,13 @@ public static class ReceiveCommand
         }
         if (!KnownWebhookEvents.Names.Contains(eventName))
         {
-            return (null, hostArgs, $"unknown event '{eventName}' (GitHub's names look like pull_request, check_run, installation_repositories)");
+            return (null, hostArgs, $"unknown event '{eventName}'"
+                + " (GitHub's names look like pull_request, check_run, installation_repositories)");
         }
-        var payloadPath = ResolveFromCaller(payload, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PWD"));
-        return (new ReceiveRequest(eventName, payloadPath, delivery ?? Guid.NewGuid().ToString(), timeout), hostArgs, null);
+        var payloadPath = ResolveFromCaller(payload, Environment.CurrentDirectory,
+            Environment.GetEnvironmentVariable("PWD"));
+        return (new ReceiveRequest(eventName, payloadPath, delivery ?? Guid.NewGuid().ToString(), timeout),
+            hostArgs, null);
     }
 
     /// <summary>
@@ -97,7 +102,8 @@ public static class ReceiveCommand
             return Path.GetFullPath(path);
         }
         var fromProcess = Path.GetFullPath(path, currentDirectory);
-        if (string.IsNullOrEmpty(shellDirectory) || !Path.IsPathFullyQualified(shellDirectory) || !Directory.Exists(shellDirectory))
+        if (string.IsNullOrEmpty(shellDirectory) || !Path.IsPathFullyQualified(shellDirectory)
+            || !Directory.Exists(shellDirectory))
         {
             return fromProcess;
         }
@@ -119,7 +125,9 @@ public static class ReceiveCommand
         {
             await using var stream = File.OpenRead(path);
             using var json = await JsonDocument.ParseAsync(stream);
-            return json.RootElement.ValueKind == JsonValueKind.Object ? null : $"payload file '{path}' is JSON but not an object";
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                ? null
+                : $"payload file '{path}' is JSON but not an object";
         }
         catch (JsonException ex)
         {

@@ -37,7 +37,8 @@ internal sealed class ReceiveRunner(
         if (string.IsNullOrEmpty(secret))
         {
             await Console.Error.WriteLineAsync(
-                "receive: no webhook secret is configured; set GitHub:WebhookSecret (e.g. GitHub__WebhookSecret=dev) or complete /setup first");
+                "receive: no webhook secret is configured;"
+                + " set GitHub:WebhookSecret (e.g. GitHub__WebhookSecret=dev) or complete /setup first");
             return ReceiveCommand.Usage;
         }
         var body = await File.ReadAllBytesAsync(request.PayloadPath, cancellationToken);
@@ -51,7 +52,8 @@ internal sealed class ReceiveRunner(
         message.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(body, secret));
         message.Headers.UserAgent.ParseAdd("CodegenCICD-receive");
         using var response = await http.SendAsync(message, cancellationToken);
-        Console.WriteLine($"Delivery {request.DeliveryId} ({request.Event}): {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        Console.WriteLine($"Delivery {request.DeliveryId} ({request.Event}): {(int)response.StatusCode} "
+            + $"{await response.Content.ReadAsStringAsync(cancellationToken)}");
         if (!response.IsSuccessStatusCode)
         {
             return ReceiveCommand.Failed;
@@ -60,10 +62,12 @@ internal sealed class ReceiveRunner(
         var outcome = await WaitForOutcomeAsync(deadline, cancellationToken);
         if (outcome is null)
         {
-            await Console.Error.WriteLineAsync($"receive: delivery {request.DeliveryId} was not processed within {request.Timeout.TotalSeconds:F0} s");
+            await Console.Error.WriteLineAsync($"receive: delivery {request.DeliveryId} was not processed"
+                + $" within {request.Timeout.TotalSeconds:F0} s");
             return ReceiveCommand.Failed;
         }
-        Console.WriteLine($"Delivery {request.DeliveryId} {outcome.Status.ToString().ToLowerInvariant()} after {outcome.Attempts} attempt(s)"
+        Console.WriteLine($"Delivery {request.DeliveryId} {outcome.Status.ToString().ToLowerInvariant()}"
+            + $" after {outcome.Attempts} attempt(s)"
             + $" in {outcome.ProcessingMilliseconds} ms{(outcome.Error is null ? "" : ": " + outcome.Error)}");
         if (outcome.Status != DeliveryStatus.Processed)
         {
@@ -72,7 +76,8 @@ internal sealed class ReceiveRunner(
         var runs = await ReceivedRuns.WaitAsync(scopes, request.DeliveryId, deadline, time, cancellationToken);
         if (runs is null)
         {
-            await Console.Error.WriteLineAsync($"receive: the pipeline run of delivery {request.DeliveryId} did not finish within {request.Timeout.TotalSeconds:F0} s");
+            await Console.Error.WriteLineAsync($"receive: the pipeline run of delivery {request.DeliveryId}"
+                + $" did not finish within {request.Timeout.TotalSeconds:F0} s");
             return ReceiveCommand.Failed;
         }
         foreach (var run in runs)
@@ -88,7 +93,8 @@ internal sealed class ReceiveRunner(
         return ReceiveCommand.Processed;
     }
 
-    private async Task<WebhookDelivery?> WaitForOutcomeAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<WebhookDelivery?> WaitForOutcomeAsync(DateTimeOffset deadline,
+        CancellationToken cancellationToken)
     {
         while (time.GetUtcNow() < deadline)
         {

@@ -54,7 +54,8 @@ public static class CloudflareExtensions
             var method = args.Context.GetRequestMessage()?.Method;
             var idempotent = method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete;
             var transient = args.Outcome.Exception is HttpRequestException
-                || args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } or { StatusCode: >= HttpStatusCode.InternalServerError };
+                || args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests }
+                    or { StatusCode: >= HttpStatusCode.InternalServerError };
             return ValueTask.FromResult(idempotent && transient);
         };
         resilience.Retry.ShouldRetryAfterHeader = true;
@@ -65,7 +66,8 @@ internal sealed class CloudflareIntegrationCheck(IOptions<CloudflareOptions> opt
 {
     public ValueTask<IntegrationStatus> CheckAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(options.Value.IsConfigured
-            ? new IntegrationStatus("Cloudflare", true, $"Worker {options.Value.WorkerName} ({options.Value.Mode.ToString().ToLowerInvariant()} mode)", "")
+            ? new IntegrationStatus("Cloudflare", true,
+                $"Worker {options.Value.WorkerName} ({options.Value.Mode.ToString().ToLowerInvariant()} mode)", "")
             : new IntegrationStatus("Cloudflare", false, "No webhook gateway: GitHub must reach this app directly.",
                 "Set Cloudflare:ApiToken and Cloudflare:AccountId (or CLOUDFLARE_API_KEY and CLOUDFLARE_ACCOUNT_ID)."));
 }

@@ -7,7 +7,10 @@ public sealed class CloudflareOptions : IConfigSection, IValidatableObject
 {
     public static string SectionName => "Cloudflare";
 
-    /// <summary>Cloudflare API token (Workers Scripts, Workers R2 Storage and Queues edit rights) for deploying the gateway from the Gateway page and for pull mode.</summary>
+    /// <summary>
+    /// Cloudflare API token (Workers Scripts, Workers R2 Storage and Queues edit rights) for deploying the gateway
+    /// from the Gateway page and for pull mode.
+    /// </summary>
     public string? ApiToken { get; set; }
 
     /// <summary>The Cloudflare account that holds the gateway Worker, its Queue and R2 bucket.</summary>
@@ -18,16 +21,25 @@ public sealed class CloudflareOptions : IConfigSection, IValidatableObject
     [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Cloudflare:WorkerName must be lower-case letters, digits and dashes")]
     public string WorkerName { get; set; } = "webhook-gateway";
 
-    /// <summary>The gateway's public URL when it was deployed elsewhere (wrangler); otherwise the last deploy's from the Gateway page.</summary>
+    /// <summary>
+    /// The gateway's public URL when it was deployed elsewhere (wrangler); otherwise the last deploy's from the
+    /// Gateway page.
+    /// </summary>
     public Uri? WorkerUrl { get; set; }
 
     /// <summary>Cloudflare API base.</summary>
     public Uri ApiUrl { get; set; } = new("https://api.cloudflare.com/client/v4/");
 
-    /// <summary><c>push</c>: the Worker forwards to <see cref="OriginUrl"/>; <c>pull</c>: this app pulls from the Queue (no inbound port).</summary>
+    /// <summary>
+    /// <c>push</c>: the Worker forwards to <see cref="OriginUrl"/>; <c>pull</c>: this app pulls from the Queue
+    /// (no inbound port).
+    /// </summary>
     public GatewayMode Mode { get; set; } = GatewayMode.Push;
 
-    /// <summary>This app's webhook URL as the Worker reaches it (push mode), e.g. <c>https://cicd.example.com/api/github/webhooks</c>.</summary>
+    /// <summary>
+    /// This app's webhook URL as the Worker reaches it (push mode), e.g.
+    /// <c>https://cicd.example.com/api/github/webhooks</c>.
+    /// </summary>
     public Uri? OriginUrl { get; set; }
 
     /// <summary>The Queue holding delivery pointers.</summary>

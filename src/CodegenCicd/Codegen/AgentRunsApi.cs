@@ -26,9 +26,11 @@ public static class AgentRunsApi
             .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var runs = endpoints.MapGroup("/api/agent-runs").WithTags("Agent runs");
-        runs.MapGet("/{id:int}", GetAsync).WithSummary("One agent run with its plan, history, pull requests and fix iterations")
+        runs.MapGet("/{id:int}", GetAsync)
+            .WithSummary("One agent run with its plan, history, pull requests and fix iterations")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapPost("/{id:int}/confirm", ConfirmAsync).WithSummary("Confirm the plan, optionally with adjusted instructions")
+        runs.MapPost("/{id:int}/confirm", ConfirmAsync)
+            .WithSummary("Confirm the plan, optionally with adjusted instructions")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway);
         runs.MapPost("/{id:int}/reject", RejectAsync).WithSummary("Reject the plan with a reason; the run ends")
@@ -43,11 +45,13 @@ public static class AgentRunsApi
         {
             return ProjectNotFound(projectId);
         }
-        return TypedResults.Ok(await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
+        return TypedResults.Ok(
+            await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
     }
 
     private static async Task<Results<Created<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        int projectId, StartAgentRunRequest? request, AgentRunService service, AgentRunQueries queries, CancellationToken cancellationToken)
+        int projectId, StartAgentRunRequest? request, AgentRunService service, AgentRunQueries queries,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -73,11 +77,13 @@ public static class AgentRunsApi
         await queries.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : RunNotFound(id);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
-        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries,
+        CancellationToken cancellationToken) =>
         AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), queries, cancellationToken);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, CancellationToken cancellationToken) =>
+        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries,
+        CancellationToken cancellationToken) =>
         AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), queries, cancellationToken);
 
     private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
@@ -120,8 +126,10 @@ public static class AgentRunsApi
         });
 
     private static ProblemHttpResult ProjectNotFound(int projectId) =>
-        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such project");
+        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound,
+            title: "No such project");
 
     private static ProblemHttpResult RunNotFound(int id) =>
-        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such agent run");
+        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound,
+            title: "No such agent run");
 }

@@ -19,7 +19,8 @@ public static class CodegenExtensions
         builder.Services.AddConfigSection<CodegenOptions>();
         builder.Services.AddSingleton<IIntegrationCheck, CodegenIntegrationCheck>();
 
-        builder.Services.AddSingleton(sp => new CodegenRateLimits(sp.GetRequiredService<IOptions<CodegenOptions>>().Value));
+        builder.Services.AddSingleton(sp =>
+            new CodegenRateLimits(sp.GetRequiredService<IOptions<CodegenOptions>>().Value));
         builder.Services.AddTransient<CodegenRateLimitHandler>();
         var client = builder.Services.AddHttpClient<CodegenClient>();
         client.AddResilienceHandler("codegen", ConfigureResilience);
@@ -35,7 +36,8 @@ public static class CodegenExtensions
         builder.Services.AddScoped<PullRequestNotes>();
         builder.Services.AddSingleton<AgentRunPollJob>();
         builder.Services.AddSingleton<IPipelineOutcomeListener, AgentRunFixLoop>();
-        builder.Services.AddRecurringJob<AgentRunPollJob>(AgentRunPollJob.RecurringJobId, j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
+        builder.Services.AddRecurringJob<AgentRunPollJob>(AgentRunPollJob.RecurringJobId,
+            j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
         return builder;
     }
 
@@ -46,7 +48,8 @@ public static class CodegenExtensions
     /// method (Codegen did nothing), honouring Retry-After; 5xx and network errors only for reads,
     /// since a repeated POST could start a second agent.
     /// </summary>
-    private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline,
+        ResilienceHandlerContext context)
     {
         var options = context.ServiceProvider.GetRequiredService<IOptions<CodegenOptions>>().Value;
         pipeline.AddRetry(new HttpRetryStrategyOptions

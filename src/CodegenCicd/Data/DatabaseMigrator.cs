@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Data;
 
-/// <summary>Applies migrations at start-up; on SQLite switches the file to WAL so readers never block the writer.</summary>
+/// <summary>
+/// Applies migrations at start-up; on SQLite switches the file to WAL so readers never block the writer.
+/// </summary>
 internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -15,7 +15,10 @@ public sealed class DatabaseOptions : IConfigSection
     /// <summary><c>Sqlite</c> (one node) or <c>PostgreSql</c> (one or several nodes sharing the database).</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>The app database's connection string: <c>Data Source=FILE</c> for SQLite, Npgsql's format for PostgreSQL; the seed's DATABASE_URL (<c>postgres://user:pass@host/db</c>) also sets the provider.</summary>
+    /// <summary>
+    /// The app database's connection string: <c>Data Source=FILE</c> for SQLite, Npgsql's format for PostgreSQL;
+    /// the seed's DATABASE_URL (<c>postgres://user:pass@host/db</c>) also sets the provider.
+    /// </summary>
     [BoundFrom("ConnectionStrings:App")]
     [DocumentedDefault("`Data Source=data/codegencicd.db`")]
     public string? ConnectionString { get; set; }

@@ -25,22 +25,28 @@ public static class BranchUpdater
             // 202 with {message, url}: nothing in it the gate needs.
             await client.Connection.Put<Dictionary<string, object>>(uri, new UpdateBranchRequest(run.HeadSha));
         }
-        catch (ApiValidationException e) when (e.Message.Contains("expected head sha", StringComparison.OrdinalIgnoreCase))
+        catch (ApiValidationException e)
+            when (e.Message.Contains("expected head sha", StringComparison.OrdinalIgnoreCase))
         {
             return new StageOutcome(StageConclusion.Neutral, "Not merged: the head moved",
-                $"The branch was to be updated with `{baseBranch}`, but its head moved on first; the new head gets its own run, which decides the merge.");
+                $"The branch was to be updated with `{baseBranch}`, but its head moved on first; "
+                + "the new head gets its own run, which decides the merge.");
         }
         catch (ApiValidationException e)
         {
             return new StageOutcome(StageConclusion.Neutral, $"Waiting: the branch cannot be updated with {baseBranch}",
-                $"Every stage passed, but branch protection on `{baseBranch}` requires the branch to be up to date, and GitHub could not update it: {e.Message}. Resolve it on the branch; the new head gets its own run.")
+                $"Every stage passed, but branch protection on `{baseBranch}` requires the branch to be up to date, "
+                + $"and GitHub could not update it: {e.Message}. "
+                + "Resolve it on the branch; the new head gets its own run.")
             {
                 Waiting = true,
             };
         }
         return new StageOutcome(StageConclusion.Neutral, $"Updating the branch with {baseBranch}",
-            $"Every stage passed, but branch protection on `{baseBranch}` requires the branch to be up to date before merging, and it was behind. " +
-            $"CodegenCICD asked GitHub to merge `{baseBranch}` into it (head `{run.HeadSha}` pinned); the updated head gets its own run, which decides the merge.");
+            $"Every stage passed, but branch protection on `{baseBranch}` requires the branch to be up to date "
+            + "before merging, and it was behind. "
+            + $"CodegenCICD asked GitHub to merge `{baseBranch}` into it (head `{run.HeadSha}` pinned); "
+            + "the updated head gets its own run, which decides the merge.");
     }
 
     private sealed record UpdateBranchRequest(string ExpectedHeadSha);

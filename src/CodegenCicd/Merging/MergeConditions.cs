@@ -4,7 +4,9 @@ using Octokit;
 namespace CodegenCicd.Merging;
 
 /// <summary>What the gate knows about the PR and its base branch when it decides.</summary>
-/// <param name="Protection">Null when branch protection could not be read (then <paramref name="ProtectionNote"/> says why).</param>
+/// <param name="Protection">
+/// Null when branch protection could not be read (then <paramref name="ProtectionNote"/> says why).
+/// </param>
 public sealed record MergeFacts(
     bool Draft,
     IReadOnlyList<string> Labels,
@@ -26,20 +28,24 @@ public static class MergeConditions
     /// </summary>
     public static bool AwaitsRequiredChecks(MergeFacts facts, string ownCheckName) =>
         RequiredChecks(facts.Protection).Any(c => c != ownCheckName
-            && (!facts.CheckConclusions.TryGetValue(c, out var state) || state is "pending" or "queued" or "in_progress"));
+            && (!facts.CheckConclusions.TryGetValue(c, out var state)
+                || state is "pending" or "queued" or "in_progress"));
 
-    public static IReadOnlyList<string> WhyWait(MergeFacts facts, MergeConfig config, bool mergeRequested, string ownCheckName)
+    public static IReadOnlyList<string> WhyWait(MergeFacts facts, MergeConfig config, bool mergeRequested,
+        string ownCheckName)
     {
         var reasons = new List<string>();
         if (facts.Draft)
         {
             reasons.Add("the pull request is a draft");
         }
-        foreach (var blocking in config.BlockLabels.Where(b => facts.Labels.Contains(b, StringComparer.OrdinalIgnoreCase)))
+        foreach (var blocking in config.BlockLabels
+            .Where(b => facts.Labels.Contains(b, StringComparer.OrdinalIgnoreCase)))
         {
             reasons.Add($"it has the blocking label `{blocking}`");
         }
-        if (!mergeRequested && config.RequireLabel.Length > 0 && !facts.Labels.Contains(config.RequireLabel, StringComparer.OrdinalIgnoreCase))
+        if (!mergeRequested && config.RequireLabel.Length > 0
+            && !facts.Labels.Contains(config.RequireLabel, StringComparer.OrdinalIgnoreCase))
         {
             reasons.Add($"it lacks the required label `{config.RequireLabel}`");
         }
@@ -51,9 +57,11 @@ public static class MergeConditions
         {
             reasons.Add("GitHub is still computing whether it can be merged");
         }
-        if (facts.Protection?.RequiredPullRequestReviews is { RequiredApprovingReviewCount: > 0 } reviews && facts.Approvals < reviews.RequiredApprovingReviewCount)
+        if (facts.Protection?.RequiredPullRequestReviews is { RequiredApprovingReviewCount: > 0 } reviews
+            && facts.Approvals < reviews.RequiredApprovingReviewCount)
         {
-            reasons.Add($"branch protection requires {reviews.RequiredApprovingReviewCount} approving reviews; it has {facts.Approvals}");
+            reasons.Add($"branch protection requires {reviews.RequiredApprovingReviewCount} approving reviews; "
+                + $"it has {facts.Approvals}");
         }
         if (facts.ChangesRequested)
         {

@@ -17,15 +17,18 @@ public static class MergeFactsReader
         }
         catch (NotFoundException)
         {
-            note = $"`{pr.Base.Ref}` has no branch protection (or the App may not read it): required reviews and checks were not verified.";
+            note = $"`{pr.Base.Ref}` has no branch protection (or the App may not read it): "
+                + "required reviews and checks were not verified.";
         }
         catch (ForbiddenException)
         {
-            note = $"The App may not read the branch protection of `{pr.Base.Ref}` (403): required reviews and checks were not verified.";
+            note = $"The App may not read the branch protection of `{pr.Base.Ref}` (403): "
+                + "required reviews and checks were not verified.";
         }
         catch (ApiException e) when (e.StatusCode == HttpStatusCode.Forbidden)
         {
-            note = $"The App may not read the branch protection of `{pr.Base.Ref}` (403): required reviews and checks were not verified.";
+            note = $"The App may not read the branch protection of `{pr.Base.Ref}` (403): "
+                + "required reviews and checks were not verified.";
         }
         var approvals = 0;
         var changesRequested = false;
@@ -33,7 +36,8 @@ public static class MergeFactsReader
         {
             var reviews = await client.PullRequest.Review.GetAll(run.Owner, run.Name, run.PullRequest);
             // A reviewer's latest decisive review counts (an approval after requested changes clears them).
-            var latest = reviews.Where(r => r.State.Value is PullRequestReviewState.Approved or PullRequestReviewState.ChangesRequested)
+            var latest = reviews
+                .Where(r => r.State.Value is PullRequestReviewState.Approved or PullRequestReviewState.ChangesRequested)
                 .GroupBy(r => r.User.Login).Select(g => g.OrderBy(r => r.SubmittedAt).Last().State.Value).ToList();
             approvals = latest.Count(s => s == PullRequestReviewState.Approved);
             changesRequested = latest.Contains(PullRequestReviewState.ChangesRequested);
@@ -58,13 +62,16 @@ public static class MergeFactsReader
                         conclusions.TryAdd(status.Context, status.State.StringValue);
                     }
                 }
-                catch (Exception e) when (e is ForbiddenException || e is ApiException { StatusCode: HttpStatusCode.Forbidden })
+                catch (Exception e) when (e is ForbiddenException
+                    || e is ApiException { StatusCode: HttpStatusCode.Forbidden })
                 {
-                    note = (note is null ? "" : note + "\n\n") + "The App may not read commit statuses (403): required contexts reported as statuses were not verified.";
+                    note = (note is null ? "" : note + "\n\n")
+                        + "The App may not read commit statuses (403): "
+                        + "required contexts reported as statuses were not verified.";
                 }
             }
         }
-        return new MergeFacts(pr.Draft, [.. pr.Labels.Select(l => l.Name)], pr.Mergeable, pr.MergeableState?.StringValue,
-            protection, note, approvals, changesRequested, conclusions);
+        return new MergeFacts(pr.Draft, [.. pr.Labels.Select(l => l.Name)], pr.Mergeable,
+            pr.MergeableState?.StringValue, protection, note, approvals, changesRequested, conclusions);
     }
 }

@@ -12,9 +12,11 @@ namespace CodegenCicd.Merging;
 /// The last stage: merges when every stage passed and the settings and GitHub allow it, with the
 /// head SHA pinned, and says exactly why it merged or why it waits. The attempt is recorded on the
 /// run before GitHub is asked, and an already merged PR counts as merged, so a run merges at most once.
-/// A fork PR merges by itself only when the base branch allows it (<c>merge.allow_forks</c>), and its branch is never deleted.
+/// A fork PR merges by itself only when the base branch allows it (<c>merge.allow_forks</c>), and its
+/// branch is never deleted.
 /// </summary>
-public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> options, ILogger<MergeGate> logger) : IStageExecutor
+public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> options,
+    ILogger<MergeGate> logger) : IStageExecutor
 {
     public StageKind Kind => StageKind.Merge;
 
@@ -25,13 +27,16 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         if (!config.Auto && !run.MergeRequested)
         {
             return new StageOutcome(StageConclusion.Neutral, "Auto-merge is off",
-                "Every stage passed. Auto-merge is off (`merge.auto: false`), so this PR is not merged automatically; press **Merge now** to merge it.");
+                "Every stage passed. Auto-merge is off (`merge.auto: false`), so this PR is not merged automatically; "
+                + "press **Merge now** to merge it.");
         }
         if (run.FromFork && !config.AllowForks && !run.MergeRequested)
         {
-            return new StageOutcome(StageConclusion.Neutral, "Not merged: from a fork: a maintainer merges it (Merge now)",
-                "Every stage passed. This pull request is from a fork: a maintainer merges it (**Merge now**). Pull requests from forks "
-                + "merge automatically only when the base branch's `.github/codegen-cicd.yml` (or the project's settings) says `merge.allow_forks: true`.");
+            return new StageOutcome(StageConclusion.Neutral,
+                "Not merged: from a fork: a maintainer merges it (Merge now)",
+                "Every stage passed. This pull request is from a fork: a maintainer merges it (**Merge now**). "
+                + "Pull requests from forks merge automatically only when the base branch's "
+                + "`.github/codegen-cicd.yml` (or the project's settings) says `merge.allow_forks: true`.");
         }
         var client = await context.GitHub(cancellationToken);
         var pr = await client.PullRequest.Get(run.Owner, run.Name, run.PullRequest);
@@ -41,7 +46,8 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         }
         if (pr.State.Value == ItemState.Closed)
         {
-            return new StageOutcome(StageConclusion.Neutral, "Not merged: the pull request is closed", "The pull request was closed before it could be merged.");
+            return new StageOutcome(StageConclusion.Neutral, "Not merged: the pull request is closed",
+                "The pull request was closed before it could be merged.");
         }
         if (pr.Head.Sha != run.HeadSha)
         {
@@ -52,9 +58,11 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         if (reasons.Count > 0)
         {
             var recheck = facts.Mergeable is null ? options.Value.MergeabilityRecheckSeconds
-                : MergeConditions.AwaitsRequiredChecks(facts, StageKind.Merge.CheckRunName()) ? options.Value.RequiredChecksRecheckSeconds
-                : (double?)null;
-            return Wait(reasons, facts.ProtectionNote, recheck is { } seconds ? BackOff(seconds, context.Stage.Attempt) : null);
+                : MergeConditions.AwaitsRequiredChecks(facts, StageKind.Merge.CheckRunName())
+                    ? options.Value.RequiredChecksRecheckSeconds
+                    : (double?)null;
+            return Wait(reasons, facts.ProtectionNote,
+                recheck is { } seconds ? BackOff(seconds, context.Stage.Attempt) : null);
         }
         if (BranchUpdater.MustUpdate(facts))
         {
@@ -63,7 +71,8 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         return await MergeAsync(context, client, config, facts.ProtectionNote, cancellationToken);
     }
 
-    private async Task<StageOutcome> MergeAsync(StageContext context, IGitHubClient client, MergeConfig config, string? note, CancellationToken cancellationToken)
+    private async Task<StageOutcome> MergeAsync(StageContext context, IGitHubClient client, MergeConfig config,
+        string? note, CancellationToken cancellationToken)
     {
         var run = context.Run;
         run.MergeAttemptSha = run.HeadSha;
@@ -106,7 +115,8 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         return note is null ? outcome : outcome with { Summary = outcome.Summary + "\n\n" + note };
     }
 
-    private async Task<StageOutcome> MergedAsync(StageContext context, string? sha, string how, CancellationToken cancellationToken)
+    private async Task<StageOutcome> MergedAsync(StageContext context, string? sha, string how,
+        CancellationToken cancellationToken)
     {
         var mergedSha = sha ?? context.Run.HeadSha;
         context.Run.MergedSha = mergedSha;
@@ -116,10 +126,13 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
             // caused, a cancel). The merge happened on GitHub regardless, so it is recorded anyway.
             var runId = context.Run.Id;
             await store.RecordMergedShaAsync(runId, mergedSha, cancellationToken);
-            logger.LogInformation("Run {RunId} changed while its merge was recorded; merge commit {Sha} recorded directly", runId, mergedSha);
+            logger.LogInformation(
+                "Run {RunId} changed while its merge was recorded; merge commit {Sha} recorded directly",
+                runId, mergedSha);
         }
         return new StageOutcome(StageConclusion.Success, $"Merged: {how.Replace("`", "", StringComparison.Ordinal)}",
-            $"Every stage passed; the pull request {how} at head `{context.Run.HeadSha}` (merge commit `{context.Run.MergedSha}`).");
+            $"Every stage passed; the pull request {how} at head `{context.Run.HeadSha}` "
+            + $"(merge commit `{context.Run.MergedSha}`).");
     }
 
     private async Task<string> DeleteBranchAsync(IGitHubClient client, PipelineRun run)
@@ -127,7 +140,8 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         if (run.FromFork)
         {
             // The head branch lives in the fork; a branch of this repository with the same name is someone else's.
-            return $"The branch `{run.HeadBranch}` lives in the fork, so it was not deleted (`merge.delete_branch` only deletes branches of this repository).";
+            return $"The branch `{run.HeadBranch}` lives in the fork, so it was not deleted "
+                + "(`merge.delete_branch` only deletes branches of this repository).";
         }
         try
         {
@@ -136,7 +150,8 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
         }
         catch (ApiException e)
         {
-            logger.LogWarning("Branch {Branch} of {Repository} not deleted: {Status}", run.HeadBranch, run.Repository, e.StatusCode);
+            logger.LogWarning("Branch {Branch} of {Repository} not deleted: {Status}", run.HeadBranch, run.Repository,
+                e.StatusCode);
             return $"The branch `{run.HeadBranch}` was not deleted: GitHub answered {(int)e.StatusCode} ({e.Message}).";
         }
     }
@@ -144,8 +159,10 @@ public sealed class MergeGate(PipelineStore store, IOptions<PipelineOptions> opt
     private static StageOutcome Wait(IReadOnlyList<string> reasons, string? note, double? recheckSeconds)
     {
         var list = string.Join("\n", reasons.Select(r => $"- {r}"));
-        return new StageOutcome(StageConclusion.Neutral, "Waiting: " + reasons[0].Replace("`", "", StringComparison.Ordinal),
-            $"Every stage passed, but the pull request is not merged yet because:\n\n{list}\n\nThe gate looks again when labels, reviews or checks change.{(note is null ? "" : "\n\n" + note)}")
+        return new StageOutcome(StageConclusion.Neutral,
+            "Waiting: " + reasons[0].Replace("`", "", StringComparison.Ordinal),
+            $"Every stage passed, but the pull request is not merged yet because:\n\n{list}\n\n"
+            + $"The gate looks again when labels, reviews or checks change.{(note is null ? "" : "\n\n" + note)}")
         {
             Waiting = true,
             RecheckAfter = recheckSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,

@@ -20,7 +20,8 @@ public static class LiveEventStream
         await using var events = live.SubscribeAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Starting the first read registers the subscription before the client hears "ready".
         var next = events.MoveNextAsync().AsTask();
-        yield return new SseItem<object>(new { at = time.GetUtcNow() }, "ready") { ReconnectionInterval = ReconnectAfter };
+        yield return new SseItem<object>(new { at = time.GetUtcNow() }, "ready")
+            { ReconnectionInterval = ReconnectAfter };
         // One timer at a time: re-armed only after it fires, not once per event.
         var heartbeat = Task.Delay(HeartbeatEvery, time, cancellationToken);
         while (true)
@@ -31,7 +32,8 @@ public static class LiveEventStream
                 if (cancellationToken.IsCancellationRequested)
                 {
                     // Let the pending read finish (it sees the same token) before the subscription is disposed.
-                    await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    await next.ContinueWith(static _ => { }, CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                     yield break;
                 }
                 yield return new SseItem<object>(new { at = time.GetUtcNow() }, "heartbeat");

@@ -14,7 +14,8 @@ namespace CodegenCicd.Notifications;
 /// one travels as its type only. Delivery is best effort, like the in-process stream: a page that
 /// reconnects reloads its state.
 /// </summary>
-internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseOptions> database, ILogger<PostgresLiveEventRelay> logger) : BackgroundService
+internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseOptions> database,
+    ILogger<PostgresLiveEventRelay> logger) : BackgroundService
 {
     public const string ChannelName = "codegencicd_events";
 
@@ -53,7 +54,8 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
             {
                 await loop(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
+            catch (Exception e)
+                when (e is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
             {
                 logger.LogWarning("Live events between nodes interrupted: {Reason}; retrying", e.Message);
                 try
@@ -102,7 +104,8 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
 
     private string Encode(LiveEvent item)
     {
-        var payload = JsonSerializer.Serialize(new Envelope(origin, item.Type, item.Data, item.At), JsonSerializerOptions.Web);
+        var payload = JsonSerializer.Serialize(new Envelope(origin, item.Type, item.Data, item.At),
+            JsonSerializerOptions.Web);
         return System.Text.Encoding.UTF8.GetByteCount(payload) <= MaxPayloadBytes
             ? payload
             : JsonSerializer.Serialize(new Envelope(origin, item.Type, null, item.At), JsonSerializerOptions.Web);

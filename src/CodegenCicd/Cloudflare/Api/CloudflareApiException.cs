@@ -2,8 +2,11 @@ using System.Net;
 
 namespace CodegenCicd.Cloudflare.Api;
 
-/// <summary>Cloudflare refused a call; <see cref="Exception.Message"/> carries Cloudflare's own error messages.</summary>
-public sealed class CloudflareApiException(HttpStatusCode status, string operation, IReadOnlyList<CloudflareError> errors)
+/// <summary>
+/// Cloudflare refused a call; <see cref="Exception.Message"/> carries Cloudflare's own error messages.
+/// </summary>
+public sealed class CloudflareApiException(
+    HttpStatusCode status, string operation, IReadOnlyList<CloudflareError> errors)
     : Exception($"Cloudflare {operation} failed ({(int)status}): {Describe(errors)}")
 {
     public HttpStatusCode StatusCode { get; } = status;
@@ -18,4 +21,5 @@ public sealed class CloudflareApiException(HttpStatusCode status, string operati
 
 /// <summary>The gateway was asked to act without <c>Cloudflare:ApiToken</c> and <c>Cloudflare:AccountId</c>.</summary>
 public sealed class CloudflareNotConfiguredException()
-    : Exception("Cloudflare is not configured: set Cloudflare:ApiToken and Cloudflare:AccountId (or CLOUDFLARE_API_KEY and CLOUDFLARE_ACCOUNT_ID).");
+    : Exception("Cloudflare is not configured: set Cloudflare:ApiToken and Cloudflare:AccountId "
+        + "(or CLOUDFLARE_API_KEY and CLOUDFLARE_ACCOUNT_ID).");

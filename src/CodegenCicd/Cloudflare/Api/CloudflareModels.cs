@@ -34,7 +34,9 @@ public sealed record QueueConsumer(
     [property: JsonPropertyName("type")] string? Type,
     [property: JsonPropertyName("script_name")] string? ScriptName);
 
-/// <summary>One message lent by <c>…/messages/pull</c>; <see cref="Body"/> is the JSON text the Worker sent.</summary>
+/// <summary>
+/// One message lent by <c>…/messages/pull</c>; <see cref="Body"/> is the JSON text the Worker sent.
+/// </summary>
 public sealed record PulledMessage(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("body")] string Body,
@@ -51,9 +53,12 @@ public sealed record AckResult(
 public sealed record WorkerBinding(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text = null,
-    [property: JsonPropertyName("bucket_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BucketName = null,
-    [property: JsonPropertyName("queue_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? QueueName = null)
+    [property: JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? Text = null,
+    [property: JsonPropertyName("bucket_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? BucketName = null,
+    [property: JsonPropertyName("queue_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? QueueName = null)
 {
     public static WorkerBinding PlainText(string name, string text) => new("plain_text", name, Text: text);
 

@@ -15,7 +15,10 @@ public sealed class GatewayLocator(AppDbContext db, CloudflareClient cloudflare,
         db.Set<GatewayDeployment>().AsNoTracking().OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
 
     private Task<GatewayDeployment?> LastSuccessAsync(CancellationToken cancellationToken) =>
-        db.Set<GatewayDeployment>().AsNoTracking().Where(d => d.Succeeded).OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+        db.Set<GatewayDeployment>().AsNoTracking()
+            .Where(d => d.Succeeded)
+            .OrderByDescending(d => d.Id)
+            .FirstOrDefaultAsync(cancellationToken);
 
     public async Task<Uri?> WorkerUrlAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +36,8 @@ public sealed class GatewayLocator(AppDbContext db, CloudflareClient cloudflare,
             return id;
         }
         var queue = await cloudflare.FindQueueAsync(options.Value.QueueName, cancellationToken)
-            ?? throw new InvalidOperationException($"Cloudflare has no queue named {options.Value.QueueName}: deploy the gateway first.");
+            ?? throw new InvalidOperationException(
+                $"Cloudflare has no queue named {options.Value.QueueName}: deploy the gateway first.");
         return queue.QueueId;
     }
 

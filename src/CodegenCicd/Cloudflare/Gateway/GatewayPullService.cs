@@ -6,8 +6,8 @@ namespace CodegenCicd.Cloudflare.Gateway;
 /// Pull mode's loop: batches back to back while the queue has messages, then a pause of
 /// <c>Cloudflare:PullIntervalSeconds</c>. Every node may run it: leases keep one message to one puller.
 /// </summary>
-internal sealed partial class GatewayPullService(IServiceScopeFactory scopes, IOptions<CloudflareOptions> options, TimeProvider time,
-    ILogger<GatewayPullService> logger) : BackgroundService
+internal sealed partial class GatewayPullService(IServiceScopeFactory scopes, IOptions<CloudflareOptions> options,
+    TimeProvider time, ILogger<GatewayPullService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,7 +24,8 @@ internal sealed partial class GatewayPullService(IServiceScopeFactory scopes, IO
                 await using var scope = scopes.CreateAsyncScope();
                 pulled = await scope.ServiceProvider.GetRequiredService<GatewayPuller>().PullOnceAsync(stoppingToken);
             }
-            // Whatever one batch throws, the loop lives on: an exception escaping a BackgroundService stops the whole app.
+            // Whatever one batch throws, the loop lives on: an exception escaping a BackgroundService stops
+            // the whole app.
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogPullFailed(logger, ex.Message);

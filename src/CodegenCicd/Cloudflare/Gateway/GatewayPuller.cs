@@ -50,7 +50,8 @@ public sealed partial class GatewayPuller(
             else
             {
                 // Back off: 30 s, 1 min, 2 min … up to an hour; the dead-letter queue ends it.
-                retries.Add((message.LeaseId, (int)Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, message.Attempts - 1)))));
+                retries.Add((message.LeaseId,
+                    (int)Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, message.Attempts - 1)))));
             }
         }
         if (acks.Count + retries.Count > 0)
@@ -60,8 +61,11 @@ public sealed partial class GatewayPuller(
         return batch.Messages.Count;
     }
 
-    /// <summary>True when the message is done with (stored here, or never storable), false to see it again later.</summary>
-    private async Task<bool> HandleAsync(PulledMessage message, Uri workerUrl, string secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the message is done with (stored here, or never storable), false to see it again later.
+    /// </summary>
+    private async Task<bool> HandleAsync(PulledMessage message, Uri workerUrl, string secret,
+        CancellationToken cancellationToken)
     {
         if (Parse(message.Body) is not { } pointer)
         {
@@ -87,7 +91,8 @@ public sealed partial class GatewayPuller(
         }
         var hookId = pointer.Headers?.GetValueOrDefault("x-github-hook-id");
         var result = await intake.AcceptAsync(
-            new IncomingWebhook(pointer.Guid, pointer.Event, hookId is { Length: > 0 and <= 32 } ? hookId : null, body), cancellationToken);
+            new IncomingWebhook(pointer.Guid, pointer.Event, hookId is { Length: > 0 and <= 32 } ? hookId : null, body),
+            cancellationToken);
         if (result.Outcome == IntakeOutcome.Malformed)
         {
             LogMalformed(logger, pointer.Guid, result.Problem);
@@ -104,7 +109,9 @@ public sealed partial class GatewayPuller(
         try
         {
             var pointer = JsonSerializer.Deserialize<DeliveryPointer>(body);
-            return pointer is { Guid.Length: > 0 and <= 64, Event.Length: > 0 and <= 64, Signature.Length: > 0 } ? pointer : null;
+            return pointer is { Guid.Length: > 0 and <= 64, Event.Length: > 0 and <= 64, Signature.Length: > 0 }
+                ? pointer
+                : null;
         }
         catch (JsonException)
         {
@@ -112,15 +119,20 @@ public sealed partial class GatewayPuller(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway message {MessageId} is not a delivery pointer; dropped")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Gateway message {MessageId} is not a delivery pointer; dropped")]
     private static partial void LogUnreadable(ILogger logger, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway keeps no body for delivery {DeliveryId}; will look again later")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The gateway keeps no body for delivery {DeliveryId}; will look again later")]
     private static partial void LogBodyMissing(ILogger logger, string deliveryId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} from the gateway does not match this app's webhook secret; redeploy the gateway")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Delivery {DeliveryId} from the gateway does not match this app's webhook secret; "
+            + "redeploy the gateway")]
     private static partial void LogSignatureMismatch(ILogger logger, string deliveryId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} from the gateway is malformed: {Problem}")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Delivery {DeliveryId} from the gateway is malformed: {Problem}")]
     private static partial void LogMalformed(ILogger logger, string deliveryId, string? problem);
 }

@@ -1,6 +1,9 @@
 namespace CodegenCicd.Cloudflare.Gateway;
 
-/// <summary>The Worker's module (deploy/cloudflare/src/index.js), embedded so the app can deploy the version it was built with.</summary>
+/// <summary>
+/// The Worker's module (deploy/cloudflare/src/index.js), embedded so the app can deploy the version
+/// it was built with.
+/// </summary>
 public static class GatewayScript
 {
     public const string ModuleName = "index.js";

@@ -28,13 +28,15 @@ public sealed class GatewayWorkerClient(HttpClient http)
 {
     /// <summary>Hex HMAC-SHA256 of a fixed label under the webhook secret (src/index.js, <c>readToken</c>).</summary>
     public static string ReadToken(string webhookSecret) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(webhookSecret), "codegencicd-gateway-read"u8));
+        Convert.ToHexStringLower(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(webhookSecret), "codegencicd-gateway-read"u8));
 
     public async Task<GatewayHealth?> GetHealthAsync(Uri worker, CancellationToken cancellationToken) =>
         await http.GetFromJsonAsync<GatewayHealth>(new Uri(worker, "health"), cancellationToken);
 
     /// <summary>The body exactly as GitHub sent it, or null when the Worker keeps none for that GUID.</summary>
-    public async Task<byte[]?> GetBodyAsync(Uri worker, string guid, string webhookSecret, CancellationToken cancellationToken)
+    public async Task<byte[]?> GetBodyAsync(Uri worker, string guid, string webhookSecret,
+        CancellationToken cancellationToken)
     {
         using var request = Authorized(HttpMethod.Get, worker, guid, webhookSecret);
         using var response = await http.SendAsync(request, cancellationToken);

@@ -15,8 +15,8 @@ namespace CodegenCicd.Cloudflare.Recovery;
 /// <see cref="MissedDeliveryOptions.MaxPerRun"/> per run. What it found is listed on /Deliveries.
 /// </summary>
 public sealed partial class MissedDeliveryJob(
-    AppDbContext db, DeliveryQueries deliveries, GitHubAppApi github, AppCredentialsProvider credentials, IOptions<MissedDeliveryOptions> options,
-    TimeProvider time, ILogger<MissedDeliveryJob> logger)
+    AppDbContext db, DeliveryQueries deliveries, GitHubAppApi github, AppCredentialsProvider credentials,
+    IOptions<MissedDeliveryOptions> options, TimeProvider time, ILogger<MissedDeliveryJob> logger)
 {
     public const string RecurringJobId = "missed-delivery-recovery";
     private static readonly TimeSpan AskAgainAfter = TimeSpan.FromHours(1);
@@ -34,7 +34,8 @@ public sealed partial class MissedDeliveryJob(
         var log = await github.ListHookDeliveriesAsync(now.AddHours(-settings.LookbackHours), cancellationToken);
         var failed = log.GroupBy(d => d.Guid)
             .Where(g => !g.Any(d => d.Succeeded))
-            .Select(g => g.OrderByDescending(d => d.DeliveredAt).First() with { DeliveredAt = g.Min(d => d.DeliveredAt) })
+            .Select(g => g.OrderByDescending(d => d.DeliveredAt).First()
+                with { DeliveredAt = g.Min(d => d.DeliveredAt) })
             .ToList();
         if (failed.Count == 0)
         {
@@ -42,7 +43,9 @@ public sealed partial class MissedDeliveryJob(
         }
         var guids = failed.Select(d => d.Guid).ToList();
         var stored = await deliveries.StoredAmongAsync(guids, cancellationToken);
-        var known = await db.Set<MissedDelivery>().Where(d => guids.Contains(d.DeliveryId)).ToDictionaryAsync(d => d.DeliveryId, cancellationToken);
+        var known = await db.Set<MissedDelivery>()
+            .Where(d => guids.Contains(d.DeliveryId))
+            .ToDictionaryAsync(d => d.DeliveryId, cancellationToken);
         var asked = 0;
         foreach (var delivery in failed.Where(d => !stored.Contains(d.Guid)).OrderBy(d => d.DeliveredAt))
         {
@@ -85,9 +88,11 @@ public sealed partial class MissedDeliveryJob(
         return asked;
     }
 
-    private static string? Cut(string? text, int max) => text is { Length: > 0 } && text.Length > max ? text[..max] : text;
+    private static string? Cut(string? text, int max) =>
+        text is { Length: > 0 } && text.Length > max ? text[..max] : text;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Asked GitHub to redeliver missed delivery {DeliveryId} ({Event})")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Asked GitHub to redeliver missed delivery {DeliveryId} ({Event})")]
     private static partial void LogRedelivered(ILogger logger, string deliveryId, string? @event);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GitHub refused to redeliver {DeliveryId}: {Error}")]

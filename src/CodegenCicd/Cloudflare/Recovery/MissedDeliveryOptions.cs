@@ -22,7 +22,9 @@ public sealed class MissedDeliveryOptions : IConfigSection
     [Range(1, 500, ErrorMessage = "MissedDeliveries:MaxPerRun must be between 1 and 500")]
     public int MaxPerRun { get; set; } = 20;
 
-    /// <summary>A GUID is asked again at most this many times, and not sooner than an hour after the last ask.</summary>
+    /// <summary>
+    /// A GUID is asked again at most this many times, and not sooner than an hour after the last ask.
+    /// </summary>
     [Range(1, 10, ErrorMessage = "MissedDeliveries:MaxAttempts must be between 1 and 10")]
     public int MaxAttempts { get; set; } = 3;
 }

@@ -7,7 +7,8 @@ namespace CodegenCicd.Cloudflare.Recovery;
 /// Schedules <see cref="MissedDeliveryJob"/> on <c>MissedDeliveries:Schedule</c> at start-up (or removes
 /// it when the schedule is empty), so the cron is configuration rather than code.
 /// </summary>
-internal sealed class MissedDeliverySchedule(IRecurringJobManager jobs, IOptions<MissedDeliveryOptions> options) : IHostedService
+internal sealed class MissedDeliverySchedule(IRecurringJobManager jobs,
+    IOptions<MissedDeliveryOptions> options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,7 +18,8 @@ internal sealed class MissedDeliverySchedule(IRecurringJobManager jobs, IOptions
         }
         else
         {
-            jobs.AddOrUpdate<MissedDeliveryJob>(MissedDeliveryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.Value.Schedule);
+            jobs.AddOrUpdate<MissedDeliveryJob>(MissedDeliveryJob.RecurringJobId,
+                job => job.RunAsync(CancellationToken.None), options.Value.Schedule);
         }
         return Task.CompletedTask;
     }

@@ -10,7 +10,8 @@ public sealed class CodegenApiException(HttpStatusCode? statusCode, string messa
     /// <summary>Null when no answer came (network, rate-limit queue full, unreadable reply).</summary>
     public HttpStatusCode? StatusCode { get; } = statusCode;
 
-    internal static async Task<CodegenApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<CodegenApiException> FromResponseAsync(HttpResponseMessage response,
+        CancellationToken cancellationToken)
     {
         var upstream = await ReadMessageAsync(response, cancellationToken);
         var status = response.StatusCode;
@@ -24,11 +25,15 @@ public sealed class CodegenApiException(HttpStatusCode? statusCode, string messa
             >= 500 => "Codegen is unavailable right now",
             _ => "Codegen answered with an error",
         };
-        return new CodegenApiException(status, $"{message} (HTTP {(int)status}{(upstream is null ? "" : $": {upstream}")}).");
+        return new CodegenApiException(status,
+            $"{message} (HTTP {(int)status}{(upstream is null ? "" : $": {upstream}")}).");
     }
 
-    /// <summary>Codegen's error bodies: <c>{message, status_code}</c> on 429, FastAPI's <c>{detail}</c> elsewhere.</summary>
-    private static async Task<string?> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Codegen's error bodies: <c>{message, status_code}</c> on 429, FastAPI's <c>{detail}</c> elsewhere.
+    /// </summary>
+    private static async Task<string?> ReadMessageAsync(HttpResponseMessage response,
+        CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(text))
@@ -40,7 +45,8 @@ public sealed class CodegenApiException(HttpStatusCode? statusCode, string messa
             using var json = JsonDocument.Parse(text);
             foreach (var name in (string[])["message", "detail", "error"])
             {
-                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value))
+                if (json.RootElement.ValueKind == JsonValueKind.Object
+                    && json.RootElement.TryGetProperty(name, out var value))
                 {
                     return Shorten(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
                 }
@@ -58,4 +64,5 @@ public sealed class CodegenApiException(HttpStatusCode? statusCode, string messa
 
 /// <summary>Thrown before any call when <c>Codegen:OrgId</c> or <c>Codegen:ApiToken</c> is missing.</summary>
 public sealed class CodegenNotConfiguredException()
-    : Exception("Codegen not configured: set Codegen:OrgId and Codegen:ApiToken (or CODEGEN_ORG_ID and CODEGEN_API_TOKEN).");
+    : Exception("Codegen not configured: set Codegen:OrgId and Codegen:ApiToken "
+        + "(or CODEGEN_ORG_ID and CODEGEN_API_TOKEN).");

@@ -27,34 +27,43 @@ public sealed class CodegenClient(HttpClient http, IOptions<CodegenOptions> opti
         SendAsync<CodegenAgentRun>(HttpMethod.Post, $"v1/organizations/{Org}/agent/run", request, cancellationToken);
 
     public Task<CodegenAgentRun> GetRunAsync(long runId, CancellationToken cancellationToken) =>
-        SendAsync<CodegenAgentRun>(HttpMethod.Get, $"v1/organizations/{Org}/agent/run/{runId}", null, cancellationToken);
+        SendAsync<CodegenAgentRun>(HttpMethod.Get, $"v1/organizations/{Org}/agent/run/{runId}", null,
+            cancellationToken);
 
     public Task<CodegenPage<CodegenAgentRun>> ListRunsAsync(int skip, int limit, CancellationToken cancellationToken) =>
         SendAsync<CodegenPage<CodegenAgentRun>>(HttpMethod.Get,
-            $"v1/organizations/{Org}/agent/runs?skip={skip}&limit={Math.Clamp(limit, 1, MaxPageSize)}", null, cancellationToken);
+            $"v1/organizations/{Org}/agent/runs?skip={skip}&limit={Math.Clamp(limit, 1, MaxPageSize)}", null,
+            cancellationToken);
 
     public Task<CodegenAgentRun> ResumeRunAsync(long runId, string prompt, CancellationToken cancellationToken) =>
         SendAsync<CodegenAgentRun>(HttpMethod.Post, $"v1/organizations/{Org}/agent/run/resume",
             new ResumeAgentRunRequest(runId, prompt), cancellationToken);
 
     /// <summary>The alpha trace endpoint; <paramref name="reverse"/> asks for the newest entries first.</summary>
-    public Task<CodegenRunLogs> GetLogsAsync(long runId, int skip, int limit, bool reverse, CancellationToken cancellationToken) =>
+    public Task<CodegenRunLogs> GetLogsAsync(long runId, int skip, int limit, bool reverse,
+        CancellationToken cancellationToken) =>
         SendAsync<CodegenRunLogs>(HttpMethod.Get,
-            $"v1/alpha/organizations/{Org}/agent/run/{runId}/logs?skip={skip}&limit={Math.Clamp(limit, 1, MaxPageSize)}&reverse={(reverse ? "true" : "false")}",
+            $"v1/alpha/organizations/{Org}/agent/run/{runId}/logs"
+            + $"?skip={skip}&limit={Math.Clamp(limit, 1, MaxPageSize)}&reverse={(reverse ? "true" : "false")}",
             null, cancellationToken);
 
-    public Task<CodegenPage<CodegenRepository>> ListRepositoriesAsync(int skip, int limit, CancellationToken cancellationToken) =>
+    public Task<CodegenPage<CodegenRepository>> ListRepositoriesAsync(int skip, int limit,
+        CancellationToken cancellationToken) =>
         SendAsync<CodegenPage<CodegenRepository>>(HttpMethod.Get,
-            $"v1/organizations/{Org}/repos?skip={skip}&limit={Math.Clamp(limit, 1, MaxPageSize)}", null, cancellationToken);
+            $"v1/organizations/{Org}/repos?skip={skip}&limit={Math.Clamp(limit, 1, MaxPageSize)}", null,
+            cancellationToken);
 
-    /// <summary>Maps <c>owner/repo</c> to Codegen's <c>repo_id</c>, walking every page; null when the organization lacks it.</summary>
+    /// <summary>
+    /// Maps <c>owner/repo</c> to Codegen's <c>repo_id</c>, walking every page; null when the organization lacks it.
+    /// </summary>
     public async Task<long?> FindRepositoryIdAsync(string fullName, CancellationToken cancellationToken)
     {
         for (var skip = 0; ; skip += MaxPageSize)
         {
             var page = await ListRepositoriesAsync(skip, MaxPageSize, cancellationToken);
             var items = page.Items ?? [];
-            var match = items.FirstOrDefault(r => string.Equals(r.FullName, fullName, StringComparison.OrdinalIgnoreCase));
+            var match = items.FirstOrDefault(r =>
+                string.Equals(r.FullName, fullName, StringComparison.OrdinalIgnoreCase));
             if (match is not null)
             {
                 return match.Id;
@@ -67,9 +76,11 @@ public sealed class CodegenClient(HttpClient http, IOptions<CodegenOptions> opti
         }
     }
 
-    private string Org => (options.Value.OrgId ?? throw new CodegenNotConfiguredException()).ToString(CultureInfo.InvariantCulture);
+    private string Org =>
+        (options.Value.OrgId ?? throw new CodegenNotConfiguredException()).ToString(CultureInfo.InvariantCulture);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.IsConfigured)
@@ -90,11 +101,13 @@ public sealed class CodegenClient(HttpClient http, IOptions<CodegenOptions> opti
         }
         catch (HttpRequestException e)
         {
-            throw new CodegenApiException(null, $"Codegen could not be reached at {settings.ApiUrl.Host}: {e.Message}", e);
+            throw new CodegenApiException(null,
+                $"Codegen could not be reached at {settings.ApiUrl.Host}: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new CodegenApiException(null, $"Codegen did not answer within {http.Timeout.TotalSeconds:0} seconds.", e);
+            throw new CodegenApiException(null,
+                $"Codegen did not answer within {http.Timeout.TotalSeconds:0} seconds.", e);
         }
         using (response)
         {
@@ -109,7 +122,8 @@ public sealed class CodegenClient(HttpClient http, IOptions<CodegenOptions> opti
             }
             catch (JsonException e)
             {
-                throw new CodegenApiException(response.StatusCode, $"Codegen's answer could not be read: {e.Message}", e);
+                throw new CodegenApiException(response.StatusCode,
+                    $"Codegen's answer could not be read: {e.Message}", e);
             }
         }
     }

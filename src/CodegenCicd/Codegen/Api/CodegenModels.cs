@@ -68,7 +68,8 @@ public sealed record CodegenRunLogs(
 public sealed record CreateAgentRunRequest(
     string Prompt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RepoId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, object>? Metadata = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, object>? Metadata = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 
 /// <summary>Body of <c>POST …/agent/run/resume</c>: the only way to send a follow-up.</summary>

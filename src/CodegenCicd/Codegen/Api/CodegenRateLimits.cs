@@ -15,10 +15,13 @@ public sealed class CodegenRateLimits : IDisposable
     private readonly TimeSpan longestSegment;
     private long lastAdvance = Stopwatch.GetTimestamp();
 
-    /// <param name="autoReplenishment">False only in tests, which move the windows with <see cref="AdvanceSegmentAsync"/>.</param>
+    /// <param name="autoReplenishment">
+    /// False only in tests, which move the windows with <see cref="AdvanceSegmentAsync"/>.
+    /// </param>
     public CodegenRateLimits(CodegenOptions options, bool autoReplenishment = true)
     {
-        longestSegment = TimeSpan.FromTicks(Math.Max(options.RequestWindow.Ticks, options.CreationWindow.Ticks) / SegmentsPerWindow);
+        longestSegment = TimeSpan.FromTicks(
+            Math.Max(options.RequestWindow.Ticks, options.CreationWindow.Ticks) / SegmentsPerWindow);
         AllCalls = Create(options.RequestsPerWindow, options.RequestWindow, options.QueueLimit, autoReplenishment);
         Creations = Create(options.CreationsPerWindow, options.CreationWindow, options.QueueLimit, autoReplenishment);
     }
@@ -50,7 +53,8 @@ public sealed class CodegenRateLimits : IDisposable
         Creations.Dispose();
     }
 
-    private static SlidingWindowRateLimiter Create(int permits, TimeSpan window, int queueLimit, bool autoReplenishment) => new(
+    private static SlidingWindowRateLimiter Create(int permits, TimeSpan window, int queueLimit,
+        bool autoReplenishment) => new(
         new SlidingWindowRateLimiterOptions
         {
             PermitLimit = permits,

@@ -21,7 +21,9 @@ public enum CodegenRunState
 
 public static class CodegenRunStates
 {
-    /// <summary>Upper case on the wire, compared case-insensitively; unknown values read as running (REFERENCE.md).</summary>
+    /// <summary>
+    /// Upper case on the wire, compared case-insensitively; unknown values read as running (REFERENCE.md).
+    /// </summary>
     public static CodegenRunState Parse(string? status) => status?.Trim().ToUpperInvariant() switch
     {
         "COMPLETE" or "COMPLETED" => CodegenRunState.Complete,
@@ -32,5 +34,6 @@ public static class CodegenRunStates
     };
 
     /// <summary>The agent is not working: its answer is final until it is resumed.</summary>
-    public static bool IsIdle(this CodegenRunState state) => state is CodegenRunState.Complete or CodegenRunState.Paused;
+    public static bool IsIdle(this CodegenRunState state) =>
+        state is CodegenRunState.Complete or CodegenRunState.Paused;
 }

@@ -12,7 +12,8 @@ public sealed class LenientDateTimeConverter : JsonConverter<DateTimeOffset?>
 {
     public override bool HandleNull => true;
 
-    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert,
+        JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String ? Parse(reader.GetString()) : SkipAndReturnNull(ref reader);
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
@@ -29,7 +30,8 @@ public sealed class LenientDateTimeConverter : JsonConverter<DateTimeOffset?>
 
     public static DateTimeOffset? Parse(string? text) =>
         !string.IsNullOrWhiteSpace(text) && DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces, out var value)
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces,
+                out var value)
             ? value
             : null;
 

@@ -11,14 +11,16 @@ public sealed class AgentActivityQueries(AppDbContext db)
 {
     /// <summary>Not finished: the agent works, or a person has to confirm its plan.</summary>
     public static readonly AgentRunStatus[] Active =
-        [AgentRunStatus.Starting, AgentRunStatus.Planning, AgentRunStatus.AwaitingConfirmation, AgentRunStatus.Implementing, AgentRunStatus.Fixing];
+        [AgentRunStatus.Starting, AgentRunStatus.Planning, AgentRunStatus.AwaitingConfirmation,
+            AgentRunStatus.Implementing, AgentRunStatus.Fixing];
 
     /// <summary>Agent runs of every project that are active.</summary>
     public Task<int> CountActiveAsync(CancellationToken cancellationToken) =>
         db.Set<AgentRun>().CountAsync(r => Active.Contains(r.Status), cancellationToken);
 
     /// <summary>The newest active agent run per project.</summary>
-    public async Task<IReadOnlyDictionary<int, ActiveAgentRunView>> ActiveRunsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, ActiveAgentRunView>> ActiveRunsAsync(
+        IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         var ids = projectIds.Distinct().ToList();
         var runs = await db.Set<AgentRun>().AsNoTracking()
@@ -28,8 +30,11 @@ public sealed class AgentActivityQueries(AppDbContext db)
         return runs.GroupBy(r => r.ProjectId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
     }
 
-    /// <summary>Titles of the pull requests agents opened, by URL (the pipeline knows numbers and URLs, not titles).</summary>
-    public async Task<IReadOnlyDictionary<string, string>> PullRequestTitlesAsync(IReadOnlyCollection<string> urls, CancellationToken cancellationToken)
+    /// <summary>
+    /// Titles of the pull requests agents opened, by URL (the pipeline knows numbers and URLs, not titles).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> PullRequestTitlesAsync(
+        IReadOnlyCollection<string> urls, CancellationToken cancellationToken)
     {
         var wanted = urls.Distinct().ToList();
         if (wanted.Count == 0)

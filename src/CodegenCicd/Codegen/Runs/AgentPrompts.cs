@@ -23,9 +23,12 @@ public static class AgentPrompts
         }
         prompt.Append("## Target\n").Append(target.Trim()).Append("\n\n");
         prompt.Append("## How to proceed\n")
-            .Append("1. First reply with a plan only: the changes you intend to make, file by file, and how you will verify them.\n")
-            .Append("2. Do not change code, push branches or open pull requests yet. End your reply after the plan and wait.\n")
-            .Append("3. You will get \"").Append(ConfirmationPhrase).Append("\" (possibly with adjusted instructions) before you implement, ")
+            .Append("1. First reply with a plan only: the changes you intend to make, file by file, "
+                + "and how you will verify them.\n")
+            .Append("2. Do not change code, push branches or open pull requests yet. "
+                + "End your reply after the plan and wait.\n")
+            .Append("3. You will get \"").Append(ConfirmationPhrase)
+            .Append("\" (possibly with adjusted instructions) before you implement, ")
             .Append("then open one pull request against ").Append(defaultBranch).Append(".\n")
             .Append("4. A CI pipeline deploys and tests that pull request; if it fails you will receive its report. ")
             .Append("Push fixes to the same branch; do not open another pull request.\n");
@@ -35,16 +38,19 @@ public static class AgentPrompts
     public static string Confirm(string defaultBranch, string? adjustedInstructions)
     {
         var prompt = new StringBuilder(ConfirmationPhrase)
-            .Append(" Proceed with the implementation as planned and open one pull request against ").Append(defaultBranch).Append('.');
+            .Append(" Proceed with the implementation as planned and open one pull request against ")
+            .Append(defaultBranch).Append('.');
         if (!string.IsNullOrWhiteSpace(adjustedInstructions))
         {
-            prompt.Append("\n\nThe reviewer adjusted the plan; these instructions take precedence:\n").Append(adjustedInstructions.Trim());
+            prompt.Append("\n\nThe reviewer adjusted the plan; these instructions take precedence:\n")
+                .Append(adjustedInstructions.Trim());
         }
         return prompt.ToString();
     }
 
     public static string Reject(string reason) =>
-        $"Plan rejected by the reviewer. Do not implement it, do not change code and do not open a pull request.\n\nReason: {reason.Trim()}";
+        "Plan rejected by the reviewer. Do not implement it, do not change code and do not open a pull request.\n\n"
+        + $"Reason: {reason.Trim()}";
 
     public static string Fix(int iteration, int maxIterations, string? pullRequestUrl, string headSha, string report)
     {

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CodegenCicd.Codegen.Runs;
 
-/// <summary>A Codegen agent run started for a project: what was asked, what Codegen answered, and what happened since.</summary>
+/// <summary>
+/// A Codegen agent run started for a project: what was asked, what Codegen answered, and what happened since.
+/// </summary>
 public sealed class AgentRun
 {
     public int Id { get; set; }
@@ -60,7 +62,9 @@ public sealed class AgentRun
 
     public bool SeenWorkingSinceResume { get; set; }
 
-    /// <summary>Changed on every save, so two writers (poll job, fix loop) cannot overwrite each other unseen.</summary>
+    /// <summary>
+    /// Changed on every save, so two writers (poll job, fix loop) cannot overwrite each other unseen.
+    /// </summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 
     public List<AgentRunEvent> History { get; set; } = [];
@@ -82,7 +86,9 @@ internal sealed class AgentRunConfiguration : IEntityTypeConfiguration<AgentRun>
         builder.HasIndex(r => new { r.Status, r.NextPollAt });
         builder.HasIndex(r => r.CodegenRunId);
         builder.HasMany(r => r.History).WithOne().HasForeignKey(e => e.AgentRunId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasMany(r => r.PullRequests).WithOne().HasForeignKey(p => p.AgentRunId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasMany(r => r.IterationRecords).WithOne().HasForeignKey(i => i.AgentRunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.PullRequests).WithOne().HasForeignKey(p => p.AgentRunId)
+            .OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.IterationRecords).WithOne().HasForeignKey(i => i.AgentRunId)
+            .OnDelete(DeleteBehavior.Cascade);
     }
 }

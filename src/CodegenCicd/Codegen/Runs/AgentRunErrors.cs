@@ -22,7 +22,8 @@ public sealed class AgentRunFailedException(AgentRun run, CodegenApiException in
 /// <summary>What an agent-run error means to an HTTP caller: its status, a title and the message to show.</summary>
 /// <param name="Field">The input field at fault (400s only).</param>
 /// <param name="Failure">Codegen's refusal, with the saved run (502s only).</param>
-public sealed record AgentRunError(int StatusCode, string Title, string Message, string? Field, AgentRunFailedException? Failure);
+public sealed record AgentRunError(int StatusCode, string Title, string Message, string? Field,
+    AgentRunFailedException? Failure);
 
 /// <summary>The one mapping of agent-run errors to HTTP answers, shared by the JSON API and the pages.</summary>
 public static class AgentRunErrors
@@ -31,9 +32,12 @@ public static class AgentRunErrors
     public static AgentRunError? Describe(Exception exception) => exception switch
     {
         AgentRunInputException e => new(StatusCodes.Status400BadRequest, "Invalid input", e.Message, e.Field, null),
-        AgentRunStateException e => new(StatusCodes.Status409Conflict, "The run is not waiting for a plan decision", e.Message, null, null),
-        CodegenNotConfiguredException e => new(StatusCodes.Status503ServiceUnavailable, "Codegen not configured", e.Message, null, null),
-        AgentRunFailedException e => new(StatusCodes.Status502BadGateway, "Codegen refused the request", e.Message, null, e),
+        AgentRunStateException e => new(StatusCodes.Status409Conflict, "The run is not waiting for a plan decision",
+            e.Message, null, null),
+        CodegenNotConfiguredException e => new(StatusCodes.Status503ServiceUnavailable, "Codegen not configured",
+            e.Message, null, null),
+        AgentRunFailedException e => new(StatusCodes.Status502BadGateway, "Codegen refused the request",
+            e.Message, null, e),
         _ => null,
     };
 }

@@ -56,7 +56,8 @@ public sealed class AgentRunFixes(
         }
     }
 
-    private async Task HandleFailureAsync(AgentRun run, AgentRunPullRequest link, PipelineRunOutcome outcome, CancellationToken cancellationToken)
+    private async Task HandleFailureAsync(AgentRun run, AgentRunPullRequest link, PipelineRunOutcome outcome,
+        CancellationToken cancellationToken)
     {
         var iteration = run.IterationRecords.FirstOrDefault(i => i.PipelineRunId == outcome.RunId);
         if (iteration is { SentAt: not null } or { LimitReached: true })
@@ -65,7 +66,8 @@ public sealed class AgentRunFixes(
         }
         if (iteration is null && !run.Status.AcceptsFixes())
         {
-            logger.LogInformation("Pipeline run {PipelineRunId} failed on agent run {AgentRunId}'s PR, which is {Status}; not sent",
+            logger.LogInformation(
+                "Pipeline run {PipelineRunId} failed on agent run {AgentRunId}'s PR, which is {Status}; not sent",
                 outcome.RunId, run.Id, run.Status);
             await db.SaveChangesAsync(cancellationToken);
             return;
@@ -92,14 +94,16 @@ public sealed class AgentRunFixes(
             run.IterationRecords.Add(iteration);
             run.Iterations = iteration.Number;
             run.MarkResumed(now);
-            run.MoveTo(AgentRunStatus.Fixing, $"Pipeline run {outcome.RunId} failed; sending fix request {iteration.Number} of {max.MaxIterations}", now);
+            run.MoveTo(AgentRunStatus.Fixing, $"Pipeline run {outcome.RunId} failed; "
+                + $"sending fix request {iteration.Number} of {max.MaxIterations}", now);
             run.Reschedule(now, options.Value.PollInterval);
             if (!await TryClaimAsync(cancellationToken))
             {
                 return;
             }
         }
-        var prompt = AgentPrompts.Fix(iteration.Number, max.MaxIterations, link.Url, outcome.HeadSha, outcome.FailureReport);
+        var prompt = AgentPrompts.Fix(iteration.Number, max.MaxIterations, link.Url, outcome.HeadSha,
+            outcome.FailureReport);
         try
         {
             await codegen.ResumeRunAsync(run.CodegenRunId!.Value, prompt, cancellationToken);
@@ -119,7 +123,8 @@ public sealed class AgentRunFixes(
         runs.SchedulePoll(run);
     }
 
-    private async Task GiveUpAsync(AgentRun run, AgentRunPullRequest link, PipelineRunOutcome outcome, int max, CancellationToken cancellationToken)
+    private async Task GiveUpAsync(AgentRun run, AgentRunPullRequest link, PipelineRunOutcome outcome, int max,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         run.IterationRecords.Add(new AgentRunIteration
@@ -133,7 +138,8 @@ public sealed class AgentRunFixes(
             LimitReached = true,
         });
         run.Error = $"The pipeline still fails after {max} fix request(s); a person needs to take over {link.Url}.";
-        run.MoveTo(AgentRunStatus.NeedsPerson, $"Pipeline run {outcome.RunId} failed; the limit of {max} fix request(s) is reached", now);
+        run.MoveTo(AgentRunStatus.NeedsPerson,
+            $"Pipeline run {outcome.RunId} failed; the limit of {max} fix request(s) is reached", now);
         run.NextPollAt = null;
         if (!await TryClaimAsync(cancellationToken))
         {
@@ -141,7 +147,8 @@ public sealed class AgentRunFixes(
         }
         events.PublishUpdate(run);
         var commented = await notes.PostNeedsPersonAsync(run, outcome, max, cancellationToken);
-        run.MoveTo(AgentRunStatus.NeedsPerson, commented ?? "The pull request was not commented on (GitHub unavailable)", time.GetUtcNow());
+        run.MoveTo(AgentRunStatus.NeedsPerson,
+            commented ?? "The pull request was not commented on (GitHub unavailable)", time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
     }
 

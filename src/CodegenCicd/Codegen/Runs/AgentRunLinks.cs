@@ -6,10 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.Codegen.Runs;
 
 /// <summary>Finds the agent run behind a PR: by its URL, else by its head branch, within the PR's project.</summary>
-public sealed class AgentRunLinks(AppDbContext db, CodegenClient codegen, TimeProvider time, ILogger<AgentRunLinks> logger)
+public sealed class AgentRunLinks(AppDbContext db, CodegenClient codegen, TimeProvider time,
+    ILogger<AgentRunLinks> logger)
 {
     private static readonly AgentRunStatus[] MayOwnPullRequests =
-        [AgentRunStatus.Implementing, AgentRunStatus.Completed, AgentRunStatus.Fixing, AgentRunStatus.Succeeded, AgentRunStatus.NeedsPerson];
+        [AgentRunStatus.Implementing, AgentRunStatus.Completed, AgentRunStatus.Fixing, AgentRunStatus.Succeeded,
+            AgentRunStatus.NeedsPerson];
 
     /// <summary>
     /// The linked PR row (tracked), or null when no agent run opened this PR. Codegen's PR list is only
@@ -23,7 +25,8 @@ public sealed class AgentRunLinks(AppDbContext db, CodegenClient codegen, TimePr
             return link;
         }
         var candidates = await db.Set<AgentRun>().Include(r => r.PullRequests)
-            .Where(r => r.ProjectId == outcome.ProjectId && r.CodegenRunId != null && MayOwnPullRequests.Contains(r.Status))
+            .Where(r => r.ProjectId == outcome.ProjectId && r.CodegenRunId != null
+                && MayOwnPullRequests.Contains(r.Status))
             .ToListAsync(cancellationToken);
         var added = 0;
         foreach (var run in candidates)
@@ -40,7 +43,8 @@ public sealed class AgentRunLinks(AppDbContext db, CodegenClient codegen, TimePr
             }
             catch (CodegenApiException e)
             {
-                logger.LogWarning("Could not refresh agent run {AgentRunId}'s pull requests: {Reason}", run.Id, e.Message);
+                logger.LogWarning("Could not refresh agent run {AgentRunId}'s pull requests: {Reason}", run.Id,
+                    e.Message);
             }
         }
         if (added > 0)
@@ -50,7 +54,8 @@ public sealed class AgentRunLinks(AppDbContext db, CodegenClient codegen, TimePr
         return await FindLinkedAsync(outcome, cancellationToken);
     }
 
-    private async Task<AgentRunPullRequest?> FindLinkedAsync(PipelineRunOutcome outcome, CancellationToken cancellationToken)
+    private async Task<AgentRunPullRequest?> FindLinkedAsync(PipelineRunOutcome outcome,
+        CancellationToken cancellationToken)
     {
         var rows = await db.Set<AgentRunPullRequest>()
             .Join(db.Set<AgentRun>(), p => p.AgentRunId, r => r.Id, (p, r) => new { Link = p, r.ProjectId, r.Id })
@@ -65,6 +70,7 @@ public sealed class AgentRunLinks(AppDbContext db, CodegenClient codegen, TimePr
         // Newest run first: a branch name may be reused by a later run.
         var newestFirst = rows.OrderByDescending(p => p.AgentRunId).ToList();
         return newestFirst.FirstOrDefault(SamePullRequest)
-            ?? newestFirst.FirstOrDefault(p => !string.IsNullOrEmpty(outcome.HeadBranch) && p.HeadBranch == outcome.HeadBranch);
+            ?? newestFirst.FirstOrDefault(p =>
+                !string.IsNullOrEmpty(outcome.HeadBranch) && p.HeadBranch == outcome.HeadBranch);
     }
 }

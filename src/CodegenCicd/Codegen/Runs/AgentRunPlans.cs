@@ -33,7 +33,9 @@ public sealed class AgentRunPlans(
             return null;
         }
         RequireAwaitingConfirmation(run, "confirmed");
-        var note = string.IsNullOrWhiteSpace(adjustedInstructions) ? "Plan confirmed" : "Plan confirmed with adjusted instructions";
+        var note = string.IsNullOrWhiteSpace(adjustedInstructions)
+            ? "Plan confirmed"
+            : "Plan confirmed with adjusted instructions";
         await ConfirmLoadedAsync(run, adjustedInstructions, note, cancellationToken);
         return run;
     }
@@ -72,8 +74,11 @@ public sealed class AgentRunPlans(
         return run;
     }
 
-    /// <summary>Used by confirmation and auto-confirmation: claim the transition, then resume; undo if Codegen refuses.</summary>
-    internal async Task ConfirmLoadedAsync(AgentRun run, string? adjustedInstructions, string note, CancellationToken cancellationToken)
+    /// <summary>
+    /// Used by confirmation and auto-confirmation: claim the transition, then resume; undo if Codegen refuses.
+    /// </summary>
+    internal async Task ConfirmLoadedAsync(AgentRun run, string? adjustedInstructions, string note,
+        CancellationToken cancellationToken)
     {
         var branch = (await projects.GetAsync(run.ProjectId, cancellationToken)).DefaultBranch;
         var now = time.GetUtcNow();
@@ -84,13 +89,15 @@ public sealed class AgentRunPlans(
         await ClaimAsync(cancellationToken);
         try
         {
-            var resumed = await codegen.ResumeRunAsync(run.CodegenRunId!.Value, AgentPrompts.Confirm(branch, adjustedInstructions), cancellationToken);
+            var resumed = await codegen.ResumeRunAsync(run.CodegenRunId!.Value,
+                AgentPrompts.Confirm(branch, adjustedInstructions), cancellationToken);
             run.CodegenStatus = resumed.Status ?? run.CodegenStatus;
         }
         catch (CodegenApiException e)
         {
             run.Error = $"The confirmation could not be sent: {e.Message}";
-            run.MoveTo(AgentRunStatus.AwaitingConfirmation, "Confirmation not delivered; confirm again", time.GetUtcNow());
+            run.MoveTo(AgentRunStatus.AwaitingConfirmation, "Confirmation not delivered; confirm again",
+                time.GetUtcNow());
             run.NextPollAt = null;
             await runs.SaveAndAnnounceAsync(run, CancellationToken.None);
             throw new AgentRunFailedException(run, e);
@@ -99,7 +106,10 @@ public sealed class AgentRunPlans(
         runs.SchedulePoll(run);
     }
 
-    /// <summary>Saves a decision before Codegen hears of it; a concurrent decision on the same run wins and this one is refused.</summary>
+    /// <summary>
+    /// Saves a decision before Codegen hears of it; a concurrent decision on the same run wins and this one
+    /// is refused.
+    /// </summary>
     private async Task ClaimAsync(CancellationToken cancellationToken)
     {
         try
@@ -108,7 +118,8 @@ public sealed class AgentRunPlans(
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new AgentRunStateException("This run was answered or changed meanwhile; reload it to see its current state.");
+            throw new AgentRunStateException(
+                "This run was answered or changed meanwhile; reload it to see its current state.");
         }
     }
 
@@ -119,7 +130,8 @@ public sealed class AgentRunPlans(
     {
         if (run.Status != AgentRunStatus.AwaitingConfirmation)
         {
-            throw new AgentRunStateException($"Only a plan awaiting confirmation can be {action}; this run is {run.Status.Label().ToLowerInvariant()}.");
+            throw new AgentRunStateException($"Only a plan awaiting confirmation can be {action}; "
+                + $"this run is {run.Status.Label().ToLowerInvariant()}.");
         }
     }
 }

@@ -29,11 +29,16 @@ public sealed class AgentRunPollJob(IServiceScopeFactory scopes, TimeProvider ti
             }
             var now = time.GetUtcNow();
             // Compared in memory: SQLite cannot order or compare DateTimeOffset columns in SQL.
-            var candidates = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<AgentRun>().AsNoTracking()
+            var candidates = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<AgentRun>()
+                .AsNoTracking()
                 .Where(r => AgentRunStatuses.Polled.Contains(r.Status) && r.NextPollAt != null)
                 .Select(r => new { r.Id, r.NextPollAt })
                 .ToListAsync(cancellationToken);
-            due = [.. candidates.Where(r => r.NextPollAt <= now).OrderBy(r => r.NextPollAt).Take(MaxRunsPerSweep).Select(r => r.Id)];
+            due = [.. candidates
+                .Where(r => r.NextPollAt <= now)
+                .OrderBy(r => r.NextPollAt)
+                .Take(MaxRunsPerSweep)
+                .Select(r => r.Id)];
         }
         foreach (var id in due)
         {

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CodegenCicd.Codegen.Runs;
 
-/// <summary>A PR the agent opened (from Codegen's <c>github_pull_requests</c>), and its latest pipeline verdict.</summary>
+/// <summary>
+/// A PR the agent opened (from Codegen's <c>github_pull_requests</c>), and its latest pipeline verdict.
+/// </summary>
 public sealed class AgentRunPullRequest
 {
     public int Id { get; set; }

@@ -9,7 +9,8 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
 {
     public const int DefaultPageSize = 100;
 
-    public async Task<IReadOnlyList<AgentRunListItem>> ListAsync(int? projectId, AgentRunStatus? status, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AgentRunListItem>> ListAsync(int? projectId, AgentRunStatus? status, int take,
+        CancellationToken cancellationToken)
     {
         var runs = db.Set<AgentRun>().AsNoTracking();
         if (projectId is { } p)
@@ -27,7 +28,11 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
             .ToListAsync(cancellationToken);
         var names = await projects.NamesAsync([.. items.Select(i => i.ProjectId)], cancellationToken);
         return [.. items.OrderByDescending(i => i.Id)
-            .Select(i => i with { Repository = names.GetValueOrDefault(i.ProjectId, ""), StatusLabel = i.Status.Label() })];
+            .Select(i => i with
+            {
+                Repository = names.GetValueOrDefault(i.ProjectId, ""),
+                StatusLabel = i.Status.Label()
+            })];
     }
 
     public async Task<AgentRunDetails?> GetAsync(int id, CancellationToken cancellationToken)
@@ -40,12 +45,17 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
             return null;
         }
         var project = await projects.GetAsync(run.ProjectId, cancellationToken);
-        return new AgentRunDetails(run.Id, run.ProjectId, project.FullName, run.Target, run.PlanningStatement, run.Prompt, run.AutoConfirm,
-            run.Status, run.Status.Label(), run.CodegenStatus, run.CodegenRunId, run.WebUrl, run.Plan, run.Result, run.Error,
+        return new AgentRunDetails(run.Id, run.ProjectId, project.FullName, run.Target, run.PlanningStatement,
+            run.Prompt, run.AutoConfirm, run.Status, run.Status.Label(), run.CodegenStatus, run.CodegenRunId,
+            run.WebUrl, run.Plan, run.Result, run.Error,
             run.Iterations, project.Settings.MaxIterations, run.CreatedAt, run.UpdatedAt, run.NextPollAt,
-            [.. run.History.OrderBy(h => h.Id).Select(h => new AgentRunHistoryItem(h.At, h.Status, h.CodegenStatus, h.Note))],
-            [.. run.PullRequests.OrderBy(p => p.Id).Select(p => new AgentRunPullRequestItem(p.Url, p.Title, p.HeadBranch, p.LastPipelineConclusion, p.LastPipelineRunId))],
-            [.. run.IterationRecords.OrderBy(i => i.Id).Select(i => new AgentRunIterationItem(i.Number, i.PipelineRunId, i.PullRequestUrl, i.HeadSha,
-                i.Report, i.CreatedAt, i.SentAt, i.LimitReached))]);
+            [.. run.History.OrderBy(h => h.Id)
+                .Select(h => new AgentRunHistoryItem(h.At, h.Status, h.CodegenStatus, h.Note))],
+            [.. run.PullRequests.OrderBy(p => p.Id)
+                .Select(p => new AgentRunPullRequestItem(p.Url, p.Title, p.HeadBranch, p.LastPipelineConclusion,
+                    p.LastPipelineRunId))],
+            [.. run.IterationRecords.OrderBy(i => i.Id)
+                .Select(i => new AgentRunIterationItem(i.Number, i.PipelineRunId, i.PullRequestUrl, i.HeadSha,
+                    i.Report, i.CreatedAt, i.SentAt, i.LimitReached))]);
     }
 }

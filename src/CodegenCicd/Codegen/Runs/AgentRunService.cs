@@ -26,9 +26,12 @@ public sealed class AgentRunService(
         : target.Length > MaxTargetLength ? $"A target is at most {MaxTargetLength} characters."
         : null;
 
-    /// <summary>Creates the run in Codegen. The row is kept (as Failed, with the reason) when Codegen refuses.</summary>
+    /// <summary>
+    /// Creates the run in Codegen. The row is kept (as Failed, with the reason) when Codegen refuses.
+    /// </summary>
     /// <exception cref="CodegenNotConfiguredException">No token or org id: nothing is saved.</exception>
-    public async Task<AgentRun?> StartAsync(int projectId, string? target, bool? autoConfirm, CancellationToken cancellationToken)
+    public async Task<AgentRun?> StartAsync(int projectId, string? target, bool? autoConfirm,
+        CancellationToken cancellationToken)
     {
         if (ValidateTarget(target) is { } error)
         {
@@ -62,13 +65,15 @@ public sealed class AgentRunService(
         {
             var repoId = await codegen.FindRepositoryIdAsync(project.FullName, cancellationToken)
                 ?? throw new CodegenApiException(null,
-                    $"Repository {project.FullName} is not among the Codegen organization's repositories; connect it in Codegen first.");
-            var created = await codegen.CreateRunAsync(new CreateAgentRunRequest(run.Prompt, repoId, new Dictionary<string, object>
-            {
-                ["source"] = "codegen-cicd",
-                ["repository"] = project.FullName,
-                ["agent_run"] = run.Id,
-            }), cancellationToken);
+                    $"Repository {project.FullName} is not among the Codegen organization's repositories; "
+                    + "connect it in Codegen first.");
+            var created = await codegen.CreateRunAsync(new CreateAgentRunRequest(run.Prompt, repoId,
+                new Dictionary<string, object>
+                {
+                    ["source"] = "codegen-cicd",
+                    ["repository"] = project.FullName,
+                    ["agent_run"] = run.Id,
+                }), cancellationToken);
             run.CodegenRunId = created.Id;
             run.WebUrl = created.WebUrl;
             run.CodegenStatus = created.Status;

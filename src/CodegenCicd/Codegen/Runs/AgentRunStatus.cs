@@ -7,7 +7,8 @@ namespace CodegenCicd.Codegen.Runs;
 /// so the plan step is a convention kept by the prompts (<see cref="AgentPrompts"/>) and observed by polling:
 /// <code>
 ///  start ──create(prompt: planning statement + target + "reply with a plan, change nothing")──▶ Planning
-///  Planning ── Codegen idle (COMPLETE/PAUSED) ──▶ AwaitingConfirmation   (plan = result, else summary, else latest PLAN_EVALUATION/FINAL_ANSWER log)
+///  Planning ── Codegen idle (COMPLETE/PAUSED) ──▶ AwaitingConfirmation
+///             (plan = result, else summary, else latest PLAN_EVALUATION/FINAL_ANSWER log)
 ///           └─ auto-confirm on ──resume("Plan confirmed…")──────────────▶ Implementing
 ///  AwaitingConfirmation ── Confirm (optional edited instructions) ─resume─▶ Implementing
 ///                       └─ Reject (reason) ─resume("do not proceed")────▶ Rejected (final)
@@ -41,13 +42,15 @@ public enum AgentRunStatus
 public static class AgentRunStatuses
 {
     /// <summary>States in which the agent is working and the tracker polls Codegen.</summary>
-    public static readonly AgentRunStatus[] Polled = [AgentRunStatus.Planning, AgentRunStatus.Implementing, AgentRunStatus.Fixing];
+    public static readonly AgentRunStatus[] Polled =
+        [AgentRunStatus.Planning, AgentRunStatus.Implementing, AgentRunStatus.Fixing];
 
     public static bool IsPolled(this AgentRunStatus status) => Polled.Contains(status);
 
     /// <summary>States from which a failing pipeline can still send the agent back to work.</summary>
     public static bool AcceptsFixes(this AgentRunStatus status) =>
-        status is AgentRunStatus.Implementing or AgentRunStatus.Completed or AgentRunStatus.Fixing or AgentRunStatus.Succeeded;
+        status is AgentRunStatus.Implementing or AgentRunStatus.Completed or AgentRunStatus.Fixing
+            or AgentRunStatus.Succeeded;
 
     /// <summary>How the pages show a status, e.g. "Awaiting confirmation".</summary>
     public static string Label(this AgentRunStatus status) => status switch

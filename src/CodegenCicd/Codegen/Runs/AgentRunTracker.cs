@@ -19,7 +19,9 @@ public sealed class AgentRunTracker(
     IOptions<CodegenOptions> options,
     ILogger<AgentRunTracker> logger)
 {
-    /// <summary>After a resume, an idle status older than this is believed even if the run was never seen working.</summary>
+    /// <summary>
+    /// After a resume, an idle status older than this is believed even if the run was never seen working.
+    /// </summary>
     public static readonly TimeSpan ResumeGrace = TimeSpan.FromMinutes(3);
 
     private static readonly string[] PlanMessageTypes = ["PLAN_EVALUATION", "FINAL_ANSWER"];
@@ -27,7 +29,8 @@ public sealed class AgentRunTracker(
     /// <summary>Polls the run if it is working; returns false when there was nothing to ask.</summary>
     public async Task<bool> PollAsync(int agentRunId, CancellationToken cancellationToken)
     {
-        var run = await db.Set<AgentRun>().Include(r => r.PullRequests).FirstOrDefaultAsync(r => r.Id == agentRunId, cancellationToken);
+        var run = await db.Set<AgentRun>().Include(r => r.PullRequests)
+            .FirstOrDefaultAsync(r => r.Id == agentRunId, cancellationToken);
         if (run is null || !run.Status.IsPolled() || run.CodegenRunId is not { } codegenRunId)
         {
             return false;
@@ -76,7 +79,9 @@ public sealed class AgentRunTracker(
         }
         else if (before.CodegenStatus != run.CodegenStatus || linked > 0)
         {
-            run.MoveTo(run.Status, linked > 0 ? $"Codegen reports {snapshot.Status}; {linked} pull request(s) linked" : $"Codegen reports {snapshot.Status}", now);
+            run.MoveTo(run.Status, linked > 0
+                ? $"Codegen reports {snapshot.Status}; {linked} pull request(s) linked"
+                : $"Codegen reports {snapshot.Status}", now);
         }
         else
         {
@@ -90,7 +95,8 @@ public sealed class AgentRunTracker(
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Someone (a confirmation, the fix loop, another poll) changed the run meanwhile; their change wins, the next poll looks again.
+            // Someone (a confirmation, the fix loop, another poll) changed the run meanwhile; their change wins,
+            // the next poll looks again.
             logger.LogInformation("Agent run {AgentRunId} changed while being polled; skipping this poll", run.Id);
             return false;
         }
@@ -102,7 +108,8 @@ public sealed class AgentRunTracker(
         {
             try
             {
-                await plans.ConfirmLoadedAsync(run, null, "Plan confirmed automatically (auto-confirm is on)", cancellationToken);
+                await plans.ConfirmLoadedAsync(run, null, "Plan confirmed automatically (auto-confirm is on)",
+                    cancellationToken);
             }
             catch (Exception e) when (e is AgentRunFailedException or AgentRunStateException)
             {
@@ -120,21 +127,25 @@ public sealed class AgentRunTracker(
         || !string.Equals(snapshot.Result ?? snapshot.Summary, run.ResultBeforeResume, StringComparison.Ordinal)
         || now - resumedAt >= ResumeGrace;
 
-    /// <summary>The newest plan-like trace entry; the logs endpoint is alpha, so its failure only means "no plan text".</summary>
+    /// <summary>
+    /// The newest plan-like trace entry; the logs endpoint is alpha, so its failure only means "no plan text".
+    /// </summary>
     private async Task<string?> LatestPlanFromLogsAsync(long codegenRunId, CancellationToken cancellationToken)
     {
         try
         {
             var logs = await codegen.GetLogsAsync(codegenRunId, 0, 50, reverse: true, cancellationToken);
             return logs.Entries
-                .Where(e => PlanMessageTypes.Contains(e.MessageType?.ToUpperInvariant()) && !string.IsNullOrWhiteSpace(e.Thought))
+                .Where(e => PlanMessageTypes.Contains(e.MessageType?.ToUpperInvariant())
+                    && !string.IsNullOrWhiteSpace(e.Thought))
                 .OrderByDescending(e => e.CreatedAt)
                 .Select(e => e.Thought)
                 .FirstOrDefault();
         }
         catch (CodegenApiException e)
         {
-            logger.LogWarning("Logs of Codegen run {CodegenRunId} could not be read: {Reason}", codegenRunId, e.Message);
+            logger.LogWarning("Logs of Codegen run {CodegenRunId} could not be read: {Reason}", codegenRunId,
+                e.Message);
             return null;
         }
     }

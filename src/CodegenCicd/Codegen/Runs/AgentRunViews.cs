@@ -19,10 +19,11 @@ public sealed record AgentRunListItem(
 
 public sealed record AgentRunHistoryItem(DateTimeOffset At, AgentRunStatus Status, string? CodegenStatus, string Note);
 
-public sealed record AgentRunPullRequestItem(string Url, string? Title, string? HeadBranch, string? LastPipelineConclusion, long? LastPipelineRunId);
+public sealed record AgentRunPullRequestItem(string Url, string? Title, string? HeadBranch,
+    string? LastPipelineConclusion, long? LastPipelineRunId);
 
-public sealed record AgentRunIterationItem(int Number, long PipelineRunId, string? PullRequestUrl, string HeadSha, string Report,
-    DateTimeOffset CreatedAt, DateTimeOffset? SentAt, bool LimitReached);
+public sealed record AgentRunIterationItem(int Number, long PipelineRunId, string? PullRequestUrl, string HeadSha,
+    string Report, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, bool LimitReached);
 
 public sealed record AgentRunDetails(
     int Id,

@@ -1,6 +1,9 @@
 namespace CodegenCicd.Codegen.Runs;
 
-/// <summary>When to ask Codegen again: often while a state is young, rarely once it has lasted (agents work for minutes to hours).</summary>
+/// <summary>
+/// When to ask Codegen again: often while a state is young, rarely once it has lasted (agents work for
+/// minutes to hours).
+/// </summary>
 public static class PollSchedule
 {
     public static TimeSpan NextDelay(TimeSpan stateAge, TimeSpan interval) => stateAge switch

@@ -7,29 +7,35 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.Codegen.Runs;
 
 /// <summary>Tells a PR, as the App, that the agent gave up and a person must take over.</summary>
-public sealed class PullRequestNotes(ProjectLookup projects, IServiceProvider services, ILogger<PullRequestNotes> logger)
+public sealed class PullRequestNotes(ProjectLookup projects, IServiceProvider services,
+    ILogger<PullRequestNotes> logger)
 {
-    /// <summary>Returns the history note to record, or null when the comment could not be posted (the reason is logged).</summary>
-    public async Task<string?> PostNeedsPersonAsync(AgentRun run, PipelineRunOutcome outcome, int maxIterations, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the history note to record, or null when the comment could not be posted (the reason is logged).
+    /// </summary>
+    public async Task<string?> PostNeedsPersonAsync(AgentRun run, PipelineRunOutcome outcome, int maxIterations,
+        CancellationToken cancellationToken)
     {
         var project = await projects.GetAsync(run.ProjectId, cancellationToken);
         // Resolved lazily: the GitHub App may be unconfigured, and the fix loop must still record the outcome.
         var clients = services.GetService<IGitHubAppClients>();
         if (clients is null || project.InstallationId is not { } installationId)
         {
-            logger.LogWarning("Agent run {AgentRunId} needs a person, but {Repository} has no GitHub App installation to comment with",
-                run.Id, project.FullName);
+            logger.LogWarning("Agent run {AgentRunId} needs a person, but {Repository} has no GitHub App installation "
+                + "to comment with", run.Id, project.FullName);
             return null;
         }
         try
         {
             var github = await clients.ForInstallationAsync(installationId, cancellationToken);
-            await github.Issue.Comment.Create(project.Owner, project.Name, outcome.PullRequest, Body(run, maxIterations));
+            await github.Issue.Comment.Create(project.Owner, project.Name, outcome.PullRequest,
+                Body(run, maxIterations));
             return $"Commented on pull request #{outcome.PullRequest} that a person is needed";
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException or InvalidOperationException)
         {
-            logger.LogWarning("Could not comment on {Repository}#{PullRequest}: {Reason}", project.FullName, outcome.PullRequest, e.Message);
+            logger.LogWarning("Could not comment on {Repository}#{PullRequest}: {Reason}", project.FullName,
+                outcome.PullRequest, e.Message);
             return null;
         }
     }

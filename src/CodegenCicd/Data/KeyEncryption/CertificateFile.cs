@@ -17,12 +17,14 @@ internal static class CertificateFile
         X509Certificate2 certificate;
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, string.IsNullOrEmpty(password) ? null : password);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path,
+                string.IsNullOrEmpty(password) ? null : password);
         }
         catch (CryptographicException)
         {
             // The loader's message says no more than this, and never the password.
-            throw KeyEncryptionOptions.Error($"{key}: {path} is not a PKCS#12 (.pfx) file, or {passwordKey} is wrong for it");
+            throw KeyEncryptionOptions.Error(
+                $"{key}: {path} is not a PKCS#12 (.pfx) file, or {passwordKey} is wrong for it");
         }
         catch (UnauthorizedAccessException)
         {

@@ -9,7 +9,8 @@ namespace CodegenCicd.Data.KeyEncryption;
 /// </summary>
 internal static class GeneratedCertificate
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFolder =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static X509Certificate2 LoadOrCreate(string folder)
@@ -79,7 +80,8 @@ internal static class GeneratedCertificate
     private static byte[] NewSelfSignedPfx()
     {
         using var rsa = RSA.Create(3072);
-        var request = new CertificateRequest("CN=CodegenCICD key ring encryption", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest("CN=CodegenCICD key ring encryption", rsa, HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: true));
         var now = DateTimeOffset.UtcNow;

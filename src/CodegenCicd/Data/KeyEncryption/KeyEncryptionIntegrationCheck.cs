@@ -11,6 +11,7 @@ internal sealed class KeyEncryptionIntegrationCheck(KeyEncryptionKeys keys) : II
             true,
             $"Data Protection keys are encrypted with certificate {keys.Current.Thumbprint} from {keys.Source}",
             keys.Generated
-                ? "Several nodes on one database: set DataProtection:CertificatePath on every node to the same .pfx (this generated one will do)."
+                ? "Several nodes on one database: set DataProtection:CertificatePath on every node to the same .pfx "
+                    + "(this generated one will do)."
                 : ""));
 }

@@ -4,8 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace CodegenCicd.Data.KeyEncryption;
 
 /// <summary>The certificates that encrypt (current) and decrypt (current and previous) the key ring.</summary>
-/// <param name="source">Where the current one came from, for messages: the configuration key or the generated file.</param>
-public sealed class KeyEncryptionKeys(X509Certificate2 current, IReadOnlyList<X509Certificate2> previous, string source, bool generated)
+/// <param name="source">
+/// Where the current one came from, for messages: the configuration key or the generated file.
+/// </param>
+public sealed class KeyEncryptionKeys(
+    X509Certificate2 current, IReadOnlyList<X509Certificate2> previous, string source, bool generated)
     : IDisposable
 {
     public X509Certificate2 Current { get; } = current;
@@ -30,21 +33,27 @@ public sealed class KeyEncryptionKeys(X509Certificate2 current, IReadOnlyList<X5
         if (!string.IsNullOrWhiteSpace(options.CertificatePath))
         {
             var path = Path.GetFullPath(options.CertificatePath, contentRoot);
-            var current = CertificateFile.Load(path, options.CertificatePassword, "DataProtection:CertificatePath", "DataProtection:CertificatePassword");
-            return new KeyEncryptionKeys(current, previous, $"DataProtection:CertificatePath ({path})", generated: false);
+            var current = CertificateFile.Load(path, options.CertificatePassword, "DataProtection:CertificatePath",
+                "DataProtection:CertificatePassword");
+            return new KeyEncryptionKeys(current, previous, $"DataProtection:CertificatePath ({path})",
+                generated: false);
         }
         if (!string.IsNullOrEmpty(options.CertificatePassword))
         {
-            throw KeyEncryptionOptions.Error("DataProtection:CertificatePassword is set but DataProtection:CertificatePath is not");
+            throw KeyEncryptionOptions.Error(
+                "DataProtection:CertificatePassword is set but DataProtection:CertificatePath is not");
         }
         var folder = string.IsNullOrWhiteSpace(options.KeyFolder)
             ? DefaultKeyFolder(configuration, contentRoot)
             : Path.GetFullPath(options.KeyFolder, contentRoot);
         var generated = GeneratedCertificate.LoadOrCreate(folder);
-        return new KeyEncryptionKeys(generated, previous, Path.Combine(folder, KeyEncryptionOptions.GeneratedFileName), generated: true);
+        return new KeyEncryptionKeys(generated, previous,
+            Path.Combine(folder, KeyEncryptionOptions.GeneratedFileName), generated: true);
     }
 
-    /// <summary>Next to the SQLite file, so one folder (one volume) holds the app's state; data/keys otherwise.</summary>
+    /// <summary>
+    /// Next to the SQLite file, so one folder (one volume) holds the app's state; data/keys otherwise.
+    /// </summary>
     internal static string DefaultKeyFolder(IConfiguration configuration, string contentRoot)
     {
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new();
@@ -68,7 +77,8 @@ public sealed class KeyEncryptionKeys(X509Certificate2 current, IReadOnlyList<X5
         {
             throw KeyEncryptionOptions.Error($"{key} is required");
         }
-        return CertificateFile.Load(Path.GetFullPath(previous.Path, contentRoot), previous.Password, key, $"DataProtection:PreviousCertificates:{index}:Password");
+        return CertificateFile.Load(Path.GetFullPath(previous.Path, contentRoot), previous.Password, key,
+            $"DataProtection:PreviousCertificates:{index}:Password");
     }
 
     public void Dispose()

@@ -14,13 +14,17 @@ public sealed class KeyEncryptionOptions : IConfigSection
 
     public const string GeneratedFileName = "key-encryption.pfx";
 
-    /// <summary>A PKCS#12 (.pfx) file with an RSA private key. Nodes sharing one database all need the same one.</summary>
+    /// <summary>
+    /// A PKCS#12 (.pfx) file with an RSA private key. Nodes sharing one database all need the same one.
+    /// </summary>
     public string? CertificatePath { get; set; }
 
     /// <summary>Password of <c>CertificatePath</c> (empty for none).</summary>
     public string? CertificatePassword { get; set; }
 
-    /// <summary>Certificates used before <see cref="CertificatePath"/>: they still decrypt keys they encrypted.</summary>
+    /// <summary>
+    /// Certificates used before <see cref="CertificatePath"/>: they still decrypt keys they encrypted.
+    /// </summary>
     public List<PreviousCertificate> PreviousCertificates { get; set; } = [];
 
     /// <summary>
@@ -36,7 +40,10 @@ public sealed class KeyEncryptionOptions : IConfigSection
 
 public sealed class PreviousCertificate
 {
-    /// <summary>A certificate used before the current one (.pfx), kept so the keys it encrypted stay readable; drop it after one start.</summary>
+    /// <summary>
+    /// A certificate used before the current one (.pfx), kept so the keys it encrypted stay readable;
+    /// drop it after one start.
+    /// </summary>
     public string? Path { get; set; }
 
     /// <summary>Its password.</summary>

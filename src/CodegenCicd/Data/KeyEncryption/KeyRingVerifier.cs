@@ -42,11 +42,13 @@ internal sealed partial class KeyRingVerifier(
         var certificate = encryptedWith is null ? "" : $" (it was encrypted with certificate {encryptedWith})";
         var known = string.Join(", ", keys.All.Select(c => c.Thumbprint));
         return keys.Generated
-            ? $"DataProtection:CertificatePath is not set, and the certificate generated in {keys.Source} ({known}) cannot decrypt "
-              + $"Data Protection key {keyId} in the database{certificate}; set DataProtection:CertificatePath to the certificate that encrypted it "
+            ? $"DataProtection:CertificatePath is not set, and the certificate generated in {keys.Source} ({known}) "
+              + $"cannot decrypt Data Protection key {keyId} in the database{certificate}; "
+              + "set DataProtection:CertificatePath to the certificate that encrypted it "
               + "(another node's, or a backup of the generated file) on every node sharing the database"
-            : $"DataProtection:CertificatePath: the certificate(s) {known} cannot decrypt Data Protection key {keyId} in the database{certificate}; "
-              + "every node sharing the database needs the same certificate, and earlier ones go under DataProtection:PreviousCertificates";
+            : $"DataProtection:CertificatePath: the certificate(s) {known} cannot decrypt Data Protection key {keyId} "
+              + $"in the database{certificate}; every node sharing the database needs the same certificate, "
+              + "and earlier ones go under DataProtection:PreviousCertificates";
     }
 
     /// <summary>The certificate that encrypted the key, so the operator knows which one to find.</summary>
@@ -67,9 +69,13 @@ internal sealed partial class KeyRingVerifier(
         return null;
     }
 
-    [LoggerMessage(LogLevel.Information, "Data Protection keys are encrypted at rest with certificate {Thumbprint} from {Source}")]
+    [LoggerMessage(LogLevel.Information,
+        "Data Protection keys are encrypted at rest with certificate {Thumbprint} from {Source}")]
     private static partial void LogKeyEncryption(ILogger logger, string thumbprint, string source);
 
-    [LoggerMessage(LogLevel.Warning, "Re-encrypted {Count} stored Data Protection keys with the current certificate (they were unencrypted or under an earlier one); database backups from before still hold them as they were")]
+    [LoggerMessage(LogLevel.Warning,
+        "Re-encrypted {Count} stored Data Protection keys with the current certificate "
+        + "(they were unencrypted or under an earlier one); "
+        + "database backups from before still hold them as they were")]
     private static partial void LogStoredKeysEncrypted(ILogger logger, int count);
 }

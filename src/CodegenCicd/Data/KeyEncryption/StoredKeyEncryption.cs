@@ -20,12 +20,14 @@ namespace CodegenCicd.Data.KeyEncryption;
 /// framework's decryptor has given back exactly the original element.
 /// </remarks>
 internal sealed class StoredKeyEncryption(
-    IServiceProvider services, IOptions<KeyManagementOptions> keyManagement, KeyEncryptionKeys keys, IServiceScopeFactory scopes)
+    IServiceProvider services, IOptions<KeyManagementOptions> keyManagement, KeyEncryptionKeys keys,
+    IServiceScopeFactory scopes)
 {
     private static readonly XNamespace DataProtectionNamespace = "http://schemas.asp.net/2015/03/dataProtection";
     private static readonly XName RequiresEncryption = DataProtectionNamespace + "requiresEncryption";
     private static readonly XName EncryptedSecret = DataProtectionNamespace + "encryptedSecret";
-    private static readonly XName X509CertificateElement = XName.Get("X509Certificate", "http://www.w3.org/2000/09/xmldsig#");
+    private static readonly XName X509CertificateElement =
+        XName.Get("X509Certificate", "http://www.w3.org/2000/09/xmldsig#");
 
     /// <summary>Returns how many stored keys it re-encrypted.</summary>
     public async Task<int> ReencryptWithCurrentCertificateAsync(CancellationToken cancellationToken)
@@ -75,7 +77,9 @@ internal sealed class StoredKeyEncryption(
         return certificate.Thumbprint;
     }
 
-    /// <summary>Wrapped by the certificate encryptor, with a certificate this node decrypts with but no longer encrypts with.</summary>
+    /// <summary>
+    /// Wrapped by the certificate encryptor, with a certificate this node decrypts with but no longer encrypts with.
+    /// </summary>
     private bool IsUnderEarlierCertificate(XElement wrapped) =>
         EncryptingThumbprint(wrapped) is { } thumbprint
         && !string.Equals(thumbprint, keys.Current.Thumbprint, StringComparison.OrdinalIgnoreCase)
@@ -89,7 +93,8 @@ internal sealed class StoredKeyEncryption(
         var result = encryptor.Encrypt(copy);
         if (!SameElement(decryptor.Decrypt(result.EncryptedElement), secret))
         {
-            throw new InvalidOperationException("A re-encrypted Data Protection key did not decrypt to the original; the stored key was left as it was");
+            throw new InvalidOperationException("A re-encrypted Data Protection key did not decrypt to the original; "
+                + "the stored key was left as it was");
         }
         return new XElement(EncryptedSecret,
             new XAttribute("decryptorType", result.DecryptorType.AssemblyQualifiedName!),
@@ -101,7 +106,9 @@ internal sealed class StoredKeyEncryption(
         a.Name == b.Name
         && Attributes(a).SetEquals(Attributes(b))
         && a.Nodes().Count() == b.Nodes().Count()
-        && a.Nodes().Zip(b.Nodes()).All(pair => pair is (XElement x, XElement y) ? SameElement(x, y) : XNode.DeepEquals(pair.First, pair.Second));
+        && a.Nodes().Zip(b.Nodes()).All(pair => pair is (XElement x, XElement y)
+            ? SameElement(x, y)
+            : XNode.DeepEquals(pair.First, pair.Second));
 
     private static HashSet<(XName Name, string Value)> Attributes(XElement element) =>
         [.. element.Attributes().Where(a => !a.IsNamespaceDeclaration).Select(a => (a.Name, a.Value))];
