@@ -25,7 +25,7 @@ internal sealed class PeerProcess(string name, Process process, OutputTail outpu
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts a process with its output drained into <see cref="OutputTail"/> (never blocking on a pipe).</summary>
+    /// <summary>Starts a process with its output redirected, for the caller or <see cref="Attach"/> to drain.</summary>
     public static Process StartProcess(ProcessStartInfo start)
     {
         start.RedirectStandardOutput = true;
@@ -38,7 +38,7 @@ internal sealed class PeerProcess(string name, Process process, OutputTail outpu
         int expectedStatus) =>
         new(name, process, OutputTail.Of(process), port, webhookPath, readyPath, expectedStatus);
 
-    /// <summary>Waits until <c>readyPath</c> answers 2xx; fails at once, with the output, if the process exits.</summary>
+    /// <summary>Waits until <c>readyPath</c> answers 2xx; fails at once, with its output, if it exits.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -60,7 +60,8 @@ internal sealed class PeerProcess(string name, Process process, OutputTail outpu
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{name} did not answer {readyPath} within {timeout.TotalSeconds:F0} s. Output:\n{output}");
+        throw new TimeoutException(
+            $"{name} did not answer {readyPath} within {timeout.TotalSeconds:F0} s. Output:\n{output}");
     }
 
     public void EnsureRunning()

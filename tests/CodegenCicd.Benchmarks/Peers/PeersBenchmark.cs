@@ -21,7 +21,7 @@ namespace CodegenCicd.Benchmarks.Peers;
 public sealed class PeersBenchmark : IBenchmark
 {
     /// <summary>The pull_request fixture whose compact JSON is closest to GitHub's ~23 KB deliveries.</summary>
-    private const string Fixture = "pull_request.opened.json";
+    internal const string Fixture = "pull_request.opened.json";
 
     public string Name => "peers";
 
@@ -35,55 +35,41 @@ public sealed class PeersBenchmark : IBenchmark
             await BareHmacServer.RunAsync();
             return;
         }
-        var load = new WrkLoad(Option(args, "--connections", 16), Option(args, "--threads", 2), Option(args, "--duration", 15));
+        var load = new WrkLoad(
+            Option(args, "--connections", 16), Option(args, "--threads", 2), Option(args, "--duration", 15));
         var warmup = Option(args, "--warmup", 5);
         Wrk.EnsureInstalled();
-        var peersDir = Path.Combine(FindRepositoryRoot(), "tests", "CodegenCicd.Benchmarks", "Peers");
-        var probotDir = Path.Combine(peersDir, "probot");
+        var root = FindRepositoryRoot();
+        var peersDir = Path.Combine(root, "tests", "CodegenCicd.Benchmarks", "Peers");
+        var script = Path.Combine(peersDir, "peers.lua");
         var work = Directory.CreateTempSubdirectory("codegencicd-peers-").FullName;
         try
         {
-            var body = await CompactPayloadAsync();
+            var body = await CompactPayloadAsync(root);
             var bodyFile = Path.Combine(work, "body.json");
             await File.WriteAllBytesAsync(bodyFile, body);
             var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-            var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+            var signature = "sha256="
+                + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
             var loadAtStart = LoadAverage();
-
-            var peers = new List<(string Name, Func<int, Task<PeerProcess>> Start)>
-            {
-                ($"bare Kestrel HMAC ({RuntimeInformation.FrameworkDescription})", port => Task.FromResult(
-                    PeerProcess.Attach("bare Kestrel HMAC", BareHmacServer.Start(port, secret), port,
-                        BareHmacServer.WebhookPath, "/healthz", expectedStatus: 202))),
-                // Described after the first start, which installs it.
-                ("Probot", async port => PeerProcess.Attach("Probot", await ProbotPeer.StartAsync(probotDir, port, secret),
-                    port, ProbotPeer.WebhookPath, "/healthz", expectedStatus: 200)),
-                ("CodegenCICD (SQLite)", port => Task.FromResult(
-                    PeerProcess.Attach("CodegenCICD", AppPeer.Start(work, port, secret), port,
-                        AppPeer.WebhookPath, "/readyz", expectedStatus: 202))),
-            };
             var results = new List<(string Name, WrkResult Result)>();
-            foreach (var (name, start) in peers)
+            foreach (var (name, start) in Peers(Path.Combine(peersDir, "probot"), work, secret))
             {
-                var port = PeerProcess.FreePort();
-                await using var peer = await start(port);
+                await using var peer = await start(PeerProcess.FreePort());
                 await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-                var warm = await Wrk.RunAsync(Path.Combine(peersDir, "peers.lua"), load, warmup, peer, bodyFile, signature);
+                var warm = await Wrk.RunAsync(script, load, warmup, peer, bodyFile, signature);
                 if (warm.Failed)
                 {
-                    throw new InvalidOperationException($"{name} answered errors while warming up; nothing measured.\n{Describe(warm)}");
+                    throw new InvalidOperationException(
+                        $"{peer.Name} answered errors while warming up, so nothing was measured.\n" +
+                        PeersReport.Describe(warm));
                 }
-                var measured = await Wrk.RunAsync(Path.Combine(peersDir, "peers.lua"), load, load.Seconds, peer, bodyFile, signature);
+                var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, bodyFile, signature);
                 peer.EnsureRunning();
-                results.Add((name == "Probot" ? await ProbotPeer.DescribeAsync(probotDir) : name, measured));
+                results.Add((await name(), measured));
             }
-            Print(results, load, warmup, body.Length, loadAtStart, LoadAverage());
-            var failed = results.Where(r => r.Result.Failed).ToList();
-            if (failed.Count > 0)
-            {
-                throw new InvalidOperationException("Figures of errors are worthless; these peers did not answer every request with success:\n"
-                    + string.Join('\n', failed.Select(f => $"{f.Name}: {Describe(f.Result)}")));
-            }
+            PeersReport.Print(results, load, warmup, body.Length, loadAtStart, LoadAverage());
+            PeersReport.FailOnErrors(results);
         }
         finally
         {
@@ -91,58 +77,38 @@ public sealed class PeersBenchmark : IBenchmark
         }
     }
 
-    private static void Print(List<(string Name, WrkResult Result)> results, WrkLoad load, int warmup, int bodyBytes,
-        string loadAtStart, string loadAtEnd)
-    {
-        var invariant = CultureInfo.InvariantCulture;
-        Console.WriteLine("## Peers: signed pull_request deliveries under the same load");
-        Console.WriteLine();
-        Console.WriteLine(string.Create(invariant,
-            $"wrk, {load.Connections} connections, {load.Threads} threads, {load.Seconds} s per peer after a {warmup} s warm-up; " +
-            $"a {bodyBytes / 1024.0:F1} KiB `{Fixture}` delivery, signed, each request with a fresh X-GitHub-Delivery."));
-        Console.WriteLine($"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) {loadAtStart} at start, {loadAtEnd} at end.");
-        Console.WriteLine();
-        Console.WriteLine("| peer | requests/s | p50 | p99 | non-2xx | socket errors |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (name, r) in results)
-        {
-            Console.WriteLine(string.Create(invariant,
-                $"| {name} | {r.RequestsPerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | {r.Non2xx + r.Other2xx} | {r.SocketErrors + r.Timeouts} |"));
-        }
-        var app = results[^1].Result;
-        Console.WriteLine();
-        Console.WriteLine("| the app ÷ | requests/s | p50 | p99 |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
-        foreach (var (name, peer) in results.Take(results.Count - 1).Reverse())
-        {
-            Console.WriteLine(string.Create(invariant,
-                $"| {name} | {app.RequestsPerSecond / peer.RequestsPerSecond:F3}× | {app.P50Ms / peer.P50Ms:F1}× | {app.P99Ms / peer.P99Ms:F1}× |"));
-        }
-    }
-
-    private static string Describe(WrkResult r)
-    {
-        var unexpected = r.Unexpected.Count == 0 ? "none" : string.Join(" | ", r.Unexpected);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Requests} requests: {r.Expected} expected, {r.Other2xx} other 2xx, {r.Non2xx} non-2xx, " +
-            $"{r.SocketErrors} socket errors, {r.Timeouts} timeouts. First unexpected answers: {unexpected}");
-    }
+    /// <summary>The floor first, the app last; each with how it is named in the report (after it ran).</summary>
+    private static List<(Func<Task<string>> Name, Func<int, Task<PeerProcess>> Start)> Peers(
+        string probotDir, string dataDir, string secret) =>
+    [
+        (() => Task.FromResult($"bare Kestrel HMAC ({RuntimeInformation.FrameworkDescription})"),
+            port => Task.FromResult(PeerProcess.Attach("bare Kestrel HMAC", BareHmacServer.Start(port, secret),
+                port, BareHmacServer.WebhookPath, "/healthz", expectedStatus: 202))),
+        (() => ProbotPeer.DescribeAsync(probotDir),
+            async port => PeerProcess.Attach("Probot", await ProbotPeer.StartAsync(probotDir, port, secret),
+                port, ProbotPeer.WebhookPath, "/healthz", expectedStatus: 200)),
+        (() => Task.FromResult("CodegenCICD (SQLite)"),
+            port => Task.FromResult(PeerProcess.Attach("CodegenCICD", AppPeer.Start(dataDir, port, secret),
+                port, AppPeer.WebhookPath, "/readyz", expectedStatus: 202))),
+    ];
 
     /// <summary>The fixture as GitHub sends it: compact JSON, not the fixture's indented file.</summary>
-    private static async Task<byte[]> CompactPayloadAsync()
+    private static async Task<byte[]> CompactPayloadAsync(string root)
     {
-        var path = Path.Combine(FindRepositoryRoot(), "tests", "CodegenCicd.Tests", "Fixtures", "github-webhooks", Fixture);
+        var path = Path.Combine(root, "tests", "CodegenCicd.Tests", "Fixtures", "github-webhooks", Fixture);
         using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(path));
         using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        await using (var writer = new Utf8JsonWriter(buffer, options))
         {
             document.WriteTo(writer);
         }
         return buffer.ToArray();
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    private static string LoadAverage() => File.Exists("/proc/loadavg")
+        ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))
+        : "unknown";
 
     private static string FindRepositoryRoot()
     {
@@ -153,14 +119,16 @@ public sealed class PeersBenchmark : IBenchmark
                 return dir.FullName;
             }
         }
-        throw new InvalidOperationException("Run the benchmark from inside the repository (CodegenCicd.sln not found).");
+        throw new InvalidOperationException(
+            "Run the benchmark from inside the repository (CodegenCicd.sln not found).");
     }
 
     private static int Option(string[] args, string name, int fallback)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : fallback;
+        return index >= 0 && index + 1 < args.Length
+            && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : fallback;
     }
 }

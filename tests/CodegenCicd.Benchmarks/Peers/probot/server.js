@@ -10,7 +10,7 @@ const middleware = await createNodeMiddleware((app) => {
   app.on("pull_request", async () => {});
 }, { probot: createProbot() });
 
-// GET /healthz answers once the middleware is loaded: the benchmark waits for it before loading the server.
+// GET /healthz answers once the middleware is loaded; the benchmark waits for it before the load starts.
 const notWebhook = (request, response) => response.writeHead(request.url === "/healthz" ? 200 : 404).end();
 createServer((request, response) => middleware(request, response, () => notWebhook(request, response)))
-  .listen(port, "127.0.0.1", () => console.log(`Probot webhook server on http://127.0.0.1:${port}/api/github/webhooks`));
+  .listen(port, "127.0.0.1", () => console.log(`Probot's webhook server on http://127.0.0.1:${port}`));
