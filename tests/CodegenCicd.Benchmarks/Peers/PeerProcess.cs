@@ -64,6 +64,16 @@ internal sealed class PeerProcess(string name, Process process, OutputTail outpu
             $"{name} did not answer {readyPath} within {timeout.TotalSeconds:F0} s. Output:\n{output}");
     }
 
+    /// <summary>CPU the server has used so far (user and system), whatever else the machine is running.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public void EnsureRunning()
     {
         if (process.HasExited)

@@ -52,7 +52,7 @@ public sealed class PeersBenchmark : IBenchmark
             var signature = "sha256="
                 + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
             var loadAtStart = LoadAverage();
-            var results = new List<(string Name, WrkResult Result)>();
+            var results = new List<PeerResult>();
             foreach (var (name, start) in Peers(Path.Combine(peersDir, "probot"), work, secret))
             {
                 await using var peer = await start(PeerProcess.FreePort());
@@ -64,9 +64,10 @@ public sealed class PeersBenchmark : IBenchmark
                         $"{peer.Name} answered errors while warming up, so nothing was measured.\n" +
                         PeersReport.Describe(warm));
                 }
+                var cpuBefore = peer.CpuTime;
                 var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, bodyFile, signature);
                 peer.EnsureRunning();
-                results.Add((await name(), measured));
+                results.Add(new PeerResult(await name(), measured, peer.CpuTime - cpuBefore));
             }
             PeersReport.Print(results, load, warmup, body.Length, loadAtStart, LoadAverage());
             PeersReport.FailOnErrors(results);

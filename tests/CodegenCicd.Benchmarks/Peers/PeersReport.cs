@@ -5,7 +5,7 @@ namespace CodegenCicd.Benchmarks.Peers;
 /// <summary>The peers benchmark's Markdown: the load, the load average, one row per peer, the ratios.</summary>
 internal static class PeersReport
 {
-    public static void Print(List<(string Name, WrkResult Result)> results, WrkLoad load, int warmup, int bodyBytes,
+    public static void Print(List<PeerResult> results, WrkLoad load, int warmup, int bodyBytes,
         string loadAtStart, string loadAtEnd)
     {
         var invariant = CultureInfo.InvariantCulture;
@@ -18,29 +18,31 @@ internal static class PeersReport
         Console.WriteLine($"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) {loadAtStart} at start, " +
             $"{loadAtEnd} at end.");
         Console.WriteLine();
-        Console.WriteLine("| peer | requests/s | p50 | p99 | non-2xx | socket errors |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (name, r) in results)
+        Console.WriteLine("| peer | requests/s | p50 | p99 | CPU per request | non-2xx | socket errors |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var peer in results)
         {
+            var r = peer.Result;
             Console.WriteLine(string.Create(invariant,
-                $"| {name} | {r.RequestsPerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | " +
-                $"{r.Non2xx + r.Other2xx} | {r.SocketErrors + r.Timeouts} |"));
+                $"| {peer.Name} | {r.RequestsPerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | " +
+                $"{peer.CpuMsPerRequest:F2} ms | {r.Non2xx + r.Other2xx} | {r.SocketErrors + r.Timeouts} |"));
         }
         // The app is the last peer; each ratio is the app's figure divided by the peer's.
-        var app = results[^1].Result;
+        var app = results[^1];
         Console.WriteLine();
-        Console.WriteLine("| the app ÷ | requests/s | p50 | p99 |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
-        foreach (var (name, peer) in results.Take(results.Count - 1).Reverse())
+        Console.WriteLine("| the app ÷ | requests/s | p50 | p99 | CPU per request |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var peer in results.Take(results.Count - 1).Reverse())
         {
             Console.WriteLine(string.Create(invariant,
-                $"| {name} | {app.RequestsPerSecond / peer.RequestsPerSecond:F3}× | " +
-                $"{app.P50Ms / peer.P50Ms:F1}× | {app.P99Ms / peer.P99Ms:F1}× |"));
+                $"| {peer.Name} | {app.Result.RequestsPerSecond / peer.Result.RequestsPerSecond:F3}× | " +
+                $"{app.Result.P50Ms / peer.Result.P50Ms:F1}× | {app.Result.P99Ms / peer.Result.P99Ms:F1}× | " +
+                $"{app.CpuMsPerRequest / peer.CpuMsPerRequest:F1}× |"));
         }
     }
 
     /// <summary>Figures of errors are worthless: any peer that answered anything but success fails the run.</summary>
-    public static void FailOnErrors(List<(string Name, WrkResult Result)> results)
+    public static void FailOnErrors(List<PeerResult> results)
     {
         var failed = results.Where(r => r.Result.Failed).ToList();
         if (failed.Count > 0)

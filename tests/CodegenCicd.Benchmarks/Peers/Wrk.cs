@@ -17,6 +17,15 @@ internal sealed record WrkResult(long Requests, double Seconds, double P50Ms, do
 }
 
 /// <summary>
+/// One peer's measured run, and the CPU its process used meanwhile: on a shared machine the CPU per request
+/// stays comparable when requests/s and latency mostly show how much of the cores the peer was given.
+/// </summary>
+internal sealed record PeerResult(string Name, WrkResult Result, TimeSpan Cpu)
+{
+    public double CpuMsPerRequest => Result.Requests == 0 ? 0 : Cpu.TotalMilliseconds / Result.Requests;
+}
+
+/// <summary>
 /// wrk (Debian's package, LuaJIT) driven by peers.lua: a closed loop of keep-alive connections, each
 /// request sent as soon as the previous answer arrives; latencies in wrk's histogram.
 /// </summary>
