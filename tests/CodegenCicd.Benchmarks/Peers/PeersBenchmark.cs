@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace CodegenCicd.Benchmarks.Peers;
+
+/// <summary>
+/// The app's webhook intake beside two peers, in one run and under the same wrk load: a bare Kestrel HMAC
+/// endpoint (the floor: verify and forget), Probot's webhook server (verify and route, store nothing) and
+/// the app as a real process on SQLite (verify, store, enqueue). Each peer is its own process, started,
+/// warmed up, measured and stopped before the next, so it shares the cores only with wrk. Every request is
+/// a signed ~23 KiB pull_request delivery with a fresh delivery id. Prints requests/s, p50 and p99 of each,
+/// and the app's ratios to the others; fails when any peer answers anything but success.
+///   dotnet run -c Release --project tests/CodegenCicd.Benchmarks -- peers [--duration 15] [--warmup 5]
+///       [--connections 16] [--threads 2]
+/// Needs wrk (apt-get install -y wrk) and Node with npm (Probot is installed by npm ci on first run).
+/// </summary>
+public sealed class PeersBenchmark : IBenchmark
+{
+    /// <summary>The pull_request fixture whose compact JSON is closest to GitHub's ~23 KB deliveries.</summary>
+    internal const string Fixture = "pull_request.opened.json";
+
+    public string Name => "peers";
+
+    public string Description =>
+        "the app's webhook intake beside bare Kestrel HMAC and Probot under the same wrk load (req/s, p50, p99)";
+
+    public async Task RunAsync(string[] args)
+    {
+        if (args.Contains(BareHmacServer.Flag))
+        {
+            await BareHmacServer.RunAsync();
+            return;
+        }
+        var load = new WrkLoad(
+            Option(args, "--connections", 16), Option(args, "--threads", 2), Option(args, "--duration", 15));
+        var warmup = Option(args, "--warmup", 5);
+        Wrk.EnsureInstalled();
+        var root = FindRepositoryRoot();
+        var peersDir = Path.Combine(root, "tests", "CodegenCicd.Benchmarks", "Peers");
+        var script = Path.Combine(peersDir, "peers.lua");
+        var work = Directory.CreateTempSubdirectory("codegencicd-peers-").FullName;
+        try
+        {
+            var body = await CompactPayloadAsync(root);
+            var bodyFile = Path.Combine(work, "body.json");
+            await File.WriteAllBytesAsync(bodyFile, body);
+            var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+            var signature = "sha256="
+                + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+            var loadAtStart = LoadAverage();
+            var results = new List<PeerResult>();
+            foreach (var (name, start) in Peers(Path.Combine(peersDir, "probot"), work, secret))
+            {
+                await using var peer = await start(PeerProcess.FreePort());
+                await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+                var warm = await Wrk.RunAsync(script, load, warmup, peer, bodyFile, signature);
+                if (warm.Failed)
+                {
+                    throw new InvalidOperationException(
+                        $"{peer.Name} answered errors while warming up, so nothing was measured.\n" +
+                        PeersReport.Describe(warm));
+                }
+                var cpuBefore = peer.CpuTime;
+                var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, bodyFile, signature);
+                peer.EnsureRunning();
+                results.Add(new PeerResult(await name(), measured, peer.CpuTime - cpuBefore));
+            }
+            PeersReport.Print(results, load, warmup, body.Length, loadAtStart, LoadAverage());
+            PeersReport.FailOnErrors(results);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>The floor first, the app last; each with how it is named in the report (after it ran).</summary>
+    private static List<(Func<Task<string>> Name, Func<int, Task<PeerProcess>> Start)> Peers(
+        string probotDir, string dataDir, string secret) =>
+    [
+        (() => Task.FromResult($"bare Kestrel HMAC ({RuntimeInformation.FrameworkDescription})"),
+            port => Task.FromResult(PeerProcess.Attach("bare Kestrel HMAC", BareHmacServer.Start(port, secret),
+                port, BareHmacServer.WebhookPath, "/healthz", expectedStatus: 202))),
+        (() => ProbotPeer.DescribeAsync(probotDir),
+            async port => PeerProcess.Attach("Probot", await ProbotPeer.StartAsync(probotDir, port, secret),
+                port, ProbotPeer.WebhookPath, "/healthz", expectedStatus: 200)),
+        (() => Task.FromResult("CodegenCICD (SQLite)"),
+            port => Task.FromResult(PeerProcess.Attach("CodegenCICD", AppPeer.Start(dataDir, port, secret),
+                port, AppPeer.WebhookPath, "/readyz", expectedStatus: 202))),
+    ];
+
+    /// <summary>The fixture as GitHub sends it: compact JSON, not the fixture's indented file.</summary>
+    private static async Task<byte[]> CompactPayloadAsync(string root)
+    {
+        var path = Path.Combine(root, "tests", "CodegenCicd.Tests", "Fixtures", "github-webhooks", Fixture);
+        using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(path));
+        using var buffer = new MemoryStream();
+        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        await using (var writer = new Utf8JsonWriter(buffer, options))
+        {
+            document.WriteTo(writer);
+        }
+        return buffer.ToArray();
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg")
+        ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))
+        : "unknown";
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CodegenCicd.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException(
+            "Run the benchmark from inside the repository (CodegenCicd.sln not found).");
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length
+            && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : fallback;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CodegenCicd.Benchmarks.Peers;
+
+/// <summary>The same load for every peer: wrk's connections, threads and duration.</summary>
+internal sealed record WrkLoad(int Connections, int Threads, int Seconds);
+
+/// <summary>What peers.lua's done() printed for one wrk run.</summary>
+internal sealed record WrkResult(long Requests, double Seconds, double P50Ms, double P99Ms, double MaxMs,
+    long Expected, long Other2xx, long Non2xx, long SocketErrors, long Timeouts, IReadOnlyList<string> Unexpected)
+{
+    public double RequestsPerSecond => Requests / Seconds;
+
+    /// <summary>Anything but the expected status, or no answer at all: figures of errors are worthless.</summary>
+    public bool Failed => Other2xx + Non2xx + SocketErrors + Timeouts > 0 || Requests == 0;
+}
+
+/// <summary>
+/// One peer's measured run, and the CPU its process used meanwhile: on a shared machine the CPU per request
+/// stays comparable when requests/s and latency mostly show how much of the cores the peer was given.
+/// </summary>
+internal sealed record PeerResult(string Name, WrkResult Result, TimeSpan Cpu)
+{
+    public double CpuMsPerRequest => Result.Requests == 0 ? 0 : Cpu.TotalMilliseconds / Result.Requests;
+}
+
+/// <summary>
+/// wrk (Debian's package, LuaJIT) driven by peers.lua: a closed loop of keep-alive connections, each
+/// request sent as soon as the previous answer arrives; latencies in wrk's histogram.
+/// </summary>
+internal static class Wrk
+{
+    public static void EnsureInstalled()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        if (!path.Split(':').Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, "wrk"))))
+        {
+            throw new InvalidOperationException("wrk is not installed: apt-get install -y wrk");
+        }
+    }
+
+    public static async Task<WrkResult> RunAsync(string script, WrkLoad load, int seconds, PeerProcess peer,
+        string bodyFile, string signature)
+    {
+        var start = new ProcessStartInfo("wrk",
+        [
+            $"--threads={load.Threads}", $"--connections={load.Connections}", $"--duration={seconds}s",
+            "--timeout=10s", $"--script={script}", peer.WebhookUrl,
+            "--", bodyFile, signature, peer.ExpectedStatus.ToString(CultureInfo.InvariantCulture),
+        ]);
+        using var process = PeerProcess.StartProcess(start);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var output = await stdout;
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var figures = lines.FirstOrDefault(l => l.StartsWith("peers-result ", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || figures is null)
+        {
+            throw new InvalidOperationException(
+                $"wrk failed against {peer.Name} (exit {process.ExitCode}):\n{output}{await stderr}");
+        }
+        var values = figures.Split(' ').Skip(1).Select(pair => pair.Split('='))
+            .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], CultureInfo.InvariantCulture));
+        return new WrkResult(
+            values["requests"], values["duration_us"] / 1e6,
+            values["p50_us"] / 1e3, values["p99_us"] / 1e3, values["max_us"] / 1e3,
+            values["expected"], values["other_2xx"], values["non_2xx"], values["socket_errors"], values["timeouts"],
+            lines.Where(l => l.StartsWith("peers-unexpected ", StringComparison.Ordinal))
+                .Select(l => l["peers-unexpected ".Length..]).ToList());
+    }
+}
