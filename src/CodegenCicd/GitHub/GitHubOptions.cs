@@ -48,7 +48,9 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     [Range(0, 10, ErrorMessage = "GitHub:TransientRetries must be between 0 and 10")]
     public int TransientRetries { get; set; } = 4;
 
-    /// <summary>Wait before the first of those retries, doubled for each next one up to 10 s; a Retry-After from GitHub wins.</summary>
+    /// <summary>
+    /// Wait before the first of those retries, doubled for each next one up to 10 s; a Retry-After from GitHub wins.
+    /// </summary>
     [Range(0, 10, ErrorMessage = "GitHub:TransientRetryDelaySeconds must be between 0 and 10")]
     public double TransientRetryDelaySeconds { get; set; } = 1;
 

@@ -11,7 +11,7 @@ namespace CodegenCicd.Tests.GitHub;
 public sealed class GitHubRetryPolicyTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly GitHubRetryPolicy policy = new(transientRetries: 4, firstDelay: TimeSpan.FromSeconds(1), new ManualClock(Now));
+    private readonly GitHubRetryPolicy policy = new(transientRetries: 4, firstDelay: Seconds(1), new ManualClock(Now));
 
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError)]
@@ -20,7 +20,7 @@ public sealed class GitHubRetryPolicyTests
     [InlineData(HttpStatusCode.GatewayTimeout)]
     public async Task ServerError_OnARead_IsRetriedAfterASecond(HttpStatusCode status)
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), await DelayAsync(Get(), Answer(status), attempt: 0));
+        Assert.Equal(Seconds(1), await DelayAsync(Get(), Answer(status), attempt: 0));
     }
 
     [Theory]
@@ -43,15 +43,15 @@ public sealed class GitHubRetryPolicyTests
             delays.Add(await DelayAsync(Get(), Answer(HttpStatusCode.BadGateway), attempt));
         }
 
-        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), null], delays);
+        Assert.Equal([Seconds(1), Seconds(2), Seconds(4), Seconds(8), null], delays);
     }
 
     [Fact]
     public void BackOff_IsCappedAtTenSeconds()
     {
-        var slow = new GitHubRetryPolicy(10, TimeSpan.FromSeconds(3), TimeProvider.System);
+        var slow = new GitHubRetryPolicy(10, Seconds(3), TimeProvider.System);
 
-        Assert.Equal(TimeSpan.FromSeconds(6), slow.TransientDelay(1));
+        Assert.Equal(Seconds(6), slow.TransientDelay(1));
         Assert.Equal(GitHubRetryPolicy.MaxTransientDelay, slow.TransientDelay(2));
         Assert.Equal(GitHubRetryPolicy.MaxTransientDelay, slow.TransientDelay(60));
     }
@@ -59,10 +59,11 @@ public sealed class GitHubRetryPolicyTests
     [Fact]
     public async Task NoTransientRetries_WhenConfiguredToZero_ButRateLimitsStillWaited()
     {
-        var none = new GitHubRetryPolicy(0, TimeSpan.FromSeconds(1), new ManualClock(Now));
+        var none = new GitHubRetryPolicy(0, Seconds(1), new ManualClock(Now));
 
         Assert.Null(await none.DelayAsync(Outcome.FromResult(Answer(HttpStatusCode.BadGateway)), Get(), 0));
-        Assert.Equal(TimeSpan.FromSeconds(5), await none.DelayAsync(Outcome.FromResult(Answer(HttpStatusCode.TooManyRequests, retryAfter: 5)), Get(), 0));
+        var limited = Outcome.FromResult(Answer(HttpStatusCode.TooManyRequests, retryAfter: 5));
+        Assert.Equal(Seconds(5), await none.DelayAsync(limited, Get(), 0));
     }
 
     [Theory]
@@ -72,14 +73,16 @@ public sealed class GitHubRetryPolicyTests
     [InlineData("DELETE")]
     public async Task ServerError_OnAnUnmarkedWrite_IsNotRetried_GitHubMayHaveCarriedItOut(string method)
     {
-        Assert.Null(await DelayAsync(new HttpRequestMessage(new HttpMethod(method), "repos/o/r/issues/1/comments"), Answer(HttpStatusCode.BadGateway), 0));
-        Assert.Null(await DelayAsync(new HttpRequestMessage(new HttpMethod(method), "repos/o/r/x"), new HttpRequestException("reset"), 0));
+        var write = new HttpRequestMessage(new HttpMethod(method), "repos/o/r/issues/1/comments");
+
+        Assert.Null(await DelayAsync(write, Answer(HttpStatusCode.BadGateway), 0));
+        Assert.Null(await DelayAsync(write, new HttpRequestException("reset"), 0));
     }
 
     [Fact]
     public async Task ServerError_OnAWriteMarkedSafe_IsRetried()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), await DelayAsync(Marked(HttpMethod.Post), Answer(HttpStatusCode.BadGateway), 0));
+        Assert.Equal(Seconds(1), await DelayAsync(Marked(HttpMethod.Post), Answer(HttpStatusCode.BadGateway), 0));
     }
 
     [Fact]
@@ -87,29 +90,31 @@ public sealed class GitHubRetryPolicyTests
     {
         var patch = new HttpRequestMessage(HttpMethod.Patch, "repos/o/r/check-runs/1");
 
-        var inside = await RetrySafeRequests.RunAsync(() => DelayAsync(patch, Answer(HttpStatusCode.BadGateway), 0).AsTask());
+        var inside = await RetrySafeRequests.RunAsync(() =>
+            DelayAsync(patch, Answer(HttpStatusCode.BadGateway), 0).AsTask());
         var after = await DelayAsync(patch, Answer(HttpStatusCode.BadGateway), 0);
 
-        Assert.Equal(TimeSpan.FromSeconds(1), inside);
+        Assert.Equal(Seconds(1), inside);
         Assert.Null(after);
     }
 
     [Fact]
     public async Task TimeoutsAndNetworkErrors_AreRetried_OnSafeRequestsOnly()
     {
-        Assert.Equal(TimeSpan.FromSeconds(2), await DelayAsync(Get(), new TimeoutRejectedException(), attempt: 1));
-        Assert.Equal(TimeSpan.FromSeconds(1), await DelayAsync(Get(), new HttpRequestException("connection reset"), attempt: 0));
-        Assert.Null(await DelayAsync(new HttpRequestMessage(HttpMethod.Post, "repos/o/r/pulls/1/merge"), new TimeoutRejectedException(), 0));
+        Assert.Equal(Seconds(2), await DelayAsync(Get(), new TimeoutRejectedException(), attempt: 1));
+        Assert.Equal(Seconds(1), await DelayAsync(Get(), new HttpRequestException("connection reset"), attempt: 0));
+        var merge = new HttpRequestMessage(HttpMethod.Put, "repos/o/r/pulls/1/merge");
+        Assert.Null(await DelayAsync(merge, new TimeoutRejectedException(), 0));
         Assert.Null(await DelayAsync(Get(), new InvalidOperationException("a bug"), 0));
     }
 
     [Fact]
     public async Task ServerErrorWithRetryAfter_WaitsWhatGitHubAsks_UpToTheCap()
     {
-        Assert.Equal(TimeSpan.FromSeconds(7), await DelayAsync(Get(), Answer(HttpStatusCode.ServiceUnavailable, retryAfter: 7), 0));
+        Assert.Equal(Seconds(7), await DelayAsync(Get(), Answer(HttpStatusCode.ServiceUnavailable, retryAfter: 7), 0));
         var dated = Answer(HttpStatusCode.ServiceUnavailable);
         dated.Headers.RetryAfter = new RetryConditionHeaderValue(Now.AddSeconds(20));
-        Assert.Equal(TimeSpan.FromSeconds(20), await DelayAsync(Get(), dated, 0));
+        Assert.Equal(Seconds(20), await DelayAsync(Get(), dated, 0));
         // Longer than the cap: the job fails now and is retried later, rather than holding its worker.
         Assert.Null(await DelayAsync(Get(), Answer(HttpStatusCode.ServiceUnavailable, retryAfter: 600), 0));
     }
@@ -119,9 +124,10 @@ public sealed class GitHubRetryPolicyTests
     {
         var post = new HttpRequestMessage(HttpMethod.Post, "repos/o/r/issues/1/comments");
 
-        Assert.Equal(TimeSpan.FromSeconds(3), await DelayAsync(post, Answer(HttpStatusCode.TooManyRequests, retryAfter: 3), 0));
-        Assert.Equal(TimeSpan.FromSeconds(3), await DelayAsync(post, Answer(HttpStatusCode.Forbidden, retryAfter: 3), 0));
-        Assert.Null(await DelayAsync(post, Answer(HttpStatusCode.Forbidden, retryAfter: 3), GitHubRetryPolicy.RateLimitRetries));
+        Assert.Equal(Seconds(3), await DelayAsync(post, Answer(HttpStatusCode.TooManyRequests, retryAfter: 3), 0));
+        Assert.Equal(Seconds(3), await DelayAsync(post, Answer(HttpStatusCode.Forbidden, retryAfter: 3), 0));
+        var lastAttempt = GitHubRetryPolicy.RateLimitRetries;
+        Assert.Null(await DelayAsync(post, Answer(HttpStatusCode.Forbidden, retryAfter: 3), lastAttempt));
         Assert.Null(await DelayAsync(post, Answer(HttpStatusCode.TooManyRequests, retryAfter: 3600), 0));
     }
 
@@ -129,10 +135,12 @@ public sealed class GitHubRetryPolicyTests
     public async Task SecondaryLimitWithoutHeaders_BacksOffFromAMinute_WhilePlainForbiddenIsNotRetried()
     {
         var post = new HttpRequestMessage(HttpMethod.Post, "repos/o/r/check-runs");
-        var secondary = Answer(HttpStatusCode.Forbidden, body: """{"message":"You have exceeded a secondary rate limit."}""");
-        var forbidden = Answer(HttpStatusCode.Forbidden, body: """{"message":"Resource not accessible by integration"}""");
+        var secondary = Answer(HttpStatusCode.Forbidden,
+            body: """{"message":"You have exceeded a secondary rate limit."}""");
+        var forbidden = Answer(HttpStatusCode.Forbidden,
+            body: """{"message":"Resource not accessible by integration"}""");
 
-        Assert.Equal(TimeSpan.FromSeconds(60), await DelayAsync(post, secondary, 0));
+        Assert.Equal(Seconds(60), await DelayAsync(post, secondary, 0));
         Assert.Null(await DelayAsync(post, forbidden, 0));
         // The body was only peeked at: the caller still reads all of it.
         Assert.Contains("secondary rate limit", await secondary.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -143,12 +151,12 @@ public sealed class GitHubRetryPolicyTests
     {
         var soon = Answer(HttpStatusCode.Forbidden);
         soon.Headers.Add("x-ratelimit-remaining", "0");
-        soon.Headers.Add("x-ratelimit-reset", Now.AddSeconds(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        soon.Headers.Add("x-ratelimit-reset", UnixSeconds(Now.AddSeconds(30)));
         var late = Answer(HttpStatusCode.Forbidden);
         late.Headers.Add("x-ratelimit-remaining", "0");
-        late.Headers.Add("x-ratelimit-reset", Now.AddMinutes(40).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        late.Headers.Add("x-ratelimit-reset", UnixSeconds(Now.AddMinutes(40)));
 
-        Assert.Equal(TimeSpan.FromSeconds(31), await DelayAsync(Get(), soon, 0));
+        Assert.Equal(Seconds(31), await DelayAsync(Get(), soon, 0));
         Assert.Null(await DelayAsync(Get(), late, 0));
     }
 
@@ -167,12 +175,21 @@ public sealed class GitHubRetryPolicyTests
         return request;
     }
 
-    private static HttpResponseMessage Answer(HttpStatusCode status, int? retryAfter = null, string body = """{"message":"x"}""")
+    private static TimeSpan Seconds(int seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static string UnixSeconds(DateTimeOffset at) =>
+        at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static HttpResponseMessage Answer(
+        HttpStatusCode status, int? retryAfter = null, string body = """{"message":"x"}""")
     {
-        var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var response = new HttpResponseMessage(status)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
         if (retryAfter is { } seconds)
         {
-            response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(seconds));
+            response.Headers.RetryAfter = new RetryConditionHeaderValue(Seconds(seconds));
         }
         return response;
     }

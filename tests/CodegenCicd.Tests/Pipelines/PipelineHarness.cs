@@ -39,7 +39,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public FakeWebEvaluator WebEval { get; } = new();
 
-    /// <summary>Octokit calls go through the app's GitHub HTTP pipeline (its retries), not straight to the fake.</summary>
+    /// <summary>Octokit calls take the app's GitHub HTTP pipeline (its retries), not a plain client.</summary>
     public bool UseAppHttpPipeline { get; set; }
 
     /// <summary>Extra test services for the app hosts (e.g. an outcome listener).</summary>

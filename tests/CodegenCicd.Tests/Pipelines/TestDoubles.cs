@@ -9,15 +9,16 @@ using Octokit;
 namespace CodegenCicd.Tests.Pipelines;
 
 /// <summary>Octokit clients pointed at the fake GitHub with tokens it issued (stands in for the App's client factory).</summary>
-public sealed class FakeGitHubClients(Infrastructure.FakeGitHub.FakeGitHub fake, IHttpMessageHandlerFactory? appHandlers = null)
-    : IGitHubAppClients
+public sealed class FakeGitHubClients(
+    Infrastructure.FakeGitHub.FakeGitHub fake, IHttpMessageHandlerFactory? appHandlers = null) : IGitHubAppClients
 {
     private readonly ConcurrentDictionary<long, string> tokens = new();
 
     public Task<IGitHubClient> ForInstallationAsync(long installationId, CancellationToken cancellationToken)
     {
         var token = tokens.GetOrAdd(installationId, id => fake.IssueInstallationToken(id).Token);
-        var credentials = new Octokit.Internal.InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer));
+        var credentials = new Octokit.Internal.InMemoryCredentialStore(
+            new Credentials(token, AuthenticationType.Bearer));
         // With the app's handlers, requests take the app's own GitHub pipeline (its retries) as in production.
         var connection = appHandlers is null
             ? new Connection(new ProductHeaderValue("codegencicd-tests"), fake.BaseUrl, credentials)

@@ -10,7 +10,9 @@ namespace CodegenCicd.GitHub.Api;
 /// </summary>
 public static class GitHubRateLimits
 {
-    /// <summary>A longer wait is not taken in-process: the caller (a job) fails and is retried later, freeing its worker.</summary>
+    /// <summary>
+    /// A longer wait is not taken in-process: the caller (a job) fails and is retried later, freeing its worker.
+    /// </summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DefaultSecondaryWait = TimeSpan.FromSeconds(60);
 
@@ -38,7 +40,8 @@ public static class GitHubRateLimits
     }
 
     /// <summary>The <c>Retry-After</c> header as a wait from now (seconds or a date), or null without one.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) =>
+        response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
         { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.Zero),

@@ -16,7 +16,7 @@ public sealed class GitHubRetryPolicy(int transientRetries, TimeSpan firstDelay,
 {
     public const int RateLimitRetries = 3;
 
-    /// <summary>The longest back-off between two transient retries (GitHub's own Retry-After may ask for more).</summary>
+    /// <summary>The longest back-off between two transient retries (GitHub's Retry-After may ask for more).</summary>
     public static readonly TimeSpan MaxTransientDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Each attempt's own limit: a request hanging longer counts as a timeout.</summary>
@@ -30,14 +30,19 @@ public sealed class GitHubRetryPolicy(int transientRetries, TimeSpan firstDelay,
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = Math.Max(RateLimitRetries, transientRetries),
-            ShouldHandle = async args => await DelayAsync(args.Outcome, args.Context.GetRequestMessage(), args.AttemptNumber) is not null,
+            ShouldHandle = async args =>
+                await DelayAsync(args.Outcome, args.Context.GetRequestMessage(), args.AttemptNumber) is not null,
             DelayGenerator = args => DelayAsync(args.Outcome, args.Context.GetRequestMessage(), args.AttemptNumber),
         });
         pipeline.AddTimeout(AttemptTimeout);
     }
 
-    /// <summary>How long to wait before sending the request again after this outcome of attempt <paramref name="attempt"/> (0-based), or null to give up.</summary>
-    public async ValueTask<TimeSpan?> DelayAsync(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request, int attempt)
+    /// <summary>
+    /// How long to wait before sending the request again after this outcome of attempt <paramref name="attempt"/>
+    /// (0-based), or null to give up.
+    /// </summary>
+    public async ValueTask<TimeSpan?> DelayAsync(
+        Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request, int attempt)
     {
         if (outcome.Result is { } response)
         {
@@ -52,19 +57,23 @@ public sealed class GitHubRetryPolicy(int transientRetries, TimeSpan firstDelay,
             var retryAfter = GitHubRateLimits.RetryAfter(response, time);
             return retryAfter > GitHubRateLimits.MaxWait ? null : retryAfter ?? TransientDelay(attempt);
         }
-        return outcome.Exception is HttpRequestException or TimeoutRejectedException && MayRetryTransient(request, attempt)
+        return outcome.Exception is HttpRequestException or TimeoutRejectedException
+            && MayRetryTransient(request, attempt)
             ? TransientDelay(attempt)
             : null;
     }
 
-    /// <summary>The back-off before transient retry number <paramref name="attempt"/> + 1: doubling from the first delay, capped.</summary>
+    /// <summary>
+    /// The back-off before transient retry number <paramref name="attempt"/> + 1: doubling from the first delay,
+    /// capped at <see cref="MaxTransientDelay"/>.
+    /// </summary>
     public TimeSpan TransientDelay(int attempt)
     {
         var delay = firstDelay * Math.Pow(2, Math.Min(attempt, 16));
         return delay < MaxTransientDelay ? delay : MaxTransientDelay;
     }
 
-    /// <summary>Whether another attempt follows failed attempt <paramref name="attempt"/> (0-based) of a transient kind.</summary>
+    /// <summary>Whether a transient failure of attempt <paramref name="attempt"/> (0-based) gets another.</summary>
     public bool HasTransientRetryLeft(int attempt) => attempt < transientRetries;
 
     public static bool IsServerError(HttpStatusCode status) => (int)status >= 500;

@@ -32,8 +32,11 @@ public static class TransientGitHubFailure
         {
             return TimeSpan.FromSeconds(seconds);
         }
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero)
+        var utc = DateTimeStyles.AssumeUniversal;
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, utc, out var date)
+            ? Max(date - time.GetUtcNow(), TimeSpan.Zero)
             : null;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -35,20 +35,21 @@ public sealed class CheckRunReporter(
             }
             try
             {
-                var created = await client.Check.Run.Create(run.Owner, run.Name, new NewCheckRun(stage.Kind.CheckRunName(), run.HeadSha)
+                var check = new NewCheckRun(stage.Kind.CheckRunName(), run.HeadSha)
                 {
                     Status = CheckStatus.Queued,
                     ExternalId = ExternalId(stage),
                     DetailsUrl = options.Value.DetailsUrl(run.Id),
                     Output = new NewCheckRunOutput("Queued", CheckRunText.Limit(summary)),
-                });
-                return created.Id;
+                };
+                return (await client.Check.Run.Create(run.Owner, run.Name, check)).Id;
             }
             catch (Exception e) when (TransientGitHubFailure.IsTransient(e) && retries.HasTransientRetryLeft(attempt)
                 && (TransientGitHubFailure.RetryAfter(e, time) ?? retries.TransientDelay(attempt)) is var delay
                 && delay <= GitHubRateLimits.MaxWait)
             {
-                logger.LogWarning("Creating check run {CheckRunName} for run {RunId} failed ({Reason}); looking it up and retrying in {Delay}",
+                logger.LogWarning(
+                    "Creating check run {CheckRunName} for run {RunId} failed ({Reason}); looking it up, retrying in {Delay}",
                     stage.Kind.CheckRunName(), run.Id, e.Message, delay);
                 await Task.Delay(delay, time);
             }

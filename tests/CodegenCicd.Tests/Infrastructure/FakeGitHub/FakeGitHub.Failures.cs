@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace CodegenCicd.Tests.Infrastructure.FakeGitHub;
 
-/// <summary>A GitHub blip on one route: the next <see cref="Remaining"/> matching requests fail with <see cref="Status"/>.</summary>
+/// <summary>
+/// A GitHub blip on one route: the next <see cref="Remaining"/> matching requests fail with <see cref="Status"/>.
+/// </summary>
 public sealed class InjectedFailure(string method, string pathPrefix, int times, int status, bool afterCarryingOut)
 {
     private int remaining = times;
@@ -11,7 +13,7 @@ public sealed class InjectedFailure(string method, string pathPrefix, int times,
     public string PathPrefix { get; } = pathPrefix;
     public int Status { get; } = status;
 
-    /// <summary>The request is carried out first, then answered with the error: GitHub did it but said it failed.</summary>
+    /// <summary>The request is carried out, then answered with the error: GitHub did it but said it failed.</summary>
     public bool AfterCarryingOut { get; } = afterCarryingOut;
 
     public int Remaining => Volatile.Read(ref remaining);
@@ -44,7 +46,8 @@ public sealed partial class FakeGitHub
     /// shape). With <paramref name="afterCarryingOut"/> each is carried out before the error is sent, as when GitHub
     /// created a check run and its front end still answered 502.
     /// </summary>
-    public InjectedFailure FailNext(string method, string pathPrefix, int times, int status = 502, bool afterCarryingOut = false)
+    public InjectedFailure FailNext(
+        string method, string pathPrefix, int times, int status = 502, bool afterCarryingOut = false)
     {
         var failure = new InjectedFailure(method, pathPrefix, times, status, afterCarryingOut);
         lock (failures)
@@ -54,7 +57,7 @@ public sealed partial class FakeGitHub
         return failure;
     }
 
-    /// <summary>Answers the request with an injected failure when one is due; false lets it through untouched.</summary>
+    /// <summary>Answers with an injected failure when one is due; false lets the request through untouched.</summary>
     private async Task<bool> TryServeInjectedFailureAsync(HttpContext context, RequestDelegate next)
     {
         InjectedFailure? due;

@@ -41,7 +41,8 @@ public sealed class GitHubBlipTests(ITestOutputHelper output)
     public async Task CreationThatGitHubCarriedOutButAnswered502_IsFoundByExternalId_NotCreatedTwice()
     {
         await using var harness = await StartAsync();
-        var blip = harness.GitHub.FailNext("POST", $"/repos/{harness.Repository}/check-runs", times: 1, afterCarryingOut: true);
+        var route = $"/repos/{harness.Repository}/check-runs";
+        var blip = harness.GitHub.FailNext("POST", route, 1, afterCarryingOut: true);
         var app = await harness.StartAppAsync();
 
         await harness.DeliverAsync(app, "pull_request.opened");
@@ -52,8 +53,9 @@ public sealed class GitHubBlipTests(ITestOutputHelper output)
         // The lookup after the 502 found the analysis check run GitHub had made: no second POST for it.
         Assert.Equal(4, CheckRunCreations(harness));
         var analysis = Assert.Single(harness.GitHub.CheckRunsFor(run.HeadSha, CheckNames[0]));
-        Assert.Equal($"codegencicd-stage-{run.Stages.Single(s => s.Kind == StageKind.Analysis).Id}", analysis.ExternalId);
-        Assert.Equal(analysis.Id, run.Stages.Single(s => s.Kind == StageKind.Analysis).CheckRunId);
+        var stage = run.Stages.Single(s => s.Kind == StageKind.Analysis);
+        Assert.Equal($"codegencicd-stage-{stage.Id}", analysis.ExternalId);
+        Assert.Equal(analysis.Id, stage.CheckRunId);
         AssertPreparedWithoutJobRetry(app);
     }
 
@@ -63,7 +65,8 @@ public sealed class GitHubBlipTests(ITestOutputHelper output)
         await using var harness = await StartAsync();
         // Were the updates left to the outbox, its retry would come after the test gave up waiting.
         harness.Settings["Pipelines:EffectRetrySeconds"] = "3600";
-        var blips = harness.GitHub.FailNext("PATCH", $"/repos/{harness.Repository}/check-runs", times: 3, afterCarryingOut: true);
+        var route = $"/repos/{harness.Repository}/check-runs";
+        var blips = harness.GitHub.FailNext("PATCH", route, 3, afterCarryingOut: true);
         var app = await harness.StartAppAsync();
 
         await harness.DeliverAsync(app, "pull_request.opened");
@@ -100,7 +103,8 @@ public sealed class GitHubBlipTests(ITestOutputHelper output)
     {
         var storage = app.Services.GetRequiredService<JobStorage>();
         var monitoring = storage.GetMonitoringApi();
-        var prepared = monitoring.SucceededJobs(0, 1000).Where(j => j.Value.Job?.Type == typeof(PrepareRunJob)).ToList();
+        var prepared = monitoring.SucceededJobs(0, 1000)
+            .Where(j => j.Value.Job?.Type == typeof(PrepareRunJob)).ToList();
         Assert.NotEmpty(prepared);
         using var connection = storage.GetConnection();
         Assert.All(prepared, j => Assert.Null(connection.GetJobParameter(j.Key, "RetryCount")));
