@@ -28,13 +28,15 @@ public static class GitHubExtensions
         services.AddSingleton<AppJwtFactory>();
         services.AddSingleton<InstallationTokenCache>();
         services.AddSingleton<IGitHubAppClients, GitHubAppClients>();
+        services.AddSingleton(sp => GitHubRetryPolicy.From(
+            sp.GetRequiredService<IOptions<GitHubOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddHttpClient<GitHubAppApi>(GitHubAppApi.HttpClientName, (sp, http) =>
             {
                 http.BaseAddress = sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBase;
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("CodegenCICD");
             })
-            .AddResilienceHandler("github-rate-limits", (pipeline, context) =>
-                GitHubRateLimits.Configure(pipeline, context.ServiceProvider.GetRequiredService<TimeProvider>()));
+            .AddResilienceHandler("github-retries", (pipeline, context) =>
+                context.ServiceProvider.GetRequiredService<GitHubRetryPolicy>().Configure(pipeline));
 
         // Webhook intake and event routing.
         services.AddSingleton<DeliveryWriteGate>();

@@ -41,6 +41,19 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     /// <summary>Reconcile installations and repositories with GitHub when the app starts.</summary>
     public bool SyncInstallationsAtStartup { get; set; } = true;
 
+    /// <summary>
+    /// Retries, within the same call, of a GitHub 5xx, timeout or network error on a request that is safe to send
+    /// again; after them the job or effect is retried later. Rate limits are retried regardless of this.
+    /// </summary>
+    [Range(0, 10, ErrorMessage = "GitHub:TransientRetries must be between 0 and 10")]
+    public int TransientRetries { get; set; } = 4;
+
+    /// <summary>
+    /// Wait before the first of those retries, doubled for each next one up to 10 s; a Retry-After from GitHub wins.
+    /// </summary>
+    [Range(0, 10, ErrorMessage = "GitHub:TransientRetryDelaySeconds must be between 0 and 10")]
+    public double TransientRetryDelaySeconds { get; set; } = 1;
+
     /// <summary>The seed's GITHUB_TOKEN (a personal access token); not used for App calls.</summary>
     public string? Token { get; set; }
 

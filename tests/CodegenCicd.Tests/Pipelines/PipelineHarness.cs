@@ -39,6 +39,9 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public FakeWebEvaluator WebEval { get; } = new();
 
+    /// <summary>Octokit calls take the app's GitHub HTTP pipeline (its retries), not a plain client.</summary>
+    public bool UseAppHttpPipeline { get; set; }
+
     /// <summary>Extra test services for the app hosts (e.g. an outcome listener).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 
@@ -191,7 +194,8 @@ public sealed class PipelineHarness : IAsyncDisposable
             builder.ConfigureTestServices(services =>
             {
                 services.RemoveAll<IGitHubAppClients>();
-                services.AddSingleton<IGitHubAppClients>(new FakeGitHubClients(harness.GitHub));
+                services.AddSingleton<IGitHubAppClients>(sp => new FakeGitHubClients(harness.GitHub,
+                    harness.UseAppHttpPipeline ? sp.GetRequiredService<IHttpMessageHandlerFactory>() : null));
                 services.RemoveAll<IPreviewDeployments>();
                 services.AddSingleton<IPreviewDeployments>(harness.Deployments);
                 services.RemoveAll<IWebEvaluator>();

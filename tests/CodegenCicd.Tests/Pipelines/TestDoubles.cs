@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CodegenCicd.GitHub;
+using CodegenCicd.GitHub.Api;
 using CodegenCicd.Projects;
 using CodegenCicd.Sandboxes;
 using CodegenCicd.WebEval;
@@ -8,16 +9,23 @@ using Octokit;
 namespace CodegenCicd.Tests.Pipelines;
 
 /// <summary>Octokit clients pointed at the fake GitHub with tokens it issued (stands in for the App's client factory).</summary>
-public sealed class FakeGitHubClients(Infrastructure.FakeGitHub.FakeGitHub fake) : IGitHubAppClients
+public sealed class FakeGitHubClients(
+    Infrastructure.FakeGitHub.FakeGitHub fake, IHttpMessageHandlerFactory? appHandlers = null) : IGitHubAppClients
 {
     private readonly ConcurrentDictionary<long, string> tokens = new();
 
     public Task<IGitHubClient> ForInstallationAsync(long installationId, CancellationToken cancellationToken)
     {
         var token = tokens.GetOrAdd(installationId, id => fake.IssueInstallationToken(id).Token);
-        IGitHubClient client = new GitHubClient(new Connection(new ProductHeaderValue("codegencicd-tests"), fake.BaseUrl,
-            new Octokit.Internal.InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer))));
-        return Task.FromResult(client);
+        var credentials = new Octokit.Internal.InMemoryCredentialStore(
+            new Credentials(token, AuthenticationType.Bearer));
+        // With the app's handlers, requests take the app's own GitHub pipeline (its retries) as in production.
+        var connection = appHandlers is null
+            ? new Connection(new ProductHeaderValue("codegencicd-tests"), fake.BaseUrl, credentials)
+            : new Connection(new ProductHeaderValue("codegencicd-tests"), fake.BaseUrl, credentials,
+                new Octokit.Internal.HttpClientAdapter(() => appHandlers.CreateHandler(GitHubAppApi.HttpClientName)),
+                new Octokit.Internal.SimpleJsonSerializer());
+        return Task.FromResult<IGitHubClient>(new GitHubClient(connection));
     }
 
     public Task<string> GetInstallationTokenAsync(long installationId, CancellationToken cancellationToken) =>

@@ -45,6 +45,8 @@ public sealed partial class GitHubAppApi
     {
         using var request = await AsAppAsync(HttpMethod.Patch, "app/hook/config", cancellationToken);
         request.Content = JsonContent.Create(new { url = url.AbsoluteUri, content_type = "json", insecure_ssl = "0" });
+        // Setting the same URL twice leaves the same configuration.
+        RetrySafeRequests.Mark(request);
         return await SendAsync<HookConfig>(request, cancellationToken);
     }
 

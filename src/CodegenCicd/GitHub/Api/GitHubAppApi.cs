@@ -12,7 +12,7 @@ namespace CodegenCicd.GitHub.Api;
 /// The calls GitHub documents for the App itself (REFERENCE.md): installation tokens, the
 /// installations and their repositories, the manifest conversion. Octokit covers the per-repository
 /// calls; these few are plain typed HTTP so the App JWT and token cache stay in our hands.
-/// Rate limits are handled by the resilience pipeline on this client (see <see cref="GitHubRateLimits"/>).
+/// Rate limits and blips are retried by the resilience pipeline on this client (see <see cref="GitHubRetryPolicy"/>).
 /// </summary>
 public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider credentials, AppJwtFactory jwt)
 {
@@ -23,6 +23,8 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
     {
         using var request = await AsAppAsync(HttpMethod.Post,
             $"app/installations/{installationId.ToString(CultureInfo.InvariantCulture)}/access_tokens", cancellationToken);
+        // Another token is harmless if GitHub made one for the attempt that answered 502.
+        RetrySafeRequests.Mark(request);
         return await SendAsync<InstallationTokenResponse>(request, cancellationToken);
     }
 

@@ -1,62 +1,60 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 
 namespace CodegenCicd.GitHub.Api;
 
 /// <summary>
-/// GitHub's primary and secondary rate limits as a retry strategy (REFERENCE.md): on 403/429 honour
-/// <c>retry-after</c>, else wait for <c>x-ratelimit-reset</c> when the quota is spent, else back off
-/// from 60 s. A limited request was refused, never executed, so retrying a POST is safe. A wait longer
-/// than <see cref="MaxWait"/> is not taken: the caller (a job) fails and Hangfire retries it later
-/// rather than holding a worker.
+/// GitHub's primary and secondary rate limits (REFERENCE.md): on 403/429 honour <c>retry-after</c>, else wait
+/// for <c>x-ratelimit-reset</c> when the quota is spent, else back off from 60 s. A limited request was refused,
+/// never executed, so retrying a POST is safe. <see cref="GitHubRetryPolicy"/> decides whether the wait is taken.
 /// </summary>
 public static class GitHubRateLimits
 {
+    /// <summary>
+    /// A longer wait is not taken in-process: the caller (a job) fails and is retried later, freeing its worker.
+    /// </summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DefaultSecondaryWait = TimeSpan.FromSeconds(60);
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TimeProvider time)
-    {
-        pipeline.AddRetry(new HttpRetryStrategyOptions
-        {
-            MaxRetryAttempts = 3,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } response
-                ? WaitFor(response, args.AttemptNumber, time) is { } wait && wait <= MaxWait
-                : args.Outcome.Exception is HttpRequestException && IsIdempotent(args.Context)),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result is { } response
-                ? WaitFor(response, args.AttemptNumber, time)
-                : TimeSpan.FromSeconds(Math.Pow(2, args.AttemptNumber))),
-        });
-        pipeline.AddTimeout(TimeSpan.FromSeconds(30));
-    }
-
     /// <summary>How long GitHub asks us to wait before retrying, or null when the response is not a rate limit.</summary>
-    public static TimeSpan? WaitFor(HttpResponseMessage response, int attempt, TimeProvider time)
+    public static async ValueTask<TimeSpan?> WaitForAsync(HttpResponseMessage response, int attempt, TimeProvider time)
     {
         if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests))
         {
             return null;
         }
-        if (response.Headers.RetryAfter is { } retryAfter)
+        if (RetryAfter(response, time) is { } retryAfter)
         {
-            return retryAfter.Delta
-                ?? (retryAfter.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : DefaultSecondaryWait);
+            return retryAfter;
         }
         if (Header(response, "x-ratelimit-remaining") == "0"
             && long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset))
         {
             return Max(DateTimeOffset.FromUnixTimeSeconds(reset) - time.GetUtcNow(), TimeSpan.Zero) + TimeSpan.FromSeconds(1);
         }
-        // A 429, or a 403 that says nothing: a secondary limit without hints; a plain 403 is a permission error.
-        return response.StatusCode == HttpStatusCode.TooManyRequests
+        // A 429, or a 403 whose message names the secondary limit, without hints: back off from a minute.
+        // Any other 403 is a permission error and is not retried.
+        return response.StatusCode == HttpStatusCode.TooManyRequests || await SaysSecondaryLimitAsync(response)
             ? DefaultSecondaryWait * Math.Pow(2, attempt)
             : null;
     }
 
-    private static bool IsIdempotent(ResilienceContext context) =>
-        context.GetRequestMessage()?.Method is { } method && (method == HttpMethod.Get || method == HttpMethod.Head);
+    /// <summary>The <c>Retry-After</c> header as a wait from now (seconds or a date), or null without one.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) =>
+        response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.Zero),
+        _ => null,
+    };
+
+    private static async ValueTask<bool> SaysSecondaryLimitAsync(HttpResponseMessage response)
+    {
+        // Buffered, so whoever reads the response next (Octokit) still gets the whole body.
+        await response.Content.LoadIntoBufferAsync();
+        var body = await response.Content.ReadAsStringAsync();
+        return body.Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -1,3 +1,4 @@
+using CodegenCicd.GitHub.Api;
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,8 @@ namespace CodegenCicd.Pipelines.Checks;
 /// Owns the shape of the app's check runs: exact names, external id, details URL into the admin
 /// site, buttons, output within GitHub's limits and annotations in batches of 50.
 /// </summary>
-public sealed class CheckRunReporter(IOptions<PipelineOptions> options, TimeProvider time)
+public sealed class CheckRunReporter(
+    IOptions<PipelineOptions> options, GitHubRetryPolicy retries, TimeProvider time, ILogger<CheckRunReporter> logger)
 {
     /// <summary>Identifies the stage a check run belongs to across restarts and re-runs.</summary>
     public static string ExternalId(PipelineStage stage) => $"codegencicd-stage-{stage.Id}";
@@ -18,27 +20,51 @@ public sealed class CheckRunReporter(IOptions<PipelineOptions> options, TimeProv
         externalId is not null && externalId.StartsWith("codegencicd-stage-", StringComparison.Ordinal)
         && long.TryParse(externalId["codegencicd-stage-".Length..], out var id) ? id : null;
 
-    /// <summary>Creates the stage's check run as <c>queued</c>, or finds the one an interrupted attempt created.</summary>
+    /// <summary>
+    /// Creates the stage's check run as <c>queued</c>, or finds the one an earlier attempt created. GitHub may have
+    /// created it although it answered 5xx or timed out, so a creation is retried here rather than by the HTTP
+    /// pipeline: each try first looks the check run up by its external id on the head SHA, and never makes a second.
+    /// </summary>
     public async Task<long> CreateQueuedAsync(IGitHubClient client, PipelineRun run, PipelineStage stage, string summary)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await FindAsync(client, run, stage) is { } found)
+            {
+                return found;
+            }
+            try
+            {
+                var check = new NewCheckRun(stage.Kind.CheckRunName(), run.HeadSha)
+                {
+                    Status = CheckStatus.Queued,
+                    ExternalId = ExternalId(stage),
+                    DetailsUrl = options.Value.DetailsUrl(run.Id),
+                    Output = new NewCheckRunOutput("Queued", CheckRunText.Limit(summary)),
+                };
+                return (await client.Check.Run.Create(run.Owner, run.Name, check)).Id;
+            }
+            catch (Exception e) when (TransientGitHubFailure.IsTransient(e) && retries.HasTransientRetryLeft(attempt)
+                && (TransientGitHubFailure.RetryAfter(e, time) ?? retries.TransientDelay(attempt)) is var delay
+                && delay <= GitHubRateLimits.MaxWait)
+            {
+                logger.LogWarning(
+                    "Creating check run {CheckRunName} for run {RunId} failed ({Reason}); looking it up, retrying in {Delay}",
+                    stage.Kind.CheckRunName(), run.Id, e.Message, delay);
+                await Task.Delay(delay, time);
+            }
+        }
+    }
+
+    private static async Task<long?> FindAsync(IGitHubClient client, PipelineRun run, PipelineStage stage)
     {
         var existing = await client.Check.Run.GetAllForReference(run.Owner, run.Name, run.HeadSha,
             new CheckRunRequest { CheckName = stage.Kind.CheckRunName(), Filter = CheckRunCompletedAtFilter.All });
-        if (existing.CheckRuns.FirstOrDefault(c => c.ExternalId == ExternalId(stage)) is { } found)
-        {
-            return found.Id;
-        }
-        var created = await client.Check.Run.Create(run.Owner, run.Name, new NewCheckRun(stage.Kind.CheckRunName(), run.HeadSha)
-        {
-            Status = CheckStatus.Queued,
-            ExternalId = ExternalId(stage),
-            DetailsUrl = options.Value.DetailsUrl(run.Id),
-            Output = new NewCheckRunOutput("Queued", CheckRunText.Limit(summary)),
-        });
-        return created.Id;
+        return existing.CheckRuns.FirstOrDefault(c => c.ExternalId == ExternalId(stage))?.Id;
     }
 
     public async Task MarkQueuedAsync(IGitHubClient client, PipelineRun run, long checkRunId, string summary) =>
-        await client.Check.Run.Update(run.Owner, run.Name, checkRunId, new CheckRunUpdate
+        await UpdateAsync(client, run, checkRunId, new CheckRunUpdate
         {
             Status = CheckStatus.Queued,
             DetailsUrl = options.Value.DetailsUrl(run.Id),
@@ -46,7 +72,7 @@ public sealed class CheckRunReporter(IOptions<PipelineOptions> options, TimeProv
         });
 
     public async Task MarkInProgressAsync(IGitHubClient client, PipelineRun run, long checkRunId, string summary) =>
-        await client.Check.Run.Update(run.Owner, run.Name, checkRunId, new CheckRunUpdate
+        await UpdateAsync(client, run, checkRunId, new CheckRunUpdate
         {
             Status = CheckStatus.InProgress,
             StartedAt = time.GetUtcNow(),
@@ -60,7 +86,7 @@ public sealed class CheckRunReporter(IOptions<PipelineOptions> options, TimeProv
         var title = CheckRunText.Title(completion.Title);
         var summary = CheckRunText.Limit(completion.Summary);
         var text = completion.Text is null ? null : CheckRunText.Limit(completion.Text);
-        await client.Check.Run.Update(run.Owner, run.Name, checkRunId, new CheckRunUpdate
+        await UpdateAsync(client, run, checkRunId, new CheckRunUpdate
         {
             Status = CheckStatus.Completed,
             Conclusion = ToOctokit(completion.Conclusion),
@@ -72,12 +98,20 @@ public sealed class CheckRunReporter(IOptions<PipelineOptions> options, TimeProv
         // GitHub appends annotations sent in later updates of the same output (≤ 50 per request).
         foreach (var batch in batches.Skip(1))
         {
-            await client.Check.Run.Update(run.Owner, run.Name, checkRunId, new CheckRunUpdate
+            await UpdateAsync(client, run, checkRunId, new CheckRunUpdate
             {
                 Output = Output(title, summary, text, batch),
             });
         }
     }
+
+    /// <summary>
+    /// An update sets the check run's state, so sending it twice leaves the same state: the HTTP pipeline may repeat
+    /// it after a 5xx or timeout. GitHub appends annotations, so a repeated batch would show twice; the outbox would
+    /// resend the same update after a failure anyway (<see cref="Stages.CheckRunSync"/>), so this risk is not new.
+    /// </summary>
+    private static Task UpdateAsync(IGitHubClient client, PipelineRun run, long checkRunId, CheckRunUpdate update) =>
+        RetrySafeRequests.RunAsync(() => client.Check.Run.Update(run.Owner, run.Name, checkRunId, update));
 
     private static NewCheckRunOutput Output(string title, string summary, string? text, CodeAnnotation[]? annotations) =>
         new(title, summary)

@@ -54,6 +54,10 @@ public sealed partial class FakeGitHub : IAsyncDisposable
             context.Request.Body.Position = 0;
             Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.Authorization.ToString(), body));
+            if (await TryServeInjectedFailureAsync(context, next))
+            {
+                return;
+            }
             foreach (var candidate in Overrides)
             {
                 if (candidate.Method == context.Request.Method && context.Request.Path.StartsWithSegments(candidate.PathPrefix)
