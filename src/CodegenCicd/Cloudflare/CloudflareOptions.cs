@@ -18,7 +18,8 @@ public sealed class CloudflareOptions : IConfigSection, IValidatableObject
 
     /// <summary>The gateway Worker's script name.</summary>
     [Required(ErrorMessage = "Cloudflare:WorkerName must not be empty")]
-    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Cloudflare:WorkerName must be lower-case letters, digits and dashes")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$",
+        ErrorMessage = "Cloudflare:WorkerName must be lower-case letters, digits and dashes")]
     public string WorkerName { get; set; } = "webhook-gateway";
 
     /// <summary>
@@ -43,15 +44,18 @@ public sealed class CloudflareOptions : IConfigSection, IValidatableObject
     public Uri? OriginUrl { get; set; }
 
     /// <summary>The Queue holding delivery pointers.</summary>
-    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Cloudflare:QueueName must be lower-case letters, digits and dashes")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$",
+        ErrorMessage = "Cloudflare:QueueName must be lower-case letters, digits and dashes")]
     public string QueueName { get; set; } = "webhook-deliveries";
 
     /// <summary>Where a delivery goes after 100 failed forwards (push mode).</summary>
-    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Cloudflare:DeadLetterQueueName must be lower-case letters, digits and dashes")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$",
+        ErrorMessage = "Cloudflare:DeadLetterQueueName must be lower-case letters, digits and dashes")]
     public string DeadLetterQueueName { get; set; } = "webhook-deliveries-dlq";
 
     /// <summary>The R2 bucket holding delivery bodies until the app has them.</summary>
-    [RegularExpression("^[a-z0-9][a-z0-9-]{2,62}$", ErrorMessage = "Cloudflare:BucketName must be 3-63 lower-case letters, digits and dashes")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{2,62}$",
+        ErrorMessage = "Cloudflare:BucketName must be 3-63 lower-case letters, digits and dashes")]
     public string BucketName { get; set; } = "webhook-bodies";
 
     /// <summary>Pull mode: how long to wait after an empty pull before asking again.</summary>

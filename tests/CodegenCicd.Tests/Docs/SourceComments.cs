@@ -22,8 +22,12 @@ public static partial class SourceComments
         {
             return "";
         }
+        // An attribute may be wrapped over several lines: its continuation lines are those that start neither a
+        // doc comment, another attribute nor the property itself.
         var match = Regex.Match(body,
-            @"((?:[ \t]*///[^\n]*\n)+)(?:[ \t]*\[[^\n]*\]\s*\n)*[ \t]*public [^\n;{=]*\b" + Regex.Escape(property) + @"\s*\{\s*get;");
+            @"((?:[ \t]*///[^\n]*\n)+)"
+            + @"(?:[ \t]*\[[^\n]*(?:\n(?![ \t]*(?:///|\[|public\s))[^\n]*)*?\]\s*\n)*"
+            + @"[ \t]*public [^\n;{=]*\b" + Regex.Escape(property) + @"\s*\{\s*get;");
         if (!match.Success)
         {
             return "";

@@ -17,11 +17,13 @@ public sealed class CancelledRunRestart(PipelineStore store, PipelineStarter sta
     public async Task<RestartResult> RestartAsync(long runId, CancellationToken cancellationToken)
     {
         var db = store.Db;
-        if (await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken) is not { Status: RunStatus.Cancelled } run)
+        if (await db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            is not { Status: RunStatus.Cancelled } run)
         {
             return new RestartResult(null, "Only a cancelled run is restarted as a new run.");
         }
-        if (await db.Set<PipelineRun>().AsNoTracking().Where(r => r.ProjectId == run.ProjectId && r.PullRequest == run.PullRequest && r.Id > run.Id)
+        if (await db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.ProjectId == run.ProjectId && r.PullRequest == run.PullRequest && r.Id > run.Id)
             .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken) is { } newer)
         {
             return new RestartResult(null, $"Run #{newer} of this pull request replaced it; re-run that one.");
@@ -30,9 +32,10 @@ public sealed class CancelledRunRestart(PipelineStore store, PipelineStarter sta
         {
             return new RestartResult(null, "The pull request is closed; reopen it to run the pipeline again.");
         }
-        var pr = new PullRequestRef(run.Repository, run.InstallationId, run.PullRequest, run.HeadSha, run.HeadBranch, run.BaseBranch,
-            run.PullRequestUrl, run.CloneUrl, Draft: false, run.FromFork, run.PullRequestTitle);
-        return await starter.StartAsync(pr, $"re-run of cancelled run #{run.Id}", deliveryId: null, cancellationToken) is { } started
+        var pr = new PullRequestRef(run.Repository, run.InstallationId, run.PullRequest, run.HeadSha, run.HeadBranch,
+            run.BaseBranch, run.PullRequestUrl, run.CloneUrl, Draft: false, run.FromFork, run.PullRequestTitle);
+        return await starter.StartAsync(pr, $"re-run of cancelled run #{run.Id}", deliveryId: null, cancellationToken)
+            is { } started
             ? new RestartResult(started.Id, null)
             : new RestartResult(null, "The repository is no longer a pinned project.");
     }

@@ -15,7 +15,10 @@ public enum ControlResult
     Cancelled,
     /// <summary>Nothing to do (already finished, still running, or not waiting).</summary>
     NotApplicable,
-    /// <summary>A fork PR's run whose code may not run until a maintainer approves it (or the project's <c>forks</c> policy lets it).</summary>
+    /// <summary>
+    /// A fork PR's run whose code may not run until a maintainer approves it (or the project's <c>forks</c> policy
+    /// lets it).
+    /// </summary>
     AwaitsApproval,
 }
 
@@ -34,9 +37,11 @@ public enum FollowUp
 /// sandbox hear of it from <see cref="EffectProcessor"/>.
 /// </summary>
 public sealed class RunControl(
-    PipelineStore store, StageCancellations cancellations, EffectProcessor effects, EffectSignal signal, TimeProvider time)
+    PipelineStore store, StageCancellations cancellations, EffectProcessor effects, EffectSignal signal,
+    TimeProvider time)
 {
-    public async Task<ControlResult> CancelAsync(long runId, string reason, bool teardown, FollowUp followUp, CancellationToken cancellationToken)
+    public async Task<ControlResult> CancelAsync(long runId, string reason, bool teardown, FollowUp followUp,
+        CancellationToken cancellationToken)
     {
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
@@ -72,7 +77,8 @@ public sealed class RunControl(
     }
 
     /// <summary>Runs <paramref name="from"/> and every stage after it again (all stages when null).</summary>
-    public async Task<ControlResult> RerunAsync(long runId, StageKind? from, FollowUp followUp, CancellationToken cancellationToken)
+    public async Task<ControlResult> RerunAsync(long runId, StageKind? from, FollowUp followUp,
+        CancellationToken cancellationToken)
     {
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
@@ -86,7 +92,9 @@ public sealed class RunControl(
         {
             return ControlResult.NotApplicable;
         }
-        if (run.Status == RunStatus.AwaitingApproval || (run.FromFork && run.ApprovedBy is null && !await ForkTrust.MayRunAsync(store.Db, run, cancellationToken)))
+        if (run.Status == RunStatus.AwaitingApproval
+            || (run.FromFork && run.ApprovedBy is null
+                && !await ForkTrust.MayRunAsync(store.Db, run, cancellationToken)))
         {
             // A re-run is not a way around the approval (or around forks: skip).
             return ControlResult.AwaitsApproval;
@@ -129,8 +137,11 @@ public sealed class RunControl(
     }
 
     /// <summary>A label, review or check changed: a waiting merge gate looks again.</summary>
-    /// <param name="onlyAfterAttempt">A scheduled re-check: only when the gate has not looked again since that attempt.</param>
-    public async Task<ControlResult> ReevaluateMergeAsync(long runId, CancellationToken cancellationToken, int? onlyAfterAttempt = null)
+    /// <param name="onlyAfterAttempt">
+    /// A scheduled re-check: only when the gate has not looked again since that attempt.
+    /// </param>
+    public async Task<ControlResult> ReevaluateMergeAsync(long runId, CancellationToken cancellationToken,
+        int? onlyAfterAttempt = null)
     {
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
@@ -145,10 +156,15 @@ public sealed class RunControl(
             : ControlResult.NotApplicable;
     }
 
-    /// <summary>Every waiting run <paramref name="which"/> selects looks at its merge gate again (a label, review, check or status changed).</summary>
-    public async Task ReevaluateWaitingAsync(Expression<Func<PipelineRun, bool>> which, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every waiting run <paramref name="which"/> selects looks at its merge gate again (a label, review, check or
+    /// status changed).
+    /// </summary>
+    public async Task ReevaluateWaitingAsync(Expression<Func<PipelineRun, bool>> which,
+        CancellationToken cancellationToken)
     {
-        var waiting = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Status == RunStatus.Waiting).Where(which)
+        var waiting = await store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.Status == RunStatus.Waiting).Where(which)
             .Select(r => r.Id).ToListAsync(cancellationToken);
         foreach (var id in waiting)
         {
@@ -156,7 +172,8 @@ public sealed class RunControl(
         }
     }
 
-    private async Task<ControlResult> ReopenMergeAsync(PipelineRun run, string reason, CancellationToken cancellationToken)
+    private async Task<ControlResult> ReopenMergeAsync(PipelineRun run, string reason,
+        CancellationToken cancellationToken)
     {
         var merge = run.Stages.Single(s => s.Kind == StageKind.Merge);
         var now = time.GetUtcNow();
@@ -172,7 +189,9 @@ public sealed class RunControl(
         return ControlResult.Done;
     }
 
-    /// <summary>Carries out what a saved change left to do (also after an approval, see <see cref="RunApproval"/>).</summary>
+    /// <summary>
+    /// Carries out what a saved change left to do (also after an approval, see <see cref="RunApproval"/>).
+    /// </summary>
     internal async Task FollowUpAsync(long runId, FollowUp followUp, CancellationToken cancellationToken)
     {
         if (followUp == FollowUp.Inline)

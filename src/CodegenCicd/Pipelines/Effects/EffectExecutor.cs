@@ -10,7 +10,8 @@ namespace CodegenCicd.Pipelines.Effects;
 /// GitHub nothing new (check runs and the PR comment skip a body they already sent).
 /// </summary>
 public sealed class EffectExecutor(
-    PipelineStore store, CheckRunSync checkRuns, RunFinisher finisher, PreviewTeardown previews, RunAdvancer advancer, RunControl control)
+    PipelineStore store, CheckRunSync checkRuns, RunFinisher finisher, PreviewTeardown previews, RunAdvancer advancer,
+    RunControl control)
 {
     public async Task ExecuteAsync(PipelineEffect effect, CancellationToken cancellationToken)
     {
@@ -24,7 +25,8 @@ public sealed class EffectExecutor(
                 break;
             case EffectKind.ReportRun:
                 // A run that moved on since has a newer row of its own.
-                if (await store.FindRunAsync(effect.RunId, cancellationToken) is { } reported && reported.Status == effect.ForStatus)
+                if (await store.FindRunAsync(effect.RunId, cancellationToken) is { } reported
+                    && reported.Status == effect.ForStatus)
                 {
                     await finisher.ReportAsync(reported, cancellationToken);
                 }

@@ -18,7 +18,9 @@ public sealed class EffectProcessor(
     private const int ParallelRuns = 4;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(10);
 
-    /// <summary>The run's due effects, now, in the caller: for changes whose follow-up should not wait for the pump.</summary>
+    /// <summary>
+    /// The run's due effects, now, in the caller: for changes whose follow-up should not wait for the pump.
+    /// </summary>
     public async Task ProcessRunAsync(long runId, CancellationToken cancellationToken)
     {
         while (await ProcessNextAsync(runId, cancellationToken))
@@ -55,7 +57,8 @@ public sealed class EffectProcessor(
     {
         await using var scope = scopes.CreateAsyncScope();
         var next = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<PipelineEffect>()
-            .MinAsync(e => (long?)(e.LeaseUntil != null && e.LeaseUntil > e.DueAt ? e.LeaseUntil.Value : e.DueAt), cancellationToken);
+            .MinAsync(e => (long?)(e.LeaseUntil != null && e.LeaseUntil > e.DueAt ? e.LeaseUntil.Value : e.DueAt),
+                cancellationToken);
         return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
@@ -68,7 +71,9 @@ public sealed class EffectProcessor(
             .Select(e => e.RunId).Distinct().Take(100).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Claims and carries out the run's next due effect; false when there is none or another processor holds it.</summary>
+    /// <summary>
+    /// Claims and carries out the run's next due effect; false when there is none or another processor holds it.
+    /// </summary>
     private async Task<bool> ProcessNextAsync(long runId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -85,7 +90,8 @@ public sealed class EffectProcessor(
         var token = Guid.NewGuid();
         var leaseUntil = (now + TimeSpan.FromSeconds(options.Value.EffectLeaseSeconds)).ToUnixTimeMilliseconds();
         if (await effects.Where(e => e.Id == next.Id && (e.LeaseUntil == null || e.LeaseUntil <= nowMs))
-            .ExecuteUpdateAsync(u => u.SetProperty(e => e.LeaseToken, token).SetProperty(e => e.LeaseUntil, leaseUntil), cancellationToken) != 1)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.LeaseToken, token).SetProperty(e => e.LeaseUntil, leaseUntil),
+                cancellationToken) != 1)
         {
             return false;
         }
@@ -102,16 +108,20 @@ public sealed class EffectProcessor(
         return true;
     }
 
-    private async Task RetryLaterAsync(DbSet<PipelineEffect> effects, PipelineEffect effect, Guid token, Exception error, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(DbSet<PipelineEffect> effects, PipelineEffect effect, Guid token,
+        Exception error, CancellationToken cancellationToken)
     {
         var failures = effect.Failures + 1;
-        var delay = TimeSpan.FromSeconds(Math.Min(options.Value.EffectRetrySeconds * Math.Pow(2, Math.Min(failures - 1, 16)), MaxRetryDelay.TotalSeconds));
+        var delay = TimeSpan.FromSeconds(Math.Min(
+            options.Value.EffectRetrySeconds * Math.Pow(2, Math.Min(failures - 1, 16)), MaxRetryDelay.TotalSeconds));
         var due = (time.GetUtcNow() + delay).ToUnixTimeMilliseconds();
         var reason = Stages.InfrastructureErrors.Describe(error);
         reason = reason.Length > 500 ? reason[..500] : reason;
-        logger.LogWarning(error, "Effect {Kind} of run {RunId} failed ({Failures} so far); tried again in {Delay}", effect.Kind, effect.RunId, failures, delay);
+        logger.LogWarning(error, "Effect {Kind} of run {RunId} failed ({Failures} so far); tried again in {Delay}",
+            effect.Kind, effect.RunId, failures, delay);
         await effects.Where(e => e.Id == effect.Id && e.LeaseToken == token).ExecuteUpdateAsync(u => u
             .SetProperty(e => e.Failures, failures).SetProperty(e => e.DueAt, due).SetProperty(e => e.LastError, reason)
-            .SetProperty(e => e.LeaseToken, (Guid?)null).SetProperty(e => e.LeaseUntil, (long?)null), cancellationToken);
+            .SetProperty(e => e.LeaseToken, (Guid?)null).SetProperty(e => e.LeaseUntil, (long?)null),
+            cancellationToken);
     }
 }

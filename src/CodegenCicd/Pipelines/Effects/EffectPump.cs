@@ -6,7 +6,8 @@ namespace CodegenCicd.Pipelines.Effects;
 /// the next one comes due (a merge re-check, a back-off), and every few seconds for those another
 /// node wrote or gave up. So timed work lives in the database, not in the job storage.
 /// </summary>
-public sealed class EffectPump(EffectProcessor processor, EffectSignal signal, TimeProvider time, ILogger<EffectPump> logger) : BackgroundService
+public sealed class EffectPump(EffectProcessor processor, EffectSignal signal, TimeProvider time,
+    ILogger<EffectPump> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Blocked = TimeSpan.FromSeconds(1);

@@ -17,5 +17,6 @@ public sealed class EffectSignal
         }
     }
 
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => wake.WaitAsync(timeout, cancellationToken);
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        wake.WaitAsync(timeout, cancellationToken);
 }

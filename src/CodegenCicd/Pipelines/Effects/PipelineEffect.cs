@@ -41,7 +41,9 @@ public sealed class PipelineEffect
 
     public EffectKind Kind { get; set; }
 
-    /// <summary><see cref="EffectKind.ReportRun"/>: the status it reports; a run that moved on since has a newer row.</summary>
+    /// <summary>
+    /// <see cref="EffectKind.ReportRun"/>: the status it reports; a run that moved on since has a newer row.
+    /// </summary>
     public RunStatus? ForStatus { get; set; }
 
     /// <summary><see cref="EffectKind.RecheckMerge"/>: the merge stage's attempt that asked for it.</summary>
@@ -62,7 +64,8 @@ public sealed class PipelineEffect
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    public static PipelineEffect For(long runId, EffectKind kind, DateTimeOffset now, DateTimeOffset? due = null) => new()
+    public static PipelineEffect For(long runId, EffectKind kind, DateTimeOffset now,
+        DateTimeOffset? due = null) => new()
     {
         RunId = runId,
         Kind = kind,
@@ -79,7 +82,9 @@ internal sealed class PipelineEffectConfiguration : IEntityTypeConfiguration<Pip
         builder.HasIndex(e => new { e.RunId, e.Kind });
         builder.Property(e => e.ForStatus).HasConversion<string>().HasMaxLength(20);
         builder.Property(e => e.LastError).HasMaxLength(500);
-        builder.HasOne<PipelineRun>().WithMany(r => r.Effects).HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<PipelineStage>().WithMany(s => s.Effects).HasForeignKey(e => e.StageId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<PipelineRun>().WithMany(r => r.Effects).HasForeignKey(e => e.RunId)
+            .OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<PipelineStage>().WithMany(s => s.Effects).HasForeignKey(e => e.StageId)
+            .OnDelete(DeleteBehavior.Cascade);
     }
 }

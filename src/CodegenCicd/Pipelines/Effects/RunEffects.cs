@@ -19,7 +19,9 @@ public static class RunEffects
         }
     }
 
-    /// <summary>The PR comment is to show the run's current status (and a final one is told to the listeners).</summary>
+    /// <summary>
+    /// The PR comment is to show the run's current status (and a final one is told to the listeners).
+    /// </summary>
     public static void ReportRun(this PipelineRun run, DateTimeOffset now) =>
         Add(run, EffectKind.ReportRun, now, e => e.ForStatus == run.Status, e => e.ForStatus = run.Status);
 
@@ -32,9 +34,11 @@ public static class RunEffects
 
     /// <summary>The merge gate of <paramref name="attempt"/> is to look again at <paramref name="due"/>.</summary>
     public static void RecheckMerge(this PipelineRun run, int attempt, DateTimeOffset now, DateTimeOffset due) =>
-        Add(run, EffectKind.RecheckMerge, now, e => e.ForAttempt == attempt, e => (e.ForAttempt, e.DueAt) = (attempt, due.ToUnixTimeMilliseconds()));
+        Add(run, EffectKind.RecheckMerge, now, e => e.ForAttempt == attempt,
+            e => (e.ForAttempt, e.DueAt) = (attempt, due.ToUnixTimeMilliseconds()));
 
-    private static void Add(PipelineRun run, EffectKind kind, DateTimeOffset now, Func<PipelineEffect, bool> same, Action<PipelineEffect> set)
+    private static void Add(PipelineRun run, EffectKind kind, DateTimeOffset now, Func<PipelineEffect, bool> same,
+        Action<PipelineEffect> set)
     {
         if (run.Effects.Any(e => e.Id == 0 && e.Kind == kind && same(e)))
         {

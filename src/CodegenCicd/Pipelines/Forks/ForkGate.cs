@@ -13,7 +13,8 @@ namespace CodegenCicd.Pipelines.Forks;
 public sealed class ForkGate(PipelineStore store, EffectProcessor effects, TimeProvider time, ILogger<ForkGate> logger)
 {
     /// <summary>True when the run was held or skipped and the caller must not start it.</summary>
-    public async Task<bool> HoldAsync(PipelineRun run, IGitHubClient client, ForkPolicy policy, CancellationToken cancellationToken)
+    public async Task<bool> HoldAsync(PipelineRun run, IGitHubClient client, ForkPolicy policy,
+        CancellationToken cancellationToken)
     {
         if (!run.FromFork)
         {
@@ -39,7 +40,10 @@ public sealed class ForkGate(PipelineStore store, EffectProcessor effects, TimeP
         }
     }
 
-    /// <summary>Check-suite events carry no author: the pull request itself says who opened it and what they are to the repository.</summary>
+    /// <summary>
+    /// Check-suite events carry no author: the pull request itself says who opened it and what they are to the
+    /// repository.
+    /// </summary>
     private static async Task ConfirmAuthorAsync(PipelineRun run, IGitHubClient client)
     {
         var uri = new Uri($"repos/{run.Owner}/{run.Name}/pulls/{run.PullRequest}", UriKind.Relative);
@@ -58,7 +62,8 @@ public sealed class ForkGate(PipelineStore store, EffectProcessor effects, TimeP
             stage.SyncCheckRun(now);
         }
         run.Stages.Single(s => s.Kind == StageKind.Deploy)
-            .Complete(StageConclusion.ActionRequired, ForkTexts.ApprovalTitle, ForkTexts.ApprovalSummary(run, policy), now);
+            .Complete(StageConclusion.ActionRequired, ForkTexts.ApprovalTitle, ForkTexts.ApprovalSummary(run, policy),
+                now);
         run.MoveTo(RunStatus.AwaitingApproval, now, ForkTexts.ApprovalReason(run));
         if (await store.TrySaveAsync(run, cancellationToken))
         {
@@ -82,7 +87,9 @@ public sealed class ForkGate(PipelineStore store, EffectProcessor effects, TimeP
         }
     }
 
-    /// <summary>The two fields of <c>GET /pulls/{n}</c> the gate needs (Octokit's model lacks <c>author_association</c>).</summary>
+    /// <summary>
+    /// The two fields of <c>GET /pulls/{n}</c> the gate needs (Octokit's model lacks <c>author_association</c>).
+    /// </summary>
     private sealed class PullRequestAuthor
     {
         public string? AuthorAssociation { get; set; }

@@ -22,7 +22,8 @@ public static class ForkTrust
 {
     private static readonly string[] Trusted = ["OWNER", "MEMBER", "COLLABORATOR"];
 
-    private static readonly string[] Known = [.. Trusted, "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", "NONE"];
+    private static readonly string[] Known =
+        [.. Trusted, "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", "NONE"];
 
     public static ForkDecision Decide(ForkPolicy policy, string? association) => policy switch
     {
@@ -32,7 +33,9 @@ public static class ForkTrust
         _ => ForkDecision.AwaitApproval,
     };
 
-    /// <summary>Whether the project's current policy lets this fork run's code run without an approval (a re-run asks this).</summary>
+    /// <summary>
+    /// Whether the project's current policy lets this fork run's code run without an approval (a re-run asks this).
+    /// </summary>
     public static async Task<bool> MayRunAsync(AppDbContext db, PipelineRun run, CancellationToken cancellationToken)
     {
         var settings = (await new ProjectLookup(db).FindAsync(run.ProjectId, cancellationToken))?.Settings;
@@ -41,7 +44,10 @@ public static class ForkTrust
 
     public static bool IsTrusted(string? association) => Trusted.Any(t => Is(association, t));
 
-    /// <summary>The event did not say (check-suite events carry no author), or said something GitHub does not document: ask the API.</summary>
+    /// <summary>
+    /// The event did not say (check-suite events carry no author), or said something GitHub does not document: ask the
+    /// API.
+    /// </summary>
     public static bool NeedsConfirmation(string? association) => !Known.Any(k => Is(association, k));
 
     /// <summary>Who the author is to the repository, in words for the check run.</summary>
@@ -54,5 +60,6 @@ public static class ForkTrust
         _ => "is not a collaborator of this repository",
     };
 
-    private static bool Is(string? association, string value) => string.Equals(association, value, StringComparison.OrdinalIgnoreCase);
+    private static bool Is(string? association, string value) =>
+        string.Equals(association, value, StringComparison.OrdinalIgnoreCase);
 }

@@ -17,7 +17,8 @@ public sealed class RunApproval(PipelineStore store, RunControl control, TimePro
     /// <summary>Who approved through the admin site or the API (a person signed in as the admin).</summary>
     public const string Admin = "admin";
 
-    public async Task<ApprovalResult> ApproveAsync(long runId, string approver, FollowUp followUp, CancellationToken cancellationToken)
+    public async Task<ApprovalResult> ApproveAsync(long runId, string approver, FollowUp followUp,
+        CancellationToken cancellationToken)
     {
         if (await store.FindRunAsync(runId, cancellationToken) is not { } run)
         {
@@ -25,7 +26,8 @@ public sealed class RunApproval(PipelineStore store, RunControl control, TimePro
         }
         if (run.Status != RunStatus.AwaitingApproval)
         {
-            return new(run.Status == RunStatus.Cancelled ? ControlResult.Cancelled : ControlResult.NotApplicable, ForkTexts.NothingToApprove(run));
+            return new(run.Status == RunStatus.Cancelled ? ControlResult.Cancelled : ControlResult.NotApplicable,
+                ForkTexts.NothingToApprove(run));
         }
         var now = time.GetUtcNow();
         foreach (var stage in run.Stages)
@@ -43,9 +45,11 @@ public sealed class RunApproval(PipelineStore store, RunControl control, TimePro
         run.Advance(now);
         if (!await store.TrySaveAsync(run, cancellationToken))
         {
-            return new(ControlResult.NotApplicable, "The run changed while it was being approved (a new push or a close); look at it again.");
+            return new(ControlResult.NotApplicable,
+                "The run changed while it was being approved (a new push or a close); look at it again.");
         }
-        logger.LogInformation("Run {RunId} of {Repository}#{PullRequest} (fork) approved by {Approver}", run.Id, run.Repository, run.PullRequest, approver);
+        logger.LogInformation("Run {RunId} of {Repository}#{PullRequest} (fork) approved by {Approver}", run.Id,
+            run.Repository, run.PullRequest, approver);
         await control.FollowUpAsync(run.Id, followUp, cancellationToken);
         return new(ControlResult.Done);
     }

@@ -17,7 +17,8 @@ public static class WriteAccess
         }
         try
         {
-            var uri = new Uri($"repos/{owner}/{name}/collaborators/{Uri.EscapeDataString(login)}/permission", UriKind.Relative);
+            var uri = new Uri($"repos/{owner}/{name}/collaborators/{Uri.EscapeDataString(login)}/permission",
+                UriKind.Relative);
             var answer = await client.Connection.Get<PermissionAnswer>(uri, new Dictionary<string, string>());
             return answer.Body?.Permission?.ToLowerInvariant() is "admin" or "maintain" or "write";
         }

@@ -12,7 +12,8 @@ namespace CodegenCicd.Pipelines.Recovery;
 /// and whatever the previous process saved but had not carried out yet (check runs, comments, teardowns,
 /// merge re-checks). Advancing is idempotent, so a run another live node is working on is left to it.
 /// </summary>
-public sealed class PipelineRecovery(IServiceScopeFactory scopes, EffectSignal signal, TimeProvider time, ILogger<PipelineRecovery> logger)
+public sealed class PipelineRecovery(IServiceScopeFactory scopes, EffectSignal signal, TimeProvider time,
+    ILogger<PipelineRecovery> logger)
     : BackgroundService
 {
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
@@ -21,7 +22,8 @@ public sealed class PipelineRecovery(IServiceScopeFactory scopes, EffectSignal s
     {
         await using var scope = scopes.CreateAsyncScope();
         // Runs created since this process started are moving already; only older ones were orphaned.
-        var recovered = await RecoverAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), startedAt, time.GetUtcNow(), stoppingToken);
+        var recovered = await RecoverAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), startedAt,
+            time.GetUtcNow(), stoppingToken);
         signal.Wake();
         if (recovered > 0)
         {
@@ -29,7 +31,8 @@ public sealed class PipelineRecovery(IServiceScopeFactory scopes, EffectSignal s
         }
     }
 
-    public static async Task<int> RecoverAsync(AppDbContext db, DateTimeOffset createdBefore, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<int> RecoverAsync(AppDbContext db, DateTimeOffset createdBefore, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var unfinished = await db.Set<PipelineRun>().AsNoTracking()
             .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running)

@@ -21,8 +21,12 @@ public sealed class StageWatchdog(
     {
         var now = time.GetUtcNow();
         // Filtered in memory: SQLite cannot compare DateTimeOffset columns, and few stages run at once.
-        var running = await store.Db.Set<PipelineStage>().AsNoTracking().Where(s => s.Status == StageStatus.InProgress).ToListAsync(cancellationToken);
-        var runs = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => running.Select(s => s.RunId).Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var running = await store.Db.Set<PipelineStage>().AsNoTracking()
+            .Where(s => s.Status == StageStatus.InProgress)
+            .ToListAsync(cancellationToken);
+        var runs = await store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => running.Select(s => s.RunId).Contains(r.Id))
+            .ToDictionaryAsync(r => r.Id, cancellationToken);
         foreach (var stage in running)
         {
             var limit = Timeout(stage, runs.GetValueOrDefault(stage.RunId));
@@ -30,7 +34,8 @@ public sealed class StageWatchdog(
             {
                 await completer.CompleteAsync(stage.Id, stage.Attempt, new StageOutcome(StageConclusion.TimedOut,
                     $"Timed out after {limit.TotalMinutes:F0} minutes",
-                    $"The stage ran for more than {limit.TotalMinutes:F0} minutes and was stopped by the watchdog. Press “Re-run” to try again."),
+                    $"The stage ran for more than {limit.TotalMinutes:F0} minutes and was stopped by the watchdog. "
+                    + "Press “Re-run” to try again."),
                     cancellationToken);
                 cancellations.Cancel(stage.Id);
             }
@@ -46,8 +51,11 @@ public sealed class StageWatchdog(
     private async Task GiveUpOnUnpreparedRunsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var limit = TimeSpan.FromMinutes(options.Value.StageTimeoutMinutes);
-        var queued = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Status == RunStatus.Queued).ToListAsync(cancellationToken);
-        var reason = $"The run could not be prepared within {limit.TotalMinutes:F0} minutes (GitHub unreachable or refusing the App). Push again or press “Re-run” on the run page.";
+        var queued = await store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.Status == RunStatus.Queued)
+            .ToListAsync(cancellationToken);
+        var reason = $"The run could not be prepared within {limit.TotalMinutes:F0} minutes "
+            + "(GitHub unreachable or refusing the App). Push again or press “Re-run” on the run page.";
         foreach (var id in queued.Where(r => now - r.CreatedAt > limit).Select(r => r.Id))
         {
             await unprepared.EndAsync(id, reason, cancellationToken);
@@ -58,10 +66,13 @@ public sealed class StageWatchdog(
     private async Task ResumeAsync(List<PipelineStage> running, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lease = TimeSpan.FromSeconds(options.Value.StageLeaseSeconds);
-        var silent = running.Where(s => now - (s.HeartbeatAt ?? s.StartedAt ?? now) > lease).Select(s => s.RunId).Distinct().ToList();
+        var silent = running.Where(s => now - (s.HeartbeatAt ?? s.StartedAt ?? now) > lease)
+            .Select(s => s.RunId).Distinct().ToList();
         var advancing = await store.Db.Set<PipelineEffect>().AsNoTracking()
-            .Where(e => silent.Contains(e.RunId) && e.Kind == EffectKind.Advance).Select(e => e.RunId).ToListAsync(cancellationToken);
-        var resumed = silent.Except(advancing).Select(runId => PipelineEffect.For(runId, EffectKind.Advance, now)).ToList();
+            .Where(e => silent.Contains(e.RunId) && e.Kind == EffectKind.Advance)
+            .Select(e => e.RunId).ToListAsync(cancellationToken);
+        var resumed = silent.Except(advancing)
+            .Select(runId => PipelineEffect.For(runId, EffectKind.Advance, now)).ToList();
         if (resumed.Count > 0)
         {
             store.Db.AddRange(resumed);

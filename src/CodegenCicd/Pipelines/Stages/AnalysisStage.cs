@@ -17,7 +17,8 @@ public sealed class AnalysisStage(IPreviewDeployments deployments) : IStageExecu
             return skipped with { Summary = skipped.Summary + warnings };
         }
         // After the deploy setup (or its snapshot), so tools that setup installs (npx eslint) are there.
-        var result = await deployments.AnalyzeAsync(await context.Source(cancellationToken), context.Config.Analysis, context.Config.Deploy, cancellationToken);
+        var result = await deployments.AnalyzeAsync(await context.Source(cancellationToken), context.Config.Analysis,
+            context.Config.Deploy, cancellationToken);
         if (result.InfrastructureError)
         {
             return StageOutcome.Infrastructure($"The sandbox could not run the analysis: {result.Error}");
@@ -27,9 +28,14 @@ public sealed class AnalysisStage(IPreviewDeployments deployments) : IStageExecu
         var passed = result.Succeeded && failed is null;
         var title = passed
             ? $"Analysis passed ({result.Annotations.Count} notes)"
-            : failed is not null ? $"Analysis failed: {CommandReport.Describe(failed).Replace("`", "", StringComparison.Ordinal)}" : $"Analysis found {findings} errors";
+            : failed is not null
+                ? $"Analysis failed: {CommandReport.Describe(failed).Replace("`", "", StringComparison.Ordinal)}"
+                : $"Analysis found {findings} errors";
         return new StageOutcome(passed ? StageConclusion.Success : StageConclusion.Failure, title,
-            $"{(passed ? "All analysis commands passed." : failed is not null ? CommandReport.Describe(failed) + "." : $"{findings} errors found.")}\n\n{CommandReport.Table(result.Commands)}{StageContextFactory.ForkNote(context.Run)}{warnings}")
+            $"{(passed ? "All analysis commands passed."
+                : failed is not null ? CommandReport.Describe(failed) + "."
+                : $"{findings} errors found.")}\n\n"
+            + $"{CommandReport.Table(result.Commands)}{StageContextFactory.ForkNote(context.Run)}{warnings}")
         {
             Log = CommandReport.Logs(result.Commands),
             Annotations = result.Annotations,

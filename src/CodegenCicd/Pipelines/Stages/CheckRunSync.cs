@@ -18,7 +18,8 @@ public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter rep
 {
     public async Task SyncAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
     {
-        if (stage.CheckRunId is not { } checkRunId || run.InstallationId is not { } installation || stage.Status == StageStatus.Pending)
+        if (stage.CheckRunId is not { } checkRunId || run.InstallationId is not { } installation
+            || stage.Status == StageStatus.Pending)
         {
             return;
         }
@@ -59,25 +60,31 @@ public sealed class CheckRunSync(IGitHubAppClients clients, CheckRunReporter rep
             StageStatus.InProgress => new { status = "in_progress", summary = InProgressSummary(stage) },
             _ => completion!,
         };
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(shown)));
+        return Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(shown)));
     }
 
     private static CheckRunCompletion Completion(PipelineRun run, PipelineStage stage)
     {
-        var annotations = stage.AnnotationsJson is null ? [] : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];
-        List<CheckRunButton> buttons = run.Status == RunStatus.Cancelled || ForkTexts.IsSkipped(stage) ? [] : [CheckRunButton.Rerun];
+        var annotations = stage.AnnotationsJson is null
+            ? []
+            : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];
+        List<CheckRunButton> buttons = run.Status == RunStatus.Cancelled || ForkTexts.IsSkipped(stage)
+            ? []
+            : [CheckRunButton.Rerun];
         if (run.Status == RunStatus.AwaitingApproval)
         {
             // Until a maintainer approves, approving is the only thing to do (a re-run would run the fork's code).
             buttons = stage.Kind == StageKind.Deploy ? [CheckRunButton.Approve] : [];
         }
         // "Merge now" is offered when the gate did not merge although every stage before it passed.
-        else if (stage.Kind == StageKind.Merge && !ForkTexts.IsSkipped(stage) && run.MergedSha is null && run.Status != RunStatus.Cancelled && stage.Conclusion == StageConclusion.Neutral
+        else if (stage.Kind == StageKind.Merge && !ForkTexts.IsSkipped(stage) && run.MergedSha is null
+            && run.Status != RunStatus.Cancelled && stage.Conclusion == StageConclusion.Neutral
             && run.Stages.Where(s => s.Kind < StageKind.Merge).All(s => s.Conclusion is { } c && c.IsPassing()))
         {
             buttons.Add(CheckRunButton.MergeNow);
         }
-        return new CheckRunCompletion(stage.Conclusion ?? StageConclusion.Neutral, stage.Title ?? stage.Conclusion.ToString() ?? "",
-            stage.Summary ?? "", stage.Log, annotations, buttons);
+        return new CheckRunCompletion(stage.Conclusion ?? StageConclusion.Neutral,
+            stage.Title ?? stage.Conclusion.ToString() ?? "", stage.Summary ?? "", stage.Log, annotations, buttons);
     }
 }

@@ -17,7 +17,9 @@ public static class CommandReport
         foreach (var command in commands)
         {
             var exit = command.TimedOut ? "timed out" : command.ExitCode.ToString(CultureInfo.InvariantCulture);
-            text.Append(CultureInfo.InvariantCulture, $"| `{command.Command.Replace("|", "\\|", StringComparison.Ordinal)}` | {exit} | {command.Duration.TotalSeconds:F1} s |\n");
+            text.Append(CultureInfo.InvariantCulture,
+                $"| `{command.Command.Replace("|", "\\|", StringComparison.Ordinal)}` | {exit} "
+                + $"| {command.Duration.TotalSeconds:F1} s |\n");
         }
         return text.ToString();
     }
@@ -34,7 +36,8 @@ public static class CommandReport
         var text = new StringBuilder();
         foreach (var command in commands)
         {
-            text.Append(CultureInfo.InvariantCulture, $"### `{command.Command}` (exit {command.ExitCode})\n\n```\n{command.OutputTail}\n```\n\n");
+            text.Append(CultureInfo.InvariantCulture,
+                $"### `{command.Command}` (exit {command.ExitCode})\n\n```\n{command.OutputTail}\n```\n\n");
         }
         return text.ToString();
     }

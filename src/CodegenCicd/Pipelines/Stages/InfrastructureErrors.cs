@@ -2,7 +2,9 @@ using Octokit;
 
 namespace CodegenCicd.Pipelines.Stages;
 
-/// <summary>Tells failures of the platform (retried, then action_required) from anything the author's code did.</summary>
+/// <summary>
+/// Tells failures of the platform (retried, then action_required) from anything the author's code did.
+/// </summary>
 public static class InfrastructureErrors
 {
     public static string Describe(Exception e) => e switch

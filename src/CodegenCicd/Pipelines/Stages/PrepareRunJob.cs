@@ -20,8 +20,8 @@ namespace CodegenCicd.Pipelines.Stages;
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class PrepareRunJob(
-    PipelineStore store, ProjectLookup projects, IGitHubAppClients clients, CheckRunReporter reporter, EffectProcessor effects,
-    UnpreparedRun unprepared, ForkGate forks, TimeProvider time, ILogger<PrepareRunJob> logger)
+    PipelineStore store, ProjectLookup projects, IGitHubAppClients clients, CheckRunReporter reporter,
+    EffectProcessor effects, UnpreparedRun unprepared, ForkGate forks, TimeProvider time, ILogger<PrepareRunJob> logger)
 {
     public async Task RunAsync(long runId, CancellationToken cancellationToken)
     {
@@ -43,10 +43,13 @@ public sealed class PrepareRunJob(
         {
             return;
         }
-        var client = await clients.ForInstallationAsync(run.InstallationId ?? throw new InvalidOperationException("The run has no GitHub installation."), cancellationToken);
+        var client = await clients.ForInstallationAsync(
+            run.InstallationId ?? throw new InvalidOperationException("The run has no GitHub installation."),
+            cancellationToken);
         foreach (var stage in run.Stages.OrderBy(s => s.Kind).Where(s => s.Status == StageStatus.Pending))
         {
-            stage.CheckRunId ??= await reporter.CreateQueuedAsync(client, run, stage, "Waiting for the stages before it.");
+            stage.CheckRunId ??= await reporter.CreateQueuedAsync(client, run, stage,
+                "Waiting for the stages before it.");
             // Created queued: GitHub already shows it.
             stage.MoveTo(StageStatus.Queued, time.GetUtcNow(), showOnGitHub: false);
             if (!await store.TrySaveAsync(run, cancellationToken))
@@ -55,9 +58,12 @@ public sealed class PrepareRunJob(
             }
         }
         var project = await projects.GetAsync(run.ProjectId, cancellationToken);
-        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch, project.Settings.Pipeline, run.FromFork);
+        var config = await RepoConfigLoader.LoadAsync(client, run.Owner, run.Name, run.HeadSha, run.BaseBranch,
+            project.Settings.Pipeline, run.FromFork);
         run.ConfigJson = StageContextFactory.WriteConfig(config.Config);
-        run.ConfigWarnings = config.UnknownKeys.Count == 0 ? null : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));
+        run.ConfigWarnings = config.UnknownKeys.Count == 0
+            ? null
+            : string.Join(", ", config.UnknownKeys.Select(k => $"`{k}`"));
         run.BaseConfigError = config.BaseError;
         // Before anything of the PR's runs: a fork PR may have to wait for a maintainer, or not run at all.
         if (await forks.HoldAsync(run, client, project.Settings.Forks, cancellationToken))
@@ -70,7 +76,8 @@ public sealed class PrepareRunJob(
         {
             var analysis = run.Stages.Single(s => s.Kind == StageKind.Analysis);
             analysis.Complete(StageConclusion.Failure, "Invalid .github/codegen-cicd.yml",
-                $"The repository configuration file is invalid, so nothing ran:\n\n```\n{config.Error}\n```\n\nFix the file and push again.{ConfigNotes.Markdown(run)}", now);
+                $"The repository configuration file is invalid, so nothing ran:\n\n```\n{config.Error}\n```\n\n"
+                + $"Fix the file and push again.{ConfigNotes.Markdown(run)}", now);
         }
         // The PR comment shows the run started; then its first stage starts (or, with an invalid file, it ends).
         run.ReportRun(now);

@@ -24,7 +24,8 @@ public sealed class RunAdvancer(PipelineStore store, IBackgroundJobClient jobs, 
             return;
         }
         var stages = run.Stages.OrderBy(s => s.Kind).ToList();
-        if (stages.FirstOrDefault(s => s.Status == StageStatus.Completed && !s.Conclusion!.Value.IsPassing()) is { } stopped)
+        if (stages.FirstOrDefault(s => s.Status == StageStatus.Completed && !s.Conclusion!.Value.IsPassing())
+            is { } stopped)
         {
             await StopAsync(run, stages, stopped, cancellationToken);
         }
@@ -40,13 +41,16 @@ public sealed class RunAdvancer(PipelineStore store, IBackgroundJobClient jobs, 
         }
     }
 
-    private async Task StopAsync(PipelineRun run, List<PipelineStage> stages, PipelineStage stopped, CancellationToken cancellationToken)
+    private async Task StopAsync(PipelineRun run, List<PipelineStage> stages, PipelineStage stopped,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var stage in stages.Where(s => s.Kind > stopped.Kind && s.Status is StageStatus.Pending or StageStatus.Queued))
+        foreach (var stage in stages
+            .Where(s => s.Kind > stopped.Kind && s.Status is StageStatus.Pending or StageStatus.Queued))
         {
             stage.Complete(StageConclusion.Neutral, $"Not run: {stopped.Kind.Slug()} did not pass",
-                $"Not run because **{stopped.Kind.CheckRunName()}** ended `{stopped.Conclusion}`: {stopped.Title}", now);
+                $"Not run because **{stopped.Kind.CheckRunName()}** ended `{stopped.Conclusion}`: {stopped.Title}",
+                now);
         }
         var status = stopped.Conclusion switch
         {

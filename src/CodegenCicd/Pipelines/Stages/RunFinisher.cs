@@ -9,7 +9,8 @@ namespace CodegenCicd.Pipelines.Stages;
 /// a final state, the outcome listeners (the Codegen fix loop) are told. At least once: a listener may
 /// hear of one outcome twice (a crash before the effect was marked done), so listeners are idempotent per run.
 /// </summary>
-public sealed class RunFinisher(PullRequestComments comments, IEnumerable<IPipelineOutcomeListener> listeners, ILogger<RunFinisher> logger)
+public sealed class RunFinisher(PullRequestComments comments, IEnumerable<IPipelineOutcomeListener> listeners,
+    ILogger<RunFinisher> logger)
 {
     public async Task ReportAsync(PipelineRun run, CancellationToken cancellationToken)
     {
@@ -18,8 +19,9 @@ public sealed class RunFinisher(PullRequestComments comments, IEnumerable<IPipel
         {
             return;
         }
-        var outcome = new PipelineRunOutcome(run.Id, run.ProjectId, run.Repository, run.PullRequest, run.HeadBranch, run.HeadSha,
-            run.PullRequestUrl is null ? null : new Uri(run.PullRequestUrl), Conclusion(run.Status), FailureReport(run));
+        var outcome = new PipelineRunOutcome(run.Id, run.ProjectId, run.Repository, run.PullRequest, run.HeadBranch,
+            run.HeadSha, run.PullRequestUrl is null ? null : new Uri(run.PullRequestUrl), Conclusion(run.Status),
+            FailureReport(run));
         foreach (var listener in listeners)
         {
             try
@@ -28,7 +30,8 @@ public sealed class RunFinisher(PullRequestComments comments, IEnumerable<IPipel
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Outcome listener {Listener} failed for run {RunId}", listener.GetType().Name, run.Id);
+                logger.LogError(e, "Outcome listener {Listener} failed for run {RunId}", listener.GetType().Name,
+                    run.Id);
             }
         }
     }

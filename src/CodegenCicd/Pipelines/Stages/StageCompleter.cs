@@ -13,24 +13,29 @@ namespace CodegenCicd.Pipelines.Stages;
 /// Infrastructure errors go back to the queue first, their retry due after a back-off.
 /// </summary>
 public sealed class StageCompleter(
-    PipelineStore store, EffectProcessor effects, IOptions<PipelineOptions> options, TimeProvider time, ILogger<StageCompleter> logger)
+    PipelineStore store, EffectProcessor effects, IOptions<PipelineOptions> options, TimeProvider time,
+    ILogger<StageCompleter> logger)
 {
-    public async Task CompleteAsync(long stageId, int attempt, StageOutcome outcome, CancellationToken cancellationToken)
+    public async Task CompleteAsync(long stageId, int attempt, StageOutcome outcome,
+        CancellationToken cancellationToken)
     {
         if (await store.FindStageAsync(stageId, cancellationToken) is not ({ } run, { } stage)
             || stage.Status != StageStatus.InProgress || stage.Attempt != attempt)
         {
-            logger.LogInformation("Stage {StageId} attempt {Attempt} no longer owns the stage; its result is dropped", stageId, attempt);
+            logger.LogInformation("Stage {StageId} attempt {Attempt} no longer owns the stage; its result is dropped",
+                stageId, attempt);
             return;
         }
         var now = time.GetUtcNow();
         if (outcome.InfrastructureError && stage.InfrastructureFailures < options.Value.InfrastructureRetries)
         {
             stage.InfrastructureFailures++;
-            var delay = TimeSpan.FromSeconds(options.Value.RetryDelaySeconds * Math.Pow(2, stage.InfrastructureFailures - 1));
+            var delay = TimeSpan.FromSeconds(
+                options.Value.RetryDelaySeconds * Math.Pow(2, stage.InfrastructureFailures - 1));
             stage.MoveTo(StageStatus.Queued, now);
             stage.Summary = string.Create(CultureInfo.InvariantCulture,
-                $"Retry {stage.InfrastructureFailures} of {options.Value.InfrastructureRetries} in {delay.TotalSeconds:F0} s after an infrastructure error: {outcome.Summary}");
+                $"Retry {stage.InfrastructureFailures} of {options.Value.InfrastructureRetries} "
+                + $"in {delay.TotalSeconds:F0} s after an infrastructure error: {outcome.Summary}");
             run.Advance(now, due: now + delay);
             if (await store.TrySaveAsync(run, cancellationToken))
             {
@@ -39,7 +44,8 @@ public sealed class StageCompleter(
             return;
         }
         var summary = outcome.InfrastructureError && stage.InfrastructureFailures > 0
-            ? $"{outcome.Summary}\n\nStill failing after {stage.InfrastructureFailures} retries; this is not a failure of the pull request. Fix the cause, then press “Re-run”."
+            ? $"{outcome.Summary}\n\nStill failing after {stage.InfrastructureFailures} retries; "
+                + "this is not a failure of the pull request. Fix the cause, then press “Re-run”."
             : outcome.Summary;
         stage.Complete(outcome.Conclusion, outcome.Title, summary, now);
         stage.Log = outcome.Log;
@@ -59,13 +65,15 @@ public sealed class StageCompleter(
         {
             return;
         }
-        logger.LogInformation("Stage {Kind} of run {RunId} ended {Conclusion}: {Title}", stage.Kind, run.Id, stage.Conclusion, stage.Title);
+        logger.LogInformation("Stage {Kind} of run {RunId} ended {Conclusion}: {Title}", stage.Kind, run.Id,
+            stage.Conclusion, stage.Title);
         if (stage.Kind == StageKind.Merge)
         {
             // Only the latest evaluation's re-check counts; the older ones would find a newer attempt and do nothing.
             var runId = run.Id;
             await store.Db.Set<PipelineEffect>()
-                .Where(e => e.RunId == runId && e.Kind == EffectKind.RecheckMerge && e.ForAttempt != attempt && e.LeaseToken == null)
+                .Where(e => e.RunId == runId && e.Kind == EffectKind.RecheckMerge && e.ForAttempt != attempt
+                    && e.LeaseToken == null)
                 .ExecuteDeleteAsync(cancellationToken);
         }
         await effects.ProcessRunAsync(run.Id, cancellationToken);

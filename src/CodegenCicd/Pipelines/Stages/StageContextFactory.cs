@@ -10,11 +10,15 @@ namespace CodegenCicd.Pipelines.Stages;
 public sealed class StageContextFactory(IGitHubAppClients clients, ProjectSecrets secrets, PipelineStore store)
 {
     public static PipelineConfig ReadConfig(PipelineRun run) =>
-        run.ConfigJson is null ? new PipelineConfig() : JsonSerializer.Deserialize<PipelineConfig>(run.ConfigJson, ProjectSettings.Json) ?? new PipelineConfig();
+        run.ConfigJson is null
+            ? new PipelineConfig()
+            : JsonSerializer.Deserialize<PipelineConfig>(run.ConfigJson, ProjectSettings.Json) ?? new PipelineConfig();
 
     public static string WriteConfig(PipelineConfig config) => JsonSerializer.Serialize(config, ProjectSettings.Json);
 
-    /// <summary>Said in the deploy and analysis check runs of a fork PR, so a failure for want of a secret is understood.</summary>
+    /// <summary>
+    /// Said in the deploy and analysis check runs of a fork PR, so a failure for want of a secret is understood.
+    /// </summary>
     public const string NoSecretsForForks = "Secrets are not given to pull requests from forks.";
 
     public static string ForkNote(PipelineRun run) => run.FromFork ? "\n\n" + NoSecretsForForks : "";
@@ -25,8 +29,10 @@ public sealed class StageContextFactory(IGitHubAppClients clients, ProjectSecret
         run,
         stage,
         ReadConfig(run),
-        async ct => await clients.ForInstallationAsync(run.InstallationId ?? throw new InvalidOperationException("The run has no GitHub installation."), ct),
-        async ct => new SandboxSource(run.ProjectId, run.Repository, run.PullRequest, run.HeadSha, new Uri(run.CloneUrl),
+        async ct => await clients.ForInstallationAsync(
+            run.InstallationId ?? throw new InvalidOperationException("The run has no GitHub installation."), ct),
+        async ct => new SandboxSource(run.ProjectId, run.Repository, run.PullRequest, run.HeadSha,
+            new Uri(run.CloneUrl),
             run.InstallationId,
             // A fork's code is written by anyone; like GitHub Actions, it never sees the project's secrets.
             run.FromFork ? NoSecrets : await secrets.GetValuesAsync(run.ProjectId, ct),

@@ -10,9 +10,11 @@ namespace CodegenCicd.Pipelines.Stages;
 /// longer finds its attempt in progress (cancelled on another node, timed out by the watchdog, taken
 /// over) stops the attempt: the in-process cancellation signal only reaches this node's stages.
 /// </summary>
-public sealed class StageHeartbeat(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<StageHeartbeat> logger)
+public sealed class StageHeartbeat(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider time,
+    ILogger<StageHeartbeat> logger)
 {
-    public IAsyncDisposable Start(long stageId, int attempt, TimeSpan lease, CancellationTokenSource attemptCancellation)
+    public IAsyncDisposable Start(long stageId, int attempt, TimeSpan lease,
+        CancellationTokenSource attemptCancellation)
     {
         // A process going down stops beating at once, so another worker can take the stage over.
         var stop = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
@@ -26,7 +28,9 @@ public sealed class StageHeartbeat(IServiceScopeFactory scopes, IHostApplication
                 {
                     if (await BeatAsync(stageId, attempt, stop.Token) == false)
                     {
-                        logger.LogInformation("Stage {StageId} attempt {Attempt} is no longer in progress (cancelled, timed out or taken over); stopping it", stageId, attempt);
+                        logger.LogInformation(
+                            "Stage {StageId} attempt {Attempt} is no longer in progress "
+                            + "(cancelled, timed out or taken over); stopping it", stageId, attempt);
                         await attemptCancellation.CancelAsync();
                         return;
                     }

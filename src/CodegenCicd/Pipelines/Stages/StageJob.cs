@@ -24,13 +24,15 @@ public sealed class StageJob(
         {
             return;
         }
-        if (run.Status != RunStatus.Running || stage.Status is StageStatus.Completed or StageStatus.Pending || !EarlierStagesPassed(run, stage)
+        if (run.Status != RunStatus.Running || stage.Status is StageStatus.Completed or StageStatus.Pending
+            || !EarlierStagesPassed(run, stage)
             || await ClaimAsync(run, stage, cancellationToken) is not ({ } claimedRun, { } claimedStage))
         {
             return;
         }
         (run, stage) = (claimedRun, claimedStage);
-        logger.LogInformation("Stage {Kind} of run {RunId} started (attempt {Attempt})", stage.Kind, run.Id, stage.Attempt);
+        logger.LogInformation("Stage {Kind} of run {RunId} started (attempt {Attempt})", stage.Kind, run.Id,
+            stage.Attempt);
         // GitHub shows the stage in progress before it runs.
         await effects.ProcessRunAsync(run.Id, cancellationToken);
         var attempt = stage.Attempt;
@@ -42,10 +44,12 @@ public sealed class StageJob(
     }
 
     private static bool EarlierStagesPassed(PipelineRun run, PipelineStage stage) =>
-        run.Stages.Where(s => s.Kind < stage.Kind).All(s => s.Status == StageStatus.Completed && s.Conclusion!.Value.IsPassing());
+        run.Stages.Where(s => s.Kind < stage.Kind)
+            .All(s => s.Status == StageStatus.Completed && s.Conclusion!.Value.IsPassing());
 
     /// <summary>The claimed stage (reloaded when it had to wait), or null when another worker holds it.</summary>
-    private async Task<(PipelineRun, PipelineStage)?> ClaimAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken)
+    private async Task<(PipelineRun, PipelineStage)?> ClaimAsync(PipelineRun run, PipelineStage stage,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (stage.Status == StageStatus.InProgress)
@@ -58,7 +62,8 @@ public sealed class StageJob(
             }
             if (quiet < lease && lease - quiet <= ShortWait)
             {
-                // Probably a worker that just died (a restart): waiting out its short lease here beats a scheduler round trip.
+                // Probably a worker that just died (a restart): waiting out its short lease here beats a scheduler
+                // round trip.
                 await Task.Delay(lease - quiet + TimeSpan.FromMilliseconds(100), time, cancellationToken);
                 return await store.FindStageAsync(stage.Id, cancellationToken) is ({ } fresh, { } again)
                     && again.Status == StageStatus.InProgress && again.Attempt == stage.Attempt
@@ -72,7 +77,8 @@ public sealed class StageJob(
                 await store.TrySaveAsync(run, cancellationToken);
                 return null;
             }
-            logger.LogWarning("Stage {StageId} attempt {Attempt} has been silent for {Quiet}; taking it over", stage.Id, stage.Attempt, quiet);
+            logger.LogWarning("Stage {StageId} attempt {Attempt} has been silent for {Quiet}; taking it over",
+                stage.Id, stage.Attempt, quiet);
         }
         // The merge gate decides in moments; its check goes from queued (or its last decision)
         // straight to the new decision, so a gate that looks again shows no flicker and costs no call.
@@ -80,14 +86,17 @@ public sealed class StageJob(
         return await store.TrySaveAsync(run, cancellationToken) ? (run, stage) : null;
     }
 
-    /// <summary>Null when the attempt was cancelled (superseded, closed, admin): its result no longer matters.</summary>
+    /// <summary>
+    /// Null when the attempt was cancelled (superseded, closed, admin): its result no longer matters.
+    /// </summary>
     private async Task<StageOutcome?> ExecuteAsync(PipelineRun run, PipelineStage stage, CancellationToken shutdown)
     {
         var executor = executors.Single(e => e.Kind == stage.Kind);
         var cancel = cancellations.Register(stage.Id, shutdown);
         try
         {
-            await using (heartbeat.Start(stage.Id, stage.Attempt, TimeSpan.FromSeconds(options.Value.StageLeaseSeconds), cancel))
+            await using (heartbeat.Start(stage.Id, stage.Attempt,
+                TimeSpan.FromSeconds(options.Value.StageLeaseSeconds), cancel))
             {
                 return await executor.ExecuteAsync(contexts.Create(run, stage), cancel.Token);
             }

@@ -5,7 +5,9 @@ using Octokit;
 
 namespace CodegenCicd.Pipelines.Stages;
 
-/// <summary>What a stage found. <see cref="InfrastructureError"/> is retried, then reported as action_required.</summary>
+/// <summary>
+/// What a stage found. <see cref="InfrastructureError"/> is retried, then reported as action_required.
+/// </summary>
 public sealed record StageOutcome(StageConclusion Conclusion, string Title, string Summary)
 {
     public string? Log { get; init; }
@@ -22,13 +24,17 @@ public sealed record StageOutcome(StageConclusion Conclusion, string Title, stri
     /// <summary>Look again after this long even without an event (GitHub still computing mergeability).</summary>
     public TimeSpan? RecheckAfter { get; init; }
 
-    public static StageOutcome Skipped(string reason) => new(StageConclusion.Neutral, "Skipped: " + reason, $"Skipped: {reason}.");
+    public static StageOutcome Skipped(string reason) =>
+        new(StageConclusion.Neutral, "Skipped: " + reason, $"Skipped: {reason}.");
 
     public static StageOutcome Infrastructure(string what) =>
         new(StageConclusion.ActionRequired, "Infrastructure error", what) { InfrastructureError = true };
 }
 
-/// <summary>Everything a stage needs; <see cref="SaveRunAsync"/> persists changes it makes to the run (e.g. the deployment URL).</summary>
+/// <summary>
+/// Everything a stage needs; <see cref="SaveRunAsync"/> persists changes it makes to the run (e.g. the deployment
+/// URL).
+/// </summary>
 public sealed record StageContext(
     PipelineRun Run,
     PipelineStage Stage,
@@ -37,7 +43,9 @@ public sealed record StageContext(
     Func<CancellationToken, Task<SandboxSource>> Source,
     Func<CancellationToken, Task<bool>> SaveRunAsync);
 
-/// <summary>One stage's work. Executors are safe to run twice for one head (the sandbox and GitHub calls are idempotent).</summary>
+/// <summary>
+/// One stage's work. Executors are safe to run twice for one head (the sandbox and GitHub calls are idempotent).
+/// </summary>
 public interface IStageExecutor
 {
     StageKind Kind { get; }

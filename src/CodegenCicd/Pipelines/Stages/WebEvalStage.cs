@@ -8,12 +8,15 @@ using Microsoft.Extensions.Options;
 namespace CodegenCicd.Pipelines.Stages;
 
 /// <summary>Checks the deployed app in a real browser.</summary>
-public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artifacts, IPreviewDeployments deployments, IOptions<PipelineOptions> options)
+public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artifacts, IPreviewDeployments deployments,
+    IOptions<PipelineOptions> options)
     : IStageExecutor
 {
     public StageKind Kind => StageKind.WebEval;
 
-    /// <summary>Each attempt keeps its own report, so a re-run never overwrites the evidence of the one before.</summary>
+    /// <summary>
+    /// Each attempt keeps its own report, so a re-run never overwrites the evidence of the one before.
+    /// </summary>
     public static string ReportKey(long runId, int attempt) => $"runs/{runId}/web-eval-{attempt}";
 
     public async Task<StageOutcome> ExecuteAsync(StageContext context, CancellationToken cancellationToken)
@@ -32,14 +35,17 @@ public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artif
         var reportUrl = new Uri(options.Value.PublicUrl, WebEvalArtifacts.PageUrl(key).TrimStart('/')).ToString();
         // The run's deployment, live and of the run's head (woken after a restart or a sweep), never the saved address:
         // its port may be dead or another process's by now.
-        var preview = await deployments.ForEvaluationAsync(context.Run.DeploymentId, await context.Source(cancellationToken), context.Config.Deploy,
-            new Uri(context.Run.DeploymentUrl), cancellationToken);
+        var preview = await deployments.ForEvaluationAsync(context.Run.DeploymentId,
+            await context.Source(cancellationToken), context.Config.Deploy, new Uri(context.Run.DeploymentUrl),
+            cancellationToken);
         if (preview.Url is not { } url || (preview.DeploymentId is { } id && !deployments.Serves(id, url)))
         {
-            return StageOutcome.Infrastructure($"The browser check did not run: {preview.Refusal ?? "the address no longer belongs to the run's deployment"}");
+            return StageOutcome.Infrastructure("The browser check did not run: "
+                + (preview.Refusal ?? "the address no longer belongs to the run's deployment"));
         }
         // The browser uses the deployment's internal address; reports link people to the preview path they can open.
-        var previewUrl = new Uri(options.Value.PublicUrl, PreviewDeployments.PreviewPathOf(context.Run.Repository, context.Run.PullRequest).TrimStart('/'));
+        var previewUrl = new Uri(options.Value.PublicUrl,
+            PreviewDeployments.PreviewPathOf(context.Run.Repository, context.Run.PullRequest).TrimStart('/'));
         var request = new WebEvalRequest(url, config, artifacts.DirectoryFor(key), reportUrl, previewUrl);
         var outcome = await evaluator.EvaluateAsync(request, cancellationToken);
         return outcome.Verdict switch
@@ -49,7 +55,8 @@ public sealed class WebEvalStage(IWebEvaluator evaluator, WebEvalArtifacts artif
             WebEvalVerdict.Failed => new StageOutcome(StageConclusion.Failure, "Web evaluation failed", outcome.Summary)
             { Log = outcome.Markdown, ReportPath = outcome.ReportPath },
             WebEvalVerdict.Skipped => StageOutcome.Skipped(outcome.Summary) with { Log = outcome.Markdown },
-            _ => StageOutcome.Infrastructure($"The browser check could not run: {outcome.Summary}") with { Log = outcome.Markdown },
+            _ => StageOutcome.Infrastructure($"The browser check could not run: {outcome.Summary}")
+                with { Log = outcome.Markdown },
         };
     }
 }

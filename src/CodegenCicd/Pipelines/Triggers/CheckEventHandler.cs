@@ -17,8 +17,8 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// <c>status</c> (a commit status another CI service posted) that settles wakes the commit's waiting gates.
 /// </summary>
 public sealed class CheckEventHandler(
-    PipelineStarter starter, PipelineStore store, RunControl control, RunApproval approval, IGitHubAppClients clients, IAuditLog audit,
-    ILogger<CheckEventHandler> logger)
+    PipelineStarter starter, PipelineStore store, RunControl control, RunApproval approval, IGitHubAppClients clients,
+    IAuditLog audit, ILogger<CheckEventHandler> logger)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["check_suite", "check_run", "status"];
@@ -31,7 +31,8 @@ public sealed class CheckEventHandler(
             await CommitStatusSettledAsync(webhookEvent, cancellationToken);
             return;
         }
-        if (!payload.TryGetProperty(webhookEvent.Event, out var check) || !payload.TryGetProperty("repository", out var repository))
+        if (!payload.TryGetProperty(webhookEvent.Event, out var check)
+            || !payload.TryGetProperty("repository", out var repository))
         {
             return;
         }
@@ -40,8 +41,10 @@ public sealed class CheckEventHandler(
             case ("check_suite", "requested" or "rerequested"):
                 foreach (var pr in PullRequestRef.FromCheckPayload(check, repository, webhookEvent.InstallationId))
                 {
-                    var run = await starter.StartAsync(pr, $"check_suite.{webhookEvent.Action}", webhookEvent.DeliveryId, cancellationToken);
-                    if (webhookEvent.Action == "rerequested" && run is not null && run.DeliveryId != webhookEvent.DeliveryId)
+                    var run = await starter.StartAsync(pr, $"check_suite.{webhookEvent.Action}",
+                        webhookEvent.DeliveryId, cancellationToken);
+                    if (webhookEvent.Action == "rerequested" && run is not null
+                        && run.DeliveryId != webhookEvent.DeliveryId)
                     {
                         await control.RerunAsync(run.Id, from: null, FollowUp.Inline, cancellationToken);
                     }
@@ -50,12 +53,14 @@ public sealed class CheckEventHandler(
             case ("check_suite", "completed"):
                 foreach (var pr in PullRequestRef.FromCheckPayload(check, repository, webhookEvent.InstallationId))
                 {
-                    await control.ReevaluateWaitingAsync(PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number), cancellationToken);
+                    await control.ReevaluateWaitingAsync(
+                        PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number), cancellationToken);
                 }
                 break;
             case ("check_run", "rerequested"):
                 if (await FindStageAsync(check, cancellationToken) is { } rerun
-                    && await control.RerunAsync(rerun.RunId, rerun.Kind, FollowUp.Inline, cancellationToken) == ControlResult.Done)
+                    && await control.RerunAsync(rerun.RunId, rerun.Kind, FollowUp.Inline, cancellationToken)
+                        == ControlResult.Done)
                 {
                     await RecordAsync(AuditActions.RunRerun, rerun, payload, cancellationToken);
                 }
@@ -76,21 +81,29 @@ public sealed class CheckEventHandler(
         {
             return;
         }
-        await control.ReevaluateWaitingAsync(r => r.Repository.ToLower() == repository.ToLower() && r.HeadSha == sha, cancellationToken);
+        await control.ReevaluateWaitingAsync(r => r.Repository.ToLower() == repository.ToLower() && r.HeadSha == sha,
+            cancellationToken);
     }
 
-    private async Task RequestedActionAsync(System.Text.Json.JsonElement payload, System.Text.Json.JsonElement check, CancellationToken cancellationToken)
+    private async Task RequestedActionAsync(System.Text.Json.JsonElement payload, System.Text.Json.JsonElement check,
+        CancellationToken cancellationToken)
     {
-        var identifier = payload.TryGetProperty("requested_action", out var action) ? action.GetProperty("identifier").GetString() : null;
+        var identifier = payload.TryGetProperty("requested_action", out var action)
+            ? action.GetProperty("identifier").GetString()
+            : null;
         if (await FindStageAsync(check, cancellationToken) is not { } stage)
         {
             return;
         }
-        var sender = payload.TryGetProperty("sender", out var who) && who.TryGetProperty("login", out var login) ? login.GetString() : null;
+        var sender = payload.TryGetProperty("sender", out var who) && who.TryGetProperty("login", out var login)
+            ? login.GetString()
+            : null;
         var result = identifier switch
         {
-            CheckRunButton.RerunIdentifier => await control.RerunAsync(stage.RunId, stage.Kind, FollowUp.Inline, cancellationToken),
-            CheckRunButton.MergeNowIdentifier when stage.Kind == StageKind.Merge => await MaintainerOfForkAsync(stage.RunId, sender, cancellationToken)
+            CheckRunButton.RerunIdentifier =>
+                await control.RerunAsync(stage.RunId, stage.Kind, FollowUp.Inline, cancellationToken),
+            CheckRunButton.MergeNowIdentifier when stage.Kind == StageKind.Merge =>
+                await MaintainerOfForkAsync(stage.RunId, sender, cancellationToken)
                 ? await control.RequestMergeAsync(stage.RunId, cancellationToken)
                 : ControlResult.NotApplicable,
             CheckRunButton.ApproveIdentifier => await MaintainerOfForkAsync(stage.RunId, sender, cancellationToken)
@@ -98,7 +111,8 @@ public sealed class CheckEventHandler(
                 : ControlResult.NotApplicable,
             _ => ControlResult.NotApplicable,
         };
-        logger.LogInformation("Requested action {Action} by {Sender} on run {RunId}: {Result}", identifier, sender, stage.RunId, result);
+        logger.LogInformation("Requested action {Action} by {Sender} on run {RunId}: {Result}", identifier, sender,
+            stage.RunId, result);
         if (result == ControlResult.Done)
         {
             var what = identifier switch
@@ -112,11 +126,18 @@ public sealed class CheckEventHandler(
     }
 
     /// <summary>A button pressed on GitHub is audited under the GitHub login of whoever pressed it.</summary>
-    private async Task RecordAsync(string action, PipelineStage stage, System.Text.Json.JsonElement payload, CancellationToken cancellationToken)
+    private async Task RecordAsync(string action, PipelineStage stage, System.Text.Json.JsonElement payload,
+        CancellationToken cancellationToken)
     {
-        var sender = payload.TryGetProperty("sender", out var who) && who.TryGetProperty("login", out var login) ? login.GetString() : null;
-        var projectId = await store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == stage.RunId).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(cancellationToken);
-        await audit.RecordAsync(new(action, projectId, $"run {stage.RunId}", $"{stage.Kind} check on GitHub", Actor: sender ?? "someone on GitHub"), cancellationToken);
+        var sender = payload.TryGetProperty("sender", out var who) && who.TryGetProperty("login", out var login)
+            ? login.GetString()
+            : null;
+        var projectId = await store.Db.Set<PipelineRun>().AsNoTracking()
+            .Where(r => r.Id == stage.RunId)
+            .Select(r => (int?)r.ProjectId)
+            .FirstOrDefaultAsync(cancellationToken);
+        await audit.RecordAsync(new(action, projectId, $"run {stage.RunId}", $"{stage.Kind} check on GitHub",
+            Actor: sender ?? "someone on GitHub"), cancellationToken);
     }
 
     /// <summary>
@@ -125,7 +146,8 @@ public sealed class CheckEventHandler(
     /// </summary>
     private async Task<bool> MaintainerOfForkAsync(long runId, string? sender, CancellationToken cancellationToken)
     {
-        if (await store.Db.Set<PipelineRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken) is not { } run)
+        if (await store.Db.Set<PipelineRun>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == runId, cancellationToken) is not { } run)
         {
             return false;
         }
@@ -138,15 +160,18 @@ public sealed class CheckEventHandler(
         {
             return true;
         }
-        logger.LogWarning("{Sender} pressed a button on fork run {RunId} without write access to {Repository}; ignored", sender, runId, run.Repository);
+        logger.LogWarning("{Sender} pressed a button on fork run {RunId} without write access to {Repository}; ignored",
+            sender, runId, run.Repository);
         return false;
     }
 
     /// <summary>Our stage behind a check run: by its id, else by the external id we gave it.</summary>
-    private async Task<PipelineStage?> FindStageAsync(System.Text.Json.JsonElement check, CancellationToken cancellationToken)
+    private async Task<PipelineStage?> FindStageAsync(System.Text.Json.JsonElement check,
+        CancellationToken cancellationToken)
     {
         var checkRunId = check.GetProperty("id").GetInt64();
-        var byExternalId = CheckRunReporter.StageIdFromExternalId(check.TryGetProperty("external_id", out var external) ? external.GetString() : null);
+        var byExternalId = CheckRunReporter.StageIdFromExternalId(
+            check.TryGetProperty("external_id", out var external) ? external.GetString() : null);
         return await store.Db.Set<PipelineStage>().AsNoTracking()
             .FirstOrDefaultAsync(s => s.CheckRunId == checkRunId || s.Id == byExternalId, cancellationToken);
     }

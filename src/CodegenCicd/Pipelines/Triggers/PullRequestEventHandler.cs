@@ -16,8 +16,8 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// even when the PR closed after its last run finished.
 /// </summary>
 public sealed class PullRequestEventHandler(
-    PipelineStarter starter, PipelineStore store, RunControl control, EffectProcessor effects, IGitHubAppClients clients,
-    TimeProvider time, ILogger<PullRequestEventHandler> logger)
+    PipelineStarter starter, PipelineStore store, RunControl control, EffectProcessor effects,
+    IGitHubAppClients clients, TimeProvider time, ILogger<PullRequestEventHandler> logger)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["pull_request", "pull_request_review"];
@@ -25,13 +25,15 @@ public sealed class PullRequestEventHandler(
     public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var payload = webhookEvent.Payload;
-        if (!payload.TryGetProperty("pull_request", out var pullRequest) || !payload.TryGetProperty("repository", out var repository))
+        if (!payload.TryGetProperty("pull_request", out var pullRequest)
+            || !payload.TryGetProperty("repository", out var repository))
         {
             return;
         }
         var pr = PullRequestRef.FromPullRequest(pullRequest, repository, webhookEvent.InstallationId);
         var action = webhookEvent.Action ?? "";
-        if (webhookEvent.Event == "pull_request" && action is "opened" or "synchronize" or "reopened" or "ready_for_review")
+        if (webhookEvent.Event == "pull_request"
+            && action is "opened" or "synchronize" or "reopened" or "ready_for_review")
         {
             if (action == "reopened" && await starter.FindProjectAsync(pr.Repository, cancellationToken) is { } project)
             {
@@ -47,7 +49,8 @@ public sealed class PullRequestEventHandler(
         }
         else if (action is "labeled" or "unlabeled" or "submitted" or "dismissed" or "edited" or "converted_to_draft")
         {
-            await control.ReevaluateWaitingAsync(PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number), cancellationToken);
+            await control.ReevaluateWaitingAsync(PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number),
+                cancellationToken);
         }
     }
 
@@ -60,10 +63,14 @@ public sealed class PullRequestEventHandler(
         var project = await starter.FindProjectAsync(pr.Repository, cancellationToken);
         // Whatever the project's state now (unpinned since?), a preview a run of the PR deployed goes.
         var runs = store.Db.Set<PipelineRun>().AsNoTracking().Where(r => r.PullRequest == pr.Number);
-        runs = project is null ? runs.Where(r => r.Repository.ToLower() == pr.Repository.ToLower()) : runs.Where(r => r.ProjectId == project.Id);
-        var newest = await runs.OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        runs = project is null
+            ? runs.Where(r => r.Repository.ToLower() == pr.Repository.ToLower())
+            : runs.Where(r => r.ProjectId == project.Id);
+        var newest = await runs.OrderByDescending(r => r.Id).Select(r => (long?)r.Id)
+            .FirstOrDefaultAsync(cancellationToken);
         if (newest is null
-            || await PullRequestReopenCheck.ReopenedSinceCloseAsync(clients, pr.InstallationId ?? project?.InstallationId, pr.Repository, pr.Number, merged, logger))
+            || await PullRequestReopenCheck.ReopenedSinceCloseAsync(clients,
+                pr.InstallationId ?? project?.InstallationId, pr.Repository, pr.Number, merged, logger))
         {
             return;
         }
@@ -74,10 +81,12 @@ public sealed class PullRequestEventHandler(
             var merging = merged ? await MergingRunsAsync(project.Id, pr, cancellationToken) : [];
             foreach (var id in (await UnfinishedRunsAsync(project.Id, pr.Number, cancellationToken)).Except(merging))
             {
-                await control.CancelAsync(id, PipelineActivityQueries.ClosedReason, teardown: false, FollowUp.Inline, cancellationToken);
+                await control.CancelAsync(id, PipelineActivityQueries.ClosedReason, teardown: false, FollowUp.Inline,
+                    cancellationToken);
             }
             // A reopened PR is validated again, even at the same head.
-            await store.Db.Set<PipelineRun>().Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
+            await store.Db.Set<PipelineRun>()
+                .Where(r => r.ProjectId == project.Id && r.PullRequest == pr.Number && r.ActiveKey != null)
                 .ExecuteUpdateAsync(u => u.SetProperty(r => r.ActiveKey, (string?)null), cancellationToken);
             await MarkClosedAsync(project.Id, pr.Number, time.GetUtcNow(), cancellationToken);
         }
@@ -91,21 +100,27 @@ public sealed class PullRequestEventHandler(
         }
     }
 
-    /// <summary>Records on every run of the PR that it is closed (<paramref name="closedAt"/>) or open again (null).</summary>
-    private Task MarkClosedAsync(int projectId, int pullRequest, DateTimeOffset? closedAt, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records on every run of the PR that it is closed (<paramref name="closedAt"/>) or open again (null).
+    /// </summary>
+    private Task MarkClosedAsync(int projectId, int pullRequest, DateTimeOffset? closedAt,
+        CancellationToken cancellationToken) =>
         store.Db.Set<PipelineRun>().Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.PullRequestClosedAt, closedAt), cancellationToken);
 
     /// <summary>Unfinished runs of the merged head whose merge gate merged it or is deciding about it.</summary>
     private Task<List<long>> MergingRunsAsync(int projectId, PullRequestRef pr, CancellationToken cancellationToken) =>
         store.Db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => r.ProjectId == projectId && r.PullRequest == pr.Number && r.HeadSha == pr.HeadSha && r.Status == RunStatus.Running)
-            .Where(r => r.MergeAttemptSha == pr.HeadSha || r.Stages.Any(s => s.Kind == StageKind.Merge && s.Status == StageStatus.InProgress))
+            .Where(r => r.ProjectId == projectId && r.PullRequest == pr.Number && r.HeadSha == pr.HeadSha
+                && r.Status == RunStatus.Running)
+            .Where(r => r.MergeAttemptSha == pr.HeadSha
+                || r.Stages.Any(s => s.Kind == StageKind.Merge && s.Status == StageStatus.InProgress))
             .Select(r => r.Id).ToListAsync(cancellationToken);
 
     private Task<List<long>> UnfinishedRunsAsync(int projectId, int pullRequest, CancellationToken cancellationToken) =>
         store.Db.Set<PipelineRun>().AsNoTracking()
             .Where(r => r.ProjectId == projectId && r.PullRequest == pullRequest)
-            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running || r.Status == RunStatus.Waiting
+                || r.Status == RunStatus.AwaitingApproval)
             .Select(r => r.Id).ToListAsync(cancellationToken);
 }

@@ -3,7 +3,9 @@ using System.Text.Json;
 namespace CodegenCicd.Pipelines.Triggers;
 
 /// <summary>The pull request a pipeline validates, as read from a webhook payload.</summary>
-/// <param name="FromFork">The head lives in another repository (or one since deleted): its code is not trusted with the project's secrets.</param>
+/// <param name="FromFork">
+/// The head lives in another repository (or one since deleted): its code is not trusted with the project's secrets.
+/// </param>
 public sealed record PullRequestRef(
     string Repository,
     long? InstallationId,
@@ -20,7 +22,8 @@ public sealed record PullRequestRef(
     string? AuthorAssociation = null)
 {
     /// <summary>From a <c>pull_request</c> object and the payload's repository.</summary>
-    public static PullRequestRef FromPullRequest(JsonElement pullRequest, JsonElement repository, long? installationId) => new(
+    public static PullRequestRef FromPullRequest(JsonElement pullRequest, JsonElement repository,
+        long? installationId) => new(
         repository.GetProperty("full_name").GetString()!,
         installationId,
         pullRequest.GetProperty("number").GetInt32(),
@@ -31,9 +34,17 @@ public sealed record PullRequestRef(
         repository.GetProperty("clone_url").GetString()!,
         pullRequest.TryGetProperty("draft", out var draft) && draft.ValueKind == JsonValueKind.True,
         IsFromFork(pullRequest),
-        pullRequest.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null,
-        pullRequest.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object && user.TryGetProperty("login", out var login) ? login.GetString() : null,
-        pullRequest.TryGetProperty("author_association", out var association) && association.ValueKind == JsonValueKind.String ? association.GetString() : null);
+        pullRequest.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String
+            ? title.GetString()
+            : null,
+        pullRequest.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object
+            && user.TryGetProperty("login", out var login)
+            ? login.GetString()
+            : null,
+        pullRequest.TryGetProperty("author_association", out var association)
+            && association.ValueKind == JsonValueKind.String
+            ? association.GetString()
+            : null);
 
     /// <summary>
     /// A PR whose head repository is not its base repository, or whose head repository is gone
@@ -41,16 +52,19 @@ public sealed record PullRequestRef(
     /// </summary>
     public static bool IsFromFork(JsonElement pullRequest)
     {
-        if (!pullRequest.GetProperty("head").TryGetProperty("repo", out var head) || head.ValueKind != JsonValueKind.Object
+        if (!pullRequest.GetProperty("head").TryGetProperty("repo", out var head)
+            || head.ValueKind != JsonValueKind.Object
             || !head.TryGetProperty("id", out var headId))
         {
             return true;
         }
-        return !pullRequest.GetProperty("base").GetProperty("repo").TryGetProperty("id", out var baseId) || headId.GetInt64() != baseId.GetInt64();
+        return !pullRequest.GetProperty("base").GetProperty("repo").TryGetProperty("id", out var baseId)
+            || headId.GetInt64() != baseId.GetInt64();
     }
 
     /// <summary>The PRs listed on a check suite or check run (number, head and base only).</summary>
-    public static IEnumerable<PullRequestRef> FromCheckPayload(JsonElement checkObject, JsonElement repository, long? installationId)
+    public static IEnumerable<PullRequestRef> FromCheckPayload(JsonElement checkObject, JsonElement repository,
+        long? installationId)
     {
         if (!checkObject.TryGetProperty("pull_requests", out var list) || list.ValueKind != JsonValueKind.Array)
         {

@@ -8,13 +8,17 @@ namespace CodegenCicd.Sandboxes.Analysis;
 /// </summary>
 public static class ReportParser
 {
-    /// <summary>Annotations from one report file; an unreadable report yields none and says why in <paramref name="problem"/>.</summary>
-    public static IReadOnlyList<CodeAnnotation> Parse(string fileName, ReadOnlySpan<byte> content, string workspaceRoot, out string? problem)
+    /// <summary>
+    /// Annotations from one report file; an unreadable report yields none and says why in <paramref name="problem"/>.
+    /// </summary>
+    public static IReadOnlyList<CodeAnnotation> Parse(string fileName, ReadOnlySpan<byte> content, string workspaceRoot,
+        out string? problem)
     {
         problem = null;
         try
         {
-            using var document = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            using var document = JsonDocument.Parse(content.ToArray(),
+                new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("runs", out var runs))
             {
@@ -59,7 +63,8 @@ public static class ReportParser
                     var region = Property(physical, "region");
                     var start = Number(Property(region, "startLine")) ?? 1;
                     var end = Number(Property(region, "endLine")) ?? start;
-                    annotations.Add(new(RelativePath(uri, workspaceRoot), start, Math.Max(start, end), level, message, rule));
+                    annotations.Add(new(RelativePath(uri, workspaceRoot), start, Math.Max(start, end), level, message,
+                        rule));
                 }
             }
         }
@@ -79,7 +84,9 @@ public static class ReportParser
             {
                 var start = Number(Property(message, "line")) ?? 1;
                 var end = Number(Property(message, "endLine")) ?? start;
-                var level = Number(Property(message, "severity")) == 2 ? AnnotationLevel.Failure : AnnotationLevel.Warning;
+                var level = Number(Property(message, "severity")) == 2
+                    ? AnnotationLevel.Failure
+                    : AnnotationLevel.Warning;
                 annotations.Add(new(RelativePath(path, workspaceRoot), start, Math.Max(start, end), level,
                     Text(Property(message, "message")) ?? "(no message)", Text(Property(message, "ruleId"))));
             }
@@ -87,10 +94,13 @@ public static class ReportParser
         return annotations;
     }
 
-    /// <summary><c>file:///workspace/src/a.js</c>, <c>/workspace/src/a.js</c> and <c>src/a.js</c> all become <c>src/a.js</c>.</summary>
+    /// <summary>
+    /// <c>file:///workspace/src/a.js</c>, <c>/workspace/src/a.js</c> and <c>src/a.js</c> all become <c>src/a.js</c>.
+    /// </summary>
     public static string RelativePath(string path, string workspaceRoot)
     {
-        if (path.StartsWith("file://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(path, UriKind.Absolute, out var uri))
+        if (path.StartsWith("file://", StringComparison.OrdinalIgnoreCase)
+            && Uri.TryCreate(path, UriKind.Absolute, out var uri))
         {
             path = Uri.UnescapeDataString(uri.AbsolutePath);
         }
@@ -108,7 +118,9 @@ public static class ReportParser
     private static IEnumerable<JsonElement> Items(JsonElement element) =>
         element.ValueKind == JsonValueKind.Array ? element.EnumerateArray() : [];
 
-    private static string? Text(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+    private static string? Text(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 
-    private static int? Number(JsonElement element) => element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var n) && n > 0 ? n : null;
+    private static int? Number(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var n) && n > 0 ? n : null;
 }

@@ -11,7 +11,8 @@ internal sealed class SandboxAnalysis(WorkspacePreparer preparer, TimeProvider t
     public const string ReportsFolder = ".codegencicd-reports";
     private const int MaxAnnotations = 1000;
 
-    public async Task<AnalysisResult> RunAsync(SandboxSource source, AnalysisConfig config, IReadOnlyList<string> setup, CancellationToken cancellationToken)
+    public async Task<AnalysisResult> RunAsync(SandboxSource source, AnalysisConfig config, IReadOnlyList<string> setup,
+        CancellationToken cancellationToken)
     {
         if (config.Commands.Count == 0)
         {
@@ -27,17 +28,21 @@ internal sealed class SandboxAnalysis(WorkspacePreparer preparer, TimeProvider t
         var reports = $"{sandbox.WorkspaceMountPath}/{ReportsFolder}";
         var environment = new Dictionary<string, string>(source.Secrets) { ["REPORTS"] = reports };
         var commands = prepared.Commands.ToList();
-        await sandbox.ExecuteAsync($"mkdir -p {ReportsFolder}", new ExecuteOptions(TimeSpan.FromSeconds(30)), cancellationToken);
+        await sandbox.ExecuteAsync($"mkdir -p {ReportsFolder}", new ExecuteOptions(TimeSpan.FromSeconds(30)),
+            cancellationToken);
         foreach (var command in config.Commands)
         {
-            var result = await sandbox.ExecuteAsync(command, new ExecuteOptions(preparer.Remaining(deadline, time), Environment: environment), cancellationToken);
+            var result = await sandbox.ExecuteAsync(command,
+                new ExecuteOptions(preparer.Remaining(deadline, time), Environment: environment), cancellationToken);
             commands.Add(result.ToCommandResult());
         }
 
         var masker = new SecretMasker(source.Secrets.Values);
         var annotations = new List<CodeAnnotation>();
         var problems = new List<string>();
-        foreach (var file in sandbox.ListFiles(ReportsFolder).Where(f => f.EndsWith(".sarif", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+        foreach (var file in sandbox.ListFiles(ReportsFolder)
+            .Where(f => f.EndsWith(".sarif", StringComparison.OrdinalIgnoreCase)
+                || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
         {
             byte[]? content;
             try
@@ -54,7 +59,8 @@ internal sealed class SandboxAnalysis(WorkspacePreparer preparer, TimeProvider t
             {
                 continue;
             }
-            annotations.AddRange(ReportParser.Parse(Path.GetFileName(file), content, sandbox.WorkspaceMountPath, out var problem)
+            annotations.AddRange(ReportParser
+                .Parse(Path.GetFileName(file), content, sandbox.WorkspaceMountPath, out var problem)
                 .Select(a => a with { Message = masker.Apply(a.Message) }));
             if (problem is not null)
             {
@@ -69,6 +75,7 @@ internal sealed class SandboxAnalysis(WorkspacePreparer preparer, TimeProvider t
             failed.Count > 0 ? $"failed: {string.Join(", ", failed)}" : null,
             errors > 0 ? $"{errors} error annotation(s)" : null,
         }.Concat(problems).Where(s => s is not null));
-        return new(succeeded, commands, annotations.Take(MaxAnnotations).ToList(), Error: summary ?? (problems.Count > 0 ? string.Join("; ", problems) : null));
+        return new(succeeded, commands, annotations.Take(MaxAnnotations).ToList(),
+            Error: summary ?? (problems.Count > 0 ? string.Join("; ", problems) : null));
     }
 }

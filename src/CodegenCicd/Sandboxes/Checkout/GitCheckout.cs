@@ -47,7 +47,8 @@ public sealed partial class GitCheckout(SandboxPaths paths, IOptions<GitHubOptio
                 await HostCommand.RunAsync("git", args, cancellationToken, environment, masker, folder);
 
             await Git("init", "-q", "--bare", gitDir);
-            await Git("--git-dir", gitDir, "fetch", "--depth", "1", "--no-tags", "-q", source.CloneUrl.AbsoluteUri, source.HeadSha);
+            await Git("--git-dir", gitDir, "fetch", "--depth", "1", "--no-tags", "-q", source.CloneUrl.AbsoluteUri,
+                source.HeadSha);
             await Git("--git-dir", gitDir, "--work-tree", tree, "checkout", "-q", "-f", "FETCH_HEAD");
             var listing = await Git("--git-dir", gitDir, "ls-tree", "-r", "-z", "--name-only", "FETCH_HEAD");
             var tracked = listing.Split('\0', StringSplitOptions.RemoveEmptyEntries);
@@ -56,7 +57,8 @@ public sealed partial class GitCheckout(SandboxPaths paths, IOptions<GitHubOptio
         catch (HostCommandException ex)
         {
             await WorkspacePaths.DeleteAsync(folder);
-            throw new CheckoutFailedException($"could not fetch {source.Repository}@{source.HeadSha[..12]}: {ex.Message}");
+            throw new CheckoutFailedException(
+                $"could not fetch {source.Repository}@{source.HeadSha[..12]}: {ex.Message}");
         }
         catch
         {
@@ -74,29 +76,37 @@ public sealed partial class GitCheckout(SandboxPaths paths, IOptions<GitHubOptio
         if (!IsGitHubHost(source.CloneUrl))
         {
             // Never hand the installation token to a host that is not the configured GitHub.
-            throw new CheckoutFailedException($"clone URL host '{source.CloneUrl.Host}' is not the configured GitHub host (GitHub:WebUrl / GitHub:ApiUrl)");
+            throw new CheckoutFailedException($"clone URL host '{source.CloneUrl.Host}' is not the configured "
+                + "GitHub host (GitHub:WebUrl / GitHub:ApiUrl)");
         }
         var clients = services.GetService<IGitHubAppClients>()
-            ?? throw new SandboxUnavailableException("the GitHub App is not configured, so private repositories cannot be fetched");
+            ?? throw new SandboxUnavailableException(
+                "the GitHub App is not configured, so private repositories cannot be fetched");
         return await clients.GetInstallationTokenAsync(installationId, cancellationToken);
     }
 
-    /// <summary>github.com for api.github.com; HOST for an Enterprise <c>https://HOST/api/v3/</c>; and GitHub:WebUrl's host.</summary>
+    /// <summary>
+    /// github.com for api.github.com; HOST for an Enterprise <c>https://HOST/api/v3/</c>; and GitHub:WebUrl's host.
+    /// </summary>
     private bool IsGitHubHost(Uri cloneUrl)
     {
         var api = github.Value.ApiUrl;
         var apiWebHost = api.Host.StartsWith("api.", StringComparison.OrdinalIgnoreCase) ? api.Host[4..] : api.Host;
         return string.Equals(cloneUrl.Authority, github.Value.WebUrl.Authority, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(cloneUrl.Host, apiWebHost, StringComparison.OrdinalIgnoreCase) && (cloneUrl.IsDefaultPort || cloneUrl.Port == api.Port);
+            || string.Equals(cloneUrl.Host, apiWebHost, StringComparison.OrdinalIgnoreCase)
+                && (cloneUrl.IsDefaultPort || cloneUrl.Port == api.Port);
     }
 
-    private static string Basic(string token) => Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + token));
+    private static string Basic(string token) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + token));
 
     [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]
     private static partial Regex ShaPattern();
 }
 
-/// <summary>A fetched commit on the host: <see cref="Tree"/> holds its files, <see cref="TrackedFiles"/> their paths.</summary>
+/// <summary>
+/// A fetched commit on the host: <see cref="Tree"/> holds its files, <see cref="TrackedFiles"/> their paths.
+/// </summary>
 public sealed record SourceCheckout(string Folder, string Tree, IReadOnlyList<string> TrackedFiles) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync() => await WorkspacePaths.DeleteAsync(Folder);

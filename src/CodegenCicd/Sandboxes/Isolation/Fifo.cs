@@ -26,7 +26,8 @@ internal static partial class Fifo
     /// the writer closes it. When <paramref name="writer"/> exits without ever opening the pipe, the
     /// pipe is opened for writing here so the read ends instead of waiting forever.
     /// </summary>
-    public static async Task<string> ReadAsync(string path, Process writer, Func<string, bool> complete, CancellationToken cancellationToken)
+    public static async Task<string> ReadAsync(string path, Process writer, Func<string, bool> complete,
+        CancellationToken cancellationToken)
     {
         var reading = Task.Run(() =>
         {
@@ -58,8 +59,11 @@ internal static partial class Fifo
         stream.WriteByte((byte)'1');
     }
 
-    /// <summary>Starts <paramref name="program"/> with a fifo on fd 3 and waits until it writes to it (its "ready").</summary>
-    public static async Task<Process> StartWithReadyFifoAsync(string program, IEnumerable<string> arguments, string folder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="program"/> with a fifo on fd 3 and waits until it writes to it (its "ready").
+    /// </summary>
+    public static async Task<Process> StartWithReadyFifoAsync(string program, IEnumerable<string> arguments,
+        string folder, CancellationToken cancellationToken)
     {
         var ready = Create(folder, $"ready-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("/bin/sh")

@@ -15,7 +15,9 @@ public static class ReadOnlySystemPaths
 {
     public static readonly string[] Roots = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
-    /// <summary>What programs need from /etc (name resolution, TLS roots, time zone, linker cache); nothing else.</summary>
+    /// <summary>
+    /// What programs need from /etc (name resolution, TLS roots, time zone, linker cache); nothing else.
+    /// </summary>
     public static readonly string[] EtcEntries =
     [
         "host.conf", "nsswitch.conf", "gai.conf", "services", "protocols", "localtime", "timezone", "ssl",
@@ -27,7 +29,8 @@ public static class ReadOnlySystemPaths
         Roots.Concat(EtcEntries.Select(e => "/etc/" + e)).Concat(options.ExtraReadOnlyPaths);
 
     /// <summary>The first mounted path that is, or holds, one of the app's own folders; null when none is.</summary>
-    public static (string Mounted, string Protected)? FindExposure(SandboxOptions options, IEnumerable<string> appFolders)
+    public static (string Mounted, string Protected)? FindExposure(SandboxOptions options,
+        IEnumerable<string> appFolders)
     {
         foreach (var folder in appFolders.Select(Resolve))
         {
@@ -60,8 +63,12 @@ public static class ReadOnlySystemPaths
     }
 }
 
-/// <summary>Stops the app at start-up when a sandbox would see its own files (the database, the key certificate, other sandboxes).</summary>
-internal sealed class SandboxExposureValidator(IHostEnvironment environment, IConfiguration configuration) : IValidateOptions<SandboxOptions>
+/// <summary>
+/// Stops the app at start-up when a sandbox would see its own files (the database, the key certificate, other
+/// sandboxes).
+/// </summary>
+internal sealed class SandboxExposureValidator(IHostEnvironment environment, IConfiguration configuration)
+    : IValidateOptions<SandboxOptions>
 {
     public ValidateOptionsResult Validate(string? name, SandboxOptions options)
     {
@@ -81,7 +88,9 @@ internal sealed class SandboxExposureValidator(IHostEnvironment environment, ICo
             if (ReadOnlySystemPaths.FindExposure(options, [path]) is { } exposure)
             {
                 return ValidateOptionsResult.Fail(
-                    $"Sandbox: every sandbox sees {exposure.Mounted} read-only, and it holds {label} ({exposure.Protected}): move the app out of it (e.g. /srv/codegencicd) or remove the path from Sandbox:ExtraReadOnlyPaths");
+                    $"Sandbox: every sandbox sees {exposure.Mounted} read-only, and it holds {label} "
+                    + $"({exposure.Protected}): move the app out of it (e.g. /srv/codegencicd) "
+                    + "or remove the path from Sandbox:ExtraReadOnlyPaths");
             }
         }
         return ValidateOptionsResult.Success;
@@ -90,7 +99,8 @@ internal sealed class SandboxExposureValidator(IHostEnvironment environment, ICo
     private string KeyFolder(string contentRoot)
     {
         var keys = configuration.GetSection(KeyEncryptionOptions.SectionName).Get<KeyEncryptionOptions>() ?? new();
-        return !string.IsNullOrWhiteSpace(keys.CertificatePath) ? Path.GetDirectoryName(Path.GetFullPath(keys.CertificatePath, contentRoot))!
+        return !string.IsNullOrWhiteSpace(keys.CertificatePath)
+            ? Path.GetDirectoryName(Path.GetFullPath(keys.CertificatePath, contentRoot))!
             : !string.IsNullOrWhiteSpace(keys.KeyFolder) ? Path.GetFullPath(keys.KeyFolder, contentRoot)
             : KeyEncryptionKeys.DefaultKeyFolder(configuration, contentRoot);
     }
@@ -103,7 +113,8 @@ internal sealed class SandboxExposureValidator(IHostEnvironment environment, ICo
             return null;
         }
         var configured = configuration.GetConnectionString("App");
-        var sqlite = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DatabaseOptions.DefaultSqliteConnection : configured);
+        var sqlite = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured) ? DatabaseOptions.DefaultSqliteConnection : configured);
         return sqlite.DataSource is ":memory:" or "" || sqlite.Mode == SqliteOpenMode.Memory
             ? null
             : Path.GetDirectoryName(Path.GetFullPath(sqlite.DataSource, contentRoot));

@@ -42,7 +42,8 @@ public sealed class SandboxCgroup(ResourceLimitMode mode, IReadOnlyList<string> 
                 {
                     System.Diagnostics.Process.GetProcessById(line).Kill();
                 }
-                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                catch (Exception ex)
+                    when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
                 {
                 }
             }
@@ -82,7 +83,8 @@ public sealed class SandboxCgroup(ResourceLimitMode mode, IReadOnlyList<string> 
     {
         try
         {
-            return File.ReadAllLines(Path.Combine(folder, "cgroup.procs")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+            return File.ReadAllLines(Path.Combine(folder, "cgroup.procs"))
+                .Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {

@@ -42,7 +42,9 @@ public sealed class SandboxCgroups
         {
             return new(ResourceLimitMode.Rlimits, [], "not Linux");
         }
-        var lines = File.Exists(cgroupFile ?? "/proc/self/cgroup") ? File.ReadAllLines(cgroupFile ?? "/proc/self/cgroup") : [];
+        var lines = File.Exists(cgroupFile ?? "/proc/self/cgroup")
+            ? File.ReadAllLines(cgroupFile ?? "/proc/self/cgroup")
+            : [];
         try
         {
             if (File.Exists(Path.Combine(mount, "cgroup.controllers")))
@@ -62,7 +64,8 @@ public sealed class SandboxCgroups
         var parents = new Dictionary<string, string>();
         foreach (var controller in V1Controllers)
         {
-            var own = lines.Select(l => l.Split(':', 3)).FirstOrDefault(p => p.Length == 3 && p[1].Split(',').Contains(controller))?[2];
+            var own = lines.Select(l => l.Split(':', 3))
+                .FirstOrDefault(p => p.Length == 3 && p[1].Split(',').Contains(controller))?[2];
             var root = Path.Combine(mount, controller);
             if (own is null || !Directory.Exists(root))
             {
@@ -83,10 +86,12 @@ public sealed class SandboxCgroups
         // A process sits in a leaf; the sandboxes become its siblings under the same parent we own.
         var owner = Path.GetFileName(current) == "app" ? Path.GetDirectoryName(current)! : current;
         var needed = new[] { "memory", "pids", "cpu" };
-        var available = File.ReadAllText(Path.Combine(owner, "cgroup.controllers")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var available = File.ReadAllText(Path.Combine(owner, "cgroup.controllers"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (needed.Except(available).ToList() is { Count: > 0 } missing)
         {
-            return new(ResourceLimitMode.Rlimits, [], $"cgroup v2 controllers not delegated here: {string.Join(", ", missing)} (systemd: Delegate=yes)");
+            return new(ResourceLimitMode.Rlimits, [],
+                $"cgroup v2 controllers not delegated here: {string.Join(", ", missing)} (systemd: Delegate=yes)");
         }
         if (owner == current)
         {
@@ -170,7 +175,8 @@ public sealed class SandboxCgroups
         {
             foreach (var folder in Directory.Exists(parent) ? Directory.GetDirectories(parent) : [])
             {
-                if (Mode == ResourceLimitMode.CgroupV1 || Path.GetFileName(folder).StartsWith("sandbox-", StringComparison.Ordinal))
+                if (Mode == ResourceLimitMode.CgroupV1
+                    || Path.GetFileName(folder).StartsWith("sandbox-", StringComparison.Ordinal))
                 {
                     SandboxCgroup.TryRemove(folder);
                 }

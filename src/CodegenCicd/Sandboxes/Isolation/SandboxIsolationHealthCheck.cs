@@ -9,7 +9,8 @@ namespace CodegenCicd.Sandboxes.Isolation;
 /// </summary>
 internal sealed class SandboxIsolationHealthCheck(SandboxIsolation isolation) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         var description = isolation.Describe();
         if (isolation.Network.Problem is { } network)

@@ -8,7 +8,9 @@ namespace CodegenCicd.Sandboxes.Isolation;
 /// <summary>What a sandbox's own network namespace is connected to.</summary>
 public enum SandboxNetworkMode
 {
-    /// <summary>Outbound internet through slirp4netns (package installs work); nothing on this host or its private networks.</summary>
+    /// <summary>
+    /// Outbound internet through slirp4netns (package installs work); nothing on this host or its private networks.
+    /// </summary>
     Internet,
 
     /// <summary>Only the namespace's own loopback.</summary>
@@ -29,7 +31,9 @@ public sealed class SandboxNetwork
     public const string Gateway = "10.0.2.2";
     public const string Nameserver = "10.0.2.3";
 
-    /// <summary>Never reachable from a sandbox unless allowed: private, shared, link-local and reserved ranges.</summary>
+    /// <summary>
+    /// Never reachable from a sandbox unless allowed: private, shared, link-local and reserved ranges.
+    /// </summary>
     public static readonly string[] BlockedRanges =
     [
         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
@@ -65,14 +69,17 @@ public sealed class SandboxNetwork
 
     /// <summary>Why sandboxes that need the internet cannot have it, or null when they can.</summary>
     public string? Problem => Mode == SandboxNetworkMode.None ? null
-        : Slirp is null ? "slirp4netns not found (apt-get install slirp4netns): sandboxes cannot reach the internet, so package installs fail; set Sandbox:Network=None to run without it"
+        : Slirp is null ? "slirp4netns not found (apt-get install slirp4netns): "
+            + "sandboxes cannot reach the internet, so package installs fail; "
+            + "set Sandbox:Network=None to run without it"
         : NsEnter is null ? "nsenter not found (apt-get install util-linux)" : null;
 
     /// <summary>
     /// Connects the namespace of <paramref name="childPid"/> and seals it; returns slirp4netns, which
     /// lives until the namespace's last process exits. Throws <see cref="SandboxUnavailableException"/>.
     /// </summary>
-    public async Task<System.Diagnostics.Process?> ConnectAsync(int childPid, bool inUserNamespace, string runFolder, CancellationToken cancellationToken)
+    public async Task<System.Diagnostics.Process?> ConnectAsync(int childPid, bool inUserNamespace, string runFolder,
+        CancellationToken cancellationToken)
     {
         if (Mode == SandboxNetworkMode.None)
         {

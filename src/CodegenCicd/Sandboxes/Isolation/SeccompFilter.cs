@@ -27,11 +27,11 @@ internal static partial class SeccompFilter
     public static readonly string[] Denied =
     [
         "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount",
-        "fsconfig", "fspick", "mount_setattr", "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-        "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load", "init_module",
-        "finit_module", "delete_module", "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "swapon", "swapoff",
-        "reboot", "syslog", "acct", "quotactl", "lookup_dcookie", "vhangup", "settimeofday", "clock_settime", "clock_adjtime",
-        "adjtimex", "process_vm_writev", "uselib", "nfsservctl",
+        "fsconfig", "fspick", "mount_setattr", "keyctl", "add_key", "request_key", "bpf", "perf_event_open",
+        "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load",
+        "init_module", "finit_module", "delete_module", "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm",
+        "swapon", "swapoff", "reboot", "syslog", "acct", "quotactl", "lookup_dcookie", "vhangup", "settimeofday",
+        "clock_settime", "clock_adjtime", "adjtimex", "process_vm_writev", "uselib", "nfsservctl",
     ];
 
     private static readonly Lazy<(string? Path, string? Problem)> Compiled = new(Compile);
@@ -43,11 +43,13 @@ internal static partial class SeccompFilter
     {
         try
         {
-            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"codegencicd-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
+            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(),
+                $"codegencicd-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
             Write(path);
             return (path, null);
         }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException or IOException)
+        catch (Exception ex)
+            when (ex is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException or IOException)
         {
             return (null, $"no seccomp filter: {ex.Message} (apt-get install libseccomp2)");
         }
@@ -94,7 +96,9 @@ internal static partial class SeccompFilter
     }
 
     private static int Resolve(string name) =>
-        seccomp_syscall_resolve_name(name) is var number and >= 0 ? number : throw new InvalidOperationException($"unknown system call {name}");
+        seccomp_syscall_resolve_name(name) is var number and >= 0
+            ? number
+            : throw new InvalidOperationException($"unknown system call {name}");
 
     private static uint Errno(int code) => 0x00050000u | (uint)(code & 0xffff);
 
@@ -119,7 +123,8 @@ internal static partial class SeccompFilter
     private static partial int seccomp_syscall_resolve_name(string name);
 
     [LibraryImport(Library)]
-    private static partial int seccomp_rule_add_array(IntPtr context, uint action, int syscall, uint count, ScmpArgCompare[] compare);
+    private static partial int seccomp_rule_add_array(IntPtr context, uint action, int syscall, uint count,
+        ScmpArgCompare[] compare);
 
     [LibraryImport(Library)]
     private static partial int seccomp_export_bpf(IntPtr context, int fd);

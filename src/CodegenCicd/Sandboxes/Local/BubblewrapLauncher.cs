@@ -9,7 +9,8 @@ namespace CodegenCicd.Sandboxes.Local;
 /// <param name="InfoFifo">bubblewrap writes the sandbox's first process id here (<c>--info-fd</c>).</param>
 /// <param name="BlockFifo">bubblewrap waits for a byte here before running the command (<c>--block-fd</c>).</param>
 /// <param name="InUserNamespace">Whether bubblewrap made a user namespace (the app is not root).</param>
-internal sealed record SandboxCommandLine(ProcessStartInfo Start, string InfoFifo, string BlockFifo, bool InUserNamespace);
+internal sealed record SandboxCommandLine(ProcessStartInfo Start, string InfoFifo, string BlockFifo,
+    bool InUserNamespace);
 
 /// <summary>
 /// Builds the command line that runs one shell command in a bubblewrap sandbox:
@@ -18,15 +19,18 @@ internal sealed record SandboxCommandLine(ProcessStartInfo Start, string InfoFif
 /// <item>Mount namespace: only <see cref="ReadOnlySystemPaths"/> of the host, read-only; a generated
 /// /etc/passwd, group, hosts and resolv.conf; the workspace is the only writable host path, plus
 /// size-capped /tmp and /dev/shm. The app's folders are refused at start-up if that set holds them.</item>
-/// <item>PID namespace with bwrap as init and <c>--die-with-parent</c>: killing bwrap kills every process of the command.</item>
-/// <item>Network namespace of its own, connected by the app before the command runs (<see cref="SandboxNetwork"/>).</item>
+/// <item>PID namespace with bwrap as init and <c>--die-with-parent</c>: killing bwrap kills every process of the
+/// command.</item>
+/// <item>Network namespace of its own, connected by the app before the command runs
+/// (<see cref="SandboxNetwork"/>).</item>
 /// <item>Seccomp filter (<see cref="SeccompFilter"/>), which also refuses nested user namespaces.</item>
 /// <item>When the app is root, bwrap mounts as root and the command then drops to <c>Sandbox:UserId</c>
 /// with no capabilities and no-new-privs, so root-owned read-only snapshot files cannot be changed in place.</item>
 /// <item>The environment is built from scratch: values travel in it, never in argv, which <c>ps</c> shows.</item>
 /// </list>
 /// </summary>
-internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPath, SandboxIsolation isolation, UserDatabase users)
+internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPath, SandboxIsolation isolation,
+    UserDatabase users)
 {
     public const string WorkspaceMount = "/workspace";
     public const string ImportMount = "/import";
@@ -41,9 +45,12 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
     public static string? FindBubblewrap() => ExecutableLocator.Find("bwrap");
 
     /// <param name="runFolder">A private host folder for this command's pipes (never mounted).</param>
-    /// <param name="relayFolder">For a preview, the host folder shown at <see cref="RelayMount"/> where its relay socket goes.</param>
-    public SandboxCommandLine Build(string workspace, string command, string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        string runFolder, string? importSource = null, string? relayFolder = null)
+    /// <param name="relayFolder">
+    /// For a preview, the host folder shown at <see cref="RelayMount"/> where its relay socket goes.
+    /// </param>
+    public SandboxCommandLine Build(string workspace, string command, string workingDirectory,
+        IReadOnlyDictionary<string, string> environment, string runFolder, string? importSource = null,
+        string? relayFolder = null)
     {
         var info = Fifo.Create(runFolder, "info");
         var block = Fifo.Create(runFolder, "block");
@@ -79,7 +86,8 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
         if (RunsAsRoot)
         {
             var id = options.UserId.ToString(CultureInfo.InvariantCulture);
-            Add(args, "setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--");
+            Add(args, "setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups", "--no-new-privs",
+                "--inh-caps=-all", "--bounding-set=-all", "--");
         }
         Add(args, "/bin/sh", "-c", command);
         return new(start, info, block, InUserNamespace: !RunsAsRoot);
@@ -120,7 +128,8 @@ internal sealed class BubblewrapLauncher(SandboxOptions options, string bwrapPat
         Add(args, "--hostname", "sandbox", "--die-with-parent", "--new-session");
     }
 
-    private void AddFileSystem(IList<string> args, string workspace, string workingDirectory, string? importSource, string? relayFolder)
+    private void AddFileSystem(IList<string> args, string workspace, string workingDirectory, string? importSource,
+        string? relayFolder)
     {
         foreach (var root in ReadOnlySystemPaths.Roots)
         {

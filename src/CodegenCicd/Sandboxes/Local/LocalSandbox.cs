@@ -28,10 +28,12 @@ internal sealed class LocalSandbox(
     /// <summary>The workspace on the host (Local provider only).</summary>
     public string HostWorkspace => workspace;
 
-    public Task<ExecutionResult> ExecuteAsync(string command, ExecuteOptions execute, CancellationToken cancellationToken) =>
+    public Task<ExecutionResult> ExecuteAsync(string command, ExecuteOptions execute,
+        CancellationToken cancellationToken) =>
         RunAsync(command, execute, importSource: null, cancellationToken);
 
-    private async Task<ExecutionResult> RunAsync(string command, ExecuteOptions execute, string? importSource, CancellationToken cancellationToken)
+    private async Task<ExecutionResult> RunAsync(string command, ExecuteOptions execute, string? importSource,
+        CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(terminated != 0, this);
         var clock = Stopwatch.StartNew();
@@ -42,8 +44,10 @@ internal sealed class LocalSandbox(
                 $"working directory '{execute.WorkingDirectory}' is outside the workspace");
         }
         var runFolder = NewRunFolder();
-        var line = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource);
-        using var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker, options.OutputTailKilobytes * 1024, logPath: null, 0, cancellationToken);
+        var line = launcher.Build(workspace, command, workingDirectory,
+            execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource);
+        using var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker,
+            options.OutputTailKilobytes * 1024, logPath: null, 0, cancellationToken);
         running[process.ProcessId] = process;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(execute.Timeout < TimeSpan.FromDays(1) ? execute.Timeout : TimeSpan.FromDays(1));
@@ -71,11 +75,13 @@ internal sealed class LocalSandbox(
         }
         failure ??= process.OutOfMemory ? OutOfMemory : null;
         failure ??= DescribeSignal(exitCode);
-        return new(maskedCommand, process.Stdout.ToString(), process.Stderr.ToString(), process.Combined.ToString(), exitCode,
-            clock.Elapsed, timedOut, process.Combined.Truncated, failure);
+        return new(maskedCommand, process.Stdout.ToString(), process.Stderr.ToString(), process.Combined.ToString(),
+            exitCode, clock.Elapsed, timedOut, process.Combined.Truncated, failure);
     }
 
-    /// <summary>Cancels <paramref name="stop"/> and says why when the workspace grows past its cap (a disk-filling command).</summary>
+    /// <summary>
+    /// Cancels <paramref name="stop"/> and says why when the workspace grows past its cap (a disk-filling command).
+    /// </summary>
     private async Task<string?> WatchWorkspaceSizeAsync(CancellationTokenSource stop)
     {
         using var timer = new PeriodicTimer(WorkspaceCheckInterval);
@@ -87,7 +93,8 @@ internal sealed class LocalSandbox(
                 if (size > workspaceMaxBytes)
                 {
                     await stop.CancelAsync();
-                    return $"the workspace grew past Sandbox:WorkspaceMaxMegabytes ({options.WorkspaceMaxMegabytes} MiB); the command was stopped";
+                    return "the workspace grew past Sandbox:WorkspaceMaxMegabytes "
+                        + $"({options.WorkspaceMaxMegabytes} MiB); the command was stopped";
                 }
             }
         }
@@ -98,9 +105,12 @@ internal sealed class LocalSandbox(
     }
 
     private string OutOfMemory =>
-        $"out of memory (limit {options.MemoryMegabytes} MB, Sandbox:MemoryMegabytes): the kernel killed a process of this sandbox";
+        $"out of memory (limit {options.MemoryMegabytes} MB, Sandbox:MemoryMegabytes): "
+        + "the kernel killed a process of this sandbox";
 
-    /// <summary>A private folder for one command's pipes (never mounted into the sandbox); short, for Unix socket paths.</summary>
+    /// <summary>
+    /// A private folder for one command's pipes (never mounted into the sandbox); short, for Unix socket paths.
+    /// </summary>
     private string NewRunFolder()
     {
         var folder = Path.Combine(isolation.Paths.Run, Guid.NewGuid().ToString("N")[..16]);
@@ -119,11 +129,13 @@ internal sealed class LocalSandbox(
         _ => null,
     };
 
-    public async Task<ISandboxProcess> StartAsync(string command, ExecuteOptions execute, string logPath, CancellationToken cancellationToken)
+    public async Task<ISandboxProcess> StartAsync(string command, ExecuteOptions execute, string logPath,
+        CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(terminated != 0, this);
         var workingDirectory = BubblewrapLauncher.ResolveWorkingDirectory(execute.WorkingDirectory)
-            ?? throw new ArgumentException($"working directory '{execute.WorkingDirectory}' is outside the workspace", nameof(execute));
+            ?? throw new ArgumentException($"working directory '{execute.WorkingDirectory}' is outside the workspace",
+                nameof(execute));
         var runFolder = NewRunFolder();
         string? relayFolder = null;
         if (execute.ServesPort is { } port)
@@ -132,9 +144,10 @@ internal sealed class LocalSandbox(
             await PreviewRelayFolder.PrepareAsync(relayFolder, options, cancellationToken);
             command = PreviewRelayFolder.Wrap(command, port);
         }
-        var line = launcher.Build(workspace, command, workingDirectory, execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder);
-        var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker, options.OutputTailKilobytes * 1024, logPath,
-            options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
+        var line = launcher.Build(workspace, command, workingDirectory,
+            execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder);
+        var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker,
+            options.OutputTailKilobytes * 1024, logPath, options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
         running[process.ProcessId] = process;
         var relay = relayFolder is null ? null : new PreviewRelay(PreviewRelayFolder.SocketOf(relayFolder));
         return new LocalSandboxProcess(process, relay, relayFolder, workspace, workspaceMaxBytes, OutOfMemory, options);
@@ -178,7 +191,8 @@ internal sealed class LocalSandbox(
         return WorkspaceFiles.List(workspace, folder);
     }
 
-    public Task<string> SnapshotAsync(string key, IReadOnlyCollection<string> excludedPaths, CancellationToken cancellationToken) =>
+    public Task<string> SnapshotAsync(string key, IReadOnlyCollection<string> excludedPaths,
+        CancellationToken cancellationToken) =>
         snapshots.CreateAsync(key, workspace, excludedPaths, cancellationToken);
 
     public async Task TerminateAsync()

@@ -17,8 +17,8 @@ internal sealed class LocalSandboxProcess : ISandboxProcess
     private readonly CancellationTokenSource watching = new();
     private string? stopReason;
 
-    public LocalSandboxProcess(SandboxedProcess process, PreviewRelay? relay, string? relayFolder, string workspace, long workspaceMaxBytes,
-        string outOfMemory, SandboxOptions options)
+    public LocalSandboxProcess(SandboxedProcess process, PreviewRelay? relay, string? relayFolder, string workspace,
+        long workspaceMaxBytes, string outOfMemory, SandboxOptions options)
     {
         this.process = process;
         this.relay = relay;
@@ -50,7 +50,8 @@ internal sealed class LocalSandboxProcess : ISandboxProcess
             {
                 if (DirectorySize.Of(workspace) > maxBytes)
                 {
-                    stopReason = $"the preview's workspace grew past Sandbox:WorkspaceMaxMegabytes ({options.WorkspaceMaxMegabytes} MiB); it was stopped";
+                    stopReason = "the preview's workspace grew past Sandbox:WorkspaceMaxMegabytes "
+                        + $"({options.WorkspaceMaxMegabytes} MiB); it was stopped";
                     await process.KillAsync();
                     return;
                 }

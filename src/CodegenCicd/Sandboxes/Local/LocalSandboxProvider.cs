@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Sandboxes.Local;
 
-/// <summary>Sandboxes on this host, isolated with bubblewrap; snapshots are hard-link trees (see <see cref="SnapshotStore"/>).</summary>
-public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotStore snapshots, SandboxIsolation isolation, IOptions<SandboxOptions> options)
+/// <summary>
+/// Sandboxes on this host, isolated with bubblewrap; snapshots are hard-link trees (see <see cref="SnapshotStore"/>).
+/// </summary>
+public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotStore snapshots,
+    SandboxIsolation isolation, IOptions<SandboxOptions> options)
     : ISandboxProvider
 {
     public string Name => "Local";
@@ -21,8 +24,10 @@ public sealed partial class LocalSandboxProvider(SandboxPaths paths, SnapshotSto
         var id = $"{(slug.Length > 40 ? slug[..40] : slug)}-{Guid.NewGuid():N}";
         var workspace = Path.Combine(paths.Workspaces, id);
         Directory.CreateDirectory(workspace);
-        var users = UserDatabase.Ensure(paths.Root, BubblewrapLauncher.RunsAsRoot ? options.Value.UserId : (int)getuid());
-        var sandbox = new LocalSandbox(id, workspace, options.Value, new BubblewrapLauncher(options.Value, bwrap, isolation, users), isolation, snapshots,
+        var users = UserDatabase.Ensure(paths.Root,
+            BubblewrapLauncher.RunsAsRoot ? options.Value.UserId : (int)getuid());
+        var sandbox = new LocalSandbox(id, workspace, options.Value,
+            new BubblewrapLauncher(options.Value, bwrap, isolation, users), isolation, snapshots,
             new SecretMasker(spec.MaskedValues));
         try
         {

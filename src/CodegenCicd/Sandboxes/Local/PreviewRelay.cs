@@ -67,7 +67,8 @@ internal sealed class PreviewRelay : IAsyncDisposable
             await from.CopyToAsync(to, stopping.Token);
             toSocket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
+            when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             toSocket.Close();
         }

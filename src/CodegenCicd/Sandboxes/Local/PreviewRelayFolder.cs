@@ -21,7 +21,8 @@ internal static class PreviewRelayFolder
     {
         if (SocketOf(folder).Length > MaxSocketPath)
         {
-            throw new SandboxUnavailableException($"Sandbox:Root is too long a path for a preview's socket ({SocketOf(folder)}); use a shorter one");
+            throw new SandboxUnavailableException(
+                $"Sandbox:Root is too long a path for a preview's socket ({SocketOf(folder)}); use a shorter one");
         }
         if (BubblewrapLauncher.RunsAsRoot)
         {
@@ -38,8 +39,10 @@ internal static class PreviewRelayFolder
     public static string Wrap(string command, int port)
     {
         var socket = $"{BubblewrapLauncher.RelayMount}/{SocketName}";
-        var relay = $"socat UNIX-LISTEN:{socket},fork,unlink-early,mode=600 TCP:localhost:{port.ToString(CultureInfo.InvariantCulture)}";
-        return $"command -v socat >/dev/null || {{ echo 'socat is not installed on the host: previews need it (apt-get install socat)' >&2; exit 127; }}\n"
+        var relay = $"socat UNIX-LISTEN:{socket},fork,unlink-early,mode=600 "
+            + $"TCP:localhost:{port.ToString(CultureInfo.InvariantCulture)}";
+        return "command -v socat >/dev/null || "
+            + "{ echo 'socat is not installed on the host: previews need it (apt-get install socat)' >&2; exit 127; }\n"
             + $"{relay} &\n{command}";
     }
 }

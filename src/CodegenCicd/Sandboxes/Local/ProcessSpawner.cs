@@ -11,7 +11,8 @@ namespace CodegenCicd.Sandboxes.Local;
 /// </summary>
 internal static class ProcessSpawner
 {
-    private static readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Started)> Requests = [];
+    private static readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Started)>
+        Requests = [];
 
     static ProcessSpawner()
     {
@@ -32,7 +33,8 @@ internal static class ProcessSpawner
         {
             try
             {
-                started.SetResult(Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start"));
+                started.SetResult(Process.Start(start)
+                    ?? throw new InvalidOperationException($"{start.FileName} did not start"));
             }
             catch (Exception ex)
             {

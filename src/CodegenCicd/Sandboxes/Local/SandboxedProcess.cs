@@ -19,7 +19,8 @@ internal sealed class SandboxedProcess : IDisposable
     private SandboxCgroup? cgroup;
     private Process? network;
 
-    private SandboxedProcess(Process process, SecretMasker masker, int tailCapacity, CappedLogFile? log, string runFolder)
+    private SandboxedProcess(Process process, SecretMasker masker, int tailCapacity, CappedLogFile? log,
+        string runFolder)
     {
         this.process = process;
         this.log = log;
@@ -30,7 +31,8 @@ internal sealed class SandboxedProcess : IDisposable
         process.StandardInput.Close();
         pumps = Task.WhenAll(
             Task.Run(() => OutputPump.PumpAsync(process.StandardOutput, masker, line => OnLine(Stdout, "", line))),
-            Task.Run(() => OutputPump.PumpAsync(process.StandardError, masker, line => OnLine(Stderr, "[stderr] ", line))));
+            Task.Run(() => OutputPump.PumpAsync(process.StandardError, masker,
+                line => OnLine(Stderr, "[stderr] ", line))));
     }
 
     public OutputTail Combined { get; }
@@ -46,8 +48,9 @@ internal sealed class SandboxedProcess : IDisposable
     /// <summary>Whether the sandbox's cgroup saw the kernel kill a process for want of memory.</summary>
     public bool OutOfMemory => cgroup?.WasOutOfMemory() ?? false;
 
-    public static async Task<SandboxedProcess> StartAsync(SandboxCommandLine command, SandboxIsolation isolation, string runFolder,
-        SecretMasker masker, int tailCapacity, string? logPath, long logMaxBytes, CancellationToken cancellationToken)
+    public static async Task<SandboxedProcess> StartAsync(SandboxCommandLine command, SandboxIsolation isolation,
+        string runFolder, SecretMasker masker, int tailCapacity, string? logPath, long logMaxBytes,
+        CancellationToken cancellationToken)
     {
         var log = logPath is null ? null : new CappedLogFile(logPath, logMaxBytes);
         SandboxedProcess? started = null;
@@ -73,16 +76,21 @@ internal sealed class SandboxedProcess : IDisposable
         }
     }
 
-    private async Task SetUpAsync(SandboxCommandLine command, SandboxIsolation isolation, CancellationToken cancellationToken)
+    private async Task SetUpAsync(SandboxCommandLine command, SandboxIsolation isolation,
+        CancellationToken cancellationToken)
     {
         var info = await Fifo.ReadAsync(command.InfoFifo, process, text => text.Contains('}'), cancellationToken);
         if (!info.Contains('}'))
         {
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            throw new SandboxUnavailableException($"bubblewrap could not create the sandbox: {Stderr.ToString().Replace("[stderr] ", "", StringComparison.Ordinal).Trim()}");
+            await process.WaitForExitAsync(CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new SandboxUnavailableException("bubblewrap could not create the sandbox: "
+                + Stderr.ToString().Replace("[stderr] ", "", StringComparison.Ordinal).Trim());
         }
-        var childPid = JsonDocument.Parse(info[..(info.IndexOf('}') + 1)]).RootElement.GetProperty("child-pid").GetInt32();
+        var childPid = JsonDocument.Parse(info[..(info.IndexOf('}') + 1)]).RootElement
+            .GetProperty("child-pid").GetInt32();
         cgroup = isolation.Cgroups.Create(Path.GetFileName(runFolder), isolation.Options);
         cgroup?.Add(childPid);
         network = await isolation.Network.ConnectAsync(childPid, command.InUserNamespace, runFolder, cancellationToken);
@@ -94,7 +102,8 @@ internal sealed class SandboxedProcess : IDisposable
     {
         await process.WaitForExitAsync(cancellationToken);
         // Everything in the namespace died with its init, so the pipes close and the pumps finish.
-        await pumps.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await pumps.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return process.ExitCode;
     }
 
@@ -113,7 +122,8 @@ internal sealed class SandboxedProcess : IDisposable
         cgroup?.KillAll();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void OnLine(OutputTail stream, string prefix, string line)

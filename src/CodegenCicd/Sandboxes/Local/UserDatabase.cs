@@ -28,7 +28,8 @@ internal sealed record UserDatabase(string PasswdPath, string GroupPath, string 
             Directory.CreateDirectory(folder);
             var id = userId.ToString(CultureInfo.InvariantCulture);
             // Only accounts below 1000 (system users) are copied: the host's people stay out of view.
-            Write(database.PasswdPath, SystemAccounts("/etc/passwd", id).Append($"sandbox:x:{id}:{id}:sandbox:/tmp:/bin/sh"));
+            Write(database.PasswdPath,
+                SystemAccounts("/etc/passwd", id).Append($"sandbox:x:{id}:{id}:sandbox:/tmp:/bin/sh"));
             Write(database.GroupPath, SystemAccounts("/etc/group", id).Append($"sandbox:x:{id}:"));
             Write(database.HostsPath, ["127.0.0.1 localhost sandbox", "::1 localhost ip6-localhost ip6-loopback"]);
             Write(database.ResolvConfPath, [$"nameserver {SandboxNetwork.Nameserver}", "options timeout:2 attempts:2"]);
@@ -46,7 +47,8 @@ internal sealed record UserDatabase(string PasswdPath, string GroupPath, string 
         File.WriteAllLines(temp, lines);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.SetUnixFileMode(temp,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
         File.Move(temp, target, overwrite: true);
     }

@@ -20,7 +20,9 @@ internal static class WorkspaceFiles
     /// <summary>Files listed at most; a report folder with more is a tool gone wrong.</summary>
     public const int MaxListed = 1000;
 
-    /// <summary>Relative paths of the regular files under <paramref name="folder"/>, never through a symbolic link.</summary>
+    /// <summary>
+    /// Relative paths of the regular files under <paramref name="folder"/>, never through a symbolic link.
+    /// </summary>
     public static IReadOnlyList<string> List(string workspace, string folder) =>
         Directory.EnumerateFiles(folder, "*", new EnumerationOptions
         {
@@ -39,9 +41,12 @@ internal static class WorkspaceFiles
     /// <summary>
     /// The file's bytes, or null when it does not exist.
     /// </summary>
-    /// <exception cref="ArgumentException">It is a symbolic link, not a regular file, or resolves outside the workspace.</exception>
+    /// <exception cref="ArgumentException">
+    /// It is a symbolic link, not a regular file, or resolves outside the workspace.
+    /// </exception>
     /// <exception cref="WorkspaceFileTooLargeException">It is larger than <see cref="MaxReadBytes"/>.</exception>
-    public static async Task<byte[]?> ReadAsync(string workspace, string path, string shownPath, CancellationToken cancellationToken)
+    public static async Task<byte[]?> ReadAsync(string workspace, string path, string shownPath,
+        CancellationToken cancellationToken)
     {
         var fd = Open(path, OpenFlags);
         if (fd < 0)
@@ -119,4 +124,5 @@ internal static class WorkspaceFiles
 
 /// <summary>A file the sandbox wrote is too large to read back (<see cref="WorkspaceFiles.MaxReadBytes"/>).</summary>
 public sealed class WorkspaceFileTooLargeException(string path, long length)
-    : IOException($"{path} is {length / (1024 * 1024)} MB, over the {WorkspaceFiles.MaxReadBytes / (1024 * 1024)} MB cap for a report; it was not read");
+    : IOException($"{path} is {length / (1024 * 1024)} MB, "
+        + $"over the {WorkspaceFiles.MaxReadBytes / (1024 * 1024)} MB cap for a report; it was not read");

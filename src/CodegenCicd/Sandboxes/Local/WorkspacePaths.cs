@@ -37,7 +37,8 @@ internal static class WorkspacePaths
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Only folders get write permission back: files may be hard links shared with a snapshot.
-            await HostCommand.RunAsync("find", [path, "-type", "d", "-exec", "chmod", "u+rwx", "{}", "+"], CancellationToken.None);
+            await HostCommand.RunAsync("find", [path, "-type", "d", "-exec", "chmod", "u+rwx", "{}", "+"],
+                CancellationToken.None);
             Directory.Delete(path, recursive: true);
         }
     }

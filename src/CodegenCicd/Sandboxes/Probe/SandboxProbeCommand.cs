@@ -41,21 +41,27 @@ public static class SandboxProbeCommand
         {
             Console.WriteLine($"warning: {problem}");
         }
-        var snapshots = new SnapshotStore(paths, Options.Create(options), TimeProvider.System, NullLogger<SnapshotStore>.Instance);
+        var snapshots = new SnapshotStore(paths, Options.Create(options), TimeProvider.System,
+            NullLogger<SnapshotStore>.Instance);
         var provider = new LocalSandboxProvider(paths, snapshots, isolation, Options.Create(options));
 
-        using var hostPort = new TcpListener(IPAddress.Any, 0); // stands in for the app's port and any service on the host
+        // Stands in for the app's port and any service on the host.
+        using var hostPort = new TcpListener(IPAddress.Any, 0);
         hostPort.Start();
         var port = ((IPEndPoint)hostPort.LocalEndpoint).Port;
         var attempts = Attempts(contentRoot, paths.Root, port).ToList();
-        await using var sandbox = await provider.CreateAsync(new SandboxSpec("probe", null, []), CancellationToken.None);
-        var script = string.Join("\n", attempts.Select((a, i) => $"if ( {a.Command} ) >/dev/null 2>&1; then echo 'GOT {i}'; else echo 'NO {i}'; fi"));
-        var result = await sandbox.ExecuteAsync(script, new ExecuteOptions(TimeSpan.FromMinutes(2)), CancellationToken.None);
+        await using var sandbox = await provider.CreateAsync(new SandboxSpec("probe", null, []),
+            CancellationToken.None);
+        var script = string.Join("\n", attempts.Select((a, i) =>
+            $"if ( {a.Command} ) >/dev/null 2>&1; then echo 'GOT {i}'; else echo 'NO {i}'; fi"));
+        var result = await sandbox.ExecuteAsync(script, new ExecuteOptions(TimeSpan.FromMinutes(2)),
+            CancellationToken.None);
 
         var escaped = 0;
         for (var i = 0; i < attempts.Count; i++)
         {
-            var got = result.Stdout.Contains($"GOT {i}\n", StringComparison.Ordinal) || hostPort.Pending() && attempts[i].Command.Contains("/dev/tcp", StringComparison.Ordinal);
+            var got = result.Stdout.Contains($"GOT {i}\n", StringComparison.Ordinal)
+                || hostPort.Pending() && attempts[i].Command.Contains("/dev/tcp", StringComparison.Ordinal);
             escaped += got ? 1 : 0;
             Console.WriteLine($"{(got ? "REACHED" : "refused")}  {attempts[i].What}");
         }
@@ -65,19 +71,27 @@ public static class SandboxProbeCommand
 
     private static IEnumerable<(string What, string Command)> Attempts(string contentRoot, string sandboxRoot, int port)
     {
-        foreach (var (what, path) in new[] { ("the app's content root", contentRoot), ("Sandbox:Root", sandboxRoot), ("/etc/shadow", "/etc/shadow"), ("/root", "/root") })
+        foreach (var (what, path) in new[]
+        {
+            ("the app's content root", contentRoot), ("Sandbox:Root", sandboxRoot), ("/etc/shadow", "/etc/shadow"),
+            ("/root", "/root")
+        })
         {
             yield return ($"read {what} ({path})", $"ls -A '{path}' | grep -q . || cat '{path}'");
         }
         var hostAddresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
             .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address)
-            .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a)).Select(a => a.ToString());
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            .Select(a => a.ToString());
         foreach (var address in new[] { "127.0.0.1", SandboxNetwork.Gateway }.Concat(hostAddresses))
         {
-            yield return ($"connect to a port on the host at {address}:{port}", $"timeout 3 bash -c 'echo > /dev/tcp/{address}/{port}'");
+            yield return ($"connect to a port on the host at {address}:{port}",
+                $"timeout 3 bash -c 'echo > /dev/tcp/{address}/{port}'");
         }
-        yield return ("connect to the cloud metadata service (169.254.169.254:80)", "timeout 3 bash -c 'echo > /dev/tcp/169.254.169.254/80'");
-        yield return ("connect to a private network (10.0.0.1:80, 192.168.0.1:80)", "timeout 3 bash -c 'echo > /dev/tcp/10.0.0.1/80' || timeout 3 bash -c 'echo > /dev/tcp/192.168.0.1/80'");
+        yield return ("connect to the cloud metadata service (169.254.169.254:80)",
+            "timeout 3 bash -c 'echo > /dev/tcp/169.254.169.254/80'");
+        yield return ("connect to a private network (10.0.0.1:80, 192.168.0.1:80)",
+            "timeout 3 bash -c 'echo > /dev/tcp/10.0.0.1/80' || timeout 3 bash -c 'echo > /dev/tcp/192.168.0.1/80'");
         yield return ("create a user namespace (unshare -Ur true)", "unshare -Ur true");
         yield return ("mount a filesystem", "mkdir -p /tmp/m && mount -t tmpfs none /tmp/m");
     }

@@ -15,8 +15,8 @@ public static partial class SnapshotKey
     // Bump when the snapshot layout changes, so old snapshots are never restored into a new layout.
     private const string FormatVersion = "codegencicd-snapshot-v1";
 
-    public static string Compute(string repository, string trust, IReadOnlyList<string> setupCommands, IEnumerable<string> environmentNames,
-        string sourceDirectory, IEnumerable<string> trackedFiles)
+    public static string Compute(string repository, string trust, IReadOnlyList<string> setupCommands,
+        IEnumerable<string> environmentNames, string sourceDirectory, IEnumerable<string> trackedFiles)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string label, string value)
@@ -44,7 +44,9 @@ public static partial class SnapshotKey
             var full = Path.Combine(sourceDirectory, path);
             // A lockfile that is a symbolic link is hashed by its target's name only, never read through.
             var link = new FileInfo(full).LinkTarget;
-            Add("content", link is not null ? "link:" + link : File.Exists(full) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(full))) : "");
+            Add("content", link is not null ? "link:" + link
+                : File.Exists(full) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(full)))
+                : "");
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -52,6 +54,9 @@ public static partial class SnapshotKey
     /// <summary>Files whose contents decide what dependency installation produces.</summary>
     public static bool IsLockfile(string path) => LockfileName().IsMatch(Path.GetFileName(path));
 
-    [GeneratedRegex(@"^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|packages\.lock\.json|.+\.(cs|fs|vb)proj|Directory\.Packages\.props|global\.json|requirements.*\.txt|poetry\.lock|Pipfile\.lock|uv\.lock|go\.sum|Cargo\.lock|Gemfile\.lock|composer\.lock|mix\.lock|pubspec\.lock)$")]
+    [GeneratedRegex(@"^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
+        + @"|packages\.lock\.json|.+\.(cs|fs|vb)proj|Directory\.Packages\.props|global\.json"
+        + @"|requirements.*\.txt|poetry\.lock|Pipfile\.lock|uv\.lock|go\.sum|Cargo\.lock|Gemfile\.lock"
+        + @"|composer\.lock|mix\.lock|pubspec\.lock)$")]
     private static partial Regex LockfileName();
 }

@@ -19,7 +19,8 @@ namespace CodegenCicd.Sandboxes.Snapshots;
 /// files are only made read-only (a determined command could chmod them back; documented).
 /// </para>
 /// </summary>
-public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> options, TimeProvider time, ILogger<SnapshotStore> logger)
+public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> options, TimeProvider time,
+    ILogger<SnapshotStore> logger)
 {
     private const string TreeFolder = "tree";
     private const string MetadataFile = "snapshot.json";
@@ -28,7 +29,8 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
 
     public bool Exists(string id) => IsValidId(id) && File.Exists(Path.Combine(paths.Snapshots, id, MetadataFile));
 
-    public async Task<string> CreateAsync(string id, string workspace, IReadOnlyCollection<string> excludedPaths, CancellationToken cancellationToken)
+    public async Task<string> CreateAsync(string id, string workspace, IReadOnlyCollection<string> excludedPaths,
+        CancellationToken cancellationToken)
     {
         if (!IsValidId(id))
         {
@@ -49,7 +51,8 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
             foreach (var relative in excludedPaths)
             {
                 var path = Path.GetFullPath(Path.Combine(tree, relative));
-                if (path.StartsWith(tree + "/", StringComparison.Ordinal) && (File.Exists(path) || new FileInfo(path).LinkTarget is not null))
+                if (path.StartsWith(tree + "/", StringComparison.Ordinal)
+                    && (File.Exists(path) || new FileInfo(path).LinkTarget is not null))
                 {
                     File.Delete(path);
                 }
@@ -57,7 +60,8 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
             await ProtectAsync(tree, cancellationToken);
             var now = time.GetUtcNow();
             var info = new SnapshotInfo(id, now, now, DirectorySize.Of(tree));
-            await File.WriteAllTextAsync(Path.Combine(staging, MetadataFile), JsonSerializer.Serialize(info), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(staging, MetadataFile), JsonSerializer.Serialize(info),
+                cancellationToken);
             try
             {
                 Directory.Move(staging, Path.Combine(paths.Snapshots, id));
@@ -124,7 +128,9 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
         return result;
     }
 
-    /// <summary>Deletes snapshots unused for longer than the age limit, then the least recently used until the total fits.</summary>
+    /// <summary>
+    /// Deletes snapshots unused for longer than the age limit, then the least recently used until the total fits.
+    /// </summary>
     public async Task<IReadOnlyList<string>> EvictAsync(CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -144,7 +150,8 @@ public sealed class SnapshotStore(SandboxPaths paths, IOptions<SandboxOptions> o
             await WorkspacePaths.DeleteAsync(Path.Combine(paths.Snapshots, snapshot.Id));
             total -= snapshot.SizeBytes;
             evicted.Add(snapshot.Id);
-            logger.LogInformation("Snapshot {SnapshotId} evicted ({Reason})", snapshot.Id, tooOld ? "age" : "total size");
+            logger.LogInformation("Snapshot {SnapshotId} evicted ({Reason})", snapshot.Id,
+                tooOld ? "age" : "total size");
         }
         return evicted;
     }

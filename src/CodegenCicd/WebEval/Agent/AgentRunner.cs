@@ -13,17 +13,22 @@ namespace CodegenCicd.WebEval.Agent;
 /// time or malformed-reply limit is reached. Every step is recorded with its screenshot.
 /// </summary>
 public sealed partial class AgentRunner(
-    GeminiClient gemini, IOptions<GeminiOptions> options, IOptions<BrowserOptions> browserOptions, ILogger<AgentRunner> logger)
+    GeminiClient gemini, IOptions<GeminiOptions> options, IOptions<BrowserOptions> browserOptions,
+    ILogger<AgentRunner> logger)
 {
     private static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(10);
 
     internal async Task<AgentResult> RunAsync(
-        BrowserSession session, Uri startUrl, string task, string artifactDirectory, CancellationToken cancellationToken)
+        BrowserSession session, Uri startUrl, string task, string artifactDirectory,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.IsConfigured)
         {
-            return new AgentResult { Task = task, Status = AgentStatus.Skipped, Reason = "Gemini is not configured (Gemini:ApiKey)." };
+            return new AgentResult
+            {
+                Task = task, Status = AgentStatus.Skipped, Reason = "Gemini is not configured (Gemini:ApiKey)."
+            };
         }
         using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeLimit.CancelAfter(TimeSpan.FromSeconds(settings.TimeLimitSeconds));
@@ -49,12 +54,16 @@ public sealed partial class AgentRunner(
         {
             await OpenStartAsync(page, startUrl, TimeSpan.FromSeconds(browserOptions.Value.NavigationTimeoutSeconds));
             var actions = new BrowserActions(page, startUrl, ActionTimeout);
-            var history = new JsonArray { UserTurn(new JsonObject { ["text"] = BrowserTools.Instructions(task, startUrl) }) };
+            var history = new JsonArray
+            {
+                UserTurn(new JsonObject { ["text"] = BrowserTools.Instructions(task, startUrl) })
+            };
             var malformedInRow = 0;
             for (var number = 1; number <= settings.MaxSteps; number++)
             {
                 timeLimit.Token.ThrowIfCancellationRequested();
-                var state = await PageState.CaptureAsync(page, artifactDirectory, number) with { NewProblems = seen.Next(problems) };
+                var state = await PageState.CaptureAsync(page, artifactDirectory, number)
+                    with { NewProblems = seen.Next(problems) };
                 timeLimit.Token.ThrowIfCancellationRequested();
                 waitingForGemini = true;
                 var reply = await gemini.GenerateAsync(Request(history, state), timeLimit.Token);
@@ -66,17 +75,21 @@ public sealed partial class AgentRunner(
                 {
                     if (DoneVerdict(call.Arguments) is { } verdict)
                     {
-                        steps.Add(new(number, call.Name, call.Arguments, reply.Text, verdict.Passed ? "passed" : "failed", null, state.Url, state.ScreenshotFile));
+                        steps.Add(new(number, call.Name, call.Arguments, reply.Text,
+                            verdict.Passed ? "passed" : "failed", null, state.Url, state.ScreenshotFile));
                         return End(AgentStatus.Finished, verdict.Reason, verdict.Passed);
                     }
                     problem = "done needs a boolean 'passed' and a string 'reason'";
                 }
-                ActionOutcome outcome = problem is not null ? ActionOutcome.Invalid(problem) : await actions.ExecuteAsync(call!);
+                ActionOutcome outcome = problem is not null
+                    ? ActionOutcome.Invalid(problem)
+                    : await actions.ExecuteAsync(call!);
                 if (!session.BrowserAlive)
                 {
                     throw new BrowserCrashedException();
                 }
-                steps.Add(new(number, call?.Name, call?.Arguments, reply.Text, outcome.Result, outcome.Problem, state.Url, state.ScreenshotFile));
+                steps.Add(new(number, call?.Name, call?.Arguments, reply.Text, outcome.Result, outcome.Problem,
+                    state.Url, state.ScreenshotFile));
                 LogStep(logger, number, call?.Name ?? "(none)", outcome.Result);
                 malformedInRow = outcome.Problem is null ? 0 : malformedInRow + 1;
                 if (malformedInRow >= settings.MaxMalformedReplies)
@@ -86,14 +99,18 @@ public sealed partial class AgentRunner(
                 }
                 history.Add(Answer(reply.Calls, call, outcome));
             }
-            return End(AgentStatus.LimitReached, $"The agent did not finish the task within {settings.MaxSteps} steps.");
+            return End(AgentStatus.LimitReached,
+                $"The agent did not finish the task within {settings.MaxSteps} steps.");
         }
-        catch (OperationCanceledException) when (timeLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
+            when (timeLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Out of time while Gemini was thinking is Gemini's failure, not the app's.
             return waitingForGemini
-                ? End(AgentStatus.Error, $"Gemini did not answer before the task's time limit of {settings.TimeLimitSeconds} s.")
-                : End(AgentStatus.LimitReached, $"The agent did not finish the task within {settings.TimeLimitSeconds} s.");
+                ? End(AgentStatus.Error,
+                    $"Gemini did not answer before the task's time limit of {settings.TimeLimitSeconds} s.")
+                : End(AgentStatus.LimitReached,
+                    $"The agent did not finish the task within {settings.TimeLimitSeconds} s.");
         }
         catch (GeminiRefusedException ex)
         {
@@ -163,24 +180,36 @@ public sealed partial class AgentRunner(
             content["role"] = "model";
             return content;
         }
-        return new JsonObject { ["role"] = "model", ["parts"] = new JsonArray { new JsonObject { ["text"] = "(unusable reply)" } } };
+        return new JsonObject
+        {
+            ["role"] = "model", ["parts"] = new JsonArray { new JsonObject { ["text"] = "(unusable reply)" } }
+        };
     }
 
-    private static JsonObject UserTurn(params JsonNode[] parts) => new() { ["role"] = "user", ["parts"] = new JsonArray(parts) };
+    private static JsonObject UserTurn(params JsonNode[] parts) =>
+        new() { ["role"] = "user", ["parts"] = new JsonArray(parts) };
 
-    /// <summary>Every call gets a functionResponse; only the first runs (one action per turn keeps state readable).</summary>
+    /// <summary>
+    /// Every call gets a functionResponse; only the first runs (one action per turn keeps state readable).
+    /// </summary>
     private static JsonObject Answer(IReadOnlyList<FunctionCall> calls, FunctionCall? executed, ActionOutcome outcome)
     {
         if (executed is null)
         {
-            return UserTurn(new JsonObject { ["text"] = $"Your reply could not be used: {outcome.Problem}. Call exactly one of the functions." });
+            return UserTurn(new JsonObject
+            {
+                ["text"] = $"Your reply could not be used: {outcome.Problem}. Call exactly one of the functions."
+            });
         }
         return UserTurn([.. calls.Select((c, i) => (JsonNode)new JsonObject
         {
             ["functionResponse"] = new JsonObject
             {
                 ["name"] = c.Name,
-                ["response"] = new JsonObject { ["result"] = i == 0 ? outcome.Result : "not executed: one action per turn" },
+                ["response"] = new JsonObject
+                {
+                    ["result"] = i == 0 ? outcome.Result : "not executed: one action per turn"
+                },
             },
         })]);
     }

@@ -47,17 +47,23 @@ internal sealed class BrowserActions(IPage page, Uri origin, TimeSpan actionTime
             return ActionOutcome.Invalid("navigate needs a string 'url'");
         }
         // On an error page or about:blank, relative URLs are relative to the app.
-        var current = Uri.TryCreate(page.Url, UriKind.Absolute, out var here) && here.Scheme is "http" or "https" ? here : origin;
+        var current = Uri.TryCreate(page.Url, UriKind.Absolute, out var here) && here.Scheme is "http" or "https"
+            ? here
+            : origin;
         if (!Uri.TryCreate(current, url, out var target) || target.Scheme is not ("http" or "https"))
         {
             return ActionOutcome.Invalid($"'{url}' is not an http(s) URL");
         }
-        if (Uri.Compare(target, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        if (Uri.Compare(target, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped,
+            StringComparison.OrdinalIgnoreCase) != 0)
         {
-            return new ActionOutcome($"refused: {target} is outside the app under test ({origin.GetLeftPart(UriPartial.Authority)})");
+            return new ActionOutcome(
+                $"refused: {target} is outside the app under test ({origin.GetLeftPart(UriPartial.Authority)})");
         }
-        var response = await page.GotoAsync(target.AbsoluteUri, new() { Timeout = Ms, WaitUntil = WaitUntilState.Load });
-        return new ActionOutcome($"opened {target} (HTTP {response?.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"})");
+        var response = await page.GotoAsync(target.AbsoluteUri,
+            new() { Timeout = Ms, WaitUntil = WaitUntilState.Load });
+        return new ActionOutcome($"opened {target} (HTTP "
+            + $"{response?.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"})");
     }
 
     private async Task<ActionOutcome> TypeAsync(JsonObject args)
@@ -88,14 +94,18 @@ internal sealed class BrowserActions(IPage page, Uri origin, TimeSpan actionTime
         {
             // Match by value or visible label first, so a wrong option is an answer, not a 10 s wait.
             chosen = await target.EvaluateAsync<string?>(
-                "(select, wanted) => { const o = [...(select.options || [])].find(o => o.value === wanted || o.label === wanted || o.text.trim() === wanted); return o ? o.value : null; }",
+                "(select, wanted) => { const o = [...(select.options || [])]"
+                + ".find(o => o.value === wanted || o.label === wanted || o.text.trim() === wanted); "
+                + "return o ? o.value : null; }",
                 value);
             if (chosen is not null)
             {
                 await target.SelectOptionAsync(new SelectOptionValue { Value = chosen }, new() { Timeout = Ms });
             }
         }, $"selected {value}");
-        return chosen is null && outcome.Problem is null ? new ActionOutcome($"error: the list has no option '{value}'") : outcome;
+        return chosen is null && outcome.Problem is null
+            ? new ActionOutcome($"error: the list has no option '{value}'")
+            : outcome;
     }
 
     private async Task<ActionOutcome> ScrollAsync(JsonObject args)

@@ -15,7 +15,8 @@ internal static class BrowserTools
 
     private static JsonObject Str(string description) => new() { ["type"] = "string", ["description"] = description };
 
-    private static JsonObject Declaration(string name, string description, JsonObject properties, params string[] required) => new()
+    private static JsonObject Declaration(string name, string description, JsonObject properties,
+        params string[] required) => new()
     {
         ["name"] = name,
         ["description"] = description,
@@ -45,7 +46,8 @@ internal static class BrowserTools
             {
                 ["direction"] = new JsonObject
                 {
-                    ["type"] = "string", ["enum"] = new JsonArray("up", "down"), ["description"] = "Which way to scroll.",
+                    ["type"] = "string", ["enum"] = new JsonArray("up", "down"),
+                    ["description"] = "Which way to scroll.",
                 },
             }, "direction"),
         Declaration("wait", "Wait for a text to appear on the page, or for a number of seconds (at most 10).",
@@ -57,7 +59,10 @@ internal static class BrowserTools
         Declaration(Done, "Finish: report whether the task could be completed in the app, with the evidence.",
             new JsonObject
             {
-                ["passed"] = new JsonObject { ["type"] = "boolean", ["description"] = "True when the task worked as described." },
+                ["passed"] = new JsonObject
+                {
+                    ["type"] = "boolean", ["description"] = "True when the task worked as described."
+                },
                 ["reason"] = Str("What you observed that supports the verdict; name any error you saw."),
             }, "passed", "reason"),
     ];

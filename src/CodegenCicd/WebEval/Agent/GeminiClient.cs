@@ -37,7 +37,8 @@ public sealed class GeminiClient(HttpClient http, IOptions<GeminiOptions> option
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new GeminiRefusedException($"Gemini did not answer within {settings.RequestTimeoutSeconds} s (Gemini:RequestTimeoutSeconds)", ex);
+            throw new GeminiRefusedException(
+                $"Gemini did not answer within {settings.RequestTimeoutSeconds} s (Gemini:RequestTimeoutSeconds)", ex);
         }
         catch (BrokenCircuitException ex)
         {
@@ -48,7 +49,8 @@ public sealed class GeminiClient(HttpClient http, IOptions<GeminiOptions> option
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new GeminiRefusedException($"Gemini answered {(int)response.StatusCode} {response.ReasonPhrase}: {ErrorMessage(body)}");
+                throw new GeminiRefusedException(
+                    $"Gemini answered {(int)response.StatusCode} {response.ReasonPhrase}: {ErrorMessage(body)}");
             }
             return Parse(body);
         }
@@ -96,7 +98,8 @@ public sealed class GeminiClient(HttpClient http, IOptions<GeminiOptions> option
             }
             if (part["functionCall"] is JsonObject call)
             {
-                if (call["name"] is not JsonValue name || !name.TryGetValue<string>(out var callName) || callName.Length == 0)
+                if (call["name"] is not JsonValue name || !name.TryGetValue<string>(out var callName)
+                    || callName.Length == 0)
                 {
                     return Malformed("a functionCall has no name", content);
                 }

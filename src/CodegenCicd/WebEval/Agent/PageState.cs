@@ -5,8 +5,11 @@ using Microsoft.Playwright;
 namespace CodegenCicd.WebEval.Agent;
 
 /// <summary>What the agent sees before each decision: URL, title, accessible snapshot and a screenshot.</summary>
-/// <param name="NewProblems">Console errors and failed requests since the previous state, so the agent can judge them.</param>
-internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot, string? ScreenshotFile, string? NewProblems = null)
+/// <param name="NewProblems">
+/// Console errors and failed requests since the previous state, so the agent can judge them.
+/// </param>
+internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot, string? ScreenshotFile,
+    string? NewProblems = null)
 {
     /// <summary>Keeps each request well under Gemini's limits; a snapshot past this is cut.</summary>
     private const int MaxSnapshotChars = 15_000;
@@ -16,7 +19,8 @@ internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot
         string snapshot;
         try
         {
-            snapshot = await page.Locator("body").AriaSnapshotAsync(new() { Mode = AriaSnapshotMode.Ai, Timeout = 5_000 });
+            snapshot = await page.Locator("body")
+                .AriaSnapshotAsync(new() { Mode = AriaSnapshotMode.Ai, Timeout = 5_000 });
             if (snapshot.Length > MaxSnapshotChars)
             {
                 snapshot = snapshot[..MaxSnapshotChars] + "\n# … snapshot cut here (page too large)";
@@ -45,7 +49,9 @@ internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot
         return new PageState(page.Url, snapshot, screenshot, file);
     }
 
-    /// <summary>The parts appended to the latest user turn (older states are not resent, to bound the request).</summary>
+    /// <summary>
+    /// The parts appended to the latest user turn (older states are not resent, to bound the request).
+    /// </summary>
     public IEnumerable<JsonNode> ToParts()
     {
         var problems = NewProblems is null ? "" : $"Errors since your last action:\n{NewProblems}\n";
@@ -54,7 +60,10 @@ internal sealed record PageState(string Url, string Snapshot, byte[]? Screenshot
         {
             yield return new JsonObject
             {
-                ["inlineData"] = new JsonObject { ["mimeType"] = "image/jpeg", ["data"] = Convert.ToBase64String(Screenshot) },
+                ["inlineData"] = new JsonObject
+                {
+                    ["mimeType"] = "image/jpeg", ["data"] = Convert.ToBase64String(Screenshot)
+                },
             };
         }
     }

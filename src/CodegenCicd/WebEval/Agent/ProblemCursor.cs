@@ -17,7 +17,8 @@ internal sealed class ProblemCursor
         consoleSeen += console.Count;
         requestsSeen += requests.Count;
         var lines = console.Select(c => $"- {c.Kind}: {c.Message}{(c.Location is null ? "" : " at " + c.Location)}")
-            .Concat(requests.Select(r => $"- failed request: {r.Method} {r.Url} → {r.Status?.ToString(CultureInfo.InvariantCulture) ?? r.Failure}"))
+            .Concat(requests.Select(r => $"- failed request: {r.Method} {r.Url} "
+                + $"→ {r.Status?.ToString(CultureInfo.InvariantCulture) ?? r.Failure}"))
             .Take(20)
             .ToList();
         return lines.Count == 0 ? null : string.Join("\n", lines);

@@ -10,9 +10,12 @@ namespace CodegenCicd.WebEval.Browser;
 /// sandbox (<see cref="ChromiumLaunch"/>), and each context reaches the network only through an
 /// <see cref="EgressProxy"/> that admits the preview and refuses loopback, link-local and private addresses.
 /// </summary>
-public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogger<BrowserHost> logger) : IAsyncDisposable
+public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogger<BrowserHost> logger)
+    : IAsyncDisposable
 {
-    /// <summary>Quiet on a closed network: nothing phones home, nothing updates itself. Never <c>--no-sandbox</c>.</summary>
+    /// <summary>
+    /// Quiet on a closed network: nothing phones home, nothing updates itself. Never <c>--no-sandbox</c>.
+    /// </summary>
     internal static readonly string[] ChromiumArgs =
     [
         "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -63,7 +66,8 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
     }
 
     /// <inheritdoc cref="OpenSessionAsync(Uri?, CancellationToken)"/>
-    public Task<BrowserSession> OpenSessionAsync(CancellationToken cancellationToken) => OpenSessionAsync(null, cancellationToken);
+    public Task<BrowserSession> OpenSessionAsync(CancellationToken cancellationToken) =>
+        OpenSessionAsync(null, cancellationToken);
 
     private async Task<IBrowser> GetBrowserAsync(CancellationToken cancellationToken)
     {
@@ -95,7 +99,8 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
     {
         var executable = options.Value.ResolveExecutable()
             ?? throw new BrowserUnavailableException(
-                "No Chromium found: install it (apt-get install chromium) or set Browser:ExecutablePath (CHROMIUM_PATH).");
+                "No Chromium found: install it (apt-get install chromium) "
+                + "or set Browser:ExecutablePath (CHROMIUM_PATH).");
         launch?.Dispose();
         launch = null;
         try
@@ -115,7 +120,8 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
             LogLaunched(logger, executable, launched.Version);
             return launched;
         }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException or BrowserUnavailableException && options.Value.AllowNoSandbox)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException or BrowserUnavailableException
+            && options.Value.AllowNoSandbox)
         {
             LogNoSandbox(logger, FirstLine(ex.Message));
             return await LaunchWithoutSandboxAsync(executable);
@@ -125,8 +131,10 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
             // The driver itself may be the broken part; start it afresh next time.
             playwright?.Dispose();
             playwright = null;
-            throw new BrowserUnavailableException($"Chromium at {executable} would not start with its sandbox: {FirstLine(ex.Message)}"
-                + " (Chromium needs unprivileged user namespaces when the app is not root; Browser:AllowNoSandbox=true drops the sandbox instead)", ex);
+            throw new BrowserUnavailableException(
+                $"Chromium at {executable} would not start with its sandbox: {FirstLine(ex.Message)}"
+                + " (Chromium needs unprivileged user namespaces when the app is not root; "
+                + "Browser:AllowNoSandbox=true drops the sandbox instead)", ex);
         }
     }
 
@@ -151,7 +159,8 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
         {
             playwright?.Dispose();
             playwright = null;
-            throw new BrowserUnavailableException($"Chromium at {executable} would not start: {FirstLine(ex.Message)}", ex);
+            throw new BrowserUnavailableException(
+                $"Chromium at {executable} would not start: {FirstLine(ex.Message)}", ex);
         }
     }
 
@@ -224,7 +233,8 @@ public sealed partial class BrowserHost(IOptions<BrowserOptions> options, ILogge
     [LoggerMessage(Level = LogLevel.Information, Message = "Chromium {Version} started from {Executable}")]
     private static partial void LogLaunched(ILogger logger, string executable, string version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium would not start with its sandbox ({Reason}); starting it with --no-sandbox because Browser:AllowNoSandbox is set")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium would not start with its sandbox ({Reason}); "
+        + "starting it with --no-sandbox because Browser:AllowNoSandbox is set")]
     private static partial void LogNoSandbox(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium is no longer connected; starting it again")]

@@ -29,7 +29,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IBrowserContext Context { get; }
 
-    /// <summary>Why the context was not let through to <paramref name="url"/>'s host (loopback, private…), or null.</summary>
+    /// <summary>
+    /// Why the context was not let through to <paramref name="url"/>'s host (loopback, private…), or null.
+    /// </summary>
     public string? BlockedReason(Uri url) => proxy.BlockedReason(url);
 
     /// <summary>Why <paramref name="url"/>'s host could not be reached, in Chromium's words, or null.</summary>

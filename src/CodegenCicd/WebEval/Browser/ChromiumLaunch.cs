@@ -25,7 +25,9 @@ internal sealed class ChromiumLaunch : IDisposable
         };
     }
 
-    /// <summary>What Playwright starts: Chromium itself, or the script that starts it as the unprivileged user.</summary>
+    /// <summary>
+    /// What Playwright starts: Chromium itself, or the script that starts it as the unprivileged user.
+    /// </summary>
     public string ExecutablePath { get; }
 
     public IEnumerable<KeyValuePair<string, string>> Environment { get; }
@@ -45,12 +47,14 @@ internal sealed class ChromiumLaunch : IDisposable
         {
             TryDelete(folder);
             throw new BrowserUnavailableException(
-                "Chromium cannot keep its sandbox: the app runs as root and setpriv (util-linux) is missing to start Chromium as "
-                + $"uid {options.UserId}. Install util-linux, run the app as a non-root user, or set Browser:AllowNoSandbox=true.");
+                "Chromium cannot keep its sandbox: the app runs as root and setpriv (util-linux) is missing "
+                + $"to start Chromium as uid {options.UserId}. "
+                + "Install util-linux, run the app as a non-root user, or set Browser:AllowNoSandbox=true.");
         }
         var uid = options.UserId;
         // The folder stays root's; Chromium's uid may only enter it to reach its home.
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(folder,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
         var script = Path.Combine(folder, "chromium-as-user");
         File.WriteAllText(script, $$"""
             #!/bin/sh

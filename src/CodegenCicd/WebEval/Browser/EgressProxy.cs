@@ -49,9 +49,12 @@ internal sealed partial class EgressProxy : IAsyncDisposable
     public string? ConnectFailure(Uri url) =>
         url.IsAbsoluteUri && unreachable.TryGetValue(Authority(url.Host, url.Port), out var failure) ? failure : null;
 
-    /// <summary>Host and port as both a URL and a CONNECT line spell them: <c>[::1]:80</c>, <c>example.com:443</c>.</summary>
+    /// <summary>
+    /// Host and port as both a URL and a CONNECT line spell them: <c>[::1]:80</c>, <c>example.com:443</c>.
+    /// </summary>
     internal static string Authority(string host, int port) =>
-        (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host).ToLowerInvariant() + ":" + port;
+        (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)
+            .ToLowerInvariant() + ":" + port;
 
     private async Task AcceptAsync()
     {
@@ -85,7 +88,8 @@ internal sealed partial class EgressProxy : IAsyncDisposable
                 return;
             }
             var authority = Authority(request.Host, request.Port);
-            var (endpoint, refusal) = await DecideAsync(request.Host, request.Port, authority == allowed, stopping.Token);
+            var (endpoint, refusal) = await DecideAsync(request.Host, request.Port, authority == allowed,
+                stopping.Token);
             if (refusal == NotResolved)
             {
                 unreachable[authority] = "net::ERR_NAME_NOT_RESOLVED";
@@ -106,7 +110,8 @@ internal sealed partial class EgressProxy : IAsyncDisposable
                     await upstream.ConnectAsync(endpoint, timeout.Token);
                     unreachable.TryRemove(authority, out string? _);
                 }
-                catch (Exception ex) when (ex is SocketException or OperationCanceledException && !stopping.IsCancellationRequested)
+                catch (Exception ex)
+                    when (ex is SocketException or OperationCanceledException && !stopping.IsCancellationRequested)
                 {
                     unreachable[authority] = ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused }
                         ? "net::ERR_CONNECTION_REFUSED" : "net::ERR_CONNECTION_TIMED_OUT";
@@ -124,16 +129,19 @@ internal sealed partial class EgressProxy : IAsyncDisposable
             }
             await upstreamStream.WriteAsync(rest, stopping.Token);
             // Whichever side ends first ends the exchange (plain HTTP asks for Connection: close).
-            await Task.WhenAny(downstream.CopyToAsync(upstreamStream, stopping.Token), upstreamStream.CopyToAsync(downstream, stopping.Token));
+            await Task.WhenAny(downstream.CopyToAsync(upstreamStream, stopping.Token),
+                upstreamStream.CopyToAsync(downstream, stopping.Token));
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
+            when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The browser or the server hung up; Chromium reports the failed request itself.
         }
     }
 
     /// <summary>The address to connect to, or why none is allowed. The preview's own origin may be private.</summary>
-    private static async Task<(IPEndPoint? Endpoint, string? Refusal)> DecideAsync(string host, int port, bool isPreview, CancellationToken cancellationToken)
+    private static async Task<(IPEndPoint? Endpoint, string? Refusal)> DecideAsync(string host, int port,
+        bool isPreview, CancellationToken cancellationToken)
     {
         var bare = host.Trim('[', ']');
         IPAddress[] addresses;
@@ -164,11 +172,13 @@ internal sealed partial class EgressProxy : IAsyncDisposable
                 return (null, literal is null ? $"{what} ({address})" : what);
             }
         }
-        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses[0];
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses[0];
         return (new IPEndPoint(chosen, port), null);
     }
 
-    private static async Task<(string? Head, byte[] Body)> ReadHeadAsync(NetworkStream stream, CancellationToken cancellationToken)
+    private static async Task<(string? Head, byte[] Body)> ReadHeadAsync(NetworkStream stream,
+        CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxHeadBytes];
         var length = 0;
@@ -192,7 +202,8 @@ internal sealed partial class EgressProxy : IAsyncDisposable
     private static async Task RefuseAsync(NetworkStream stream, int status, string message)
     {
         var body = Encoding.UTF8.GetBytes(message + "\n");
-        var head = $"HTTP/1.1 {status} {(status == 403 ? "Forbidden" : "Bad Request")}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        var head = $"HTTP/1.1 {status} {(status == 403 ? "Forbidden" : "Bad Request")}\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
             + $"Content-Length: {body.Length}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.Latin1.GetBytes(head));
         await stream.WriteAsync(body);

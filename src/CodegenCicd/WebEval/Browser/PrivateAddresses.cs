@@ -35,13 +35,15 @@ internal static class PrivateAddresses
         {
             address = address.MapToIPv4();
         }
-        else if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.GetAddressBytes() is [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..] bytes)
+        else if (address.AddressFamily == AddressFamily.InterNetworkV6
+            && address.GetAddressBytes() is [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..] bytes)
         {
             address = new IPAddress(bytes[12..]);
         }
         foreach (var (network, prefix, what) in Ranges)
         {
-            if (network.AddressFamily == address.AddressFamily && IPNetwork.Parse($"{network}/{prefix}").Contains(address))
+            if (network.AddressFamily == address.AddressFamily
+                && IPNetwork.Parse($"{network}/{prefix}").Contains(address))
             {
                 return what;
             }

@@ -35,7 +35,9 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
 
             var expectations = loadFailure is null ? await CheckExpectationsAsync(page, target.Expectations) : [];
             var screenshot = await ScreenshotAsync(page, index, target.Path);
-            var links = loadFailure is null && target.Depth > 0 ? await PageInspection.SameOriginLinksAsync(page, target.Url) : [];
+            var links = loadFailure is null && target.Depth > 0
+                ? await PageInspection.SameOriginLinksAsync(page, target.Url)
+                : [];
             var consoleErrors = problems.ConsoleErrors;
             var failedRequests = problems.FailedRequests;
             var result = new PageResult
@@ -123,7 +125,8 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         }
     }
 
-    private static async Task<IReadOnlyList<ExpectationResult>> CheckExpectationsAsync(IPage page, IReadOnlyList<Projects.PageExpectation> expectations)
+    private static async Task<IReadOnlyList<ExpectationResult>> CheckExpectationsAsync(IPage page,
+        IReadOnlyList<Projects.PageExpectation> expectations)
     {
         var results = new List<ExpectationResult>();
         foreach (var expect in expectations)
@@ -133,7 +136,8 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         return results;
     }
 
-    private static async Task CheckExpectationAsync(IPage page, Projects.PageExpectation expect, List<ExpectationResult> results)
+    private static async Task CheckExpectationAsync(IPage page, Projects.PageExpectation expect,
+        List<ExpectationResult> results)
     {
         if (!string.IsNullOrWhiteSpace(expect.Selector))
         {
@@ -147,11 +151,15 @@ internal sealed partial class PageChecker(BrowserSession session, string artifac
         }
     }
 
-    private static async Task<ExpectationResult> WaitForAsync(string description, ILocator locator, WaitForSelectorState state)
+    private static async Task<ExpectationResult> WaitForAsync(string description, ILocator locator,
+        WaitForSelectorState state)
     {
         try
         {
-            await locator.WaitForAsync(new LocatorWaitForOptions { State = state, Timeout = (float)ExpectationWait.TotalMilliseconds });
+            await locator.WaitForAsync(new LocatorWaitForOptions
+            {
+                State = state, Timeout = (float)ExpectationWait.TotalMilliseconds
+            });
             return new ExpectationResult(description, true, null);
         }
         catch (TimeoutException)

@@ -9,7 +9,8 @@ namespace CodegenCicd.WebEval.Checks;
 /// </summary>
 internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
 {
-    public async Task CheckAllAsync(Uri baseUrl, WebEvalConfig config, List<PageResult> results, CancellationToken cancellationToken)
+    public async Task CheckAllAsync(Uri baseUrl, WebEvalConfig config, List<PageResult> results,
+        CancellationToken cancellationToken)
     {
         var queue = new Queue<PageTarget>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -17,9 +18,13 @@ internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
         {
             // Defence in depth: the settings and the repository file refuse these already.
             if (PreviewPath.Problem(path) is { } problem || !Uri.TryCreate(baseUrl, path, out var url)
-                || Uri.Compare(url, baseUrl, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
+                || Uri.Compare(url, baseUrl, UriComponents.SchemeAndServer, UriFormat.UriEscaped,
+                    StringComparison.OrdinalIgnoreCase) != 0)
             {
-                results.Add(new PageResult { Path = path, Url = baseUrl, LoadFailure = $"'{path}' is not a path of the app and was not loaded" });
+                results.Add(new PageResult
+                {
+                    Path = path, Url = baseUrl, LoadFailure = $"'{path}' is not a path of the app and was not loaded"
+                });
                 continue;
             }
             if (seen.Add(url.AbsoluteUri))
@@ -35,7 +40,8 @@ internal sealed class PageCrawler(PageChecker checker, BrowserOptions options)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Navigation ignores the token, so its own timeout must not outlast what is left of the budget.
-            var timeout = TimeSpan.FromSeconds(Math.Max(1, Math.Min(navigationTimeout.TotalSeconds, (budget - elapsed.Elapsed).TotalSeconds)));
+            var timeout = TimeSpan.FromSeconds(
+                Math.Max(1, Math.Min(navigationTimeout.TotalSeconds, (budget - elapsed.Elapsed).TotalSeconds)));
             var (result, links) = await checker.CheckAsync(target, results.Count + 1, timeout, cancellationToken);
             results.Add(result);
             foreach (var link in links.Where(l => seen.Add(l.AbsoluteUri)))

@@ -15,7 +15,8 @@ internal static partial class PageInspection
                 .Select(h => Uri.TryCreate(h, UriKind.Absolute, out var u) ? u : null)
                 .OfType<Uri>()
                 .Where(u => u.Scheme is "http" or "https"
-                    && Uri.Compare(u, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+                    && Uri.Compare(u, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped,
+                        StringComparison.OrdinalIgnoreCase) == 0)
                 .Select(u => new UriBuilder(u) { Fragment = "" }.Uri)
                 .Distinct()];
         }

@@ -17,25 +17,35 @@ internal sealed partial class PageProblems
     private readonly ConcurrentDictionary<IRequest, byte> inFlight = new();
     private readonly ConcurrentDictionary<IRequest, byte> answered = new();
 
-    /// <param name="blockedReason">Why a URL's host was refused by the evaluation's proxy, so the report says "blocked".</param>
-    /// <param name="connectFailure">Why a URL's host could not be reached, in Chromium's words (the proxy hides it).</param>
+    /// <param name="blockedReason">
+    /// Why a URL's host was refused by the evaluation's proxy, so the report says "blocked".
+    /// </param>
+    /// <param name="connectFailure">
+    /// Why a URL's host could not be reached, in Chromium's words (the proxy hides it).
+    /// </param>
     public PageProblems(IPage page, Func<Uri, string?>? blockedReason = null, Func<Uri, string?>? connectFailure = null)
     {
         string? Unreachable(string url) =>
-            connectFailure is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? connectFailure(parsed) : null;
+            connectFailure is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+                ? connectFailure(parsed)
+                : null;
         string? Blocked(string url) =>
-            blockedReason is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && blockedReason(parsed) is { } why
+            blockedReason is not null && Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+                && blockedReason(parsed) is { } why
                 ? $"blocked: {parsed.Host} is {why}" : null;
         page.Console += (_, message) =>
         {
             // Chromium echoes every failed resource as a console error; the failed request says more.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            if (message.Type == "error"
+                && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
-                Add(console, new ConsoleIssue(ConsoleIssueKind.ConsoleError, Clip(message.Text), Where(message.Location)));
+                Add(console,
+                    new ConsoleIssue(ConsoleIssueKind.ConsoleError, Clip(message.Text), Where(message.Location)));
             }
         };
         page.PageError += (_, error) => Add(console, new ConsoleIssue(ConsoleIssueKind.UncaughtException,
-            Clip(error.Split('\n', 2)[0]), StackLocation().Match(error) is { Success: true } m ? m.Groups[1].Value : null));
+            Clip(error.Split('\n', 2)[0]),
+            StackLocation().Match(error) is { Success: true } m ? m.Groups[1].Value : null));
         page.Request += (_, request) => inFlight[request] = 0;
         page.RequestFinished += (_, request) => inFlight.TryRemove(request, out byte _);
         page.RequestFailed += (_, request) =>
@@ -46,7 +56,8 @@ internal sealed partial class PageProblems
             {
                 return;
             }
-            Add(failed, new FailedRequest(request.Method, Clip(request.Url), null, Blocked(request.Url) ?? Unreachable(request.Url) ?? request.Failure, request.ResourceType));
+            Add(failed, new FailedRequest(request.Method, Clip(request.Url), null,
+                Blocked(request.Url) ?? Unreachable(request.Url) ?? request.Failure, request.ResourceType));
         };
         page.Response += (_, response) =>
         {
@@ -59,13 +70,15 @@ internal sealed partial class PageProblems
             else if (response.Status >= 400)
             {
                 var blocked = Blocked(response.Url);
-                Add(failed, new FailedRequest(response.Request.Method, Clip(response.Url), blocked is null ? response.Status : null, blocked,
-                    response.Request.ResourceType));
+                Add(failed, new FailedRequest(response.Request.Method, Clip(response.Url),
+                    blocked is null ? response.Status : null, blocked, response.Request.ResourceType));
             }
         };
     }
 
-    /// <summary>The last status of the main document (after redirects), even when Chromium then refused to render it.</summary>
+    /// <summary>
+    /// The last status of the main document (after redirects), even when Chromium then refused to render it.
+    /// </summary>
     public int? DocumentStatus { get; private set; }
 
     public IReadOnlyList<ConsoleIssue> ConsoleErrors => [.. console];

@@ -11,7 +11,10 @@ public sealed class ArtifactRetention(WebEvalArtifacts artifacts, TimeProvider t
 {
     public const string PrunedMarker = "pruned.json";
 
-    /// <summary>Deletes what is past <paramref name="cutoff"/> or beyond <paramref name="maxBytes"/>; returns how many reports went.</summary>
+    /// <summary>
+    /// Deletes what is past <paramref name="cutoff"/> or beyond <paramref name="maxBytes"/>; returns how many reports
+    /// went.
+    /// </summary>
     public int Prune(DateTimeOffset cutoff, long maxBytes)
     {
         var reports = Reports().ToList();
@@ -30,16 +33,20 @@ public sealed class ArtifactRetention(WebEvalArtifacts artifacts, TimeProvider t
                     entry.Delete();
                 }
             }
-            File.WriteAllText(Path.Combine(report.Path, PrunedMarker), JsonSerializer.Serialize(new Pruned(now, report.Bytes), JsonSerializerOptions.Web));
+            File.WriteAllText(Path.Combine(report.Path, PrunedMarker),
+                JsonSerializer.Serialize(new Pruned(now, report.Bytes), JsonSerializerOptions.Web));
         }
         if (chosen.Count > 0)
         {
-            logger.LogInformation("Pruned {Count} web-eval report(s), {Megabytes} MB", chosen.Count, chosen.Sum(c => c.Bytes) / 1_048_576);
+            logger.LogInformation("Pruned {Count} web-eval report(s), {Megabytes} MB", chosen.Count,
+                chosen.Sum(c => c.Bytes) / 1_048_576);
         }
         return chosen.Count;
     }
 
-    /// <summary>When the report under <paramref name="key"/> was pruned, or null when it was not (or never existed).</summary>
+    /// <summary>
+    /// When the report under <paramref name="key"/> was pruned, or null when it was not (or never existed).
+    /// </summary>
     public DateTimeOffset? PrunedAt(string? key)
     {
         if (!artifacts.TryGetDirectory(key, out var directory) || !File.Exists(Path.Combine(directory, PrunedMarker)))
@@ -48,7 +55,8 @@ public sealed class ArtifactRetention(WebEvalArtifacts artifacts, TimeProvider t
         }
         try
         {
-            return JsonSerializer.Deserialize<Pruned>(File.ReadAllText(Path.Combine(directory, PrunedMarker)), JsonSerializerOptions.Web)?.At;
+            return JsonSerializer.Deserialize<Pruned>(File.ReadAllText(Path.Combine(directory, PrunedMarker)),
+                JsonSerializerOptions.Web)?.At;
         }
         catch (JsonException)
         {
@@ -67,7 +75,8 @@ public sealed class ArtifactRetention(WebEvalArtifacts artifacts, TimeProvider t
         {
             yield break;
         }
-        foreach (var report in Directory.EnumerateFiles(root, WebEvalArtifacts.ReportFileName, SearchOption.AllDirectories))
+        foreach (var report in Directory.EnumerateFiles(root, WebEvalArtifacts.ReportFileName,
+            SearchOption.AllDirectories))
         {
             var folder = Path.GetDirectoryName(report)!;
             var (bytes, last) = FolderPruner.Measure(folder);

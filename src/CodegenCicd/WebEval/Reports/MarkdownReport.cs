@@ -39,8 +39,10 @@ public static class MarkdownReport
             text.Line("| Page | Status | Load | Console errors | Failed requests | Result |");
             text.Line("| --- | --- | --- | --- | --- | --- |");
             text.Lines(report.Pages.Select(p =>
-                $"| {PageCell(report, p.Path)}{(p.LinkedFrom is null ? "" : $" (linked from {Code(p.LinkedFrom)})")} | {p.Status?.ToString(CultureInfo.InvariantCulture) ?? "—"} | "
-                + $"{(p.LoadMs is { } ms ? $"{ms:0} ms" : "—")} | {p.ConsoleErrors.Count} | {p.FailedRequests.Count} | {(p.Passed ? "✅" : "❌")} |"));
+                $"| {PageCell(report, p.Path)}{(p.LinkedFrom is null ? "" : $" (linked from {Code(p.LinkedFrom)})")} "
+                + $"| {p.Status?.ToString(CultureInfo.InvariantCulture) ?? "—"} | "
+                + $"{(p.LoadMs is { } ms ? $"{ms:0} ms" : "—")} | {p.ConsoleErrors.Count} | {p.FailedRequests.Count} "
+                + $"| {(p.Passed ? "✅" : "❌")} |"));
         }
         if (report.Agent is { } agent)
         {
@@ -61,7 +63,8 @@ public static class MarkdownReport
                 text.Line("| # | Action | Reasoning | Result |");
                 text.Line("| --- | --- | --- | --- |");
                 text.Lines(agent.Steps.Select(s =>
-                    $"| {s.Number} | {Cell(Action(s), 200)} | {Cell(s.Reasoning ?? "", 300)} | {Cell(s.Problem is null ? s.Result : "⚠️ " + s.Problem, 300)} |"));
+                    $"| {s.Number} | {Cell(Action(s), 200)} | {Cell(s.Reasoning ?? "", 300)} "
+                    + $"| {Cell(s.Problem is null ? s.Result : "⚠️ " + s.Problem, 300)} |"));
             }
         }
         return text.ToString();
@@ -82,7 +85,8 @@ public static class MarkdownReport
             }
             else if (page.Status is not (>= 200 and < 400))
             {
-                yield return $"- {name} — the page answered HTTP **{page.Status?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}**";
+                yield return $"- {name} — the page answered HTTP "
+                    + $"**{page.Status?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}**";
             }
             foreach (var issue in page.ConsoleErrors)
             {
@@ -108,12 +112,15 @@ public static class MarkdownReport
         ReportAddresses.PreviewLink(report, path) is { } link ? $"[{Code(path)}]({link})" : Code(path);
 
     private static string Describe(ConsoleIssue issue) =>
-        $"{(issue.Kind == ConsoleIssueKind.UncaughtException ? "uncaught exception" : "console error")}: {Code(issue.Message)}"
+        $"{(issue.Kind == ConsoleIssueKind.UncaughtException ? "uncaught exception" : "console error")}: "
+        + Code(issue.Message)
         + (issue.Location is null ? "" : $" at {Code(issue.Location)}");
 
     private static string Describe(FailedRequest request) =>
         $"failed request: {Code($"{request.Method} {request.Url}")} → "
-        + (request.Status is { } code ? $"**{code.ToString(CultureInfo.InvariantCulture)}**" : Code(request.Failure ?? "failed"));
+        + (request.Status is { } code
+            ? $"**{code.ToString(CultureInfo.InvariantCulture)}**"
+            : Code(request.Failure ?? "failed"));
 
     private static string AgentOutcome(AgentResult agent) => agent.Status switch
     {
@@ -142,7 +149,8 @@ public static class MarkdownReport
 
     private static string Escape(string text) => Flat(text, 2000).Replace("<", "&lt;", StringComparison.Ordinal);
 
-    private static string Cell(string text, int max) => Escape(Flat(text, max)).Replace("|", "\\|", StringComparison.Ordinal);
+    private static string Cell(string text, int max) =>
+        Escape(Flat(text, max)).Replace("|", "\\|", StringComparison.Ordinal);
 
     /// <summary>Appends whole lines while they fit, then one closing line saying the rest was cut.</summary>
     private sealed class Builder(int limit, string? reportUrl)

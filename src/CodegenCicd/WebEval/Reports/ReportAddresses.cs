@@ -31,7 +31,10 @@ public static class ReportAddresses
     };
 
     private static IReadOnlyList<ConsoleIssue> Local(WebEvalReport report, IReadOnlyList<ConsoleIssue> issues) =>
-        [.. issues.Select(c => c with { Message = Local(report, c.Message), Location = c.Location is null ? null : Local(report, c.Location) })];
+        [.. issues.Select(c => c with
+        {
+            Message = Local(report, c.Message), Location = c.Location is null ? null : Local(report, c.Location)
+        })];
 
     private static IReadOnlyList<FailedRequest> Local(WebEvalReport report, IReadOnlyList<FailedRequest> requests) =>
         [.. requests.Select(r => r with { Url = Local(report, r.Url) })];

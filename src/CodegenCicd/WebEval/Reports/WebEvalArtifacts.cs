@@ -17,9 +17,13 @@ public sealed partial class WebEvalArtifacts(IOptions<BrowserOptions> options)
     public string Root => Path.GetFullPath(options.Value.ArtifactsRoot);
 
     /// <summary>The folder for a report key.</summary>
-    /// <exception cref="ArgumentException">The key is not a plain relative path of letters, digits, '.', '_', '-' and '/'.</exception>
+    /// <exception cref="ArgumentException">
+    /// The key is not a plain relative path of letters, digits, '.', '_', '-' and '/'.
+    /// </exception>
     public string DirectoryFor(string key) =>
-        TryGetDirectory(key, out var directory) ? directory : throw new ArgumentException($"'{key}' is not a valid report key", nameof(key));
+        TryGetDirectory(key, out var directory)
+            ? directory
+            : throw new ArgumentException($"'{key}' is not a valid report key", nameof(key));
 
     /// <summary>The admin page that shows the report stored under this key.</summary>
     public static string PageUrl(string key) => "/Reports/WebEval?key=" + Uri.EscapeDataString(key);
@@ -34,7 +38,8 @@ public sealed partial class WebEvalArtifacts(IOptions<BrowserOptions> options)
         }
         var root = Root;
         var candidate = Path.GetFullPath(Path.Combine(root, key));
-        if (!candidate.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!candidate.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar,
+            StringComparison.Ordinal))
         {
             return false;
         }
@@ -60,7 +65,9 @@ public sealed partial class WebEvalArtifacts(IOptions<BrowserOptions> options)
         }
     }
 
-    /// <summary>A screenshot of the report under <paramref name="key"/>: a bare file name, an image, existing.</summary>
+    /// <summary>
+    /// A screenshot of the report under <paramref name="key"/>: a bare file name, an image, existing.
+    /// </summary>
     public bool TryGetArtifact(string? key, string? file, out string path)
     {
         path = "";
@@ -72,7 +79,8 @@ public sealed partial class WebEvalArtifacts(IOptions<BrowserOptions> options)
         return File.Exists(path);
     }
 
-    public static async Task<string> WriteAsync(WebEvalReport report, string directory, CancellationToken cancellationToken)
+    public static async Task<string> WriteAsync(WebEvalReport report, string directory,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, ReportFileName);

@@ -18,7 +18,10 @@ public sealed record WebEvalReport
     /// <summary>Where the browser reached the preview: an internal loopback address, never shown as a link.</summary>
     public required Uri BaseUrl { get; init; }
 
-    /// <summary>The preview link people can open (the stable <c>/preview/{owner}/{repo}/{pr}/</c> path on the public URL); null when unknown.</summary>
+    /// <summary>
+    /// The preview link people can open (the stable <c>/preview/{owner}/{repo}/{pr}/</c> path on the public URL);
+    /// null when unknown.
+    /// </summary>
     public Uri? PreviewUrl { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
@@ -55,7 +58,9 @@ public sealed record PageResult
     /// <summary>HTTP status of the document; null when no response arrived.</summary>
     public int? Status { get; init; }
 
-    /// <summary>Why the page did not load (e.g. "net::ERR_CONNECTION_REFUSED", "did not finish loading within 30 s").</summary>
+    /// <summary>
+    /// Why the page did not load (e.g. "net::ERR_CONNECTION_REFUSED", "did not finish loading within 30 s").
+    /// </summary>
     public string? LoadFailure { get; init; }
 
     public double? LoadMs { get; init; }
