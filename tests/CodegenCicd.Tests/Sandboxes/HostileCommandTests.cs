@@ -88,10 +88,10 @@ public sealed class HostileCommandTests : IDisposable
         await using var bomb = await kit.CreateAsync();
         await using var other = await kit.CreateAsync();
 
-        // The bomb runs until its 8 s limit (bash's read builtin holds it open without a fork); its own
-        // cap stops it within milliseconds of starting.
+        // The bomb runs until its 8 s limit ends it (bash's read builtin holds it open without a fork, and
+        // for longer than the limit however slow the machine); its own cap stops it within milliseconds of starting.
         var bombing = bomb.ExecuteAsync(
-            "mkfifo hold; touch started; exec bash -c 'bomb() { bomb | bomb & }; bomb; read -t 8 <> hold'", SandboxTestKit.Within(8), default);
+            "mkfifo hold; touch started; exec bash -c 'bomb() { bomb | bomb & }; bomb; read -t 300 <> hold'", SandboxTestKit.Within(8), default);
         while (await bomb.DownloadFileAsync("started", default) is null)
         {
             Assert.False(bombing.IsCompleted, (await bombing).Output);
