@@ -9,12 +9,19 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
 {
     public const int DefaultPageSize = 100;
 
-    public async Task<IReadOnlyList<AgentRunListItem>> ListAsync(int? projectId, AgentRunStatus? status, int take, CancellationToken cancellationToken)
+    /// <param name="onlyProjects">The projects the person may see; null for every project (an app-wide admin).</param>
+    public async Task<IReadOnlyList<AgentRunListItem>> ListAsync(int? projectId, AgentRunStatus? status, int take, CancellationToken cancellationToken,
+        IReadOnlyCollection<int>? onlyProjects = null)
     {
         var runs = db.Set<AgentRun>().AsNoTracking();
         if (projectId is { } p)
         {
             runs = runs.Where(r => r.ProjectId == p);
+        }
+        if (onlyProjects is not null)
+        {
+            var visible = onlyProjects.ToList();
+            runs = runs.Where(r => visible.Contains(r.ProjectId));
         }
         if (status is { } s)
         {
@@ -29,6 +36,10 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
         return [.. items.OrderByDescending(i => i.Id)
             .Select(i => i with { Repository = names.GetValueOrDefault(i.ProjectId, ""), StatusLabel = i.Status.Label() })];
     }
+
+    /// <summary>The project an agent run belongs to, for the access check; null when there is no such run.</summary>
+    public Task<int?> ProjectOfAsync(int id, CancellationToken cancellationToken) =>
+        db.Set<AgentRun>().Where(r => r.Id == id).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<AgentRunDetails?> GetAsync(int id, CancellationToken cancellationToken)
     {

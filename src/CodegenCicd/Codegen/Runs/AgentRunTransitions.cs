@@ -74,5 +74,6 @@ public static class AgentRunTransitions
     }
 
     public static void PublishUpdate(this LiveEvents events, AgentRun run) =>
-        events.Publish(LiveEventType, new AgentRunUpdated(run.Id, run.ProjectId, run.Status.ToString(), run.CodegenStatus));
+        events.Publish(LiveEventType, new AgentRunUpdated(run.Id, run.ProjectId, run.Status.ToString(), run.CodegenStatus),
+            LiveEventAudience.OfProject(run.ProjectId));
 }
