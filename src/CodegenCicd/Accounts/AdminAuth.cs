@@ -56,8 +56,10 @@ public static class AdminAuth
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Password guesses are what is limited: showing the form (GET) costs nothing.
+            // Password guesses and GitHub's callbacks (codes to exchange) are what is limited: showing the form (GET) costs nothing.
+            // The key is the client's address: behind a configured proxy, the one it forwards (ForwardedClientAddress).
             o.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
+                    || context.Request.Path.Equals(GitHubSignInEndpoints.CallbackPath, StringComparison.OrdinalIgnoreCase)
                 ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
                 : RateLimitPartition.GetNoLimiter("form"));

@@ -4,9 +4,11 @@ using CodegenCicd.Hosting.Configuration;
 namespace CodegenCicd.Accounts;
 
 /// <summary>
-/// <c>Previews:Access</c>: who opens a PR's preview link (<c>/preview/{owner}/{repo}/{pr}/</c>).
-/// <c>collaborators</c> (default): someone signed in with read access to the repository;
-/// <c>link</c>: anyone who has the link (as with a Vercel preview), e.g. for a reviewer outside the team.
+/// <c>Previews:Access</c>: which preview link the PR comment carries, and so who opens it.
+/// <c>collaborators</c> (default): the stable link <c>/preview/{owner}/{repo}/{pr}/</c>, for someone signed
+/// in with read access to the repository; <c>link</c>: the unguessable capability link <c>/p/{token}/</c>,
+/// for anyone who has it (as with a Vercel preview), e.g. a reviewer outside the team. The stable link
+/// needs sign-in either way (<see cref="PreviewLinkAccess"/>).
 /// </summary>
 public sealed class PreviewAccessOptions : IConfigSection, IValidatableObject
 {
@@ -15,7 +17,7 @@ public sealed class PreviewAccessOptions : IConfigSection, IValidatableObject
     public const string Collaborators = "collaborators";
     public const string Link = "link";
 
-    /// <summary>Who opens a PR's preview link: <c>collaborators</c> (signed in with read access to the repository) or <c>link</c> (anyone who has the link).</summary>
+    /// <summary>Who opens the preview link in the PR comment: <c>collaborators</c> (the stable link, signed in with read access to the repository) or <c>link</c> (the unguessable capability link, anyone who has it).</summary>
     public string Access { get; set; } = Collaborators;
 
     public bool OpenToAnyoneWithTheLink => string.Equals(Access, Link, StringComparison.OrdinalIgnoreCase);

@@ -7,6 +7,9 @@ public static class AuditActions
     public const string RunCancel = "run.cancel";
     public const string RunApprove = "run.approve";
     public const string RunMergeNow = "run.merge-now";
+    public const string AgentRunStart = "agent-run.start";
+    public const string AgentRunConfirm = "agent-run.confirm";
+    public const string AgentRunReject = "agent-run.reject";
     public const string ProjectPin = "project.pin";
     public const string ProjectUnpin = "project.unpin";
     public const string ProjectAutoPin = "project.auto-pin";

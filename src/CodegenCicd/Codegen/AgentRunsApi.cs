@@ -1,3 +1,5 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
 using CodegenCicd.Data;
@@ -13,30 +15,46 @@ public sealed record ConfirmPlanRequest(string? Prompt);
 
 public sealed record RejectPlanRequest(string? Reason);
 
-/// <summary>The agent-run part of the admin JSON API (CONTRACT.md): list and start runs, answer their plans.</summary>
+/// <summary>
+/// The agent-run part of the admin JSON API (CONTRACT.md): list and start runs, answer their plans.
+/// Seeing a project's agent runs needs read access to its repository on GitHub; starting one and
+/// answering its plan need write access (the agent pushes to the repository), like re-running a run.
+/// </summary>
 public static class AgentRunsApi
 {
     public static IEndpointRouteBuilder MapAgentRunsApi(this IEndpointRouteBuilder endpoints)
     {
+        var project = ProjectAccessFilter.FromRoute("projectId");
         var projectRuns = endpoints.MapGroup("/api/projects/{projectId:int}/agent-runs").WithTags("Agent runs");
         projectRuns.MapGet("/", ListAsync).WithSummary("A project's Codegen agent runs, newest first")
+            .RequireProjectAccess(AccessLevel.Read, "see this project's agent runs", project)
             .ProducesProblem(StatusCodes.Status404NotFound);
         projectRuns.MapPost("/", StartAsync).WithSummary("Start an agent run for a target; it first proposes a plan")
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireProjectAccess(AccessLevel.Write, "start an agent run on this project", project)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var runs = endpoints.MapGroup("/api/agent-runs").WithTags("Agent runs");
-        runs.MapGet("/{id:int}", GetAsync)
-            .WithSummary("One agent run with its plan, history, pull requests and fix iterations")
+        runs.MapGet("/{id:int}", GetAsync).WithSummary("One agent run with its plan, history, pull requests and fix iterations")
+            .RequireProjectAccess(AccessLevel.Read, "see this agent run", ProjectOfAgentRun)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapPost("/{id:int}/confirm", ConfirmAsync)
-            .WithSummary("Confirm the plan, optionally with adjusted instructions")
+        runs.MapPost("/{id:int}/confirm", ConfirmAsync).WithSummary("Confirm the plan, optionally with adjusted instructions")
+            .RequireProjectAccess(AccessLevel.Write, "confirm this agent run's plan", ProjectOfAgentRun)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway);
         runs.MapPost("/{id:int}/reject", RejectAsync).WithSummary("Reject the plan with a reason; the run ends")
+            .RequireProjectAccess(AccessLevel.Write, "reject this agent run's plan", ProjectOfAgentRun)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return endpoints;
     }
+
+    /// <summary>The project of the agent run named by the route's id, for the access check.</summary>
+    public static async ValueTask<int?> ProjectOfAgentRun(HttpContext context) =>
+        int.TryParse(context.Request.RouteValues["id"]?.ToString(), out var id)
+            ? await context.RequestServices.GetRequiredService<AgentRunQueries>().ProjectOfAsync(id, context.RequestAborted)
+            : null;
 
     private static async Task<Results<Ok<IReadOnlyList<AgentRunListItem>>, ProblemHttpResult>> ListAsync(
         int projectId, ProjectLookup projects, AgentRunQueries queries, CancellationToken cancellationToken)
@@ -45,12 +63,11 @@ public static class AgentRunsApi
         {
             return ProjectNotFound(projectId);
         }
-        return TypedResults.Ok(
-            await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
+        return TypedResults.Ok(await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
     }
 
     private static async Task<Results<Created<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        int projectId, StartAgentRunRequest? request, AgentRunService service, AgentRunQueries queries,
+        int projectId, StartAgentRunRequest? request, AgentRunService service, AgentRunQueries queries, IAuditLog audit,
         CancellationToken cancellationToken)
     {
         try
@@ -60,6 +77,7 @@ public static class AgentRunsApi
             {
                 return ProjectNotFound(projectId);
             }
+            await audit.RecordAsync(AgentRunAudit.Started(run), cancellationToken);
             return TypedResults.Created($"/api/agent-runs/{run.Id}", await queries.GetAsync(run.Id, cancellationToken));
         }
         catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
@@ -77,24 +95,24 @@ public static class AgentRunsApi
         await queries.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : RunNotFound(id);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
-        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries,
-        CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), queries, cancellationToken);
+        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, IAuditLog audit, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), AgentRunAudit.Confirmed, queries, audit, cancellationToken);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries,
-        CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), queries, cancellationToken);
+        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, IAuditLog audit, CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), AgentRunAudit.Rejected, queries, audit, cancellationToken);
 
     private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        int id, Func<Task<AgentRun?>> answer, AgentRunQueries queries, CancellationToken cancellationToken)
+        int id, Func<Task<AgentRun?>> answer, Func<AgentRun, AuditRecord> record, AgentRunQueries queries, IAuditLog audit,
+        CancellationToken cancellationToken)
     {
         try
         {
-            if (await answer() is null)
+            if (await answer() is not { } run)
             {
                 return RunNotFound(id);
             }
+            await audit.RecordAsync(record(run), cancellationToken);
             return TypedResults.Ok((await queries.GetAsync(id, cancellationToken))!);
         }
         catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
@@ -126,10 +144,8 @@ public static class AgentRunsApi
         });
 
     private static ProblemHttpResult ProjectNotFound(int projectId) =>
-        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound,
-            title: "No such project");
+        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such project");
 
     private static ProblemHttpResult RunNotFound(int id) =>
-        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound,
-            title: "No such agent run");
+        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such agent run");
 }

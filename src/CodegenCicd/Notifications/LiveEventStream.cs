@@ -7,7 +7,8 @@ namespace CodegenCicd.Notifications;
 /// Turns a <see cref="LiveEvents"/> subscription into server-sent events: first a <c>ready</c> event
 /// carrying the reconnect hint (sent once the subscription is live, so nothing published after it is
 /// missed), then one unnamed event per live update, and a <c>heartbeat</c> event every 15 s so proxies
-/// keep the connection and browsers notice a dead one.
+/// keep the connection and browsers notice a dead one. Only the events <c>mayReceive</c> lets through
+/// are sent (see <see cref="LiveEventAccess"/>).
 /// </summary>
 public static class LiveEventStream
 {
@@ -15,7 +16,8 @@ public static class LiveEventStream
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(15);
 
     public static async IAsyncEnumerable<SseItem<object>> ReadAsync(
-        LiveEvents live, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+        LiveEvents live, TimeProvider time, Func<LiveEvent, CancellationToken, ValueTask<bool>> mayReceive,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var events = live.SubscribeAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Starting the first read registers the subscription before the client hears "ready".
@@ -45,7 +47,10 @@ public static class LiveEventStream
                 yield break;
             }
             var item = events.Current;
-            yield return new SseItem<object>(new { type = item.Type, data = item.Data, at = item.At });
+            if (await mayReceive(item, cancellationToken))
+            {
+                yield return new SseItem<object>(new { type = item.Type, data = item.Data, at = item.At });
+            }
             next = events.MoveNextAsync().AsTask();
         }
     }

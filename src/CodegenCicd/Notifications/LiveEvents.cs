@@ -2,8 +2,27 @@ using System.Threading.Channels;
 
 namespace CodegenCicd.Notifications;
 
-/// <summary>One live update for the admin pages, e.g. ("stage.updated", {runId, stage, status}).</summary>
-public sealed record LiveEvent(string Type, object Data, DateTimeOffset At);
+/// <summary>
+/// One live update for the pages, e.g. ("stage.updated", {runId, stage, status}), and who may hear it
+/// (see <see cref="LiveEventAudience"/>).
+/// </summary>
+public sealed record LiveEvent(string Type, object Data, DateTimeOffset At, LiveEventAudience Audience);
+
+/// <summary>
+/// Who an event is for: app-wide admins hear every event; a person signed in with GitHub hears an
+/// event of a project (or a repository) they may read. An event with neither is app-wide (webhook
+/// deliveries): only admins hear it, which is also what an event that forgot to say gets.
+/// </summary>
+public sealed record LiveEventAudience(int? ProjectId, string? Repository)
+{
+    public static readonly LiveEventAudience AppAdmins = new(null, null);
+
+    public static LiveEventAudience OfProject(int projectId) => new(projectId, null);
+
+    public static LiveEventAudience OfRepository(string repository) => new(null, repository);
+
+    public bool IsAppWide => ProjectId is null && string.IsNullOrEmpty(Repository);
+}
 
 /// <summary>
 /// Fan-out of live updates to the pages' server-sent event stream: in-process, and on PostgreSQL to
@@ -18,9 +37,12 @@ public sealed class LiveEvents(TimeProvider time)
     /// <summary>Where events published here also go (the other nodes); null on a single node.</summary>
     internal Action<LiveEvent>? Relay { get; set; }
 
-    public void Publish(string type, object data)
+    /// <summary>An app-wide event: only app-wide admins hear it.</summary>
+    public void Publish(string type, object data) => Publish(type, data, LiveEventAudience.AppAdmins);
+
+    public void Publish(string type, object data, LiveEventAudience audience)
     {
-        var item = new LiveEvent(type, data, time.GetUtcNow());
+        var item = new LiveEvent(type, data, time.GetUtcNow(), audience);
         Deliver(item);
         Relay?.Invoke(item);
     }

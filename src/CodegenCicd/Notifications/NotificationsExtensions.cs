@@ -1,4 +1,4 @@
-using CodegenCicd.Hosting.Api;
+using CodegenCicd.Accounts;
 
 namespace CodegenCicd.Notifications;
 
@@ -17,7 +17,10 @@ public static class NotificationsExtensions
         return builder;
     }
 
-    /// <summary><c>GET /api/events</c>: the one live stream every page subscribes to.</summary>
+    /// <summary>
+    /// <c>GET /api/events</c>: the one live stream every page subscribes to; each person hears the
+    /// events of what they may see (<see cref="LiveEventAccess"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/events",
@@ -28,9 +31,10 @@ public static class NotificationsExtensions
                 var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted,
                     lifetime.ApplicationStopping);
                 context.Response.RegisterForDispose(stopping);
-                return TypedResults.ServerSentEvents(LiveEventStream.ReadAsync(live, time, stopping.Token));
+                var audience = new LiveEventAccess(context, time);
+                return TypedResults.ServerSentEvents(LiveEventStream.ReadAsync(live, time, audience.MayReceiveAsync, stopping.Token));
             })
-            .RequireAuthorization(AdminPolicy.Name)
+            .RequireAuthorization(AccessPolicies.SignedIn)
             .WithTags("Live updates")
             .WithSummary("Server-sent events: ready (with retry hint), "
                 + "one message per update {type, data, at}, heartbeat");

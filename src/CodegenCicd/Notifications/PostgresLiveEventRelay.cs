@@ -14,8 +14,7 @@ namespace CodegenCicd.Notifications;
 /// one travels as its type only. Delivery is best effort, like the in-process stream: a page that
 /// reconnects reloads its state.
 /// </summary>
-internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseOptions> database,
-    ILogger<PostgresLiveEventRelay> logger) : BackgroundService
+internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseOptions> database, ILogger<PostgresLiveEventRelay> logger) : BackgroundService
 {
     public const string ChannelName = "codegencicd_events";
 
@@ -54,8 +53,7 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
             {
                 await loop(stoppingToken);
             }
-            catch (Exception e)
-                when (e is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
             {
                 logger.LogWarning("Live events between nodes interrupted: {Reason}; retrying", e.Message);
                 try
@@ -104,12 +102,15 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
 
     private string Encode(LiveEvent item)
     {
-        var payload = JsonSerializer.Serialize(new Envelope(origin, item.Type, item.Data, item.At),
-            JsonSerializerOptions.Web);
+        var payload = JsonSerializer.Serialize(Wrap(item, item.Data), JsonSerializerOptions.Web);
         return System.Text.Encoding.UTF8.GetByteCount(payload) <= MaxPayloadBytes
             ? payload
-            : JsonSerializer.Serialize(new Envelope(origin, item.Type, null, item.At), JsonSerializerOptions.Web);
+            : JsonSerializer.Serialize(Wrap(item, null), JsonSerializerOptions.Web);
     }
+
+    /// <summary>The audience travels with the event, so every node's stream filters it alike.</summary>
+    private Envelope Wrap(LiveEvent item, object? data) =>
+        new(origin, item.Type, data, item.At, item.Audience.ProjectId, item.Audience.Repository);
 
     private void Receive(string payload)
     {
@@ -120,7 +121,9 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
             {
                 return;
             }
-            live.Deliver(new LiveEvent(envelope.Type, envelope.Data, envelope.At));
+            // An envelope that names no project or repository (an older node's) reaches app-wide admins only.
+            var audience = new LiveEventAudience(envelope.ProjectId, envelope.Repository);
+            live.Deliver(new LiveEvent(envelope.Type, envelope.Data, envelope.At, audience));
         }
         catch (JsonException e)
         {
@@ -128,7 +131,8 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
         }
     }
 
-    private sealed record Envelope(string Origin, string Type, object? Data, DateTimeOffset At);
+    private sealed record Envelope(string Origin, string Type, object? Data, DateTimeOffset At, int? ProjectId, string? Repository);
 
-    private sealed record IncomingEnvelope(string Origin, string Type, JsonElement Data, DateTimeOffset At);
+    private sealed record IncomingEnvelope(
+        string Origin, string Type, JsonElement Data, DateTimeOffset At, int? ProjectId, string? Repository);
 }

@@ -58,7 +58,7 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         project.IsPinned = true;
         project.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        live.Publish("project.updated", new { projectId = project.Id, pinned = true });
+        live.Publish("project.updated", new { projectId = project.Id, pinned = true }, LiveEventAudience.OfProject(project.Id));
         return new(project, NewlyPinned: true);
     }
 
@@ -78,7 +78,7 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         project.IsPinned = false;
         project.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        live.Publish("project.updated", new { projectId = id, pinned = false });
+        live.Publish("project.updated", new { projectId = id, pinned = false }, LiveEventAudience.OfProject(id));
         return UnpinOutcome.Unpinned;
     }
 
@@ -94,7 +94,7 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         project.Settings = settings;
         project.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        live.Publish("project.updated", new { projectId = id });
+        live.Publish("project.updated", new { projectId = id }, LiveEventAudience.OfProject(id));
         return true;
     }
 }

@@ -16,6 +16,7 @@ public static class RetentionExtensions
         builder.Services.AddSingleton<PreviewRetention>();
         builder.Services.AddScoped<StageLogRetention>();
         builder.Services.AddScoped<RetentionSweep>();
+        builder.Services.AddSingleton<DiskUsage>();
         builder.Services.AddHostedService<RetentionSweeper>();
         return builder;
     }

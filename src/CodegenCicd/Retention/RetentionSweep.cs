@@ -25,13 +25,18 @@ public sealed class RetentionSweep(
 
 /// <summary>
 /// Runs <see cref="RetentionSweep"/> every <c>Retention:IntervalSeconds</c> on every node: artifacts
-/// and logs are on each node's own disk (the database parts are idempotent deletes).
+/// and logs are on each node's own disk (the database parts are idempotent deletes). After each sweep,
+/// and once at start-up, it measures what is left (<see cref="DiskUsage"/>) for the Overview.
 /// </summary>
-internal sealed class RetentionSweeper(IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
+internal sealed class RetentionSweeper(
+    IServiceScopeFactory scopes, DiskUsage usage, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: the host does not wait for a folder walk.
+        await Task.Yield();
+        await MeasureAsync(stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -44,6 +49,19 @@ internal sealed class RetentionSweeper(IServiceScopeFactory scopes, IOptions<Ret
             {
                 logger.LogError(e, "Retention sweep failed");
             }
+            await MeasureAsync(stoppingToken);
+        }
+    }
+
+    private async Task MeasureAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await usage.MeasureAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Disk use not measured: {Reason}", e.Message);
         }
     }
 }

@@ -1,6 +1,8 @@
+using CodegenCicd.Accounts;
 using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
 using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,8 +10,9 @@ namespace CodegenCicd.Pages.Agents;
 
 public sealed record ProjectOption(int Id, string FullName);
 
-/// <summary>Agent runs across projects, filtered by project and status.</summary>
-public sealed class IndexModel(AgentRunQueries queries, ProjectLookup projects, CodegenClient codegen) : PageModel
+/// <summary>Agent runs across projects, filtered by project and status; only runs of projects the person may see.</summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class IndexModel(AgentRunQueries queries, ProjectLookup projects, CodegenClient codegen, ProjectAccess access) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -25,7 +28,9 @@ public sealed class IndexModel(AgentRunQueries queries, ProjectLookup projects, 
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Projects = [.. (await projects.ListAllAsync(cancellationToken)).Select(p => new ProjectOption(p.Id, p.FullName))];
-        Runs = await queries.ListAsync(Project, Status, 200, cancellationToken);
+        var visible = await access.VisibleProjectIdsAsync(cancellationToken);
+        Projects = [.. (await projects.ListAllAsync(cancellationToken))
+            .Where(p => visible is null || visible.Contains(p.Id)).Select(p => new ProjectOption(p.Id, p.FullName))];
+        Runs = await queries.ListAsync(Project, Status, 200, cancellationToken, onlyProjects: visible);
     }
 }

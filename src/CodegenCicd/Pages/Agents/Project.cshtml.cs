@@ -1,14 +1,27 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
 using CodegenCicd.Projects;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Agents;
 
-/// <summary>A project's agent runs and the "Run agent" form (target, planning statement preview, auto-confirm).</summary>
-public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries, AgentRunService service, CodegenClient codegen) : PageModel
+/// <summary>
+/// A project's agent runs and the "Run agent" form (target, planning statement preview, auto-confirm):
+/// read access to the repository shows the runs, write access starts one.
+/// </summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries, AgentRunService service, CodegenClient codegen, IAuditLog audit)
+    : PageModel
 {
+    public const string StartAction = "start an agent run on this project";
+
+    /// <summary>Whether the form is shown: write access to the repository.</summary>
+    public bool CanStart { get; private set; }
+
     [BindProperty]
     public string Target { get; set; } = "";
 
@@ -28,6 +41,10 @@ public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries
 
     public async Task<IActionResult> OnGetAsync(int projectId, CancellationToken cancellationToken)
     {
+        if (await this.RefuseAsync(projectId, AccessLevel.Read, "see this project's agent runs") is { } refused)
+        {
+            return refused;
+        }
         if (!await LoadAsync(projectId, cancellationToken))
         {
             return NotFound();
@@ -38,6 +55,10 @@ public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries
 
     public async Task<IActionResult> OnPostAsync(int projectId, CancellationToken cancellationToken)
     {
+        if (await this.RefuseAsync(projectId, AccessLevel.Write, StartAction) is { } refused)
+        {
+            return refused;
+        }
         try
         {
             var run = await service.StartAsync(projectId, Target, AutoConfirm, cancellationToken);
@@ -45,6 +66,7 @@ public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries
             {
                 return NotFound();
             }
+            await audit.RecordAsync(AgentRunAudit.Started(run), cancellationToken);
             return Redirect($"/Agents/Run/{run.Id}");
         }
         catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
@@ -76,6 +98,7 @@ public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries
             return false;
         }
         Runs = await queries.ListAsync(projectId, null, 200, cancellationToken);
+        CanStart = await this.AccessLevelAsync(projectId) >= AccessLevel.Write;
         return true;
     }
 }

@@ -1,13 +1,24 @@
+using CodegenCicd.Accounts;
+using CodegenCicd.Audit;
 using CodegenCicd.Codegen.Api;
 using CodegenCicd.Codegen.Runs;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Agents;
 
-/// <summary>One agent run: status, plan with Confirm / Reject, Codegen's latest logs, linked PRs, fix iterations, history.</summary>
-public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, CodegenClient codegen, ILogger<RunModel> logger) : PageModel
+/// <summary>
+/// One agent run: status, plan with Confirm / Reject, Codegen's latest logs, linked PRs, fix iterations, history.
+/// Read access to the repository shows it; write access answers the plan.
+/// </summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, CodegenClient codegen, IAuditLog audit, ILogger<RunModel> logger)
+    : PageModel
 {
+    /// <summary>Whether Confirm / Reject are shown: write access to the repository.</summary>
+    public bool CanAnswer { get; private set; }
+
     public const int LogEntriesShown = 30;
 
     [BindProperty]
@@ -40,20 +51,43 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, Codeg
             "rejected" => "Plan rejected: the agent was told not to proceed.",
             _ => null,
         };
+        if (await queries.ProjectOfAsync(id, cancellationToken) is not { } projectId)
+        {
+            return NotFound();
+        }
+        if (await this.RefuseAsync(projectId, AccessLevel.Read, "see this agent run") is { } refused)
+        {
+            return refused;
+        }
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
     }
 
     public Task<IActionResult> OnPostConfirmAsync(int id, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.ConfirmAsync(id, Instructions, cancellationToken), "confirmed", nameof(Instructions), cancellationToken);
+        AnswerAsync(id, () => plans.ConfirmAsync(id, Instructions, cancellationToken), AgentRunAudit.Confirmed, "confirmed", nameof(Instructions),
+            cancellationToken);
 
     public Task<IActionResult> OnPostRejectAsync(int id, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.RejectAsync(id, Reason, cancellationToken), "rejected", nameof(Reason), cancellationToken);
+        AnswerAsync(id, () => plans.RejectAsync(id, Reason, cancellationToken), AgentRunAudit.Rejected, "rejected", nameof(Reason), cancellationToken);
 
-    private async Task<IActionResult> AnswerAsync(int id, Func<Task<AgentRun?>> answer, string notice, string field, CancellationToken cancellationToken)
+    private async Task<IActionResult> AnswerAsync(
+        int id, Func<Task<AgentRun?>> answer, Func<AgentRun, AuditRecord> record, string notice, string field, CancellationToken cancellationToken)
     {
+        if (await queries.ProjectOfAsync(id, cancellationToken) is not { } projectId)
+        {
+            return NotFound();
+        }
+        if (await this.RefuseAsync(projectId, AccessLevel.Write, "answer this agent run's plan") is { } refused)
+        {
+            return refused;
+        }
         try
         {
-            return await answer() is null ? NotFound() : Redirect($"/Agents/Run/{id}?notice={notice}");
+            if (await answer() is not { } run)
+            {
+                return NotFound();
+            }
+            await audit.RecordAsync(record(run), cancellationToken);
+            return Redirect($"/Agents/Run/{id}?notice={notice}");
         }
         catch (Exception e) when (AgentRunErrors.Describe(e) is { } error)
         {
@@ -82,6 +116,7 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, Codeg
         {
             return false;
         }
+        CanAnswer = await this.AccessLevelAsync(Run.ProjectId) >= AccessLevel.Write;
         if (Run.CodegenRunId is { } codegenRunId && codegen.IsConfigured)
         {
             try

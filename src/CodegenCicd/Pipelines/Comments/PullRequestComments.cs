@@ -1,4 +1,5 @@
 using System.Text;
+using CodegenCicd.Accounts;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub;
 using CodegenCicd.Pipelines.Runs;
@@ -11,10 +12,12 @@ namespace CodegenCicd.Pipelines.Comments;
 
 /// <summary>
 /// One comment per pull request with the preview URL and a status table, edited in place on every
-/// update (found again by a hidden marker), never posted twice.
+/// update (found again by a hidden marker), never posted twice. The preview URL is the stable link
+/// for collaborators, or with <c>Previews:Access=link</c> the unguessable capability link of the run's head.
 /// </summary>
 public sealed class PullRequestComments(
-    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options, DeploymentStore deployments, ILogger<PullRequestComments> logger)
+    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options, IOptions<PreviewAccessOptions> previewAccess,
+    DeploymentStore deployments, ILogger<PullRequestComments> logger)
 {
     public const string Marker = "<!-- codegencicd:status -->";
 
@@ -27,7 +30,7 @@ public sealed class PullRequestComments(
         try
         {
             var live = run.PreviewPath is not null && await deployments.IsRunningAsync(run.Repository, run.PullRequest, cancellationToken);
-            var body = Render(run, live);
+            var body = Render(run, await PreviewLinkAsync(run, cancellationToken), live);
             var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)));
             var runId = run.Id;
             if (await db.Set<PipelineRun>().AnyAsync(r => r.Id == runId && r.CommentId != null && r.CommentDigest == digest, cancellationToken))
@@ -56,10 +59,20 @@ public sealed class PullRequestComments(
         }
     }
 
-    private string Render(PipelineRun run, bool previewLive)
+    /// <summary>
+    /// The stable link needs sign-in with read access; the capability link opens for whoever has it,
+    /// which is what <c>link</c> asks for (it falls back to the stable link until the head was deployed).
+    /// </summary>
+    private async Task<string?> PreviewLinkAsync(PipelineRun run, CancellationToken cancellationToken) =>
+        run.PreviewPath is not { } stable ? null
+        : previewAccess.Value.OpenToAnyoneWithTheLink
+            ? await deployments.CapabilityPathAsync(run.Repository, run.PullRequest, run.HeadSha, cancellationToken) ?? stable
+            : stable;
+
+    private string Render(PipelineRun run, string? previewPath, bool previewLive)
     {
         var text = new StringBuilder(Marker).Append("\n### CodegenCICD\n\n");
-        if (run.PreviewPath is { } preview && run.Status != RunStatus.Cancelled)
+        if (previewPath is { } preview && run.Status != RunStatus.Cancelled)
         {
             // Asleep is not gone: the link wakes it while the PR is open.
             var state = previewLive ? "live" : run.PullRequestClosedAt is null ? "asleep, wakes on the first visit" : "gone, the pull request is closed";

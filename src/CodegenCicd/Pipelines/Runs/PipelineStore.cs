@@ -66,7 +66,10 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
 
     public void Publish(PipelineRun run)
     {
-        live.Publish("run.updated", new { runId = run.Id, projectId = run.ProjectId, pullRequest = run.PullRequest, status = run.Status.ToString() });
+        // Whoever may read the project hears of its runs (LiveEventAudience).
+        var audience = LiveEventAudience.OfProject(run.ProjectId);
+        live.Publish("run.updated", new { runId = run.Id, projectId = run.ProjectId, pullRequest = run.PullRequest, status = run.Status.ToString() },
+            audience);
         foreach (var stage in run.Stages)
         {
             live.Publish("stage.updated", new
@@ -77,7 +80,7 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
                 stage = stage.Kind.Slug(),
                 status = stage.Status.ToString(),
                 conclusion = stage.Conclusion?.ToString(),
-            });
+            }, audience);
         }
     }
 }

@@ -88,6 +88,13 @@ public sealed class DeploymentStore(
         return protectedToken is null ? null : tokens.Unprotect(protectedToken);
     }
 
+    /// <summary>
+    /// The capability link path (<c>/p/{token}/</c>) of the PR's preview of this head, to share with
+    /// people outside the team; null when no preview of it was ever deployed.
+    /// </summary>
+    public async Task<string?> CapabilityPathAsync(string repository, int pullRequest, string headSha, CancellationToken cancellationToken) =>
+        await TokenForAsync(repository, pullRequest, headSha, cancellationToken) is { } token ? PreviewCapability.PrefixOf(token) + "/" : null;
+
     /// <summary>The latest deployment a capability token was given to, on any node; null for a token never issued.</summary>
     internal async Task<Deployment?> FindByTokenAsync(string token, CancellationToken cancellationToken)
     {

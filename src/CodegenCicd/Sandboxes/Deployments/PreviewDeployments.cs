@@ -129,7 +129,11 @@ internal sealed class PreviewDeployments(
         registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow(),
             token));
         await StopLongestIdleBeyondCapAsync(source);
-        live.Publish("preview.started", new { deploymentId = id, repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath, snapshotRestored = prepared.SnapshotRestored });
+        live.Publish("preview.started", new
+        {
+            deploymentId = id, repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath,
+            snapshotRestored = prepared.SnapshotRestored,
+        }, LiveEventAudience.OfRepository(source.Repository));
         await listeners.PreviewChangedAsync(source.Repository, source.PullRequest);
         logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);
@@ -191,7 +195,8 @@ internal sealed class PreviewDeployments(
             // start marks the row stopped when it finds no sandbox over its workspace.
             logger.LogWarning(ex, "Could not record that the preview of {Repository}#{PullRequest} stopped", deployment.Repository, deployment.PullRequest);
         }
-        live.Publish("preview.stopped", new { deploymentId = deployment.Id, repository = deployment.Repository, pullRequest = deployment.PullRequest, reason });
+        live.Publish("preview.stopped", new { deploymentId = deployment.Id, repository = deployment.Repository, pullRequest = deployment.PullRequest, reason },
+            LiveEventAudience.OfRepository(deployment.Repository));
         await listeners.PreviewChangedAsync(deployment.Repository, deployment.PullRequest);
         logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})", deployment.Repository, deployment.PullRequest, reason);
     }
