@@ -99,9 +99,8 @@ public static class WebhookEndpoint
             return Problem(StatusCodes.Status400BadRequest, "Only application/json deliveries are accepted: set the webhook's content type to JSON.");
         }
         var hookId = context.Request.Headers["X-GitHub-Hook-ID"].ToString();
-        slot.Arrived(); // the batch writer need not wait for this one any longer: it is being handed over
         var result = await intake.AcceptAsync(new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
-            cancellationToken);
+            slot.Arrived, cancellationToken);
         return result.Outcome switch
         {
             IntakeOutcome.Stored => TypedResults.Accepted((string?)null, new WebhookAck(deliveryId, "queued")),

@@ -27,7 +27,12 @@ public sealed record IntakeResult(IntakeOutcome Outcome, long? Id = null, string
 /// </summary>
 public sealed class WebhookIntake(AppDbContext db, DeliveryBatchWriter writer, DispatchSignal dispatch, TimeProvider time)
 {
-    public async Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken)
+    public Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken) =>
+        AcceptAsync(webhook, handedOver: null, cancellationToken);
+
+    /// <param name="handedOver">Called once the delivery is queued for the writer (the endpoint's
+    /// <see cref="IntakeLimiter.Slot.Arrived"/>, so the writer knows whom it still waits for).</param>
+    public async Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, Action? handedOver, CancellationToken cancellationToken)
     {
         if (Parse(webhook.Body) is not { } summary)
         {
@@ -47,7 +52,9 @@ public sealed class WebhookIntake(AppDbContext db, DeliveryBatchWriter writer, D
         };
         // On disk before GitHub hears 2xx: GitHub does not deliver it again. Once handed over, the delivery
         // is stored even if the caller goes away, so waiting for it is not cancelled either.
-        var stored = await writer.StoreAsync(delivery).WaitAsync(cancellationToken);
+        var storing = writer.StoreAsync(delivery);
+        handedOver?.Invoke();
+        var stored = await storing.WaitAsync(cancellationToken);
         return new IntakeResult(stored.Inserted ? IntakeOutcome.Stored : IntakeOutcome.Duplicate, stored.Id);
     }
 

@@ -11,8 +11,12 @@ public sealed class IntakeLimiter(Microsoft.Extensions.Options.IOptions<WebhookO
     /// <summary>How long a request past the bound waits for a place before it is refused.</summary>
     public static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(1);
 
+    private readonly int bound = options.Value.MaxConcurrentDeliveries;
     private readonly SemaphoreSlim places = new(options.Value.MaxConcurrentDeliveries, options.Value.MaxConcurrentDeliveries);
     private int arriving;
+
+    /// <summary>Deliveries admitted and not yet answered.</summary>
+    public int Admitted => bound - places.CurrentCount;
 
     /// <summary>Admitted deliveries not yet handed to the writer (their body is being read or checked).</summary>
     public int Arriving => Volatile.Read(ref arriving);
