@@ -133,7 +133,7 @@ public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHa
 
         internal bool ShouldFail() => Interlocked.Decrement(ref failuresLeft) >= 0;
 
-        /// <summary>The handler waits for <paramref name="release"/> on this delivery; the result completes when it started to.</summary>
+        /// <summary>The handler waits for <paramref name="release"/> on this delivery; the result: it got there.</summary>
         public Task Hold(string deliveryId, Task release)
         {
             var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,7 +26,7 @@ public sealed class WebhookCrashTests
         var first = Start(dataDir, port);
         try
         {
-            Assert.True(await ProcessHealth.WaitAsync(first, new Uri($"http://127.0.0.1:{port}/healthz"), TimeSpan.FromSeconds(40)),
+            Assert.True(await ProcessHealth.WaitAsync(first, Healthz(port), TimeSpan.FromSeconds(40)),
                 $"the app did not start: {LastOutput}");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,7 +39,8 @@ public sealed class WebhookCrashTests
                     var id = Guid.NewGuid().ToString();
                     try
                     {
-                        using var response = await http.SendAsync(GitHubAppFactory.Delivery("ping", Ping($"octo/repo{(client + i) % 4}"), Secret, id));
+                        using var response = await http.SendAsync(
+                            GitHubAppFactory.Delivery("ping", Ping($"octo/repo{(client + i) % 4}"), Secret, id));
                         if (response.StatusCode == HttpStatusCode.Accepted)
                         {
                             acknowledged.Add(id);
@@ -69,13 +70,13 @@ public sealed class WebhookCrashTests
         var second = Start(dataDir, port);
         try
         {
-            Assert.True(await ProcessHealth.WaitAsync(second, new Uri($"http://127.0.0.1:{port}/healthz"), TimeSpan.FromSeconds(40)),
+            Assert.True(await ProcessHealth.WaitAsync(second, Healthz(port), TimeSpan.FromSeconds(40)),
                 $"the app did not start again: {LastOutput}");
             var statuses = await Poll.UntilAsync(() => Task.FromResult(Statuses(database)),
                 s => acknowledged.All(id => s.GetValueOrDefault(id) == "Processed"),
                 TimeSpan.FromSeconds(30),
                 s => $"{acknowledged.Count(id => !s.ContainsKey(id))} acknowledged deliveries not stored, "
-                    + $"{acknowledged.Count(id => s.TryGetValue(id, out var status) && status != "Processed")} not processed");
+                    + $"{acknowledged.Count(id => s.TryGetValue(id, out var st) && st != "Processed")} not processed");
             Assert.True(acknowledged.Count >= 120);
             Assert.All(acknowledged, id => Assert.Equal("Processed", statuses[id]));
         }
@@ -110,7 +111,8 @@ public sealed class WebhookCrashTests
 
     private static Process Start(string dataDir, int port)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var dll = Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -131,6 +133,8 @@ public sealed class WebhookCrashTests
         process.BeginErrorReadLine();
         return process;
     }
+
+    private static Uri Healthz(int port) => new($"http://127.0.0.1:{port}/healthz");
 
     private static int FreePort()
     {

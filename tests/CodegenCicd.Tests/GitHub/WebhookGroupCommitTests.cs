@@ -12,6 +12,8 @@ public sealed class WebhookGroupCommitTests
 {
     private const string Secret = "group-commit-secret";
 
+    private static string Ping => GitHubAppFactory.Fixture("ping.with-app_id.json");
+
     /// <summary>Holds every batch before its commit until released; records the batches.</summary>
     private sealed class HeldCommit : IDeliveryCommitHook
     {
@@ -39,7 +41,7 @@ public sealed class WebhookGroupCommitTests
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string deliveryId) =>
-        client.SendAsync(GitHubAppFactory.Delivery("ping", GitHubAppFactory.Fixture("ping.with-app_id.json"), Secret, deliveryId));
+        client.SendAsync(GitHubAppFactory.Delivery("ping", Ping, Secret, deliveryId));
 
     [Fact]
     public async Task ConcurrentDeliveries_AreAnsweredOnlyAfterTheirCommit_AndShareOneTransaction()
@@ -104,7 +106,7 @@ public sealed class WebhookGroupCommitTests
     public async Task SignatureHeaderOfTheWrongShape_Returns401_WithItsOwnMessage(string signature)
     {
         await using var factory = CreateFactory(new HeldCommit());
-        var request = GitHubAppFactory.Delivery("ping", GitHubAppFactory.Fixture("ping.with-app_id.json"), secret: null);
+        var request = GitHubAppFactory.Delivery("ping", Ping, secret: null);
         request.Headers.Add(WebhookSignature.Header, signature);
 
         var response = await factory.CreateAnonymousClient().SendAsync(request);

@@ -20,7 +20,8 @@ public sealed class WebhookTwoNodeTests
             await admin.OpenAsync();
             await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
         }
-        var connection = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database };
+        var connection = builder.ConnectionString;
         await using var nodeA = Node(connection, "node-a", keyFolder: null);
         var clientA = nodeA.CreateAnonymousClient(); // starts A, which migrates the database
         await using var nodeB = Node(connection, "node-b", nodeA.KeyFolder);
@@ -29,7 +30,8 @@ public sealed class WebhookTwoNodeTests
         // Every delivery is posted to both nodes at once (as a retrying sender might): one row, one run.
         var ids = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid().ToString()).ToList();
         var responses = await Task.WhenAll(ids.Select((id, i) => new[] { clientA, clientB }.Select(client =>
-            client.SendAsync(GitHubAppFactory.Delivery("ping", Ping($"octo/repo{i % 3}"), Secret, id)))).SelectMany(t => t));
+                client.SendAsync(GitHubAppFactory.Delivery("ping", Ping($"octo/repo{i % 3}"), Secret, id))))
+            .SelectMany(t => t));
 
         Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, $"got {(int)r.StatusCode}"));
         Assert.Equal(ids.Count, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));

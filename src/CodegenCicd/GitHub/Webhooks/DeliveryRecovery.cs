@@ -11,15 +11,16 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// one using the database, so they go straight back to Received; on PostgreSQL another node may still be
 /// running them, so their claims are left to expire (<see cref="WebhookDeliveryJob.AbandonedAfter"/>).
 /// </summary>
-internal sealed partial class DeliveryRecovery(IServiceScopeFactory scopes, DispatchSignal signal, ILogger<DeliveryRecovery> logger)
-    : IHostedService
+internal sealed partial class DeliveryRecovery(
+    IServiceScopeFactory scopes, DispatchSignal signal, ILogger<DeliveryRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var claims = scope.ServiceProvider.GetRequiredService<DeliveryClaims>();
-        var reclaimed = await claims.ReclaimAbandonedAsync(new HashSet<long>(), all: db.Database.IsSqlite(), cancellationToken);
+        var reclaimed = await claims.ReclaimAbandonedAsync(
+            new HashSet<long>(), all: db.Database.IsSqlite(), cancellationToken);
         var pending = await db.Set<WebhookDelivery>().AsNoTracking()
             .CountAsync(d => d.Status == DeliveryStatus.Received, cancellationToken);
         if (pending > 0)
@@ -32,6 +33,7 @@ internal sealed partial class DeliveryRecovery(IServiceScopeFactory scopes, Disp
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "{Count} webhook deliveries left unprocessed by the last run will be processed now ({Reclaimed} of them were interrupted mid-way)")]
+        Message = "{Count} webhook deliveries left unprocessed by the last run will be processed now "
+            + "({Reclaimed} of them were interrupted mid-way)")]
     private static partial void LogRecovered(ILogger logger, int count, int reclaimed);
 }

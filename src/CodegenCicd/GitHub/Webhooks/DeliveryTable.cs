@@ -35,7 +35,8 @@ internal sealed class DeliveryTable
     public static DeliveryTable For(AppDbContext db) => cached ??= new DeliveryTable(db);
 
     /// <summary>The quoted column of a <see cref="WebhookDelivery"/> property.</summary>
-    public string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+    public string Column(string property) =>
+        sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
 
     /// <summary>A parameter typed for the property's column, with its value as the provider stores it.</summary>
     public DbParameter Parameter(DbCommand command, string name, string property, object? value = null)
@@ -51,6 +52,7 @@ internal sealed class DeliveryTable
     public void SetValue(DbParameter parameter, string property, object? value)
     {
         var converter = entity.FindProperty(property)!.GetTypeMapping().Converter;
-        parameter.Value = (converter is null || value is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+        var stored = converter is null || value is null ? value : converter.ConvertToProvider(value);
+        parameter.Value = stored ?? DBNull.Value;
     }
 }

@@ -13,7 +13,8 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// and rethrown so Hangfire retries with back-off.
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
-public sealed class WebhookDeliveryJob(AppDbContext db, DeliveryProcessor processor, DeliveryWriteGate gate, TimeProvider time)
+public sealed class WebhookDeliveryJob(
+    AppDbContext db, DeliveryProcessor processor, DeliveryWriteGate gate, TimeProvider time)
 {
     /// <summary>A claim older than this is taken as abandoned (the worker died) and may be claimed again.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(15);

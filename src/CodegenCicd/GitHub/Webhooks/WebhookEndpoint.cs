@@ -58,7 +58,8 @@ public static class WebhookEndpoint
         }
         if (!WebhookSignature.LooksValid(signature))
         {
-            return Problem(StatusCodes.Status401Unauthorized, "X-Hub-Signature-256 must be sha256= followed by 64 hex digits.");
+            return Problem(StatusCodes.Status401Unauthorized,
+                "X-Hub-Signature-256 must be sha256= followed by 64 hex digits.");
         }
         // Bounded: past Webhooks:MaxConcurrentDeliveries a request is turned away before its body is read.
         using var slot = await limiter.EnterAsync(cancellationToken);

@@ -25,14 +25,16 @@ public sealed record IntakeResult(IntakeOutcome Outcome, long? Id = null, string
 /// and the answer waits for that commit. A duplicate (redelivery, or the same delivery posted concurrently)
 /// is acknowledged without a second row: the unique index decides. The dispatcher runs what was stored.
 /// </summary>
-public sealed class WebhookIntake(AppDbContext db, DeliveryBatchWriter writer, DispatchSignal dispatch, TimeProvider time)
+public sealed class WebhookIntake(
+    AppDbContext db, DeliveryBatchWriter writer, DispatchSignal dispatch, TimeProvider time)
 {
     public Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken) =>
         AcceptAsync(webhook, handedOver: null, cancellationToken);
 
     /// <param name="handedOver">Called once the delivery is queued for the writer (the endpoint's
     /// <see cref="IntakeLimiter.Slot.Arrived"/>, so the writer knows whom it still waits for).</param>
-    public async Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, Action? handedOver, CancellationToken cancellationToken)
+    public async Task<IntakeResult> AcceptAsync(
+        IncomingWebhook webhook, Action? handedOver, CancellationToken cancellationToken)
     {
         if (Parse(webhook.Body) is not { } summary)
         {

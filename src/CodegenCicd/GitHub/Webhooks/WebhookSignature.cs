@@ -12,7 +12,7 @@ public static class WebhookSignature
     public static string Sign(ReadOnlySpan<byte> body, string secret) =>
         Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    /// <summary>Whether the header has the shape of a signature (<c>sha256=</c> and 64 hex digits), before any body is read.</summary>
+    /// <summary>Whether the header has a signature's shape (<c>sha256=</c> and 64 hex digits).</summary>
     public static bool LooksValid(string signature) =>
         signature.Length == Prefix.Length + HMACSHA256.HashSizeInBytes * 2
         && signature.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)

@@ -72,7 +72,7 @@ public sealed class DeliveryClaims(AppDbContext db, DeliveryWriteGate gate, Time
         }
     }
 
-    /// <summary>Gives claims back (the node is stopping before it ran them): they are claimed again, in order.</summary>
+    /// <summary>Gives claims back (the node stops before it ran them): they are claimed again, in order.</summary>
     public Task ReleaseAsync(IReadOnlyCollection<long> ids) =>
         gate.RunAsync(db, () => db.Set<WebhookDelivery>()
             .Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Processing)
@@ -84,7 +84,8 @@ public sealed class DeliveryClaims(AppDbContext db, DeliveryWriteGate gate, Time
     /// however long they take). <paramref name="all"/> takes every claim as abandoned: on SQLite at start-up,
     /// where this process is the only one, a Processing row can only be left over from a crash.
     /// </summary>
-    public async Task<int> ReclaimAbandonedAsync(IReadOnlySet<long> running, bool all, CancellationToken cancellationToken)
+    public async Task<int> ReclaimAbandonedAsync(
+        IReadOnlySet<long> running, bool all, CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - WebhookDeliveryJob.AbandonedAfter;
         // SQLite cannot compare DateTimeOffset columns in SQL, so the age is checked here: claims are few.
@@ -92,12 +93,15 @@ public sealed class DeliveryClaims(AppDbContext db, DeliveryWriteGate gate, Time
             .Where(d => d.Status == DeliveryStatus.Processing)
             .Select(d => new { d.Id, d.Attempts, d.StartedAt }).ToListAsync(cancellationToken);
         var reclaimed = 0;
-        foreach (var claim in claims.Where(c => !running.Contains(c.Id) && (all || c.StartedAt is null || c.StartedAt < cutoff)))
+        var abandoned = claims.Where(c => !running.Contains(c.Id)
+            && (all || c.StartedAt is null || c.StartedAt < cutoff));
+        foreach (var claim in abandoned)
         {
             // Compare-and-set on the attempt count: a claim renewed in the meantime is not taken.
             reclaimed += await gate.RunAsync(db, () => db.Set<WebhookDelivery>()
                 .Where(d => d.Id == claim.Id && d.Status == DeliveryStatus.Processing && d.Attempts == claim.Attempts)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Received), cancellationToken), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Received), cancellationToken),
+                cancellationToken);
         }
         return reclaimed;
     }

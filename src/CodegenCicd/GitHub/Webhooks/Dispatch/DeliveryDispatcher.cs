@@ -69,9 +69,10 @@ internal sealed partial class DeliveryDispatcher(
         await Task.WhenAll(running);
     }
 
-    /// <summary>One lane per repository (in claim order); a delivery without a repository is a lane of its own.</summary>
+    /// <summary>One lane per repository (in claim order); a delivery without a repository is a lane alone.</summary>
     private static IEnumerable<List<long>> Lanes(List<ClaimedDelivery> batch) =>
-        batch.GroupBy(d => d.Repository ?? $"#{d.Id}", StringComparer.Ordinal).Select(g => g.Select(d => d.Id).ToList());
+        batch.GroupBy(d => d.Repository ?? $"#{d.Id}", StringComparer.Ordinal)
+            .Select(g => g.Select(d => d.Id).ToList());
 
     private async Task<List<ClaimedDelivery>> ClaimAsync(int room, CancellationToken stoppingToken)
     {
@@ -88,7 +89,8 @@ internal sealed partial class DeliveryDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var running = claimed.Keys.ToHashSet();
-        if (await scope.ServiceProvider.GetRequiredService<DeliveryClaims>().ReclaimAbandonedAsync(running, all: false, stoppingToken) > 0)
+        var claims = scope.ServiceProvider.GetRequiredService<DeliveryClaims>();
+        if (await claims.ReclaimAbandonedAsync(running, all: false, stoppingToken) > 0)
         {
             signal.Wake();
         }
@@ -124,7 +126,7 @@ internal sealed partial class DeliveryDispatcher(
             {
                 LogLaneFailed(logger, ex);
             }
-            // Stopping, or the database failed: what this lane has not finished goes back, to be claimed again in order.
+            // Stopping, or the database failed: what the lane has not finished goes back, to be claimed in order.
             var unfinished = ids.Skip(next).ToList();
             try
             {
@@ -146,6 +148,7 @@ internal sealed partial class DeliveryDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming webhook deliveries failed; trying again shortly")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing claimed webhook deliveries failed; their claims are given back")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Processing claimed webhook deliveries failed; their claims are given back")]
     private static partial void LogLaneFailed(ILogger logger, Exception exception);
 }

@@ -11,8 +11,8 @@ namespace CodegenCicd.GitHub.Webhooks.Dispatch;
 /// for its event and records the outcome on its row. Used by the dispatcher and by the retry job.
 /// </summary>
 public sealed partial class DeliveryProcessor(
-    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, DeliveryWriteGate gate, TimeProvider time, LiveEvents live,
-    ILogger<DeliveryProcessor> logger)
+    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, DeliveryWriteGate gate, TimeProvider time,
+    LiveEvents live, ILogger<DeliveryProcessor> logger)
 {
     private const int MaxErrorLength = 4000;
 
@@ -22,14 +22,16 @@ public sealed partial class DeliveryProcessor(
     /// </summary>
     public async Task<Exception?> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
     {
-        var delivery = await db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var delivery = await db.Set<WebhookDelivery>().AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (delivery is null)
         {
             return null;
         }
         // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
-        var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
-            delivery.RepositoryFullName, JsonSerializer.Deserialize<JsonElement>(delivery.Payload));
+        var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
+            delivery.InstallationId, delivery.RepositoryFullName,
+            JsonSerializer.Deserialize<JsonElement>(delivery.Payload));
         var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
         var watch = Stopwatch.StartNew();
         try
@@ -43,13 +45,14 @@ public sealed partial class DeliveryProcessor(
         {
             // The innermost message says what went wrong (EF's own only says "see the inner exception").
             var error = $"{ex.GetType().Name}: {ex.GetBaseException().Message}";
-            await FinishAsync(id, DeliveryStatus.Failed, watch.Elapsed, error[..Math.Min(error.Length, MaxErrorLength)]);
+            error = error[..Math.Min(error.Length, MaxErrorLength)];
+            await FinishAsync(id, DeliveryStatus.Failed, watch.Elapsed, error);
             LogFailed(logger, ex, delivery.DeliveryId, delivery.Event);
             return ex;
         }
         await FinishAsync(id, DeliveryStatus.Processed, watch.Elapsed, null);
-        LogProcessed(logger, delivery.DeliveryId, delivery.Action is null ? delivery.Event : $"{delivery.Event}.{delivery.Action}",
-            matching.Count, watch.ElapsedMilliseconds);
+        var name = delivery.Action is null ? delivery.Event : $"{delivery.Event}.{delivery.Action}";
+        LogProcessed(logger, delivery.DeliveryId, name, matching.Count, watch.ElapsedMilliseconds);
         return null;
     }
 
@@ -65,8 +68,10 @@ public sealed partial class DeliveryProcessor(
         live.Publish("delivery.updated", new { id, status = status.ToString().ToLowerInvariant(), error });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}) processed by {Handlers} handler(s) in {ElapsedMs} ms")]
-    private static partial void LogProcessed(ILogger logger, string deliveryId, string @event, int handlers, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Delivery {DeliveryId} ({Event}) processed by {Handlers} handler(s) in {ElapsedMs} ms")]
+    private static partial void LogProcessed(
+        ILogger logger, string deliveryId, string @event, int handlers, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Event}) failed; it will be retried")]
     private static partial void LogFailed(ILogger logger, Exception exception, string deliveryId, string @event);

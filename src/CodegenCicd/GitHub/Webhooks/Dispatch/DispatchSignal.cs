@@ -21,5 +21,6 @@ public sealed class DispatchSignal
     }
 
     /// <summary>True when woken; false when <paramref name="timeout"/> passed first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        signal.WaitAsync(timeout, cancellationToken);
 }

@@ -22,7 +22,8 @@ public sealed partial class DeliveryBatchWriter(
     /// <summary>The longest a batch waits for deliveries still being read; far below a sync's cost.</summary>
     internal static readonly TimeSpan CommitDelay = TimeSpan.FromMilliseconds(1);
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> queue =
+        Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Stores the delivery (or finds it stored already); completes once it is durable.</summary>
     public Task<StoredDelivery> StoreAsync(WebhookDelivery delivery)
@@ -140,9 +141,11 @@ public sealed partial class DeliveryBatchWriter(
 
     private sealed record Pending(WebhookDelivery Delivery)
     {
-        public TaskCompletionSource<StoredDelivery> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<StoredDelivery> Stored { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing a batch of {Count} webhook deliveries failed; storing them one by one")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Storing a batch of {Count} webhook deliveries failed; storing them one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 }

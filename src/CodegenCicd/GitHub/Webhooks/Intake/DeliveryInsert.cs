@@ -20,7 +20,8 @@ internal static class DeliveryInsert
     private static readonly string[] Columns =
     [
         nameof(WebhookDelivery.DeliveryId), nameof(WebhookDelivery.Event), nameof(WebhookDelivery.Action),
-        nameof(WebhookDelivery.InstallationId), nameof(WebhookDelivery.RepositoryFullName), nameof(WebhookDelivery.HookId),
+        nameof(WebhookDelivery.InstallationId), nameof(WebhookDelivery.RepositoryFullName),
+        nameof(WebhookDelivery.HookId),
         nameof(WebhookDelivery.Payload), nameof(WebhookDelivery.Status), nameof(WebhookDelivery.Attempts),
         nameof(WebhookDelivery.ReceivedAt),
     ];
@@ -29,7 +30,8 @@ internal static class DeliveryInsert
     /// Inserts the batch and commits it durably (SQLite: <c>synchronous=FULL</c>, so the commit is on disk
     /// when this returns; its WAL sync also makes every earlier commit durable). Results follow the batch's order.
     /// </summary>
-    public static async Task<StoredDelivery[]> RunAsync(AppDbContext db, IReadOnlyList<WebhookDelivery> batch, IDeliveryCommitHook hook)
+    public static async Task<StoredDelivery[]> RunAsync(
+        AppDbContext db, IReadOnlyList<WebhookDelivery> batch, IDeliveryCommitHook hook)
     {
         var table = DeliveryTable.For(db);
         var id = table.Column(nameof(WebhookDelivery.Id));
@@ -47,7 +49,8 @@ internal static class DeliveryInsert
                 + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))}) "
                 + $"ON CONFLICT ({deliveryId}) DO NOTHING RETURNING {id}");
             var parameters = Columns.Select((column, i) => table.Parameter(insert, "@p" + i, column)).ToArray();
-            await using var existing = Command(db, transaction, $"SELECT {id} FROM {table.Name} WHERE {deliveryId} = @id");
+            await using var existing = Command(db, transaction,
+                $"SELECT {id} FROM {table.Name} WHERE {deliveryId} = @id");
             var existingId = table.Parameter(existing, "@id", nameof(WebhookDelivery.DeliveryId));
             var results = new StoredDelivery[batch.Count];
             for (var i = 0; i < batch.Count; i++)
@@ -62,7 +65,8 @@ internal static class DeliveryInsert
                 }
                 if (await insert.ExecuteScalarAsync() is { } inserted and not DBNull)
                 {
-                    results[i] = new StoredDelivery(Convert.ToInt64(inserted, CultureInfo.InvariantCulture), Inserted: true);
+                    results[i] = new StoredDelivery(
+                        Convert.ToInt64(inserted, CultureInfo.InvariantCulture), Inserted: true);
                     continue;
                 }
                 // The unique index holds this delivery id already (stored earlier, or earlier in this batch).
@@ -81,7 +85,7 @@ internal static class DeliveryInsert
         }
     }
 
-    private static DbCommand Command(AppDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, string sql)
+    private static DbCommand Command(AppDbContext db, IDbContextTransaction transaction, string sql)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;

@@ -12,7 +12,8 @@ public sealed class IntakeLimiter(Microsoft.Extensions.Options.IOptions<WebhookO
     public static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(1);
 
     private readonly int bound = options.Value.MaxConcurrentDeliveries;
-    private readonly SemaphoreSlim places = new(options.Value.MaxConcurrentDeliveries, options.Value.MaxConcurrentDeliveries);
+    private readonly SemaphoreSlim places =
+        new(options.Value.MaxConcurrentDeliveries, options.Value.MaxConcurrentDeliveries);
     private int arriving;
 
     /// <summary>Deliveries admitted and not yet answered.</summary>
@@ -32,7 +33,7 @@ public sealed class IntakeLimiter(Microsoft.Extensions.Options.IOptions<WebhookO
         return new Slot(this);
     }
 
-    /// <summary>Held for the whole request; <see cref="Arrived"/> once the delivery is handed over (or refused).</summary>
+    /// <summary>Held for the whole request; <see cref="Arrived"/> once the delivery is handed over.</summary>
     public sealed class Slot(IntakeLimiter limiter) : IDisposable
     {
         private int arrived;
