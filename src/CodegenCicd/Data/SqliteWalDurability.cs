@@ -8,9 +8,10 @@ namespace CodegenCicd.Data;
 /// Sets <c>synchronous=NORMAL</c> on every SQLite connection: in WAL mode a commit then appends to
 /// the WAL without an fsync, and the WAL is synced at checkpoints. The database stays consistent
 /// after any crash; a process crash loses nothing, only an OS crash or power cut can roll back the
-/// last commits. The one write that must survive even that, a webhook delivery before GitHub is
-/// answered, asks for a full sync with <see cref="SaveChangesDurablyAsync"/>; its WAL sync also
-/// makes every earlier commit durable.
+/// last commits. The one write that must survive even that, a batch of webhook deliveries before
+/// GitHub is answered, sets <c>synchronous=FULL</c> on its connection (GitHub/Webhooks/Intake/DeliveryInsert;
+/// <see cref="SaveChangesDurablyAsync"/> does the same for an EF save): one sync per batch, not per
+/// delivery, and it also makes every earlier commit durable.
 /// </summary>
 public sealed class SqliteWalDurability : DbConnectionInterceptor
 {

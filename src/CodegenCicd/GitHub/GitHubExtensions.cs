@@ -4,10 +4,13 @@ using CodegenCicd.GitHub.Credentials;
 using CodegenCicd.GitHub.Installations;
 using CodegenCicd.GitHub.Setup;
 using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.GitHub.Webhooks.Dispatch;
+using CodegenCicd.GitHub.Webhooks.Intake;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Integrations;
 using CodegenCicd.Hosting.Jobs;
 using Hangfire;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.GitHub;
@@ -40,10 +43,19 @@ public static class GitHubExtensions
 
         // Webhook intake and event routing.
         services.AddSingleton<DeliveryWriteGate>();
+        services.AddSingleton<IntakeLimiter>();
+        services.TryAddSingleton<IDeliveryCommitHook, NoCommitHook>();
+        services.AddSingleton<DeliveryBatchWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryBatchWriter>());
         services.AddScoped<WebhookIntake>();
         services.AddScoped<DeliveryQueries>();
+        services.AddSingleton<DispatchSignal>();
+        services.AddScoped<DeliveryClaims>();
+        services.AddScoped<DeliveryProcessor>();
         services.AddScoped<WebhookDeliveryJob>();
+        // Recovery first: it gives back what a crash left claimed before the dispatcher starts claiming.
         services.AddHostedService<DeliveryRecovery>();
+        services.AddHostedService<DeliveryDispatcher>();
         services.AddConfigSection<WebhookOptions>();
         services.AddScoped<WebhookRetentionJob>();
         services.AddRecurringJob<WebhookRetentionJob>(WebhookRetentionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.GitHub.Webhooks.Intake;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -34,6 +35,9 @@ public sealed class GitHubAppFactory : AppFactory
 
     public RecordingHandler.Log Recorded { get; } = new();
 
+    /// <summary>Replaces the app's no-op hook before a batch of deliveries commits (set before first use).</summary>
+    public IDeliveryCommitHook? CommitHook { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -41,6 +45,10 @@ public sealed class GitHubAppFactory : AppFactory
         {
             services.AddSingleton(Recorded);
             services.AddWebhookHandler<RecordingHandler>();
+            if (CommitHook is { } hook)
+            {
+                services.AddSingleton(hook);
+            }
         });
     }
 
@@ -62,9 +70,18 @@ public sealed class GitHubAppFactory : AppFactory
             last => $"Delivery {deliveryId} was not processed within 20 s "
                 + $"(last seen: {last?.Status.ToString() ?? "not stored"}; jobs: {DescribeJobs()})"))!;
 
-    /// <summary>Waits until no job is queued or running, so a wrongly enqueued second job would have run.</summary>
+    /// <summary>
+    /// Waits until no delivery is waiting or being processed and no job is queued or running, so a wrongly
+    /// dispatched second run would have happened.
+    /// </summary>
     public async Task WaitForJobsIdleAsync()
     {
+        await Poll.UntilAsync(
+            () => QueryAsync(db => db.Set<WebhookDelivery>()
+                .CountAsync(d => d.Status == DeliveryStatus.Received || d.Status == DeliveryStatus.Processing)),
+            busy => busy == 0,
+            TimeSpan.FromSeconds(20),
+            busy => $"{busy} deliveries still waiting or being processed after 20 s");
         var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
         await Poll.UntilAsync(
             () => Task.FromResult(monitor.EnqueuedCount("critical") + monitor.EnqueuedCount("default") + monitor.ProcessingCount()),
@@ -107,6 +124,7 @@ public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHa
 {
     public sealed class Log
     {
+        private readonly ConcurrentDictionary<string, (TaskCompletionSource Reached, Task Release)> holds = new();
         private int failuresLeft;
 
         public ConcurrentQueue<WebhookEvent> Events { get; } = new();
@@ -114,13 +132,34 @@ public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHa
         public void FailNext(int count) => failuresLeft = count;
 
         internal bool ShouldFail() => Interlocked.Decrement(ref failuresLeft) >= 0;
+
+        /// <summary>The handler waits for <paramref name="release"/> on this delivery; the result: it got there.</summary>
+        public Task Hold(string deliveryId, Task release)
+        {
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            holds[deliveryId] = (reached, release);
+            return reached.Task;
+        }
+
+        internal async Task WaitIfHeldAsync(string deliveryId)
+        {
+            if (holds.TryGetValue(deliveryId, out var hold))
+            {
+                hold.Reached.TrySetResult();
+                await hold.Release;
+            }
+        }
     }
 
     public IReadOnlyCollection<string> Events { get; } = ["ping"];
 
-    public Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
+        await log.WaitIfHeldAsync(webhookEvent.DeliveryId);
         log.Events.Enqueue(webhookEvent);
-        return log.ShouldFail() ? throw new InvalidOperationException("handler failed on purpose") : Task.CompletedTask;
+        if (log.ShouldFail())
+        {
+            throw new InvalidOperationException("handler failed on purpose");
+        }
     }
 }

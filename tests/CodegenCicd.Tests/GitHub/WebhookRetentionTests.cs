@@ -1,7 +1,10 @@
 using CodegenCicd.Data;
 using CodegenCicd.GitHub.Webhooks;
+using CodegenCicd.GitHub.Webhooks.Dispatch;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Sandboxes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +15,7 @@ public sealed class WebhookRetentionTests
     [Fact]
     public async Task OldFinishedDeliveriesAreDeleted_RecentAndUnfinishedOnesStay()
     {
-        using var factory = new AppFactory();
+        using var factory = new WithoutDispatcherFactory();
         factory.Settings["Webhooks:RetentionDays"] = "30";
         var clock = new ManualTime();
         clock.Advance(TimeSpan.FromDays(100));
@@ -66,5 +69,25 @@ public sealed class WebhookRetentionTests
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         db.AddRange(deliveries);
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// The app without its delivery dispatcher: this test owns its rows' statuses (the dispatcher would
+    /// process the Received one, and a processed delivery that old is deleted).
+    /// </summary>
+    private sealed class WithoutDispatcherFactory : AppFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+            {
+                var dispatchers = services.Where(d => d.ImplementationType == typeof(DeliveryDispatcher)).ToList();
+                foreach (var dispatcher in dispatchers)
+                {
+                    services.Remove(dispatcher);
+                }
+            });
+        }
     }
 }

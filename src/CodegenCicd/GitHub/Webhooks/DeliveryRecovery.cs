@@ -1,45 +1,39 @@
 using CodegenCicd.Data;
-using Hangfire;
+using CodegenCicd.GitHub.Webhooks.Dispatch;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.GitHub.Webhooks;
 
 /// <summary>
-/// The database, not the job storage, is the source of truth (DESIGN.md): with in-memory job storage
-/// a restart forgets queued jobs, so at start-up every delivery not yet processed is enqueued again.
-/// The job's claim makes this harmless when the job still exists elsewhere.
+/// The database, not the job storage, is the source of truth (DESIGN.md): the dispatcher claims every
+/// Received delivery when it starts, so what a crash left unprocessed runs again by itself. This hosted
+/// service handles the deliveries a crash left claimed (Processing): on SQLite this process is the only
+/// one using the database, so they go straight back to Received; on PostgreSQL another node may still be
+/// running them, so their claims are left to expire (<see cref="WebhookDeliveryJob.AbandonedAfter"/>).
 /// </summary>
-internal sealed partial class DeliveryRecovery(IServiceScopeFactory scopes, IBackgroundJobClient jobs, ILogger<DeliveryRecovery> logger)
-    : IHostedService
+internal sealed partial class DeliveryRecovery(
+    IServiceScopeFactory scopes, DispatchSignal signal, ILogger<DeliveryRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var claims = scope.ServiceProvider.GetRequiredService<DeliveryClaims>();
+        var reclaimed = await claims.ReclaimAbandonedAsync(
+            new HashSet<long>(), all: db.Database.IsSqlite(), cancellationToken);
         var pending = await db.Set<WebhookDelivery>().AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Received || d.Status == DeliveryStatus.Processing)
-            .OrderBy(d => d.Id).Select(d => new { d.Id, d.Status }).Take(10_000).ToListAsync(cancellationToken);
-        foreach (var delivery in pending)
+            .CountAsync(d => d.Status == DeliveryStatus.Received, cancellationToken);
+        if (pending > 0)
         {
-            if (delivery.Status == DeliveryStatus.Received)
-            {
-                WebhookIntake.Enqueue(jobs, delivery.Id);
-            }
-            else
-            {
-                // Another node may still be working on it; once its claim is abandoned, this run takes over.
-                jobs.Schedule<WebhookDeliveryJob>(job => job.RunAsync(delivery.Id, CancellationToken.None),
-                    WebhookDeliveryJob.AbandonedAfter + TimeSpan.FromSeconds(5));
-            }
-        }
-        if (pending.Count > 0)
-        {
-            LogRecovered(logger, pending.Count);
+            LogRecovered(logger, pending, reclaimed);
+            signal.Wake();
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Re-enqueued {Count} webhook deliveries left unprocessed by the last run")]
-    private static partial void LogRecovered(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Count} webhook deliveries left unprocessed by the last run will be processed now "
+            + "({Reclaimed} of them were interrupted mid-way)")]
+    private static partial void LogRecovered(ILogger logger, int count, int reclaimed);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using CodegenCicd.GitHub.Credentials;
+using CodegenCicd.GitHub.Webhooks.Intake;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CodegenCicd.GitHub.Webhooks;
@@ -35,7 +36,8 @@ public static class WebhookEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, AppCredentialsProvider credentials, WebhookIntake intake)
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext context, AppCredentialsProvider credentials, IntakeLimiter limiter, WebhookIntake intake)
     {
         var cancellationToken = context.RequestAborted;
         var secret = (await credentials.GetAsync(cancellationToken))?.WebhookSecret;
@@ -54,6 +56,26 @@ public static class WebhookEndpoint
         {
             return Problem(StatusCodes.Status401Unauthorized, "Missing X-Hub-Signature-256: this endpoint accepts only signed deliveries.");
         }
+        if (!WebhookSignature.LooksValid(signature))
+        {
+            return Problem(StatusCodes.Status401Unauthorized,
+                "X-Hub-Signature-256 must be sha256= followed by 64 hex digits.");
+        }
+        // Bounded: past Webhooks:MaxConcurrentDeliveries a request is turned away before its body is read.
+        using var slot = await limiter.EnterAsync(cancellationToken);
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problem(StatusCodes.Status503ServiceUnavailable,
+                "Too many deliveries are being received at once; try again in a second.");
+        }
+        return await ReceiveSignedAsync(context, secret, signature, slot, intake, cancellationToken);
+    }
+
+    private static async Task<IResult> ReceiveSignedAsync(
+        HttpContext context, string secret, string signature, IntakeLimiter.Slot slot, WebhookIntake intake,
+        CancellationToken cancellationToken)
+    {
         var body = await ReadBodyAsync(context, cancellationToken);
         if (body is null)
         {
@@ -79,7 +101,7 @@ public static class WebhookEndpoint
         }
         var hookId = context.Request.Headers["X-GitHub-Hook-ID"].ToString();
         var result = await intake.AcceptAsync(new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
-            cancellationToken);
+            slot.Arrived, cancellationToken);
         return result.Outcome switch
         {
             IntakeOutcome.Stored => TypedResults.Accepted((string?)null, new WebhookAck(deliveryId, "queued")),

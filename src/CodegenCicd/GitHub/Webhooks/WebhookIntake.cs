@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using CodegenCicd.Data;
-using CodegenCicd.Hosting.Jobs;
-using Hangfire;
-using Hangfire.States;
+using CodegenCicd.GitHub.Webhooks.Dispatch;
+using CodegenCicd.GitHub.Webhooks.Intake;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.GitHub.Webhooks;
@@ -21,21 +20,25 @@ public enum IntakeOutcome
 public sealed record IntakeResult(IntakeOutcome Outcome, long? Id = null, string? Problem = null);
 
 /// <summary>
-/// Stores a verified delivery once per <c>X-GitHub-Delivery</c> and enqueues its job; nothing else,
-/// so GitHub gets its answer in milliseconds. A duplicate (redelivery, or the same delivery posted
-/// concurrently) is acknowledged without a second row or a second job: the unique index decides.
+/// Stores a verified delivery once per <c>X-GitHub-Delivery</c>; nothing else, so GitHub gets its answer in
+/// milliseconds. Concurrent deliveries share one transaction and one sync (<see cref="DeliveryBatchWriter"/>),
+/// and the answer waits for that commit. A duplicate (redelivery, or the same delivery posted concurrently)
+/// is acknowledged without a second row: the unique index decides. The dispatcher runs what was stored.
 /// </summary>
-public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, DeliveryWriteGate gate, TimeProvider time)
+public sealed class WebhookIntake(
+    AppDbContext db, DeliveryBatchWriter writer, DispatchSignal dispatch, TimeProvider time)
 {
-    public async Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken)
+    public Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken) =>
+        AcceptAsync(webhook, handedOver: null, cancellationToken);
+
+    /// <param name="handedOver">Called once the delivery is queued for the writer (the endpoint's
+    /// <see cref="IntakeLimiter.Slot.Arrived"/>, so the writer knows whom it still waits for).</param>
+    public async Task<IntakeResult> AcceptAsync(
+        IncomingWebhook webhook, Action? handedOver, CancellationToken cancellationToken)
     {
         if (Parse(webhook.Body) is not { } summary)
         {
             return new IntakeResult(IntakeOutcome.Malformed, Problem: "The body is not a JSON object.");
-        }
-        if (await ExistingIdAsync(webhook.DeliveryId, cancellationToken) is { } existing)
-        {
-            return new IntakeResult(IntakeOutcome.Duplicate, existing);
         }
         var delivery = new WebhookDelivery
         {
@@ -49,24 +52,12 @@ public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, De
             Status = DeliveryStatus.Received,
             ReceivedAt = time.GetUtcNow(),
         };
-        db.Add(delivery);
-        try
-        {
-            // On disk before GitHub hears 2xx: GitHub does not deliver it again.
-            await gate.RunAsync(db, () => SqliteWalDurability.SaveChangesDurablyAsync(db, cancellationToken), cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request stored the same delivery between our check and our insert: the unique index held.
-            db.Entry(delivery).State = EntityState.Detached;
-            if (await ExistingIdAsync(webhook.DeliveryId, CancellationToken.None) is { } raced)
-            {
-                return new IntakeResult(IntakeOutcome.Duplicate, raced);
-            }
-            throw;
-        }
-        Enqueue(jobs, delivery.Id);
-        return new IntakeResult(IntakeOutcome.Stored, delivery.Id);
+        // On disk before GitHub hears 2xx: GitHub does not deliver it again. Once handed over, the delivery
+        // is stored even if the caller goes away, so waiting for it is not cancelled either.
+        var storing = writer.StoreAsync(delivery);
+        handedOver?.Invoke();
+        var stored = await storing.WaitAsync(cancellationToken);
+        return new IntakeResult(stored.Inserted ? IntakeOutcome.Stored : IntakeOutcome.Duplicate, stored.Id);
     }
 
     /// <summary>
@@ -80,18 +71,10 @@ public sealed class WebhookIntake(AppDbContext db, IBackgroundJobClient jobs, De
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Received).SetProperty(d => d.Error, (string?)null), cancellationToken);
         if (reset == 1)
         {
-            Enqueue(jobs, id);
+            dispatch.Wake();
         }
         return reset == 1;
     }
-
-    /// <summary>Enqueues the delivery job on the intake queue (also used by redelivery and recovery).</summary>
-    public static void Enqueue(IBackgroundJobClient jobs, long id) =>
-        jobs.Create<WebhookDeliveryJob>(job => job.RunAsync(id, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
-
-    private async Task<long?> ExistingIdAsync(string deliveryId, CancellationToken cancellationToken) =>
-        await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.DeliveryId == deliveryId)
-            .Select(d => (long?)d.Id).FirstOrDefaultAsync(cancellationToken);
 
     private sealed record Summary(string? Action, long? InstallationId, string? Repository);
 

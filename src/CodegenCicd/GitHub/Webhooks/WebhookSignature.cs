@@ -12,6 +12,15 @@ public static class WebhookSignature
     public static string Sign(ReadOnlySpan<byte> body, string secret) =>
         Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
+    /// <summary>Whether the header has a signature's shape (<c>sha256=</c> and 64 hex digits).</summary>
+    public static bool LooksValid(string signature) =>
+        signature.Length == Prefix.Length + HMACSHA256.HashSizeInBytes * 2
+        && signature.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
+        && signature.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits) is false;
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     public static bool IsValid(ReadOnlySpan<byte> body, string secret, string signature)
     {
         if (!signature.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CodegenCicd.Data;
+using CodegenCicd.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.GitHub.Webhooks.Dispatch;
+
+/// <summary>
+/// Runs one claimed delivery (status Processing, claimed by the caller) through the handlers registered
+/// for its event and records the outcome on its row. Used by the dispatcher and by the retry job.
+/// </summary>
+public sealed partial class DeliveryProcessor(
+    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, DeliveryWriteGate gate, TimeProvider time,
+    LiveEvents live, ILogger<DeliveryProcessor> logger)
+{
+    private const int MaxErrorLength = 4000;
+
+    /// <summary>
+    /// Null when the handlers succeeded (or the delivery is gone); otherwise what a handler threw, already
+    /// recorded on the row as Failed. Cancellation by <paramref name="cancellationToken"/> is thrown.
+    /// </summary>
+    public async Task<Exception?> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
+    {
+        var delivery = await db.Set<WebhookDelivery>().AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (delivery is null)
+        {
+            return null;
+        }
+        // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
+        var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
+            delivery.InstallationId, delivery.RepositoryFullName,
+            JsonSerializer.Deserialize<JsonElement>(delivery.Payload));
+        var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            foreach (var handler in matching)
+            {
+                await handler.HandleAsync(webhookEvent, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The innermost message says what went wrong (EF's own only says "see the inner exception").
+            var error = $"{ex.GetType().Name}: {ex.GetBaseException().Message}";
+            error = error[..Math.Min(error.Length, MaxErrorLength)];
+            await FinishAsync(id, DeliveryStatus.Failed, watch.Elapsed, error);
+            LogFailed(logger, ex, delivery.DeliveryId, delivery.Event);
+            return ex;
+        }
+        await FinishAsync(id, DeliveryStatus.Processed, watch.Elapsed, null);
+        var name = delivery.Action is null ? delivery.Event : $"{delivery.Event}.{delivery.Action}";
+        LogProcessed(logger, delivery.DeliveryId, name, matching.Count, watch.ElapsedMilliseconds);
+        return null;
+    }
+
+    private async Task FinishAsync(long id, DeliveryStatus status, TimeSpan elapsed, string? error)
+    {
+        var now = time.GetUtcNow();
+        // Recorded even when the work is being cancelled: the row must not stay "processing".
+        await gate.RunAsync(db, () => db.Set<WebhookDelivery>().Where(d => d.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.CompletedAt, now)
+            .SetProperty(d => d.ProcessingMilliseconds, (int)Math.Ceiling(elapsed.TotalMilliseconds))
+            .SetProperty(d => d.Error, error), CancellationToken.None), CancellationToken.None);
+        live.Publish("delivery.updated", new { id, status = status.ToString().ToLowerInvariant(), error });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Delivery {DeliveryId} ({Event}) processed by {Handlers} handler(s) in {ElapsedMs} ms")]
+    private static partial void LogProcessed(
+        ILogger logger, string deliveryId, string @event, int handlers, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Event}) failed; it will be retried")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string deliveryId, string @event);
+}

@@ -1,0 +1,151 @@
+using System.Threading.Channels;
+using CodegenCicd.Data;
+using CodegenCicd.GitHub.Webhooks.Dispatch;
+
+namespace CodegenCicd.GitHub.Webhooks.Intake;
+
+/// <summary>
+/// Group commit for webhook deliveries: requests hand their delivery over and wait; one writer stores
+/// whatever has gathered in one transaction with one sync, then answers them all. While a commit syncs,
+/// the next batch gathers by itself; when admitted requests are still being read, the writer also waits a
+/// little (<see cref="CommitDelay"/>, like PostgreSQL's <c>commit_delay</c> or Kafka's <c>linger.ms</c>) so
+/// they share the next sync instead of each paying for one. A request is answered only once its
+/// delivery's transaction has committed: a 2xx always means "on disk".
+/// </summary>
+public sealed partial class DeliveryBatchWriter(
+    IServiceScopeFactory scopes, DeliveryWriteGate gate, IntakeLimiter limiter, IDeliveryCommitHook hook,
+    DispatchSignal dispatch, ILogger<DeliveryBatchWriter> logger) : BackgroundService
+{
+    /// <summary>At most this many deliveries per transaction (a few MB at GitHub's usual payload sizes).</summary>
+    internal const int MaxBatch = 64;
+
+    /// <summary>The longest a batch waits for deliveries still being read; far below a sync's cost.</summary>
+    internal static readonly TimeSpan CommitDelay = TimeSpan.FromMilliseconds(1);
+
+    private readonly Channel<Pending> queue =
+        Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Stores the delivery (or finds it stored already); completes once it is durable.</summary>
+    public Task<StoredDelivery> StoreAsync(WebhookDelivery delivery)
+    {
+        var pending = new Pending(delivery);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new OperationCanceledException("The app is stopping: the delivery was not stored.");
+        }
+        return pending.Stored.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                Take(batch);
+                await WaitForCompanyAsync(batch, stoppingToken);
+                await WriteAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the server no longer takes requests; whatever is left was never acknowledged.
+        }
+        queue.Writer.TryComplete();
+        foreach (var left in batch)
+        {
+            left.Stored.TrySetCanceled(CancellationToken.None);
+        }
+        while (queue.Reader.TryRead(out var left))
+        {
+            left.Stored.TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    private void Take(List<Pending> batch)
+    {
+        while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+    }
+
+    private async Task WaitForCompanyAsync(List<Pending> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count >= MaxBatch || limiter.Arriving == 0)
+        {
+            return;
+        }
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        linger.CancelAfter(CommitDelay);
+        try
+        {
+            while (batch.Count < MaxBatch && limiter.Arriving > 0 && await queue.Reader.WaitToReadAsync(linger.Token))
+            {
+                Take(batch);
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The delay is over: commit what has come.
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        try
+        {
+            Complete(batch, await InsertAsync(batch));
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One bad delivery must not refuse its neighbours: each is tried alone, and only it fails.
+            LogBatchFailed(logger, ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    Complete([pending], await InsertAsync([pending]));
+                }
+                catch (Exception single)
+                {
+                    pending.Stored.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            batch[0].Stored.TrySetException(ex);
+        }
+        dispatch.Wake();
+    }
+
+    private async Task<StoredDelivery[]> InsertAsync(List<Pending> batch)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var deliveries = batch.Select(p => p.Delivery).ToList();
+        // Not cancellable: once started, a batch is finished so that every waiting request learns its outcome.
+        return await gate.RunAsync(db, () => DeliveryInsert.RunAsync(db, deliveries, hook), CancellationToken.None);
+    }
+
+    private static void Complete(List<Pending> batch, StoredDelivery[] results)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Stored.TrySetResult(results[i]);
+        }
+    }
+
+    private sealed record Pending(WebhookDelivery Delivery)
+    {
+        public TaskCompletionSource<StoredDelivery> Stored { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Storing a batch of {Count} webhook deliveries failed; storing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+}

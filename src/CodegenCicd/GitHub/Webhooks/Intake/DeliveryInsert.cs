@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using CodegenCicd.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CodegenCicd.GitHub.Webhooks.Intake;
+
+/// <summary>What became of one delivery in a batch: its row id, and whether this batch inserted it.</summary>
+public readonly record struct StoredDelivery(long Id, bool Inserted);
+
+/// <summary>
+/// One batch of deliveries in one transaction and one sync, in plain ADO.NET on the DbContext's connection:
+/// <c>INSERT … ON CONFLICT ("DeliveryId") DO NOTHING RETURNING "Id"</c> (SQLite and PostgreSQL alike), so a
+/// duplicate <c>X-GitHub-Delivery</c> is settled by the unique index instead of failing the batch, and no
+/// change tracking is paid for rows nobody reads back.
+/// </summary>
+internal static class DeliveryInsert
+{
+    private static readonly string[] Columns =
+    [
+        nameof(WebhookDelivery.DeliveryId), nameof(WebhookDelivery.Event), nameof(WebhookDelivery.Action),
+        nameof(WebhookDelivery.InstallationId), nameof(WebhookDelivery.RepositoryFullName),
+        nameof(WebhookDelivery.HookId),
+        nameof(WebhookDelivery.Payload), nameof(WebhookDelivery.Status), nameof(WebhookDelivery.Attempts),
+        nameof(WebhookDelivery.ReceivedAt),
+    ];
+
+    /// <summary>
+    /// Inserts the batch and commits it durably (SQLite: <c>synchronous=FULL</c>, so the commit is on disk
+    /// when this returns; its WAL sync also makes every earlier commit durable). Results follow the batch's order.
+    /// </summary>
+    public static async Task<StoredDelivery[]> RunAsync(
+        AppDbContext db, IReadOnlyList<WebhookDelivery> batch, IDeliveryCommitHook hook)
+    {
+        var table = DeliveryTable.For(db);
+        var id = table.Column(nameof(WebhookDelivery.Id));
+        var deliveryId = table.Column(nameof(WebhookDelivery.DeliveryId));
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await using var insert = Command(db, transaction,
+                $"INSERT INTO {table.Name} ({string.Join(", ", Columns.Select(table.Column))}) "
+                + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))}) "
+                + $"ON CONFLICT ({deliveryId}) DO NOTHING RETURNING {id}");
+            var parameters = Columns.Select((column, i) => table.Parameter(insert, "@p" + i, column)).ToArray();
+            await using var existing = Command(db, transaction,
+                $"SELECT {id} FROM {table.Name} WHERE {deliveryId} = @id");
+            var existingId = table.Parameter(existing, "@id", nameof(WebhookDelivery.DeliveryId));
+            var results = new StoredDelivery[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var delivery = batch[i];
+                object?[] values = [delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
+                    delivery.RepositoryFullName, delivery.HookId, delivery.Payload, delivery.Status, delivery.Attempts,
+                    delivery.ReceivedAt];
+                for (var p = 0; p < values.Length; p++)
+                {
+                    table.SetValue(parameters[p], Columns[p], values[p]);
+                }
+                if (await insert.ExecuteScalarAsync() is { } inserted and not DBNull)
+                {
+                    results[i] = new StoredDelivery(
+                        Convert.ToInt64(inserted, CultureInfo.InvariantCulture), Inserted: true);
+                    continue;
+                }
+                // The unique index holds this delivery id already (stored earlier, or earlier in this batch).
+                table.SetValue(existingId, nameof(WebhookDelivery.DeliveryId), delivery.DeliveryId);
+                var stored = await existing.ExecuteScalarAsync();
+                results[i] = new StoredDelivery(Convert.ToInt64(stored, CultureInfo.InvariantCulture), Inserted: false);
+            }
+            await hook.BeforeCommitAsync(batch.Select(d => d.DeliveryId).ToList());
+            await transaction.CommitAsync();
+            return results;
+        }
+        finally
+        {
+            // Back to the pool; the next open sets synchronous=NORMAL again (SqliteWalDurability).
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static DbCommand Command(AppDbContext db, IDbContextTransaction transaction, string sql)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction.GetDbTransaction();
+        return command;
+    }
+}
