@@ -23,7 +23,6 @@ public sealed class ClientDisconnectTests : IDisposable
     public ClientDisconnectTests()
     {
         app.Settings["Serilog:MinimumLevel:Default"] = "Information";
-        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
     [Fact]
@@ -34,10 +33,12 @@ public sealed class ClientDisconnectTests : IDisposable
             s.AddSingleton<IProjectActivity>(held);
             s.AddSingleton<ILogEventSink>(events);
         }));
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         await ProjectSeed.AddAsync(factory, "acme/disconnect", pinned: true);
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+        var before = events.Snapshot().Count;
         // A real connection: the request goes out, the server starts on it, then the client goes away.
         using (var client = new TcpClient())
         {
@@ -49,10 +50,12 @@ public sealed class ClientDisconnectTests : IDisposable
 
         await Poll.UntilAsync(() => events.Snapshot().Any(e => e.Properties.TryGetValue("StatusCode", out var s) && s.ToString() == "499"),
             TimeSpan.FromSeconds(30), "the request log line of the abandoned request");
-        var logged = events.Snapshot();
+        var logged = events.Snapshot()[before..];
         Assert.True(held.Cancelled, "the handler's cancellation token fired when the client left");
-        Assert.Contains(logged, e => e.Level == LogEventLevel.Information && e.RenderMessage().Contains("closed the request GET /api/projects", StringComparison.Ordinal));
-        Assert.DoesNotContain(logged, e => e.Level >= LogEventLevel.Warning);
+        var closed = Assert.Single(logged, e => e.RenderMessage().Contains("closed the request", StringComparison.Ordinal));
+        Assert.Equal(LogEventLevel.Information, closed.Level);
+        Assert.Contains("/api/projects", closed.RenderMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(logged, e => e.Level >= LogEventLevel.Error);
         Assert.DoesNotContain(logged, e => e.Exception is not null);
     }
 

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Text.Json;
 using CodegenCicd.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,13 +58,13 @@ public sealed class PipelineActivityQueries(AppDbContext db)
     public async Task<IReadOnlyDictionary<int, LatestRunView>> LatestRunsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         var ids = projectIds.Distinct().ToList();
+        var latestIds = await NewestRunIdsAsync(ids, cancellationToken);
         var runs = await db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => ids.Select(id => db.Set<PipelineRun>().Where(x => x.ProjectId == id).Max(x => (long?)x.Id)).Contains(r.Id))
+            .Where(r => latestIds.Contains(r.Id))
             .Select(r => new { r.Id, r.ProjectId, r.PullRequest, r.HeadSha, r.Status, r.CreatedAt, r.StartedAt, r.PreviewPath })
             .ToListAsync(cancellationToken);
-        var runIds = runs.Select(r => r.Id).ToList();
         var stages = await db.Set<PipelineStage>().AsNoTracking()
-            .Where(s => runIds.Contains(s.RunId))
+            .Where(s => latestIds.Contains(s.RunId))
             .Select(s => new { s.RunId, s.Kind, s.Status, s.Conclusion })
             .ToListAsync(cancellationToken);
         var stagesByRun = stages.ToLookup(s => s.RunId);
@@ -71,6 +72,25 @@ public sealed class PipelineActivityQueries(AppDbContext db)
             r.Id, r.ProjectId, r.PullRequest, r.HeadSha, StatusBadges.For(r.Status), r.StartedAt ?? r.CreatedAt,
             [.. stagesByRun[r.Id].OrderBy(s => s.Kind).Select(s => (s.Kind.Slug(), StatusBadges.For(s.Status, s.Conclusion)))],
             r.PreviewPath, !r.Status.IsFinal()));
+    }
+
+    /// <summary>
+    /// The newest run id of each project: one index seek per project. LINQ has no way to start a query from a
+    /// list of ids, and grouping reads every run, so this is SQL, the same on both providers but for how the list
+    /// of ids becomes rows.
+    /// </summary>
+    private async Task<List<long>> NewestRunIdsAsync(List<int> projectIds, CancellationToken cancellationToken)
+    {
+        var newest = db.Database.IsSqlite()
+            ? db.Database.SqlQuery<long?>($"""
+                SELECT (SELECT MAX("Id") FROM "PipelineRun" WHERE "ProjectId" = p.value) AS "Value"
+                FROM json_each({JsonSerializer.Serialize(projectIds)}) AS p
+                """)
+            : db.Database.SqlQuery<long?>($"""
+                SELECT (SELECT MAX("Id") FROM "PipelineRun" WHERE "ProjectId" = p) AS "Value"
+                FROM unnest({projectIds.ToArray()}) AS p
+                """);
+        return [.. (await newest.ToListAsync(cancellationToken)).OfType<long>()];
     }
 
     /// <summary>
