@@ -102,9 +102,12 @@ public sealed class PipelineActivityQueries(AppDbContext db)
     {
         var ids = projectIds.Distinct().ToList();
         var runs = db.Set<PipelineRun>().AsNoTracking();
+        // Distinct pull requests first: the newest-run seek then runs once per PR, not once per run, and SQLite reads
+        // the candidates from the small partial index instead of every run of the projects.
         var newestOfCandidates = runs
             .Where(c => ids.Contains(c.ProjectId) && c.PullRequestClosedAt == null && c.MergedSha == null)
-            .Select(c => runs.Where(x => x.ProjectId == c.ProjectId && x.PullRequest == c.PullRequest).Max(x => x.Id));
+            .Select(c => new { c.ProjectId, c.PullRequest }).Distinct()
+            .Select(k => runs.Where(x => x.ProjectId == k.ProjectId && x.PullRequest == k.PullRequest).Max(x => x.Id));
         var latest = await runs
             .Where(r => newestOfCandidates.Contains(r.Id) && r.MergedSha == null && r.PullRequestClosedAt == null)
             .Select(r => new { r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, r.Status })
