@@ -7,6 +7,17 @@ namespace CodegenCicd.Projects;
 /// <summary>A pinned project as lists show it.</summary>
 public sealed record ProjectListItem(int Id, string Repository, string DefaultBranch, bool IsActive, bool IsPrivate, DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// Which pinned projects a list shows: by name (any casing), after a name (the previous page's last), those the
+/// person may see (null: all), at most <see cref="Limit"/>.
+/// </summary>
+public sealed record ProjectPage(string? Repository = null, string? After = null, IReadOnlySet<int>? Visible = null, int Limit = ProjectPage.DefaultLimit)
+{
+    public const int DefaultLimit = 100;
+
+    public const int MaxLimit = 500;
+}
+
 /// <summary>The pinned project, and whether this call pinned it (false: it was pinned already, nothing changed).</summary>
 public sealed record PinResult(Project Project, bool NewlyPinned);
 
@@ -20,16 +31,26 @@ public enum UnpinOutcome
 /// <summary>Pins and unpins projects and saves their settings; publishes <c>project.updated</c> for the live pages.</summary>
 public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, LiveEvents live, TimeProvider time)
 {
-    public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(string? repository, CancellationToken cancellationToken)
+    /// <summary>A page of pinned projects by name: those after <see cref="ProjectPage.After"/> that the person may see.</summary>
+    public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(ProjectPage page, CancellationToken cancellationToken)
     {
         var query = db.Set<Project>().AsNoTracking().Where(p => p.IsPinned);
-        if (!string.IsNullOrWhiteSpace(repository))
+        if (!string.IsNullOrWhiteSpace(page.Repository))
         {
             // GitHub treats owner/name case-insensitively; lower() is the same on SQLite and PostgreSQL for ASCII names.
-            var name = repository.Trim().ToLowerInvariant();
+            var name = page.Repository.Trim().ToLowerInvariant();
             query = query.Where(p => p.FullName.ToLower() == name);
         }
-        return await query.OrderBy(p => p.FullName)
+        if (page.After is { } after)
+        {
+            query = query.Where(p => string.Compare(p.FullName, after) > 0);
+        }
+        if (page.Visible is { } visible)
+        {
+            var ids = visible.ToArray();
+            query = query.Where(p => ids.Contains(p.Id));
+        }
+        return await query.OrderBy(p => p.FullName).Take(page.Limit)
             .Select(p => new ProjectListItem(p.Id, p.FullName, p.DefaultBranch, p.IsActive, p.IsPrivate, p.UpdatedAt))
             .ToListAsync(cancellationToken);
     }

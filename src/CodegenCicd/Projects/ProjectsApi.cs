@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CodegenCicd.Accounts;
 using CodegenCicd.Audit;
@@ -31,7 +32,9 @@ public static class ProjectsApi
         // Who may do what follows the person's permission on the repository (docs/sign-in.md); pinning is app-wide.
         var api = endpoints.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(AccessPolicies.SignedIn);
         var project = ProjectAccessFilter.FromRoute("id");
-        api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run (those the caller may see)");
+        api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run (those the caller may see)")
+            .WithDescription("By name, a page of at most `limit` projects (default 100, at most 500) after the name `after`. "
+                + "A full page carries `Link: <…&after=NAME>; rel=\"next\"` pointing at the next one.");
         api.MapGet("/{id:int}", GetAsync).WithSummary("One pinned project").RequireProjectAccess(AccessLevel.Read, "see this project", project);
         api.MapPost("/", PinAsync).WithSummary("Pin a repository the App can reach").RequireAuthorization(AdminPolicy.Name);
         api.MapDelete("/{id:int}", UnpinAsync).WithSummary("Unpin a project (its history stays)")
@@ -50,11 +53,23 @@ public static class ProjectsApi
         return endpoints;
     }
 
-    private static async Task<Ok<List<ProjectResponse>>> ListAsync(
-        string? repo, ProjectCatalog catalog, IProjectActivity activity, ProjectAccess access, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ProjectResponse>>, ValidationProblem>> ListAsync(
+        ProjectCatalog catalog, IProjectActivity activity, ProjectAccess access, HttpContext context, CancellationToken cancellationToken,
+        string? repo = null, string? after = null, int? limit = null)
     {
+        if (NextPageLink.Limit(limit, ProjectPage.DefaultLimit, ProjectPage.MaxLimit) is not { } size)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["limit"] = [string.Format(CultureInfo.InvariantCulture, NextPageLink.LimitProblem, ProjectPage.MaxLimit)],
+            });
+        }
         var visible = await access.VisibleProjectIdsAsync(cancellationToken);
-        var projects = (await catalog.ListPinnedAsync(repo, cancellationToken)).Where(p => visible is null || visible.Contains(p.Id)).ToList();
+        var projects = await catalog.ListPinnedAsync(new ProjectPage(repo, after, visible, size), cancellationToken);
+        if (projects.Count == size)
+        {
+            NextPageLink.Add(context, "after", projects[^1].Repository);
+        }
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
         return TypedResults.Ok(projects.Select(p => ToResponse(p, now.GetValueOrDefault(p.Id))).ToList());
     }

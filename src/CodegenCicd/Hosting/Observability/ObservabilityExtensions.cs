@@ -57,11 +57,13 @@ public static class ObservabilityExtensions
             [
                 new("RequestMethod", new ScalarValue(context.Request.Method)),
                 new("RequestPath", new ScalarValue(redactors.Aggregate(path, (p, r) => r.Redact(p)))),
-                new("StatusCode", new ScalarValue(status)),
+                new("StatusCode", new ScalarValue(ClientDisconnects.WasClosedByClient(context) ? ClientDisconnects.Status499ClientClosedRequest : status)),
                 new("Elapsed", new ScalarValue(elapsed)),
             ];
         });
         app.UseHttpMetrics();
+        // Inside the request log and the metrics, so both see a client that left as 499, never as an error.
+        app.UseClientDisconnects();
         return app;
     }
 

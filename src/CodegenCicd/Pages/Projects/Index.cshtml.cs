@@ -112,7 +112,8 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
     {
         AppConfigured = await credentials.GetAsync(cancellationToken) is not null;
         var visible = await access.VisibleProjectIdsAsync(cancellationToken);
-        var projects = (await catalog.ListPinnedAsync(null, cancellationToken)).Where(p => visible is null || visible.Contains(p.Id)).ToList();
+        // The dashboard shows every project the person may see on one page.
+        var projects = await catalog.ListPinnedAsync(new ProjectPage(Visible: visible, Limit: int.MaxValue), cancellationToken);
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
         Cards = [.. projects.Select(p => new ProjectCard(p, now.GetValueOrDefault(p.Id) ?? ProjectActivity.None))];
         Pinnable = User.IsAppAdmin() ? await catalog.ListPinnableAsync(cancellationToken) : [];

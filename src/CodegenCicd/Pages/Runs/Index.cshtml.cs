@@ -38,7 +38,7 @@ public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, Pr
             FilterError = $"Unknown status '{Status}'.";
             return;
         }
-        Runs = [.. (await RunsQuery.ListAsync(db, Project, status, Pr, cancellationToken)).Where(r => visible is null || visible.Contains(r.ProjectId))];
+        Runs = await RunsQuery.ListAsync(db, new RunFilter(Project, status, Pr, visible), cancellationToken);
     }
 
     private async Task<IActionResult> VisibleRowAsync(PipelineRun? run, IActionResult otherwise) =>
@@ -56,7 +56,7 @@ public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, Pr
     /// </summary>
     public async Task<IActionResult> OnGetNewRowAsync(long id, CancellationToken cancellationToken) =>
         RunsQuery.TryParseStatus(Status, out var status)
-            ? await VisibleRowAsync(await RunsQuery.FindMatchingAsync(db, id, Project, status, Pr, cancellationToken), new NoContentResult())
+            ? await VisibleRowAsync(await RunsQuery.FindMatchingAsync(db, id, new RunFilter(Project, status, Pr), cancellationToken), new NoContentResult())
             : new NoContentResult();
 
     /// <summary>Where live.js fetches new rows for this list, with the page's filters.</summary>

@@ -1,6 +1,8 @@
+using System.Globalization;
 using CodegenCicd.Accounts;
 using CodegenCicd.Audit;
 using CodegenCicd.Data;
+using CodegenCicd.Hosting.Api;
 using CodegenCicd.Pipelines.Control;
 using CodegenCicd.Pipelines.Forks;
 using CodegenCicd.Pipelines.Runs;
@@ -18,7 +20,8 @@ public static class RunsApi
     {
         // Seeing a run needs read access to its repository on GitHub, acting on it write access.
         var runs = endpoints.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(AccessPolicies.SignedIn);
-        runs.MapGet("/", ListAsync).WithSummary("Pipeline runs, newest first (filters: project, status, pr); only those the caller may see");
+        runs.MapGet("/", ListAsync).WithSummary("Pipeline runs, newest first (filters: project, status, pr); only those the caller may see")
+            .WithDescription(PagingDescription);
         runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs")
             .RequireProjectAccess(AccessLevel.Read, "see this run", ProjectOfRun);
         runs.MapPost("/{id:long}/rerun", RerunAsync).WithSummary("Run every stage again")
@@ -32,9 +35,12 @@ public static class RunsApi
             .WithDescription("A run from a fork whose author is not trusted by the project's `forks` policy waits before any of its code runs. "
                 + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; 409 with the reason when there is nothing to approve.");
         endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").WithSummary("A project's pipeline runs")
-            .RequireProjectAccess(AccessLevel.Read, "see this project's runs", ProjectAccessFilter.FromRoute("id"));
+            .RequireProjectAccess(AccessLevel.Read, "see this project's runs", ProjectAccessFilter.FromRoute("id")).WithDescription(PagingDescription);
         return endpoints;
     }
+
+    private const string PagingDescription = "A page of at most `limit` runs (default 100, at most 500) older than the run id `before`. "
+        + "A full page carries `Link: <…&before=ID>; rel=\"next\"` pointing at the next one.";
 
     /// <summary>The project of the run named by the route's id, for the access check.</summary>
     public static async ValueTask<int?> ProjectOfRun(HttpContext context) =>
@@ -44,7 +50,8 @@ public static class RunsApi
             : null;
 
     private static async Task<Results<Ok<List<RunDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, IOptions<PipelineOptions> options, ProjectAccess access, CancellationToken cancellationToken, int? project = null, string? status = null, int? pr = null)
+        AppDbContext db, IOptions<PipelineOptions> options, ProjectAccess access, HttpContext context, CancellationToken cancellationToken,
+        int? project = null, string? status = null, int? pr = null, long? before = null, int? limit = null)
     {
         if (!RunsQuery.TryParseStatus(status, out var parsed))
         {
@@ -53,21 +60,46 @@ public static class RunsApi
                 ["status"] = [$"Unknown status '{status}'; one of {string.Join(", ", Enum.GetNames<RunStatus>())}."],
             });
         }
-        var list = await RunsQuery.ListAsync(db, project, parsed, pr, cancellationToken);
+        if (NextPageLink.Limit(limit, RunsQuery.PageSize, RunsQuery.MaxPageSize) is not { } size)
+        {
+            return LimitProblem();
+        }
         var visible = await access.VisibleProjectIdsAsync(cancellationToken);
-        return TypedResults.Ok(list.Where(r => visible is null || visible.Contains(r.ProjectId)).Select(r => r.ToDto(options.Value, withLogs: false)).ToList());
+        var filter = new RunFilter(project, parsed, pr, visible, before, size);
+        return TypedResults.Ok(await PageAsync(db, filter, options.Value, context, cancellationToken));
     }
 
-    private static async Task<Results<Ok<List<RunDto>>, NotFound>> ListForProjectAsync(
-        int id, AppDbContext db, ProjectLookup projects, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<RunDto>>, NotFound, ValidationProblem>> ListForProjectAsync(
+        int id, AppDbContext db, ProjectLookup projects, IOptions<PipelineOptions> options, HttpContext context, CancellationToken cancellationToken,
+        long? before = null, int? limit = null)
     {
         if (!await projects.ExistsAsync(id, cancellationToken))
         {
             return TypedResults.NotFound();
         }
-        var list = await RunsQuery.ListAsync(db, id, null, null, cancellationToken);
-        return TypedResults.Ok(list.Select(r => r.ToDto(options.Value, withLogs: false)).ToList());
+        if (NextPageLink.Limit(limit, RunsQuery.PageSize, RunsQuery.MaxPageSize) is not { } size)
+        {
+            return LimitProblem();
+        }
+        return TypedResults.Ok(await PageAsync(db, new RunFilter(id, Before: before, Limit: size), options.Value, context, cancellationToken));
     }
+
+    /// <summary>One page, newest first; a full page links to the next (runs older than its last).</summary>
+    private static async Task<List<RunDto>> PageAsync(
+        AppDbContext db, RunFilter filter, PipelineOptions options, HttpContext context, CancellationToken cancellationToken)
+    {
+        var page = await RunsQuery.ListAsync(db, filter, cancellationToken);
+        if (page.Count == filter.Limit)
+        {
+            NextPageLink.Add(context, "before", page[^1].Id.ToString(CultureInfo.InvariantCulture));
+        }
+        return [.. page.Select(r => r.ToDto(options, withLogs: false))];
+    }
+
+    private static ValidationProblem LimitProblem() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
+    {
+        ["limit"] = [string.Format(CultureInfo.InvariantCulture, NextPageLink.LimitProblem, RunsQuery.MaxPageSize)],
+    });
 
     private static async Task<Results<Ok<RunDto>, NotFound>> GetAsync(long id, AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
     {

@@ -1,13 +1,24 @@
+using System.Linq.Expressions;
 using CodegenCicd.Data;
 using CodegenCicd.Pipelines.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Api;
 
-/// <summary>Runs filtered by project, status and PR, newest first (shared by the API and the runs page).</summary>
+/// <summary>
+/// Which runs a list shows: filters, the projects the person may see (null: all), and the page: at most
+/// <see cref="Limit"/> runs older than <see cref="Before"/> (a run id), newest first.
+/// </summary>
+public sealed record RunFilter(
+    int? ProjectId = null, RunStatus? Status = null, int? PullRequest = null, IReadOnlySet<int>? Visible = null,
+    long? Before = null, int Limit = RunsQuery.PageSize);
+
+/// <summary>Runs filtered by project, status and PR, newest first, a page at a time (shared by the API and the runs page).</summary>
 public static class RunsQuery
 {
     public const int PageSize = 100;
+
+    public const int MaxPageSize = 500;
 
     public static bool TryParseStatus(string? value, out RunStatus? status)
     {
@@ -24,28 +35,84 @@ public static class RunsQuery
         return false;
     }
 
-    public static Task<List<PipelineRun>> ListAsync(AppDbContext db, int? projectId, RunStatus? status, int? pullRequest, CancellationToken cancellationToken) =>
-        Filter(db, projectId, status, pullRequest).OrderByDescending(r => r.Id).Take(PageSize).ToListAsync(cancellationToken);
+    /// <summary>
+    /// One page of runs with their stages, without the columns a list never shows (stage logs and
+    /// annotations, the run's configuration): those are most of a run's bytes.
+    /// </summary>
+    public static Task<List<PipelineRun>> ListAsync(AppDbContext db, RunFilter filter, CancellationToken cancellationToken)
+    {
+        var query = Filter(db, filter);
+        if (filter.Before is { } before)
+        {
+            query = query.Where(r => r.Id < before);
+        }
+        return query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, MaxPageSize))
+            .Select(ListColumns).ToListAsync(cancellationToken);
+    }
 
     /// <summary>One run, when it passes the same filters (a list showing live updates asks before adding a new run).</summary>
-    public static Task<PipelineRun?> FindMatchingAsync(AppDbContext db, long id, int? projectId, RunStatus? status, int? pullRequest, CancellationToken cancellationToken) =>
-        Filter(db, projectId, status, pullRequest).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    public static Task<PipelineRun?> FindMatchingAsync(AppDbContext db, long id, RunFilter filter, CancellationToken cancellationToken) =>
+        Filter(db, filter).Where(r => r.Id == id).Select(ListColumns).FirstOrDefaultAsync(cancellationToken);
 
-    private static IQueryable<PipelineRun> Filter(AppDbContext db, int? projectId, RunStatus? status, int? pullRequest)
+    private static IQueryable<PipelineRun> Filter(AppDbContext db, RunFilter filter)
     {
-        var query = db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).AsQueryable();
-        if (projectId is { } project)
+        var query = db.Set<PipelineRun>().AsNoTracking();
+        if (filter.ProjectId is { } project)
         {
             query = query.Where(r => r.ProjectId == project);
         }
-        if (status is { } wanted)
+        if (filter.Status is { } wanted)
         {
             query = query.Where(r => r.Status == wanted);
         }
-        if (pullRequest is { } pr)
+        if (filter.PullRequest is { } pr)
         {
             query = query.Where(r => r.PullRequest == pr);
         }
+        if (filter.Visible is { } visible)
+        {
+            // In the query, not after it: a page holds only runs the person may see, and is full when there are enough.
+            var ids = visible.ToArray();
+            query = query.Where(r => ids.Contains(r.ProjectId));
+        }
         return query;
     }
+
+    private static readonly Expression<Func<PipelineRun, PipelineRun>> ListColumns = r => new PipelineRun
+    {
+        Id = r.Id,
+        ProjectId = r.ProjectId,
+        Repository = r.Repository,
+        PullRequest = r.PullRequest,
+        HeadSha = r.HeadSha,
+        HeadBranch = r.HeadBranch,
+        CloneUrl = r.CloneUrl,
+        Trigger = r.Trigger,
+        Status = r.Status,
+        StatusReason = r.StatusReason,
+        MergedSha = r.MergedSha,
+        PreviewPath = r.PreviewPath,
+        FromFork = r.FromFork,
+        AuthorAssociation = r.AuthorAssociation,
+        ApprovedBy = r.ApprovedBy,
+        ApprovedAt = r.ApprovedAt,
+        CreatedAt = r.CreatedAt,
+        StartedAt = r.StartedAt,
+        CompletedAt = r.CompletedAt,
+        Stages = r.Stages.Select(s => new PipelineStage
+        {
+            Id = s.Id,
+            RunId = s.RunId,
+            Kind = s.Kind,
+            Status = s.Status,
+            Conclusion = s.Conclusion,
+            Attempt = s.Attempt,
+            CheckRunId = s.CheckRunId,
+            Title = s.Title,
+            Summary = s.Summary,
+            ReportPath = s.ReportPath,
+            StartedAt = s.StartedAt,
+            CompletedAt = s.CompletedAt,
+        }).ToList(),
+    };
 }

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Text.Json;
 using CodegenCicd.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,14 +50,15 @@ public sealed class PipelineActivityQueries(AppDbContext db)
         db.Set<PipelineRun>().CountAsync(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running
             || r.Status == RunStatus.Waiting || r.Status == RunStatus.AwaitingApproval, cancellationToken);
 
+    /// <summary>
+    /// The newest run of each project with its stages. The newest id is looked up per project (an index
+    /// seek on (ProjectId, Id) each) instead of grouping every run of every project: with 100,000 runs
+    /// the grouping read the whole index on every dashboard view.
+    /// </summary>
     public async Task<IReadOnlyDictionary<int, LatestRunView>> LatestRunsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         var ids = projectIds.Distinct().ToList();
-        var latestIds = await db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => ids.Contains(r.ProjectId))
-            .GroupBy(r => r.ProjectId)
-            .Select(g => g.Max(r => r.Id))
-            .ToListAsync(cancellationToken);
+        var latestIds = await NewestRunIdsAsync(ids, cancellationToken);
         var runs = await db.Set<PipelineRun>().AsNoTracking()
             .Where(r => latestIds.Contains(r.Id))
             .Select(r => new { r.Id, r.ProjectId, r.PullRequest, r.HeadSha, r.Status, r.CreatedAt, r.StartedAt, r.PreviewPath })
@@ -72,17 +74,42 @@ public sealed class PipelineActivityQueries(AppDbContext db)
             r.PreviewPath, !r.Status.IsFinal()));
     }
 
+    /// <summary>
+    /// The newest run id of each project: one index seek per project. LINQ has no way to start a query from a
+    /// list of ids, and grouping reads every run, so this is SQL, the same on both providers but for how the list
+    /// of ids becomes rows.
+    /// </summary>
+    private async Task<List<long>> NewestRunIdsAsync(List<int> projectIds, CancellationToken cancellationToken)
+    {
+        var newest = db.Database.IsSqlite()
+            ? db.Database.SqlQuery<long?>($"""
+                SELECT (SELECT MAX("Id") FROM "PipelineRun" WHERE "ProjectId" = p.value) AS "Value"
+                FROM json_each({JsonSerializer.Serialize(projectIds)}) AS p
+                """)
+            : db.Database.SqlQuery<long?>($"""
+                SELECT (SELECT MAX("Id") FROM "PipelineRun" WHERE "ProjectId" = p) AS "Value"
+                FROM unnest({projectIds.ToArray()}) AS p
+                """);
+        return [.. (await newest.ToListAsync(cancellationToken)).OfType<long>()];
+    }
+
+    /// <summary>
+    /// Pull requests whose newest run neither merged them nor saw them closed. Only pull requests with at
+    /// least one such run can qualify, and those are few (a partial index holds just them), so the newest
+    /// run is looked up for those alone rather than for every pull request ever seen.
+    /// </summary>
     public async Task<IReadOnlyDictionary<int, IReadOnlyList<OpenPullRequestView>>> OpenPullRequestsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         var ids = projectIds.Distinct().ToList();
-        var latestIds = await db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => ids.Contains(r.ProjectId))
-            .GroupBy(r => new { r.ProjectId, r.PullRequest })
-            .Select(g => g.Max(r => r.Id))
-            .ToListAsync(cancellationToken);
-        var latest = await db.Set<PipelineRun>().AsNoTracking()
-            .Where(r => latestIds.Contains(r.Id))
-            .Where(r => r.MergedSha == null && r.PullRequestClosedAt == null)
+        var runs = db.Set<PipelineRun>().AsNoTracking();
+        // Distinct pull requests first: the newest-run seek then runs once per PR, not once per run, and SQLite reads
+        // the candidates from the small partial index instead of every run of the projects.
+        var newestOfCandidates = runs
+            .Where(c => ids.Contains(c.ProjectId) && c.PullRequestClosedAt == null && c.MergedSha == null)
+            .Select(c => new { c.ProjectId, c.PullRequest }).Distinct()
+            .Select(k => runs.Where(x => x.ProjectId == k.ProjectId && x.PullRequest == k.PullRequest).Max(x => x.Id));
+        var latest = await runs
+            .Where(r => newestOfCandidates.Contains(r.Id) && r.MergedSha == null && r.PullRequestClosedAt == null)
             .Select(r => new { r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, r.Status })
             .ToListAsync(cancellationToken);
         return latest.GroupBy(r => r.ProjectId).ToDictionary(

@@ -125,6 +125,13 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.HasIndex(r => r.DeliveryId);
         builder.HasIndex(r => new { r.ProjectId, r.PullRequest });
         builder.HasIndex(r => r.Status);
+        // Lists are newest first: a project's runs, a PR number's runs, and each project's newest run
+        // (the dashboard) are index seeks, not scans of every run.
+        builder.HasIndex(r => new { r.ProjectId, r.Id });
+        builder.HasIndex(r => new { r.PullRequest, r.Id });
+        // Just the runs of pull requests that may still be open (few, however long the history): the dashboard's open PRs.
+        builder.HasIndex(r => new { r.ProjectId, r.PullRequest }, "IX_PipelineRun_OpenPullRequests")
+            .HasFilter("\"PullRequestClosedAt\" IS NULL AND \"MergedSha\" IS NULL");
         builder.Property(r => r.Repository).HasMaxLength(200);
         builder.Property(r => r.HeadSha).HasMaxLength(64);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();

@@ -22,6 +22,30 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CodegenCicd.Accounts.AdminAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PasswordChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("SetupCodeHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset?>("SetupCodeIssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AdminAccount", (string)null);
+                });
+
             modelBuilder.Entity("CodegenCicd.Accounts.GitHubUser", b =>
                 {
                     b.Property<long>("Id")
@@ -579,30 +603,6 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.ToTable("WebhookDelivery");
                 });
 
-            modelBuilder.Entity("CodegenCicd.Accounts.AdminAccount", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("PasswordChangedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("PasswordHash")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
-
-                    b.Property<string>("SetupCodeHash")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<DateTimeOffset?>("SetupCodeIssuedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("AdminAccount", (string)null);
-                });
-
             modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
                 {
                     b.Property<long>("Id")
@@ -797,7 +797,14 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("ProjectId", "Id");
+
                     b.HasIndex("ProjectId", "PullRequest");
+
+                    b.HasIndex("PullRequest", "Id");
+
+                    b.HasIndex(new[] { "ProjectId", "PullRequest" }, "IX_PipelineRun_OpenPullRequests")
+                        .HasFilter("\"PullRequestClosedAt\" IS NULL AND \"MergedSha\" IS NULL");
 
                     b.ToTable("PipelineRun");
                 });

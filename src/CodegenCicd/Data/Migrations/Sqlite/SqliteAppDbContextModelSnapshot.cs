@@ -17,6 +17,30 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.13");
 
+            modelBuilder.Entity("CodegenCicd.Accounts.AdminAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("PasswordChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetupCodeHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("SetupCodeIssuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AdminAccount", (string)null);
+                });
+
             modelBuilder.Entity("CodegenCicd.Accounts.GitHubUser", b =>
                 {
                     b.Property<long>("Id")
@@ -558,30 +582,6 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.ToTable("WebhookDelivery");
                 });
 
-            modelBuilder.Entity("CodegenCicd.Accounts.AdminAccount", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTimeOffset?>("PasswordChangedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PasswordHash")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SetupCodeHash")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTimeOffset?>("SetupCodeIssuedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("AdminAccount", (string)null);
-                });
-
             modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
                 {
                     b.Property<long>("Id")
@@ -772,7 +772,14 @@ namespace CodegenCicd.Data.Migrations.Sqlite
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("ProjectId", "Id");
+
                     b.HasIndex("ProjectId", "PullRequest");
+
+                    b.HasIndex("PullRequest", "Id");
+
+                    b.HasIndex(new[] { "ProjectId", "PullRequest" }, "IX_PipelineRun_OpenPullRequests")
+                        .HasFilter("\"PullRequestClosedAt\" IS NULL AND \"MergedSha\" IS NULL");
 
                     b.ToTable("PipelineRun");
                 });
