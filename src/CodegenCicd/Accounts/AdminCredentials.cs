@@ -70,8 +70,8 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
     }
 
     /// <summary>
-    /// Changes the stored password after checking the current one; impossible when the password comes from
-    /// configuration.
+    /// Changes the stored password after checking the current one;
+    /// impossible when the password comes from configuration.
     /// </summary>
     public async Task<bool> ChangePasswordAsync(
         string currentPassword, string newPassword, CancellationToken cancellationToken)

@@ -45,8 +45,8 @@ public sealed class ForwardedHeadersSettings : IConfigSection, IValidatableObjec
 public static class ForwardedClientAddress
 {
     /// <summary>
-    /// First in the pipeline: the client's address (the sign-in rate limit's key) and scheme come from a configured
-    /// proxy only.
+    /// First in the pipeline: the client's address (the sign-in rate
+    /// limit's key) and scheme come from a configured proxy only.
     /// </summary>
     public static IApplicationBuilder UseForwardedClientAddress(this IApplicationBuilder app)
     {

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace CodegenCicd.Audit;
 
 /// <summary>
-/// One change someone made: who (a GitHub login, "admin" for the password account, "api-token"), when, what, on which
-/// project.
+/// One change someone made: who (a GitHub login, "admin" for the
+/// password account, "api-token"), when, what, on which project.
 /// </summary>
 public sealed class AuditEntry
 {

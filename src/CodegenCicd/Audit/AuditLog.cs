@@ -4,8 +4,8 @@ using CodegenCicd.Data;
 namespace CodegenCicd.Audit;
 
 /// <summary>
-/// What another feature tells the audit log; the actor is whoever is signed in unless given (a GitHub sender, the App
-/// itself).
+/// What another feature tells the audit log; the actor is whoever
+/// is signed in unless given (a GitHub sender, the App itself).
 /// </summary>
 public sealed record AuditRecord(
     string Action, int? ProjectId, string? Target, string? Details = null, string? Actor = null);

@@ -11,8 +11,8 @@ public sealed class ClusterNodes(IServiceScopeFactory scopes, IOptions<ClusterOp
     public string Self => options.Value.Name;
 
     /// <summary>
-    /// Where a live other node answers, or null when it is gone, silent past the timeout or unreachable by design (no
-    /// URL).
+    /// Where a live other node answers, or null when it is gone,
+    /// silent past the timeout or unreachable by design (no URL).
     /// </summary>
     public async Task<Uri?> LiveUrlOfAsync(string node, CancellationToken cancellationToken)
     {

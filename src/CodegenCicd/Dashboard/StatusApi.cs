@@ -9,8 +9,8 @@ namespace CodegenCicd.Dashboard;
 public sealed record JobQueueStatus(long Enqueued, long Processing, long Scheduled, long Failed, long Servers);
 
 /// <summary>
-/// Pipeline runs not finished yet (queued, running, waiting at the merge gate) and agent runs at work or waiting for a
-/// person.
+/// Pipeline runs not finished yet (queued, running, waiting at the
+/// merge gate) and agent runs at work or waiting for a person.
 /// </summary>
 public sealed record ActiveRuns(int Pipelines, int Agents);
 

@@ -65,8 +65,8 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     public bool IsAppConfigured => AppId is not null;
 
     /// <summary>
-    /// A repository's page (or one of its pull requests) on <see cref="WebUrl"/>, so Enterprise links stay on the
-    /// Enterprise host.
+    /// A repository's page (or one of its pull requests) on <see cref="WebUrl"/>,
+    /// so Enterprise links stay on the Enterprise host.
     /// </summary>
     public string RepositoryUrl(string fullName, int? pullRequest = null)
     {

@@ -65,8 +65,8 @@ public sealed class DiskUsage(
     }
 
     /// <summary>
-    /// Apparent size of the files under <paramref name="path"/>; links are not followed, files that vanish meanwhile
-    /// are skipped.
+    /// Apparent size of the files under <paramref name="path"/>; links
+    /// are not followed, files that vanish meanwhile are skipped.
     /// </summary>
     private static long FolderBytes(string path)
     {

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace CodegenCicd.Sandboxes;
 
 /// <summary>
-/// Runs a helper program on the host (cp, chown, git) with a clean environment; throws with its error output on
-/// failure.
+/// Runs a helper program on the host (cp, chown, git) with a
+/// clean environment; throws with its error output on failure.
 /// </summary>
 internal static class HostCommand
 {

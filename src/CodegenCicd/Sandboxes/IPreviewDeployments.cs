@@ -17,8 +17,8 @@ public sealed record SandboxSource(
     bool FromFork = false)
 {
     /// <summary>
-    /// Who wrote the code: a fork's snapshots are never restored for the repository's own branches, nor the other way
-    /// round.
+    /// Who wrote the code: a fork's snapshots are never restored
+    /// for the repository's own branches, nor the other way round.
     /// </summary>
     public string Trust => FromFork ? "fork" : "repository";
 }

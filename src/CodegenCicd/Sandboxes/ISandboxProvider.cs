@@ -104,8 +104,8 @@ public interface ISandboxProcess : IAsyncDisposable
     string OutputTail { get; }
 
     /// <summary>
-    /// Where the app reaches <see cref="ExecuteOptions.ServesPort"/>: a loopback port only the app's side of the
-    /// sandbox holds.
+    /// Where the app reaches <see cref="ExecuteOptions.ServesPort"/>:
+    /// a loopback port only the app's side of the sandbox holds.
     /// </summary>
     Uri? Address { get; }
 

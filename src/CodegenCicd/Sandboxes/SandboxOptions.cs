@@ -60,8 +60,8 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     public int MemoryMegabytes { get; set; } = 4096;
 
     /// <summary>
-    /// Processes and threads of the whole sandbox (cgroup pids.max); RLIMIT_NPROC of <see cref="UserId"/> where cgroups
-    /// are not writable.
+    /// Processes and threads of the whole sandbox (cgroup pids.max);
+    /// RLIMIT_NPROC of <see cref="UserId"/> where cgroups are not writable.
     /// </summary>
     [Range(8, 100_000, ErrorMessage = "Sandbox:MaxProcesses must be between 8 and 100000")]
     public int MaxProcesses { get; set; } = 512;

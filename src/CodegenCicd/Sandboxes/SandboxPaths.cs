@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace CodegenCicd.Sandboxes;
 
 /// <summary>
-/// The folders under <c>Sandbox:Root</c>: workspaces, snapshots, checkouts (git data, never mounted), logs and run
-/// (pipes and sockets).
+/// The folders under <c>Sandbox:Root</c>: workspaces, snapshots,
+/// checkouts (git data, never mounted), logs and run (pipes and sockets).
 /// </summary>
 public sealed class SandboxPaths
 {

@@ -34,8 +34,8 @@ internal sealed class PreviewTargets(PipelineStore store, IServiceScopeFactory s
     }
 
     /// <summary>
-    /// As the deploy stage builds it: a fork's code never sees the project's secrets. Its own scope: the wake outlives
-    /// the request.
+    /// As the deploy stage builds it: a fork's code never sees the
+    /// project's secrets. Its own scope: the wake outlives the request.
     /// </summary>
     private async Task<SandboxSource> SourceAsync(PipelineRun run, CancellationToken cancellationToken)
     {

@@ -24,8 +24,8 @@ public sealed class Deployment
     public required string HeadSha { get; set; }
 
     /// <summary>
-    /// The node (<c>Cluster:NodeName</c>) whose processes these are; only that node cleans them up, others forward to
-    /// it.
+    /// The node (<c>Cluster:NodeName</c>) whose processes these
+    /// are; only that node cleans them up, others forward to it.
     /// </summary>
     public required string Host { get; set; }
 

@@ -43,8 +43,8 @@ public sealed class LiveDeployment(
 }
 
 /// <summary>
-/// The previews running in this process, one per (repository, PR), with a lock per PR so deploys and teardowns of one
-/// PR never overlap.
+/// The previews running in this process, one per (repository, PR), with
+/// a lock per PR so deploys and teardowns of one PR never overlap.
 /// </summary>
 public sealed class DeploymentRegistry
 {

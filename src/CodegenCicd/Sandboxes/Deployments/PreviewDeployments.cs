@@ -137,8 +137,8 @@ internal sealed class PreviewDeployments(
 
         var previewPath = PreviewPathOf(source.Repository, source.PullRequest);
         var snapshotId = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? key : null;
-        // One capability link per (PR, head): a preview woken after a restart or a sweep keeps the link people
-        // were given.
+        // One capability link per (PR, head): a preview woken after
+        // a restart or a sweep keeps the link people were given.
         var token = await store.TokenForAsync(source.Repository, source.PullRequest, source.HeadSha, cancellationToken)
             ?? PreviewCapability.NewToken();
         var id = await store.RecordStartAsync(

@@ -33,8 +33,8 @@ public sealed class NodeForwarder(IHttpForwarder forwarder, ClusterNodes nodes, 
     {
         var error = await forwarder.SendAsync(context, node.GetLeftPart(UriPartial.Authority) + "/", client,
             RequestConfig, new MarkForwarded(nodes.Self));
-        // Answered (or broke off mid-answer, or failed in a way YARP already answered with a 502): nothing more to do
-        // here.
+        // Answered (or broke off mid-answer, or failed in a way YARP
+        // already answered with a 502): nothing more to do here.
         if (error == ForwarderError.None
             || context.Response.HasStarted
             || error is not (ForwarderError.Request or ForwarderError.RequestTimedOut))

@@ -93,8 +93,8 @@ public sealed class SleepingPreviews(
     }
 
     /// <summary>
-    /// Forwards to the owning node while it lives; a node that does not answer is recorded gone, and the preview wakes
-    /// here.
+    /// Forwards to the owning node while it lives; a node that does
+    /// not answer is recorded gone, and the preview wakes here.
     /// </summary>
     private async Task<bool> TryForwardAsync(string node, HttpContext context)
     {

@@ -52,8 +52,8 @@ public sealed class ProjectAutoPin(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // No App credentials (the receive command, setup mode) or GitHub unreachable: nothing is pinned,
-                    // nothing fails.
+                    // No App credentials (the receive command, setup mode) or
+                    // GitHub unreachable: nothing is pinned, nothing fails.
                     logger.LogWarning("Auto-pin skipped for installation {InstallationId}: {Reason}",
                         installationId, e.Message);
                     return;
@@ -90,8 +90,8 @@ public sealed class ProjectAutoPin(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // GitHub unreachable, or no App credentials yet (tokens are fetched on first use): leave it for someone to
-            // pin.
+            // GitHub unreachable, or no App credentials yet (tokens
+            // are fetched on first use): leave it for someone to pin.
             logger.LogWarning("Could not read {Path} of {Repository} to decide on auto-pinning: {Message}",
                 RepoConfigFile.Path, fullName, e.Message);
             return false;
