@@ -2,7 +2,9 @@ using CodegenCicd.Hosting.Configuration;
 
 namespace CodegenCicd.Accounts;
 
-/// <summary>Sign-in with GitHub, access that follows repository permissions, API antiforgery, trusted proxies.</summary>
+/// <summary>
+/// Sign-in with GitHub, access that follows repository permissions, API antiforgery, trusted proxies.
+/// </summary>
 public static class AccountsExtensions
 {
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)

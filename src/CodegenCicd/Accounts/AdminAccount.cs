@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CodegenCicd.Accounts;
 
-/// <summary>The single admin account when <c>Admin:Password</c> is not configured (set on the first-run page).</summary>
+/// <summary>
+/// The single admin account when <c>Admin:Password</c> is not configured (set on the first-run page).
+/// </summary>
 public sealed class AdminAccount
 {
     public const int SingletonId = 1;

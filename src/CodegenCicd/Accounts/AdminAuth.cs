@@ -28,7 +28,8 @@ public static class AdminAuth
 
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Admin cookie or API token", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                context.Request.Headers.Authorization.ToString()
+                    .StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? ApiTokenScheme
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenScheme, null)
@@ -43,7 +44,8 @@ public static class AdminAuth
                 o.SlidingExpiration = true;
                 // Scripts get a status code, not an HTML redirect.
                 o.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                o.Events.OnRedirectToAccessDenied =
+                    context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = RejectStalePasswordStamp;
             });
 
@@ -56,10 +58,12 @@ public static class AdminAuth
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Password guesses and GitHub's callbacks (codes to exchange) are what is limited: showing the form (GET) costs nothing.
+            // Password guesses and GitHub's callbacks (codes to exchange) are what is limited: showing the form (GET)
+            // costs nothing.
             // The key is the client's address: behind a configured proxy, the one it forwards (ForwardedClientAddress).
             o.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
-                    || context.Request.Path.Equals(GitHubSignInEndpoints.CallbackPath, StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.Equals(
+                        GitHubSignInEndpoints.CallbackPath, StringComparison.OrdinalIgnoreCase)
                 ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
                 : RateLimitPartition.GetNoLimiter("form"));
@@ -75,13 +79,20 @@ public static class AdminAuth
 
     public const string PasswordStampClaim = "codegencicd:password-stamp";
 
-    /// <summary>Signs the admin in with the current password stamp (see <see cref="AdminCredentials.GetPasswordStampAsync"/>).</summary>
-    public static async Task SignInAdminAsync(this HttpContext context, AdminCredentials credentials, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs the admin in with the current password stamp (see <see cref="AdminCredentials.GetPasswordStampAsync"/>).
+    /// </summary>
+    public static async Task SignInAdminAsync(
+        this HttpContext context, AdminCredentials credentials, CancellationToken cancellationToken)
     {
         var stamp = await credentials.GetPasswordStampAsync(cancellationToken);
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Role), new Claim(PasswordStampClaim, stamp)],
-            CookieAuthenticationDefaults.AuthenticationScheme)));
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            new ClaimsPrincipal(new ClaimsIdentity(
+                [
+                    new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Role),
+                    new Claim(PasswordStampClaim, stamp)
+                ],
+                CookieAuthenticationDefaults.AuthenticationScheme)));
     }
 
     /// <summary>A cookie issued before the password last changed no longer signs anyone in.</summary>

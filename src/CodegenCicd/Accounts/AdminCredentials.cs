@@ -34,7 +34,8 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
         var account = await db.Set<AdminAccount>().AsNoTracking()
             .FirstOrDefaultAsync(a => a.Id == AdminAccount.SingletonId, cancellationToken);
         return account?.PasswordHash is not null
-            && Hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
+            && Hasher.VerifyHashedPassword(account, account.PasswordHash, password)
+                != PasswordVerificationResult.Failed;
     }
 
     /// <summary>Issues a fresh one-time code (the previous one stops working) and returns it for the log.</summary>
@@ -48,7 +49,8 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
         return code;
     }
 
-    public async Task<FirstRunResult> CompleteFirstRunAsync(string code, string password, CancellationToken cancellationToken)
+    public async Task<FirstRunResult> CompleteFirstRunAsync(
+        string code, string password, CancellationToken cancellationToken)
     {
         if (!await NeedsFirstRunAsync(cancellationToken))
         {
@@ -67,8 +69,12 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
         return FirstRunResult.PasswordSet;
     }
 
-    /// <summary>Changes the stored password after checking the current one; impossible when the password comes from configuration.</summary>
-    public async Task<bool> ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the stored password after checking the current one;
+    /// impossible when the password comes from configuration.
+    /// </summary>
+    public async Task<bool> ChangePasswordAsync(
+        string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         if (PasswordFromConfiguration || !await VerifyPasswordAsync(currentPassword, cancellationToken))
         {
@@ -102,7 +108,8 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
 
     private async Task<AdminAccount> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
-        var account = await db.Set<AdminAccount>().FirstOrDefaultAsync(a => a.Id == AdminAccount.SingletonId, cancellationToken);
+        var account = await db.Set<AdminAccount>()
+            .FirstOrDefaultAsync(a => a.Id == AdminAccount.SingletonId, cancellationToken);
         if (account is null)
         {
             account = new AdminAccount();
@@ -111,5 +118,6 @@ public sealed class AdminCredentials(AppDbContext db, IOptions<AdminOptions> opt
         return account;
     }
 
-    private static string Sha256(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    private static string Sha256(string value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -13,7 +13,9 @@ public sealed class AdminOptions : IConfigSection, IValidatableObject
     /// <summary>Bearer token for the admin JSON API.</summary>
     public string? ApiToken { get; set; }
 
-    /// <summary>GitHub logins (comma- or space-separated) with app-wide admin rights once signed in with GitHub.</summary>
+    /// <summary>
+    /// GitHub logins (comma- or space-separated) with app-wide admin rights once signed in with GitHub.
+    /// </summary>
     public string? Logins { get; set; }
 
     public IReadOnlySet<string> LoginSet => (Logins ?? "")

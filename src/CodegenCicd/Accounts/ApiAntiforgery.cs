@@ -14,22 +14,25 @@ public static class ApiAntiforgery
 {
     public const string HeaderName = "RequestVerificationToken";
 
-    public static IApplicationBuilder UseApiAntiforgery(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        if (NeedsToken(context))
+    public static IApplicationBuilder UseApiAntiforgery(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
         {
-            var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-            if (!await antiforgery.IsRequestValidAsync(context))
+            if (NeedsToken(context))
             {
-                await TypedResults.Problem(
-                    $"This request is signed in with the browser cookie but carries no valid antiforgery token: send the {HeaderName} header "
-                    + "(GET /api/antiforgery gives one), or call the API with Authorization: Bearer <Admin:ApiToken>.",
-                    statusCode: StatusCodes.Status400BadRequest, title: "Antiforgery token missing or invalid").ExecuteAsync(context);
-                return;
+                var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(context))
+                {
+                    await TypedResults.Problem(
+                        "This request is signed in with the browser cookie but carries no valid antiforgery token: "
+                        + $"send the {HeaderName} header (GET /api/antiforgery gives one), "
+                        + "or call the API with Authorization: Bearer <Admin:ApiToken>.",
+                        statusCode: StatusCodes.Status400BadRequest, title: "Antiforgery token missing or invalid")
+                        .ExecuteAsync(context);
+                    return;
+                }
             }
-        }
-        await next(context);
-    });
+            await next(context);
+        });
 
     /// <summary><c>GET /api/antiforgery</c>: a token for scripts that use the sign-in cookie.</summary>
     public static IEndpointRouteBuilder MapApiAntiforgery(this IEndpointRouteBuilder endpoints)
@@ -47,5 +50,8 @@ public static class ApiAntiforgery
         context.Request.Path.StartsWithSegments("/api")
         && !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
             || HttpMethods.IsOptions(context.Request.Method) || HttpMethods.IsTrace(context.Request.Method))
-        && context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieAuthenticationDefaults.AuthenticationScheme };
+        && context.User.Identity is
+        {
+            IsAuthenticated: true, AuthenticationType: CookieAuthenticationDefaults.AuthenticationScheme
+        };
 }

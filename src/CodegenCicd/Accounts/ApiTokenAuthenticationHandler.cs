@@ -31,7 +31,8 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, "api-token"), new Claim(ClaimTypes.Role, AdminAuth.Role)], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        return Task.FromResult(
+            AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

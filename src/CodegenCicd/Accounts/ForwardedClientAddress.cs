@@ -14,7 +14,9 @@ public sealed class ForwardedHeadersSettings : IConfigSection, IValidatableObjec
 {
     public static string SectionName => "ForwardedHeaders";
 
-    /// <summary>Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
+    /// <summary>
+    /// Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed.
+    /// </summary>
     public string? KnownProxies { get; set; }
 
     /// <summary>Networks of reverse proxies (CIDR, comma-separated) whose forwarded headers are believed.</summary>
@@ -42,17 +44,22 @@ public sealed class ForwardedHeadersSettings : IConfigSection, IValidatableObjec
 
 public static class ForwardedClientAddress
 {
-    /// <summary>First in the pipeline: the client's address (the sign-in rate limit's key) and scheme come from a configured proxy only.</summary>
+    /// <summary>
+    /// First in the pipeline: the client's address (the sign-in rate
+    /// limit's key) and scheme come from a configured proxy only.
+    /// </summary>
     public static IApplicationBuilder UseForwardedClientAddress(this IApplicationBuilder app)
     {
-        var settings = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>().Value;
+        var settings = app.ApplicationServices
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>().Value;
         if (!settings.Proxies.Any() && !settings.Networks.Any())
         {
             return app;
         }
         var options = new ForwardedHeadersOptions
         {
-            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost,
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                | ForwardedHeaders.XForwardedHost,
             // One hop: the configured proxy's own view of the client, never a client-supplied chain.
             ForwardLimit = 1,
         };

@@ -23,7 +23,8 @@ public sealed class GitHubOAuthClient(HttpClient http, IGitHubOAuthApp app)
     public async Task<string?> ClientIdAsync(CancellationToken cancellationToken) =>
         (await ClientAsync(cancellationToken))?.Id;
 
-    private Task<(string Id, string Secret)?> ClientAsync(CancellationToken cancellationToken) => app.ClientAsync(cancellationToken);
+    private Task<(string Id, string Secret)?> ClientAsync(CancellationToken cancellationToken) =>
+        app.ClientAsync(cancellationToken);
 
     public Uri AuthorizeUrl(string clientId, Uri redirectUri, string state, string codeChallenge) =>
         new(WebBase, "login/oauth/authorize?" + string.Join('&',
@@ -35,10 +36,12 @@ public sealed class GitHubOAuthClient(HttpClient http, IGitHubOAuthApp app)
             "allow_signup=false"));
 
     /// <summary>Exchanges the callback's code (with the PKCE verifier) for the user's token.</summary>
-    public async Task<string> ExchangeCodeAsync(string code, string codeVerifier, Uri redirectUri, CancellationToken cancellationToken)
+    public async Task<string> ExchangeCodeAsync(
+        string code, string codeVerifier, Uri redirectUri, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken)
-            ?? throw new GitHubSignInException("Sign-in with GitHub is not configured (no OAuth client id and secret).");
+            ?? throw new GitHubSignInException(
+                "Sign-in with GitHub is not configured (no OAuth client id and secret).");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(WebBase, "login/oauth/access_token"))
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -61,7 +64,8 @@ public sealed class GitHubOAuthClient(HttpClient http, IGitHubOAuthApp app)
         }
         // GitHub answers 200 with an "error" field (bad_verification_code, incorrect_client_credentials, …).
         throw new GitHubSignInException(
-            $"GitHub did not accept the sign-in ({answer?.Error ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            $"GitHub did not accept the sign-in ({answer?.Error
+                ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}"
             + (answer?.ErrorDescription is { } why ? $": {why}" : "") + "). Try again.");
     }
 
@@ -71,7 +75,8 @@ public sealed class GitHubOAuthClient(HttpClient http, IGitHubOAuthApp app)
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new GitHubSignInException($"GitHub did not say who signed in (GET /user answered {(int)response.StatusCode}).");
+            throw new GitHubSignInException(
+                $"GitHub did not say who signed in (GET /user answered {(int)response.StatusCode}).");
         }
         return await response.Content.ReadFromJsonAsync<GitHubAccount>(cancellationToken)
             ?? throw new GitHubSignInException("GitHub's answer to GET /user was empty.");

@@ -10,8 +10,8 @@ internal static class GitHubSessions
     {
         var principal = context.Principal!;
         var users = context.HttpContext.RequestServices.GetRequiredService<GitHubUsers>();
-        if (!await users.IsSessionCurrentAsync(principal.GitHubUserId()!.Value, principal.FindFirst(AccountClaims.SessionStamp)?.Value,
-                context.HttpContext.RequestAborted))
+        if (!await users.IsSessionCurrentAsync(principal.GitHubUserId()!.Value,
+                principal.FindFirst(AccountClaims.SessionStamp)?.Value, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -32,14 +32,17 @@ public static class GitHubSignInEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext context, GitHubOAuthClient github, IDataProtectionProvider protection, string? returnUrl)
+    private static async Task<IResult> StartAsync(
+        HttpContext context, GitHubOAuthClient github, IDataProtectionProvider protection, string? returnUrl)
     {
         if (await github.ClientIdAsync(context.RequestAborted) is not { } clientId)
         {
-            return SignInError("Sign-in with GitHub is not configured: run /setup, or set GitHub:ClientId and GitHub:ClientSecret.");
+            return SignInError(
+                "Sign-in with GitHub is not configured: run /setup, or set GitHub:ClientId and GitHub:ClientSecret.");
         }
         var flow = new Flow(RandomToken(), RandomToken(), LocalOnly(returnUrl));
-        context.Response.Cookies.Append(FlowCookie, Protector(protection).Protect(JsonSerializer.Serialize(flow), TimeSpan.FromMinutes(10)), new CookieOptions
+        context.Response.Cookies.Append(FlowCookie,
+            Protector(protection).Protect(JsonSerializer.Serialize(flow), TimeSpan.FromMinutes(10)), new CookieOptions
         {
             HttpOnly = true,
             // Lax: GitHub's redirect back is a top-level GET, which carries it.
@@ -53,7 +56,8 @@ public static class GitHubSignInEndpoints
     }
 
     private static async Task<IResult> CallbackAsync(HttpContext context, GitHubOAuthClient github, GitHubUsers users,
-        IDataProtectionProvider protection, IOptions<AdminOptions> admin, ILoggerFactory loggers, string? code, string? state, string? error)
+        IDataProtectionProvider protection, IOptions<AdminOptions> admin, ILoggerFactory loggers, string? code,
+        string? state, string? error)
     {
         var flow = ReadFlow(context, protection);
         context.Response.Cookies.Delete(FlowCookie, new CookieOptions { Path = CallbackPath });
@@ -62,9 +66,13 @@ public static class GitHubSignInEndpoints
             return SignInError($"GitHub did not sign you in ({error}).", flow?.ReturnUrl);
         }
         // The state must be the one this browser was given: otherwise someone else's code is being planted here.
-        if (flow is null || state is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(state), Encoding.UTF8.GetBytes(flow.State)))
+        if (flow is null
+            || state is null
+            || !CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(state), Encoding.UTF8.GetBytes(flow.State)))
         {
-            return SignInError("This sign-in did not start in this browser (its state does not match); start again.", flow?.ReturnUrl);
+            return SignInError(
+                "This sign-in did not start in this browser (its state does not match); start again.", flow?.ReturnUrl);
         }
         if (string.IsNullOrEmpty(code))
         {
@@ -72,7 +80,8 @@ public static class GitHubSignInEndpoints
         }
         try
         {
-            var token = await github.ExchangeCodeAsync(code, flow.Verifier, CallbackUri(context), context.RequestAborted);
+            var token = await github.ExchangeCodeAsync(
+                code, flow.Verifier, CallbackUri(context), context.RequestAborted);
             var account = await github.GetUserAsync(token, context.RequestAborted);
             var stamp = await users.SignInAsync(account, token, context.RequestAborted);
             List<Claim> claims =
@@ -88,7 +97,8 @@ public static class GitHubSignInEndpoints
             }
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
                 new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
-            loggers.CreateLogger(typeof(GitHubSignInEndpoints)).LogInformation("{Login} signed in with GitHub", account.Login);
+            loggers.CreateLogger(typeof(GitHubSignInEndpoints))
+                .LogInformation("{Login} signed in with GitHub", account.Login);
             return Results.LocalRedirect(flow.ReturnUrl);
         }
         catch (GitHubSignInException e)
@@ -114,11 +124,14 @@ public static class GitHubSignInEndpoints
     }
 
     private static IResult SignInError(string message, string? returnUrl = null) =>
-        Results.Redirect($"/Account/SignIn?error={Uri.EscapeDataString(message)}&ReturnUrl={Uri.EscapeDataString(returnUrl ?? "/")}");
+        Results.Redirect($"/Account/SignIn?error={Uri.EscapeDataString(message)}"
+            + $"&ReturnUrl={Uri.EscapeDataString(returnUrl ?? "/")}");
 
     /// <summary>Only paths of this site: an open redirect after sign-in would be a phishing tool.</summary>
     public static string LocalOnly(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\')) ? url : "/";
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\'))
+            ? url
+            : "/";
 
     private static Uri CallbackUri(HttpContext context) =>
         new($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{CallbackPath}");

@@ -6,7 +6,9 @@ namespace CodegenCicd.Accounts;
 /// </summary>
 public interface IGitHubOAuthApp
 {
-    /// <summary>GitHub's web address (<c>GitHub:WebUrl</c>), ending in a slash: authorize and token exchange live there.</summary>
+    /// <summary>
+    /// GitHub's web address (<c>GitHub:WebUrl</c>), ending in a slash: authorize and token exchange live there.
+    /// </summary>
     Uri WebBase { get; }
 
     /// <summary>The REST API's base (<c>GitHub:ApiUrl</c>).</summary>

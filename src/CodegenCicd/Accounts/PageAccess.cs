@@ -3,10 +3,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Accounts;
 
-/// <summary>The pages' side of <see cref="ProjectAccess"/>: 404 for a project the person may not see, 403 with the reason for an action they may not take.</summary>
+/// <summary>
+/// The pages' side of <see cref="ProjectAccess"/>: 404 for a project the person may not see, 403 with the reason
+/// for an action they may not take.
+/// </summary>
 public static class PageAccess
 {
-    public static async Task<IActionResult?> RefuseAsync(this PageModel page, int projectId, AccessLevel needed, string action)
+    public static async Task<IActionResult?> RefuseAsync(
+        this PageModel page, int projectId, AccessLevel needed, string action)
     {
         var access = page.HttpContext.RequestServices.GetRequiredService<ProjectAccess>();
         var cancellationToken = page.HttpContext.RequestAborted;
@@ -15,11 +19,16 @@ public static class PageAccess
             return null;
         }
         return needed > AccessLevel.Read && await access.LevelAsync(projectId, cancellationToken) >= AccessLevel.Read
-            ? new ContentResult { StatusCode = StatusCodes.Status403Forbidden, ContentType = "text/plain; charset=utf-8", Content = refusal.Reason }
+            ? new ContentResult
+            {
+                StatusCode = StatusCodes.Status403Forbidden, ContentType = "text/plain; charset=utf-8",
+                Content = refusal.Reason
+            }
             : page.NotFound();
     }
 
     /// <summary>The signed-in person's level on a project, for pages that show or hide buttons.</summary>
     public static Task<AccessLevel> AccessLevelAsync(this PageModel page, int projectId) =>
-        page.HttpContext.RequestServices.GetRequiredService<ProjectAccess>().LevelAsync(projectId, page.HttpContext.RequestAborted);
+        page.HttpContext.RequestServices.GetRequiredService<ProjectAccess>()
+            .LevelAsync(projectId, page.HttpContext.RequestAborted);
 }

@@ -17,7 +17,10 @@ public sealed class PreviewAccessOptions : IConfigSection, IValidatableObject
     public const string Collaborators = "collaborators";
     public const string Link = "link";
 
-    /// <summary>Who opens the preview link in the PR comment: <c>collaborators</c> (the stable link, signed in with read access to the repository) or <c>link</c> (the unguessable capability link, anyone who has it).</summary>
+    /// <summary>
+    /// Who opens the preview link in the PR comment: <c>collaborators</c> (the stable link, signed in with read
+    /// access to the repository) or <c>link</c> (the unguessable capability link, anyone who has it).
+    /// </summary>
     public string Access { get; set; } = Collaborators;
 
     public bool OpenToAnyoneWithTheLink => string.Equals(Access, Link, StringComparison.OrdinalIgnoreCase);

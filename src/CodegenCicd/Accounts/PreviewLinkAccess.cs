@@ -26,7 +26,8 @@ public static class PreviewLinkAccess
             return true;
         }
         // Like GitHub for a private repository: nothing says whether a preview exists.
-        await TypedResults.Problem($"You have no read access to {repository} on GitHub, so its previews are not yours to open.",
+        await TypedResults.Problem(
+            $"You have no read access to {repository} on GitHub, so its previews are not yours to open.",
             statusCode: StatusCodes.Status404NotFound, title: "No preview").ExecuteAsync(context);
         return false;
     }

@@ -10,7 +10,8 @@ public sealed record AccessRefusal(string Reason);
 /// API token, <c>Admin:Logins</c>) may do everything; a GitHub user gets what their permission on
 /// the project's repository allows (<see cref="RepositoryPermissions"/>); anyone else nothing.
 /// </summary>
-public sealed class ProjectAccess(IHttpContextAccessor http, RepositoryPermissions permissions, IProjectRepositories projects)
+public sealed class ProjectAccess(
+    IHttpContextAccessor http, RepositoryPermissions permissions, IProjectRepositories projects)
 {
     private ClaimsPrincipal User => http.HttpContext?.User ?? new ClaimsPrincipal();
 
@@ -21,11 +22,13 @@ public sealed class ProjectAccess(IHttpContextAccessor http, RepositoryPermissio
 
     public async Task<AccessLevel> LevelAsync(int projectId, CancellationToken cancellationToken) =>
         User.IsAppAdmin() ? AccessLevel.Admin
-        : await projects.RepositoryOfAsync(projectId, cancellationToken) is { } repository ? await LevelAsync(repository, cancellationToken)
+        : await projects.RepositoryOfAsync(projectId, cancellationToken) is { } repository
+            ? await LevelAsync(repository, cancellationToken)
         : AccessLevel.None;
 
     /// <summary>Null when the person may do <paramref name="needed"/> on the project, else why not.</summary>
-    public async Task<AccessRefusal?> CheckAsync(int projectId, AccessLevel needed, string action, CancellationToken cancellationToken)
+    public async Task<AccessRefusal?> CheckAsync(
+        int projectId, AccessLevel needed, string action, CancellationToken cancellationToken)
     {
         if (User.IsAppAdmin())
         {
@@ -35,7 +38,8 @@ public sealed class ProjectAccess(IHttpContextAccessor http, RepositoryPermissio
         var level = await LevelAsync(repository, cancellationToken);
         return level >= needed ? null : new AccessRefusal(
             $"To {action} you need {needed.GitHubName()} access to {repository} on GitHub; "
-            + $"{(User.GitHubUserLogin() is { } login ? login : "you")} {(level == AccessLevel.None ? "have no access" : $"have {level.GitHubName()} access")}.");
+            + $"{(User.GitHubUserLogin() is { } login ? login : "you")} "
+            + $"{(level == AccessLevel.None ? "have no access" : $"have {level.GitHubName()} access")}.");
     }
 
     /// <summary>The projects the person may see; null means every project (an app-wide admin).</summary>

@@ -10,7 +10,8 @@ public static class ProjectAccessFilter
     /// <summary>Finds the project an endpoint acts on; null when the thing named does not exist.</summary>
     public delegate ValueTask<int?> ProjectOf(HttpContext context);
 
-    public static TBuilder RequireProjectAccess<TBuilder>(this TBuilder builder, AccessLevel needed, string action, ProjectOf projectOf)
+    public static TBuilder RequireProjectAccess<TBuilder>(
+        this TBuilder builder, AccessLevel needed, string action, ProjectOf projectOf)
         where TBuilder : IEndpointConventionBuilder
     {
         builder.RequireAuthorization(AccessPolicies.SignedIn);
@@ -26,7 +27,8 @@ public static class ProjectAccessFilter
             if (await access.CheckAsync(projectId, needed, action, http.RequestAborted) is { } refusal)
             {
                 // Someone who may not even see the project learns nothing about it beyond "not found".
-                return needed > AccessLevel.Read && await access.LevelAsync(projectId, http.RequestAborted) >= AccessLevel.Read
+                return needed > AccessLevel.Read
+                    && await access.LevelAsync(projectId, http.RequestAborted) >= AccessLevel.Read
                     ? Forbidden(refusal)
                     : TypedResults.NotFound();
             }

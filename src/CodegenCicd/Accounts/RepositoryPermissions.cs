@@ -10,7 +10,8 @@ namespace CodegenCicd.Accounts;
 /// page full of runs asks GitHub once per repository, and a permission removed on GitHub ends
 /// access here within the cache window. A repository they cannot see (404) is no access.
 /// </summary>
-public sealed class RepositoryPermissions(GitHubOAuthClient github, GitHubUsers users, IMemoryCache cache, ILogger<RepositoryPermissions> logger)
+public sealed class RepositoryPermissions(
+    GitHubOAuthClient github, GitHubUsers users, IMemoryCache cache, ILogger<RepositoryPermissions> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(3);
 
@@ -47,8 +48,11 @@ public sealed class RepositoryPermissions(GitHubOAuthClient github, GitHubUsers 
         if (!response.IsSuccessStatusCode)
         {
             // Not cached as "no access" for long by accident: GitHub being down is not a revoked permission.
-            logger.LogWarning("GitHub answered {Status} when reading user {UserId}'s permission on {Repository}", (int)response.StatusCode, userId, repository);
-            throw new HttpRequestException($"GitHub answered {(int)response.StatusCode} when reading your permission on {repository}; try again shortly.");
+            logger.LogWarning("GitHub answered {Status} when reading user {UserId}'s permission on {Repository}",
+                (int)response.StatusCode, userId, repository);
+            throw new HttpRequestException(
+                $"GitHub answered {(int)response.StatusCode} when reading your permission on {repository}; "
+                + "try again shortly.");
         }
         var answer = await response.Content.ReadFromJsonAsync<RepositoryAnswer>(cancellationToken);
         return answer?.Permissions is not { } p ? AccessLevel.None

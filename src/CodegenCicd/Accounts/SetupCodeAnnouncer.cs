@@ -4,7 +4,8 @@ namespace CodegenCicd.Accounts;
 /// At start-up, while no admin password exists, logs a one-time setup code (as Jenkins does); the
 /// first-run page exchanges it for a password. Each start issues a new code.
 /// </summary>
-internal sealed class SetupCodeAnnouncer(IServiceScopeFactory scopes, ILogger<SetupCodeAnnouncer> logger) : IHostedService
+internal sealed class SetupCodeAnnouncer(IServiceScopeFactory scopes, ILogger<SetupCodeAnnouncer> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,7 +18,8 @@ internal sealed class SetupCodeAnnouncer(IServiceScopeFactory scopes, ILogger<Se
         var code = await credentials.IssueSetupCodeAsync(cancellationToken);
         // The one value we deliberately log: it is single-use and only sets the first password.
         logger.LogWarning(
-            "No admin password is set. Open /Account/FirstRun and enter the one-time setup code {SetupCode} (or set Admin:Password)",
+            "No admin password is set. Open /Account/FirstRun and enter the one-time setup code {SetupCode} "
+            + "(or set Admin:Password)",
             code);
     }
 

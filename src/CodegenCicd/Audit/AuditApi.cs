@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodegenCicd.Audit;
 
-/// <summary><c>GET /api/audit</c> (<c>?project=</c>): who changed what, when; a GitHub user sees the entries of projects they can see.</summary>
+/// <summary>
+/// <c>GET /api/audit</c> (<c>?project=</c>): who changed what, when; a GitHub user sees the entries of projects they
+/// can see.
+/// </summary>
 public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
@@ -15,5 +18,6 @@ public static class AuditApi
 
     private static async Task<Ok<IReadOnlyList<AuditEntryDto>>> ListAsync(
         AuditQuery audit, ProjectAccess access, CancellationToken cancellationToken, int? project = null) =>
-        TypedResults.Ok(await audit.ListAsync(project, await access.VisibleProjectIdsAsync(cancellationToken), cancellationToken));
+        TypedResults.Ok(await audit.ListAsync(
+            project, await access.VisibleProjectIdsAsync(cancellationToken), cancellationToken));
 }

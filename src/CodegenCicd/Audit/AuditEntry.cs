@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CodegenCicd.Audit;
 
-/// <summary>One change someone made: who (a GitHub login, "admin" for the password account, "api-token"), when, what, on which project.</summary>
+/// <summary>
+/// One change someone made: who (a GitHub login, "admin" for the
+/// password account, "api-token"), when, what, on which project.
+/// </summary>
 public sealed class AuditEntry
 {
     public long Id { get; set; }

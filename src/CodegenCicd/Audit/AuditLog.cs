@@ -3,8 +3,12 @@ using CodegenCicd.Data;
 
 namespace CodegenCicd.Audit;
 
-/// <summary>What another feature tells the audit log; the actor is whoever is signed in unless given (a GitHub sender, the App itself).</summary>
-public sealed record AuditRecord(string Action, int? ProjectId, string? Target, string? Details = null, string? Actor = null);
+/// <summary>
+/// What another feature tells the audit log; the actor is whoever
+/// is signed in unless given (a GitHub sender, the App itself).
+/// </summary>
+public sealed record AuditRecord(
+    string Action, int? ProjectId, string? Target, string? Details = null, string? Actor = null);
 
 /// <summary>Records changes; the only way other features reach the audit table.</summary>
 public interface IAuditLog

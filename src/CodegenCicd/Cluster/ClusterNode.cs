@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CodegenCicd.Cluster;
 
-/// <summary>One app process sharing the database: where the others reach it and when it last said it was alive.</summary>
+/// <summary>
+/// One app process sharing the database: where the others reach it and when it last said it was alive.
+/// </summary>
 public sealed class ClusterNode
 {
     public required string Name { get; set; }

@@ -10,7 +10,10 @@ public sealed class ClusterNodes(IServiceScopeFactory scopes, IOptions<ClusterOp
     /// <summary>This node's name, recorded on everything that lives in its memory or on its disk.</summary>
     public string Self => options.Value.Name;
 
-    /// <summary>Where a live other node answers, or null when it is gone, silent past the timeout or unreachable by design (no URL).</summary>
+    /// <summary>
+    /// Where a live other node answers, or null when it is gone,
+    /// silent past the timeout or unreachable by design (no URL).
+    /// </summary>
     public async Task<Uri?> LiveUrlOfAsync(string node, CancellationToken cancellationToken)
     {
         if (node == Self)
@@ -19,9 +22,13 @@ public sealed class ClusterNodes(IServiceScopeFactory scopes, IOptions<ClusterOp
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var row = await db.Set<ClusterNode>().AsNoTracking().FirstOrDefaultAsync(n => n.Name == node, cancellationToken);
+        var row = await db.Set<ClusterNode>().AsNoTracking()
+            .FirstOrDefaultAsync(n => n.Name == node, cancellationToken);
         var cutoff = time.GetUtcNow().AddSeconds(-options.Value.NodeTimeoutSeconds);
-        return row is { Url: { } url } && row.HeartbeatAt >= cutoff && Uri.TryCreate(url, UriKind.Absolute, out var address) ? address : null;
+        return row is { Url: { } url } && row.HeartbeatAt >= cutoff
+            && Uri.TryCreate(url, UriKind.Absolute, out var address)
+            ? address
+            : null;
     }
 
     /// <summary>A node that did not answer a forwarded request is treated as gone until its next heartbeat.</summary>
@@ -30,7 +37,8 @@ public sealed class ClusterNodes(IServiceScopeFactory scopes, IOptions<ClusterOp
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var gone = DateTimeOffset.UnixEpoch;
-        await db.Set<ClusterNode>().Where(n => n.Name == node).ExecuteUpdateAsync(s => s.SetProperty(n => n.HeartbeatAt, gone), cancellationToken);
+        await db.Set<ClusterNode>().Where(n => n.Name == node)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.HeartbeatAt, gone), cancellationToken);
     }
 
     /// <summary>Every known node with whether it is alive, for the Overview.</summary>
@@ -40,6 +48,7 @@ public sealed class ClusterNodes(IServiceScopeFactory scopes, IOptions<ClusterOp
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var cutoff = time.GetUtcNow().AddSeconds(-options.Value.NodeTimeoutSeconds);
         var rows = await db.Set<ClusterNode>().AsNoTracking().ToListAsync(cancellationToken);
-        return rows.OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => (n, n.Name == Self || n.HeartbeatAt >= cutoff)).ToList();
+        return rows.OrderBy(n => n.Name, StringComparer.Ordinal)
+            .Select(n => (n, n.Name == Self || n.HeartbeatAt >= cutoff)).ToList();
     }
 }

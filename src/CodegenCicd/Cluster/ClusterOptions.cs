@@ -35,11 +35,13 @@ public sealed class ClusterOptions : IConfigSection, IValidatableObject
     {
         if (NodeUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
         {
-            yield return new ValidationResult("Cluster:NodeUrl must be an absolute http or https URL (e.g. http://10.0.0.5:8080)");
+            yield return new ValidationResult(
+                "Cluster:NodeUrl must be an absolute http or https URL (e.g. http://10.0.0.5:8080)");
         }
         if (NodeTimeoutSeconds <= HeartbeatSeconds)
         {
-            yield return new ValidationResult("Cluster:NodeTimeoutSeconds must be longer than Cluster:HeartbeatSeconds");
+            yield return new ValidationResult(
+                "Cluster:NodeTimeoutSeconds must be longer than Cluster:HeartbeatSeconds");
         }
     }
 }

@@ -9,7 +9,8 @@ namespace CodegenCicd.Cluster;
 /// <c>Cluster:HeartbeatSeconds</c>; at a clean shutdown it says it is gone at once, so the other
 /// nodes wake its previews without waiting out the timeout.
 /// </summary>
-internal sealed class NodeHeartbeat(IServiceScopeFactory scopes, IOptions<ClusterOptions> options, TimeProvider time, ILogger<NodeHeartbeat> logger)
+internal sealed class NodeHeartbeat(
+    IServiceScopeFactory scopes, IOptions<ClusterOptions> options, TimeProvider time, ILogger<NodeHeartbeat> logger)
     : BackgroundService
 {
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
@@ -40,7 +41,8 @@ internal sealed class NodeHeartbeat(IServiceScopeFactory scopes, IOptions<Cluste
         var now = time.GetUtcNow();
         var url = options.Value.NodeUrl?.ToString();
         var updated = await db.Set<ClusterNode>().Where(n => n.Name == name)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.HeartbeatAt, now).SetProperty(n => n.Url, url), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.HeartbeatAt, now).SetProperty(n => n.Url, url),
+                cancellationToken);
         if (updated == 0)
         {
             db.Add(new ClusterNode { Name = name, Url = url, StartedAt = startedAt, HeartbeatAt = now });
@@ -64,7 +66,8 @@ internal sealed class NodeHeartbeat(IServiceScopeFactory scopes, IOptions<Cluste
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var name = options.Value.Name;
             var gone = DateTimeOffset.UnixEpoch;
-            await db.Set<ClusterNode>().Where(n => n.Name == name).ExecuteUpdateAsync(s => s.SetProperty(n => n.HeartbeatAt, gone), cancellationToken);
+            await db.Set<ClusterNode>().Where(n => n.Name == name)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.HeartbeatAt, gone), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -35,10 +35,12 @@ public static class AgentRunsApi
             .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var runs = endpoints.MapGroup("/api/agent-runs").WithTags("Agent runs");
-        runs.MapGet("/{id:int}", GetAsync).WithSummary("One agent run with its plan, history, pull requests and fix iterations")
+        runs.MapGet("/{id:int}", GetAsync)
+            .WithSummary("One agent run with its plan, history, pull requests and fix iterations")
             .RequireProjectAccess(AccessLevel.Read, "see this agent run", ProjectOfAgentRun)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapPost("/{id:int}/confirm", ConfirmAsync).WithSummary("Confirm the plan, optionally with adjusted instructions")
+        runs.MapPost("/{id:int}/confirm", ConfirmAsync)
+            .WithSummary("Confirm the plan, optionally with adjusted instructions")
             .RequireProjectAccess(AccessLevel.Write, "confirm this agent run's plan", ProjectOfAgentRun)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
@@ -53,7 +55,8 @@ public static class AgentRunsApi
     /// <summary>The project of the agent run named by the route's id, for the access check.</summary>
     public static async ValueTask<int?> ProjectOfAgentRun(HttpContext context) =>
         int.TryParse(context.Request.RouteValues["id"]?.ToString(), out var id)
-            ? await context.RequestServices.GetRequiredService<AgentRunQueries>().ProjectOfAsync(id, context.RequestAborted)
+            ? await context.RequestServices.GetRequiredService<AgentRunQueries>()
+                .ProjectOfAsync(id, context.RequestAborted)
             : null;
 
     private static async Task<Results<Ok<IReadOnlyList<AgentRunListItem>>, ProblemHttpResult>> ListAsync(
@@ -63,7 +66,8 @@ public static class AgentRunsApi
         {
             return ProjectNotFound(projectId);
         }
-        return TypedResults.Ok(await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
+        return TypedResults.Ok(
+            await queries.ListAsync(projectId, null, AgentRunQueries.DefaultPageSize, cancellationToken));
     }
 
     private static async Task<Results<Created<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> StartAsync(
@@ -95,16 +99,20 @@ public static class AgentRunsApi
         await queries.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : RunNotFound(id);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
-        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, IAuditLog audit, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), AgentRunAudit.Confirmed, queries, audit, cancellationToken);
+        int id, ConfirmPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, IAuditLog audit,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.ConfirmAsync(id, request?.Prompt, cancellationToken), AgentRunAudit.Confirmed,
+            queries, audit, cancellationToken);
 
     private static Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, IAuditLog audit, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), AgentRunAudit.Rejected, queries, audit, cancellationToken);
+        int id, RejectPlanRequest? request, AgentRunPlans plans, AgentRunQueries queries, IAuditLog audit,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(id, () => plans.RejectAsync(id, request?.Reason, cancellationToken), AgentRunAudit.Rejected,
+            queries, audit, cancellationToken);
 
     private static async Task<Results<Ok<AgentRunDetails>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        int id, Func<Task<AgentRun?>> answer, Func<AgentRun, AuditRecord> record, AgentRunQueries queries, IAuditLog audit,
-        CancellationToken cancellationToken)
+        int id, Func<Task<AgentRun?>> answer, Func<AgentRun, AuditRecord> record, AgentRunQueries queries,
+        IAuditLog audit, CancellationToken cancellationToken)
     {
         try
         {
@@ -144,8 +152,10 @@ public static class AgentRunsApi
         });
 
     private static ProblemHttpResult ProjectNotFound(int projectId) =>
-        TypedResults.Problem($"Project {projectId} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such project");
+        TypedResults.Problem($"Project {projectId} does not exist.",
+            statusCode: StatusCodes.Status404NotFound, title: "No such project");
 
     private static ProblemHttpResult RunNotFound(int id) =>
-        TypedResults.Problem($"Agent run {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "No such agent run");
+        TypedResults.Problem($"Agent run {id} does not exist.",
+            statusCode: StatusCodes.Status404NotFound, title: "No such agent run");
 }

@@ -8,9 +8,11 @@ namespace CodegenCicd.Dashboard;
 /// The dashboard's <see cref="IProjectActivity"/>: composes the pipeline's and Codegen's own read services,
 /// so Projects/ never reads their tables. Five queries for any number of projects.
 /// </summary>
-public sealed class ProjectActivityReader(PipelineActivityQueries pipeline, AgentActivityQueries agents) : IProjectActivity
+public sealed class ProjectActivityReader(PipelineActivityQueries pipeline, AgentActivityQueries agents)
+    : IProjectActivity
 {
-    public async Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(
+        IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         if (projectIds.Count == 0)
         {
@@ -31,9 +33,12 @@ public sealed class ProjectActivityReader(PipelineActivityQueries pipeline, Agen
                     [.. r.Stages.Select(s => new StageBadge(s.Stage, s.Status))], r.PreviewPath, r.IsActive)
                 : null;
             IReadOnlyList<PullRequestSummary> prs = open.TryGetValue(id, out var list)
-                ? [.. list.Select(pr => new PullRequestSummary(pr.Number, pr.Title ?? (pr.Url is { } url ? titles.GetValueOrDefault(url, "") : ""), pr.Status))]
+                ? [.. list.Select(pr => new PullRequestSummary(pr.Number,
+                    pr.Title ?? (pr.Url is { } url ? titles.GetValueOrDefault(url, "") : ""), pr.Status))]
                 : [];
-            var agent = active.GetValueOrDefault(id) is { } a ? new AgentRunSummary(a.Id, a.Status.Label(), a.Target) : null;
+            var agent = active.GetValueOrDefault(id) is { } a
+                ? new AgentRunSummary(a.Id, a.Status.Label(), a.Target)
+                : null;
             if (run is not null || prs.Count > 0 || agent is not null)
             {
                 result[id] = new ProjectActivity(run, prs, agent);

@@ -8,10 +8,14 @@ namespace CodegenCicd.Dashboard;
 
 public sealed record JobQueueStatus(long Enqueued, long Processing, long Scheduled, long Failed, long Servers);
 
-/// <summary>Pipeline runs not finished yet (queued, running, waiting at the merge gate) and agent runs at work or waiting for a person.</summary>
+/// <summary>
+/// Pipeline runs not finished yet (queued, running, waiting at the
+/// merge gate) and agent runs at work or waiting for a person.
+/// </summary>
 public sealed record ActiveRuns(int Pipelines, int Agents);
 
-public sealed record AppStatus(string Version, IReadOnlyList<IntegrationStatus> Integrations, JobQueueStatus Jobs, ActiveRuns ActiveRuns);
+public sealed record AppStatus(
+    string Version, IReadOnlyList<IntegrationStatus> Integrations, JobQueueStatus Jobs, ActiveRuns ActiveRuns);
 
 /// <summary><c>GET /api/status</c>: integrations configured or not, queue depth, active runs, version.</summary>
 public static class StatusApi
@@ -25,7 +29,8 @@ public static class StatusApi
     }
 
     public static string Version { get; } =
-        typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
+        typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? "dev";
 
     private static async Task<AppStatus> GetStatusAsync(
         IntegrationStatusService integrations,

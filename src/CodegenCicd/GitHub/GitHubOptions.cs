@@ -20,7 +20,9 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     /// <summary>HMAC secret for <c>X-Hub-Signature-256</c>; mandatory once the App is configured.</summary>
     public string? WebhookSecret { get; set; }
 
-    /// <summary>The App's OAuth client id for "Sign in with GitHub" (<c>/setup</c> stores one too, which wins).</summary>
+    /// <summary>
+    /// The App's OAuth client id for "Sign in with GitHub" (<c>/setup</c> stores one too, which wins).
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>The App's OAuth client secret; never logged.</summary>
@@ -29,7 +31,10 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
     /// <summary>REST API base; GitHub Enterprise Server is <c>https://HOST/api/v3/</c>.</summary>
     public Uri ApiUrl { get; set; } = new("https://api.github.com/");
 
-    /// <summary>Web base: the manifest flow, links to repositories and pull requests, git fetches; GitHub Enterprise Server is <c>https://HOST/</c>.</summary>
+    /// <summary>
+    /// Web base: the manifest flow, links to repositories and pull requests, git fetches; GitHub Enterprise Server is
+    /// <c>https://HOST/</c>.
+    /// </summary>
     public Uri WebUrl { get; set; } = new("https://github.com/");
 
     /// <summary>
@@ -59,7 +64,10 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
 
     public bool IsAppConfigured => AppId is not null;
 
-    /// <summary>A repository's page (or one of its pull requests) on <see cref="WebUrl"/>, so Enterprise links stay on the Enterprise host.</summary>
+    /// <summary>
+    /// A repository's page (or one of its pull requests) on <see cref="WebUrl"/>,
+    /// so Enterprise links stay on the Enterprise host.
+    /// </summary>
     public string RepositoryUrl(string fullName, int? pullRequest = null)
     {
         var web = WebUrl.AbsoluteUri.EndsWith('/') ? WebUrl : new Uri(WebUrl.AbsoluteUri + "/");
@@ -86,15 +94,18 @@ public sealed class GitHubOptions : IConfigSection, IValidatableObject
         }
         if (string.IsNullOrWhiteSpace(WebhookSecret))
         {
-            yield return new("GitHub:WebhookSecret is required once GitHub:AppId is set (unsigned webhooks are refused)");
+            yield return new(
+                "GitHub:WebhookSecret is required once GitHub:AppId is set (unsigned webhooks are refused)");
         }
         if (string.IsNullOrWhiteSpace(PrivateKey) && string.IsNullOrWhiteSpace(PrivateKeyPath))
         {
             yield return new("GitHub:PrivateKey (or GitHub:PrivateKeyPath) is required once GitHub:AppId is set");
         }
-        else if (!string.IsNullOrWhiteSpace(PrivateKey) && !PrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        else if (!string.IsNullOrWhiteSpace(PrivateKey)
+            && !PrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal))
         {
-            yield return new("GitHub:PrivateKey is not a PEM private key (expected a -----BEGIN ... PRIVATE KEY----- block)");
+            yield return new(
+                "GitHub:PrivateKey is not a PEM private key (expected a -----BEGIN ... PRIVATE KEY----- block)");
         }
     }
 }

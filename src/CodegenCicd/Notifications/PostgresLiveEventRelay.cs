@@ -14,7 +14,8 @@ namespace CodegenCicd.Notifications;
 /// one travels as its type only. Delivery is best effort, like the in-process stream: a page that
 /// reconnects reloads its state.
 /// </summary>
-internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseOptions> database, ILogger<PostgresLiveEventRelay> logger) : BackgroundService
+internal sealed class PostgresLiveEventRelay(
+    LiveEvents live, IOptions<DatabaseOptions> database, ILogger<PostgresLiveEventRelay> logger) : BackgroundService
 {
     public const string ChannelName = "codegencicd_events";
 
@@ -53,7 +54,8 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
             {
                 await loop(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
+            catch (Exception e)
+                when (e is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
             {
                 logger.LogWarning("Live events between nodes interrupted: {Reason}; retrying", e.Message);
                 try
@@ -131,7 +133,8 @@ internal sealed class PostgresLiveEventRelay(LiveEvents live, IOptions<DatabaseO
         }
     }
 
-    private sealed record Envelope(string Origin, string Type, object? Data, DateTimeOffset At, int? ProjectId, string? Repository);
+    private sealed record Envelope(
+        string Origin, string Type, object? Data, DateTimeOffset At, int? ProjectId, string? Repository);
 
     private sealed record IncomingEnvelope(
         string Origin, string Type, JsonElement Data, DateTimeOffset At, int? ProjectId, string? Repository);

@@ -16,7 +16,8 @@ public sealed record DiskUsageReport(IReadOnlyList<DiskUsageItem> Items, DateTim
 /// Walking the folders costs time, so it happens in the background after each retention sweep (and
 /// once at start-up), never per request: the Overview shows the latest measurement and when it was taken.
 /// </summary>
-public sealed class DiskUsage(SandboxPaths sandboxes, WebEvalArtifacts artifacts, IServiceScopeFactory scopes, TimeProvider time)
+public sealed class DiskUsage(
+    SandboxPaths sandboxes, WebEvalArtifacts artifacts, IServiceScopeFactory scopes, TimeProvider time)
 {
     private DiskUsageReport? latest;
 
@@ -54,21 +55,29 @@ public sealed class DiskUsage(SandboxPaths sandboxes, WebEvalArtifacts artifacts
             {
                 return null;
             }
-            var bytes = new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+            var bytes = new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists)
+                .Sum(f => new FileInfo(f).Length);
             return new(kind, bytes, file);
         }
-        var size = await db.Database.SqlQueryRaw<long>("SELECT pg_database_size(current_database()) AS \"Value\"").SingleAsync(cancellationToken);
+        var size = await db.Database.SqlQueryRaw<long>("SELECT pg_database_size(current_database()) AS \"Value\"")
+            .SingleAsync(cancellationToken);
         return new(kind, size, "PostgreSQL");
     }
 
-    /// <summary>Apparent size of the files under <paramref name="path"/>; links are not followed, files that vanish meanwhile are skipped.</summary>
+    /// <summary>
+    /// Apparent size of the files under <paramref name="path"/>; links
+    /// are not followed, files that vanish meanwhile are skipped.
+    /// </summary>
     private static long FolderBytes(string path)
     {
         if (!Directory.Exists(path))
         {
             return 0;
         }
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint
+        };
         long total = 0;
         try
         {

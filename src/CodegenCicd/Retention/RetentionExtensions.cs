@@ -8,7 +8,9 @@ namespace CodegenCicd.Retention;
 
 public static class RetentionExtensions
 {
-    /// <summary>Pruning of web-eval artifacts, logs and stopped previews' records by age and size (<c>Retention:*</c>).</summary>
+    /// <summary>
+    /// Pruning of web-eval artifacts, logs and stopped previews' records by age and size (<c>Retention:*</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddRetention(this IHostApplicationBuilder builder)
     {
         builder.Services.AddConfigSection<RetentionOptions>();

@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Retention;
 
-/// <summary>One pass of pruning, each kind through the feature that owns it. Safe to run twice, and on every node at once.</summary>
+/// <summary>
+/// One pass of pruning, each kind through the feature that owns it. Safe to run twice, and on every node at once.
+/// </summary>
 public sealed class RetentionSweep(
-    ArtifactRetention artifacts, PreviewRetention previews, StageLogRetention stageLogs, IOptions<RetentionOptions> options, TimeProvider time)
+    ArtifactRetention artifacts, PreviewRetention previews, StageLogRetention stageLogs,
+    IOptions<RetentionOptions> options, TimeProvider time)
 {
     private const long Megabyte = 1_048_576;
 
@@ -29,7 +32,8 @@ public sealed class RetentionSweep(
 /// and once at start-up, it measures what is left (<see cref="DiskUsage"/>) for the Overview.
 /// </summary>
 internal sealed class RetentionSweeper(
-    IServiceScopeFactory scopes, DiskUsage usage, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
+    IServiceScopeFactory scopes, DiskUsage usage, IOptions<RetentionOptions> options, TimeProvider time,
+    ILogger<RetentionSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -17,7 +17,8 @@ internal sealed class BubblewrapHealthCheck(Func<string?> findBubblewrap) : IHea
     {
     }
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (findBubblewrap() is not { } path)
         {
@@ -37,10 +38,12 @@ internal sealed class BubblewrapHealthCheck(Func<string?> findBubblewrap) : IHea
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await HostCommand.RunAsync(bwrap, ["--ro-bind", "/", "/", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "true"], timeout.Token);
+            await HostCommand.RunAsync(bwrap,
+                ["--ro-bind", "/", "/", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "true"], timeout.Token);
             return null;
         }
-        catch (Exception ex) when (ex is HostCommandException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        catch (Exception ex)
+            when (ex is HostCommandException or OperationCanceledException or System.ComponentModel.Win32Exception)
         {
             return ex.Message + " (run as root, or allow unprivileged user namespaces)";
         }

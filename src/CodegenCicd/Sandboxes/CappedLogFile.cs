@@ -5,7 +5,8 @@ namespace CodegenCicd.Sandboxes;
 /// <summary>A log file that stops growing at a size cap, saying so once.</summary>
 internal sealed class CappedLogFile(string path, long maxBytes) : IDisposable
 {
-    private readonly FileStream stream = new(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+    private readonly FileStream stream =
+        new(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     private readonly Lock gate = new();
     private bool full;
 

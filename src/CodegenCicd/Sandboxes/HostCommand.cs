@@ -2,11 +2,15 @@ using System.Diagnostics;
 
 namespace CodegenCicd.Sandboxes;
 
-/// <summary>Runs a helper program on the host (cp, chown, git) with a clean environment; throws with its error output on failure.</summary>
+/// <summary>
+/// Runs a helper program on the host (cp, chown, git) with a
+/// clean environment; throws with its error output on failure.
+/// </summary>
 internal static class HostCommand
 {
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null, SecretMasker? masker = null, string? workingDirectory = null)
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null,
+        SecretMasker? masker = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {

@@ -16,7 +16,10 @@ public sealed record SandboxSource(
     IReadOnlyDictionary<string, string> Secrets,
     bool FromFork = false)
 {
-    /// <summary>Who wrote the code: a fork's snapshots are never restored for the repository's own branches, nor the other way round.</summary>
+    /// <summary>
+    /// Who wrote the code: a fork's snapshots are never restored
+    /// for the repository's own branches, nor the other way round.
+    /// </summary>
     public string Trust => FromFork ? "fork" : "repository";
 }
 
@@ -31,9 +34,12 @@ public enum AnnotationLevel
 }
 
 /// <summary>A finding at a file and line, shaped like a GitHub check-run annotation.</summary>
-public sealed record CodeAnnotation(string Path, int StartLine, int EndLine, AnnotationLevel Level, string Message, string? Title = null);
+public sealed record CodeAnnotation(
+    string Path, int StartLine, int EndLine, AnnotationLevel Level, string Message, string? Title = null);
 
-/// <param name="InfrastructureError">True when the sandbox itself failed (not the author's code): report action_required, never failure.</param>
+/// <param name="InfrastructureError">
+/// True when the sandbox itself failed (not the author's code): report action_required, never failure.
+/// </param>
 public sealed record AnalysisResult(
     bool Succeeded,
     IReadOnlyList<CommandResult> Commands,
@@ -57,8 +63,11 @@ public sealed record DeployResult(
 /// <summary>
 /// What web-eval may browse: the live address of a deployment of the run's own head, or why not.
 /// </summary>
-/// <param name="Woken">The run's deployment had stopped (a restart, an idle sweep) and was started again for the evaluation.</param>
-public sealed record PreviewForEvaluation(Uri? Url, int? DeploymentId, bool Woken, string? Refusal, bool InfrastructureError = false);
+/// <param name="Woken">
+/// The run's deployment had stopped (a restart, an idle sweep) and was started again for the evaluation.
+/// </param>
+public sealed record PreviewForEvaluation(
+    Uri? Url, int? DeploymentId, bool Woken, string? Refusal, bool InfrastructureError = false);
 
 /// <summary>
 /// The seam the pipeline uses. Implemented in this folder on bubblewrap (the Local provider).
@@ -74,7 +83,8 @@ public interface IPreviewDeployments
     /// matches), so tools that setup installs (<c>npx eslint</c> from node_modules) are there.
     /// Added next to the three-argument form; implementations without setup support fall back to it.
     /// </summary>
-    Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
+    Task<AnalysisResult> AnalyzeAsync(
+        SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
         AnalyzeAsync(source, config, cancellationToken);
 
     Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken);
@@ -91,10 +101,16 @@ public interface IPreviewDeployments
     /// and so is an address that no longer belongs to the deployment. Implementations without
     /// deployment tracking answer with the address the deploy stage recorded.
     /// </summary>
-    Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, Uri? deployedUrl, CancellationToken cancellationToken) =>
-        Task.FromResult(deployedUrl is null ? new PreviewForEvaluation(null, null, false, "nothing was deployed") : new PreviewForEvaluation(deployedUrl, null, false, null));
+    Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config,
+        Uri? deployedUrl, CancellationToken cancellationToken) =>
+        Task.FromResult(deployedUrl is null
+            ? new PreviewForEvaluation(null, null, false, "nothing was deployed")
+            : new PreviewForEvaluation(deployedUrl, null, false, null));
 
-    /// <summary>Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers; checked again right before browsing.</summary>
+    /// <summary>
+    /// Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers; checked again
+    /// right before browsing.
+    /// </summary>
     bool Serves(int deploymentId, Uri url) => true;
 
     /// <summary>Stops the PR's deployment and removes its workspace; a no-op when there is none.</summary>

@@ -17,7 +17,9 @@ public interface ISandboxProvider
 }
 
 /// <param name="Name">Readable prefix of the sandbox id (e.g. the repository and PR).</param>
-/// <param name="RestoreFrom">A snapshot id from <see cref="ISandbox.SnapshotAsync"/>; null for an empty workspace.</param>
+/// <param name="RestoreFrom">
+/// A snapshot id from <see cref="ISandbox.SnapshotAsync"/>; null for an empty workspace.
+/// </param>
 /// <param name="MaskedValues">Values replaced by *** in every output (secrets, tokens).</param>
 public sealed record SandboxSpec(string Name, string? RestoreFrom, IReadOnlyCollection<string> MaskedValues);
 
@@ -61,9 +63,12 @@ public interface ISandbox : IAsyncDisposable
     Task<ExecutionResult> ExecuteAsync(string command, ExecuteOptions options, CancellationToken cancellationToken);
 
     /// <summary>Starts a long-running command; its output goes to <paramref name="logPath"/> (capped).</summary>
-    Task<ISandboxProcess> StartAsync(string command, ExecuteOptions options, string logPath, CancellationToken cancellationToken);
+    Task<ISandboxProcess> StartAsync(
+        string command, ExecuteOptions options, string logPath, CancellationToken cancellationToken);
 
-    /// <summary>Copies a host folder's files into the workspace (existing files are replaced, not edited in place).</summary>
+    /// <summary>
+    /// Copies a host folder's files into the workspace (existing files are replaced, not edited in place).
+    /// </summary>
     Task ImportTreeAsync(string hostDirectory, CancellationToken cancellationToken);
 
     Task UploadFileAsync(string path, Stream content, CancellationToken cancellationToken);
@@ -78,7 +83,8 @@ public interface ISandbox : IAsyncDisposable
     /// Keeps the workspace as a snapshot under a content-addressed id, leaving out
     /// <paramref name="excludedPaths"/> (the checked-out sources, which every restore brings fresh).
     /// </summary>
-    Task<string> SnapshotAsync(string key, IReadOnlyCollection<string> excludedPaths, CancellationToken cancellationToken);
+    Task<string> SnapshotAsync(
+        string key, IReadOnlyCollection<string> excludedPaths, CancellationToken cancellationToken);
 
     /// <summary>Kills everything the sandbox started and deletes its workspace.</summary>
     Task TerminateAsync();
@@ -97,7 +103,10 @@ public interface ISandboxProcess : IAsyncDisposable
     /// <summary>The last lines of output, masked.</summary>
     string OutputTail { get; }
 
-    /// <summary>Where the app reaches <see cref="ExecuteOptions.ServesPort"/>: a loopback port only the app's side of the sandbox holds.</summary>
+    /// <summary>
+    /// Where the app reaches <see cref="ExecuteOptions.ServesPort"/>:
+    /// a loopback port only the app's side of the sandbox holds.
+    /// </summary>
     Uri? Address { get; }
 
     /// <summary>Why the sandbox stopped the command itself (a limit), or null.</summary>

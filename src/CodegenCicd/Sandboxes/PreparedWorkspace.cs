@@ -21,7 +21,9 @@ internal sealed record PreparedWorkspace(
 /// Checkout, then snapshot restore or setup: a matching snapshot skips setup entirely; otherwise
 /// setup runs and, when it succeeds, its result becomes the snapshot for the next deploy.
 /// </summary>
-internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout checkout, IOptions<SandboxOptions> options, ILogger<WorkspacePreparer> logger)
+internal sealed class WorkspacePreparer(
+    ISandboxProvider provider, GitCheckout checkout, IOptions<SandboxOptions> options,
+    ILogger<WorkspacePreparer> logger)
 {
     public async Task<PreparedWorkspace> PrepareAsync(SandboxSource source, string purpose, IReadOnlyList<string> setup,
         DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
@@ -36,25 +38,29 @@ internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout c
             return new(null, [], false, null, ex.Message, InfrastructureError: true);
         }
         await using var _ = fetched;
-        var key = SnapshotKey.Compute(source.Repository, source.Trust, setup, source.Secrets.Keys, fetched.Tree, fetched.TrackedFiles);
+        var key = SnapshotKey.Compute(
+            source.Repository, source.Trust, setup, source.Secrets.Keys, fetched.Tree, fetched.TrackedFiles);
         var restore = setup.Count > 0 && provider.HasSnapshot(key);
         var snapshotKey = setup.Count > 0 ? key : null;
         ISandbox? sandbox = null;
         try
         {
             sandbox = await provider.CreateAsync(
-                new SandboxSpec($"{source.Repository}-pr{source.PullRequest}-{purpose}", restore ? key : null, source.Secrets.Values.ToList()),
+                new SandboxSpec($"{source.Repository}-pr{source.PullRequest}-{purpose}", restore ? key : null,
+                    source.Secrets.Values.ToList()),
                 cancellationToken);
             await sandbox.ImportTreeAsync(fetched.Tree, cancellationToken);
             if (restore)
             {
-                logger.LogInformation("Restored snapshot {SnapshotKey} for {Repository}#{PullRequest}; setup skipped", key, source.Repository, source.PullRequest);
+                logger.LogInformation("Restored snapshot {SnapshotKey} for {Repository}#{PullRequest}; setup skipped",
+                    key, source.Repository, source.PullRequest);
                 return new(sandbox, [], true, snapshotKey, null, false);
             }
             var results = new List<CommandResult>();
             foreach (var command in setup)
             {
-                var result = await sandbox.ExecuteAsync(command, new ExecuteOptions(Remaining(deadline, time), Environment: source.Secrets), cancellationToken);
+                var result = await sandbox.ExecuteAsync(command,
+                    new ExecuteOptions(Remaining(deadline, time), Environment: source.Secrets), cancellationToken);
                 results.Add(result.ToCommandResult());
                 if (!result.Succeeded)
                 {
@@ -68,13 +74,15 @@ internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout c
             }
             return new(sandbox, results, false, snapshotKey, null, false);
         }
-        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException
+            or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             if (sandbox is not null)
             {
                 await sandbox.TerminateAsync();
             }
-            return new(null, [], false, snapshotKey, $"the sandbox could not run: {ex.Message}", InfrastructureError: true);
+            return new(null, [], false, snapshotKey, $"the sandbox could not run: {ex.Message}",
+                InfrastructureError: true);
         }
         catch
         {
@@ -87,7 +95,8 @@ internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout c
         }
     }
 
-    private async Task KeepSnapshotAsync(ISandbox sandbox, string key, IReadOnlyCollection<string> sources, CancellationToken cancellationToken)
+    private async Task KeepSnapshotAsync(
+        ISandbox sandbox, string key, IReadOnlyCollection<string> sources, CancellationToken cancellationToken)
     {
         try
         {
@@ -100,7 +109,9 @@ internal sealed class WorkspacePreparer(ISandboxProvider provider, GitCheckout c
         }
     }
 
-    /// <summary>What is left of the deploy's time budget, capped by Sandbox:CommandTimeoutSeconds per command.</summary>
+    /// <summary>
+    /// What is left of the deploy's time budget, capped by Sandbox:CommandTimeoutSeconds per command.
+    /// </summary>
     public TimeSpan Remaining(DateTimeOffset deadline, TimeProvider time)
     {
         var left = deadline - time.GetUtcNow();

@@ -27,7 +27,9 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     [Range(1, int.MaxValue, ErrorMessage = "Sandbox:UserId must be a positive uid (not root)")]
     public int UserId { get; set; } = 65534;
 
-    /// <summary>Wall-clock limit of one setup or analysis command (the deploy's timeout_seconds caps it further).</summary>
+    /// <summary>
+    /// Wall-clock limit of one setup or analysis command (the deploy's timeout_seconds caps it further).
+    /// </summary>
     [Range(1, 86_400, ErrorMessage = "Sandbox:CommandTimeoutSeconds must be between 1 and 86400")]
     public int CommandTimeoutSeconds { get; set; } = 900;
 
@@ -38,7 +40,9 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     /// </summary>
     public SandboxNetworkMode Network { get; set; } = SandboxNetworkMode.Internet;
 
-    /// <summary>Private networks (CIDR, e.g. an internal package mirror's 10.20.0.0/16) that sandboxes may reach after all.</summary>
+    /// <summary>
+    /// Private networks (CIDR, e.g. an internal package mirror's 10.20.0.0/16) that sandboxes may reach after all.
+    /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
 
     /// <summary>CPU a sandbox may use at once, in cores (cgroup CPU quota).</summary>
@@ -49,11 +53,16 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
     [Range(1, 86_400, ErrorMessage = "Sandbox:CpuSeconds must be between 1 and 86400")]
     public int CpuSeconds { get; set; } = 1800;
 
-    /// <summary>Memory of the whole sandbox (its cgroup); per process (RLIMIT_DATA) where cgroups are not writable.</summary>
+    /// <summary>
+    /// Memory of the whole sandbox (its cgroup); per process (RLIMIT_DATA) where cgroups are not writable.
+    /// </summary>
     [Range(64, 1_048_576, ErrorMessage = "Sandbox:MemoryMegabytes must be between 64 and 1048576")]
     public int MemoryMegabytes { get; set; } = 4096;
 
-    /// <summary>Processes and threads of the whole sandbox (cgroup pids.max); RLIMIT_NPROC of <see cref="UserId"/> where cgroups are not writable.</summary>
+    /// <summary>
+    /// Processes and threads of the whole sandbox (cgroup pids.max);
+    /// RLIMIT_NPROC of <see cref="UserId"/> where cgroups are not writable.
+    /// </summary>
     [Range(8, 100_000, ErrorMessage = "Sandbox:MaxProcesses must be between 8 and 100000")]
     public int MaxProcesses { get; set; } = 512;
 
@@ -120,7 +129,8 @@ public sealed class SandboxOptions : IConfigSection, IValidatableObject
         {
             if (!System.Net.IPNetwork.TryParse(network, out _))
             {
-                yield return new($"Sandbox:AllowedNetworks: '{network}' is not a network in CIDR form (e.g. 10.20.0.0/16)");
+                yield return new(
+                    $"Sandbox:AllowedNetworks: '{network}' is not a network in CIDR form (e.g. 10.20.0.0/16)");
             }
         }
         if (MaxFileSizeMegabytes > WorkspaceMaxMegabytes)

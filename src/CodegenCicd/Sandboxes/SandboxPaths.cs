@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Sandboxes;
 
-/// <summary>The folders under <c>Sandbox:Root</c>: workspaces, snapshots, checkouts (git data, never mounted), logs and run (pipes and sockets).</summary>
+/// <summary>
+/// The folders under <c>Sandbox:Root</c>: workspaces, snapshots,
+/// checkouts (git data, never mounted), logs and run (pipes and sockets).
+/// </summary>
 public sealed class SandboxPaths
 {
     public SandboxPaths(IOptions<SandboxOptions> options, IHostEnvironment environment)

@@ -33,7 +33,8 @@ internal static class SecretForms
         yield return JsonSerializer.Serialize(secret, RelaxedJson)[1..^1];
     }
 
-    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions RelaxedJson =
+        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The base64 characters that depend on the secret alone when it starts <paramref name="offset"/>

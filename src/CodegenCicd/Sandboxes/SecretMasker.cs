@@ -36,7 +36,10 @@ public sealed class SecretMasker
 
     public static SecretMasker None { get; } = new([]);
 
-    /// <summary>Length of the longest form masked; output split into pieces keeps this much together (see <see cref="SafeCut"/>).</summary>
+    /// <summary>
+    /// Length of the longest form masked; output split into pieces
+    /// keeps this much together (see <see cref="SafeCut"/>).
+    /// </summary>
     public int LongestValue { get; }
 
     public string Apply(string text)

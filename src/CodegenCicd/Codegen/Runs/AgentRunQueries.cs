@@ -10,7 +10,8 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
     public const int DefaultPageSize = 100;
 
     /// <param name="onlyProjects">The projects the person may see; null for every project (an app-wide admin).</param>
-    public async Task<IReadOnlyList<AgentRunListItem>> ListAsync(int? projectId, AgentRunStatus? status, int take, CancellationToken cancellationToken,
+    public async Task<IReadOnlyList<AgentRunListItem>> ListAsync(
+        int? projectId, AgentRunStatus? status, int take, CancellationToken cancellationToken,
         IReadOnlyCollection<int>? onlyProjects = null)
     {
         var runs = db.Set<AgentRun>().AsNoTracking();
@@ -34,7 +35,10 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
             .ToListAsync(cancellationToken);
         var names = await projects.NamesAsync([.. items.Select(i => i.ProjectId)], cancellationToken);
         return [.. items.OrderByDescending(i => i.Id)
-            .Select(i => i with { Repository = names.GetValueOrDefault(i.ProjectId, ""), StatusLabel = i.Status.Label() })];
+            .Select(i => i with
+            {
+                Repository = names.GetValueOrDefault(i.ProjectId, ""), StatusLabel = i.Status.Label()
+            })];
     }
 
     /// <summary>The project an agent run belongs to, for the access check; null when there is no such run.</summary>
@@ -51,12 +55,17 @@ public sealed class AgentRunQueries(AppDbContext db, ProjectLookup projects)
             return null;
         }
         var project = await projects.GetAsync(run.ProjectId, cancellationToken);
-        return new AgentRunDetails(run.Id, run.ProjectId, project.FullName, run.Target, run.PlanningStatement, run.Prompt, run.AutoConfirm,
-            run.Status, run.Status.Label(), run.CodegenStatus, run.CodegenRunId, run.WebUrl, run.Plan, run.Result, run.Error,
+        return new AgentRunDetails(run.Id, run.ProjectId, project.FullName, run.Target, run.PlanningStatement,
+            run.Prompt, run.AutoConfirm, run.Status, run.Status.Label(), run.CodegenStatus, run.CodegenRunId,
+            run.WebUrl, run.Plan, run.Result, run.Error,
             run.Iterations, project.Settings.MaxIterations, run.CreatedAt, run.UpdatedAt, run.NextPollAt,
-            [.. run.History.OrderBy(h => h.Id).Select(h => new AgentRunHistoryItem(h.At, h.Status, h.CodegenStatus, h.Note))],
-            [.. run.PullRequests.OrderBy(p => p.Id).Select(p => new AgentRunPullRequestItem(p.Url, p.Title, p.HeadBranch, p.LastPipelineConclusion, p.LastPipelineRunId))],
-            [.. run.IterationRecords.OrderBy(i => i.Id).Select(i => new AgentRunIterationItem(i.Number, i.PipelineRunId, i.PullRequestUrl, i.HeadSha,
-                i.Report, i.CreatedAt, i.SentAt, i.LimitReached))]);
+            [.. run.History.OrderBy(h => h.Id)
+                .Select(h => new AgentRunHistoryItem(h.At, h.Status, h.CodegenStatus, h.Note))],
+            [.. run.PullRequests.OrderBy(p => p.Id)
+                .Select(p => new AgentRunPullRequestItem(p.Url, p.Title, p.HeadBranch, p.LastPipelineConclusion,
+                    p.LastPipelineRunId))],
+            [.. run.IterationRecords.OrderBy(i => i.Id)
+                .Select(i => new AgentRunIterationItem(i.Number, i.PipelineRunId, i.PullRequestUrl, i.HeadSha,
+                    i.Report, i.CreatedAt, i.SentAt, i.LimitReached))]);
     }
 }

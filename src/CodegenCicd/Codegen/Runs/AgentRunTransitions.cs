@@ -36,7 +36,9 @@ public static class AgentRunTransitions
         run.Version = Guid.NewGuid();
     }
 
-    /// <summary>Remembers what Codegen said before a follow-up, so its next idle status can be told apart from this one.</summary>
+    /// <summary>
+    /// Remembers what Codegen said before a follow-up, so its next idle status can be told apart from this one.
+    /// </summary>
     public static void MarkResumed(this AgentRun run, DateTimeOffset now)
     {
         run.ResumedAt = now;
@@ -50,7 +52,8 @@ public static class AgentRunTransitions
         var added = 0;
         foreach (var pr in snapshot.PullRequests.Where(p => !string.IsNullOrWhiteSpace(p.Url)))
         {
-            var existing = run.PullRequests.FirstOrDefault(p => string.Equals(p.Url, pr.Url, StringComparison.OrdinalIgnoreCase));
+            var existing = run.PullRequests
+                .FirstOrDefault(p => string.Equals(p.Url, pr.Url, StringComparison.OrdinalIgnoreCase));
             if (existing is null)
             {
                 run.PullRequests.Add(new AgentRunPullRequest
@@ -74,6 +77,7 @@ public static class AgentRunTransitions
     }
 
     public static void PublishUpdate(this LiveEvents events, AgentRun run) =>
-        events.Publish(LiveEventType, new AgentRunUpdated(run.Id, run.ProjectId, run.Status.ToString(), run.CodegenStatus),
+        events.Publish(LiveEventType,
+            new AgentRunUpdated(run.Id, run.ProjectId, run.Status.ToString(), run.CodegenStatus),
             LiveEventAudience.OfProject(run.ProjectId));
 }

@@ -13,7 +13,8 @@ public sealed partial class GitHubAppApi
     /// <c>GET /app/hook/deliveries</c>, newest first, following the <c>Link: rel="next"</c> cursor
     /// until a page reaches deliveries older than <paramref name="since"/> (GitHub keeps 3 days).
     /// </summary>
-    public async Task<IReadOnlyList<HookDelivery>> ListHookDeliveriesAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HookDelivery>> ListHookDeliveriesAsync(
+        DateTimeOffset since, CancellationToken cancellationToken)
     {
         var all = new List<HookDelivery>();
         string? next = $"app/hook/deliveries?per_page={PerPage}";
@@ -30,7 +31,8 @@ public sealed partial class GitHubAppApi
     /// <summary><c>POST /app/hook/deliveries/{id}/attempts</c>: GitHub sends that delivery again (same GUID).</summary>
     public async Task RedeliverAsync(long hookDeliveryId, CancellationToken cancellationToken)
     {
-        using var request = await AsAppAsync(HttpMethod.Post, $"app/hook/deliveries/{hookDeliveryId}/attempts", cancellationToken);
+        using var request = await AsAppAsync(
+            HttpMethod.Post, $"app/hook/deliveries/{hookDeliveryId}/attempts", cancellationToken);
         await SendAsync<System.Text.Json.JsonElement>(request, cancellationToken);
     }
 
@@ -50,17 +52,21 @@ public sealed partial class GitHubAppApi
         return await SendAsync<HookConfig>(request, cancellationToken);
     }
 
-    private async Task<(T Body, string? Link)> SendWithLinkAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<(T Body, string? Link)> SendWithLinkAsync<T>(
+        HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
+        request.Headers.Accept.Add(
+            new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
         request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new GitHubApiException(response.StatusCode, request.Method, request.RequestUri, await ReadMessageAsync(response, cancellationToken));
+            throw new GitHubApiException(response.StatusCode, request.Method, request.RequestUri,
+                await ReadMessageAsync(response, cancellationToken));
         }
         var body = await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new GitHubApiException(response.StatusCode, request.Method, request.RequestUri, "empty response body");
+            ?? throw new GitHubApiException(
+                response.StatusCode, request.Method, request.RequestUri, "empty response body");
         return (body, response.Headers.TryGetValues("Link", out var links) ? string.Join(",", links) : null);
     }
 

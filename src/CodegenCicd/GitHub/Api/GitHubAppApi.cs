@@ -19,10 +19,12 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
     public const string HttpClientName = "GitHub";
     private const int PerPage = 100;
 
-    public async Task<InstallationTokenResponse> CreateInstallationTokenAsync(long installationId, CancellationToken cancellationToken)
+    public async Task<InstallationTokenResponse> CreateInstallationTokenAsync(
+        long installationId, CancellationToken cancellationToken)
     {
         using var request = await AsAppAsync(HttpMethod.Post,
-            $"app/installations/{installationId.ToString(CultureInfo.InvariantCulture)}/access_tokens", cancellationToken);
+            $"app/installations/{installationId.ToString(CultureInfo.InvariantCulture)}/access_tokens",
+            cancellationToken);
         // Another token is harmless if GitHub made one for the attempt that answered 502.
         RetrySafeRequests.Mark(request);
         return await SendAsync<InstallationTokenResponse>(request, cancellationToken);
@@ -47,7 +49,8 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
         var all = new List<GitHubInstallation>();
         for (var page = 1; ; page++)
         {
-            using var request = await AsAppAsync(HttpMethod.Get, $"app/installations?per_page={PerPage}&page={page}", cancellationToken);
+            using var request = await AsAppAsync(
+                HttpMethod.Get, $"app/installations?per_page={PerPage}&page={page}", cancellationToken);
             var items = await SendAsync<List<GitHubInstallation>>(request, cancellationToken);
             all.AddRange(items);
             if (items.Count < PerPage)
@@ -58,12 +61,14 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
     }
 
     /// <summary><c>GET /installation/repositories</c> with the installation's token, every page.</summary>
-    public async Task<IReadOnlyList<GitHubRepository>> ListInstallationRepositoriesAsync(string installationToken, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GitHubRepository>> ListInstallationRepositoriesAsync(
+        string installationToken, CancellationToken cancellationToken)
     {
         var all = new List<GitHubRepository>();
         for (var page = 1; ; page++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"installation/repositories?per_page={PerPage}&page={page}");
+            using var request = new HttpRequestMessage(
+                HttpMethod.Get, $"installation/repositories?per_page={PerPage}&page={page}");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", installationToken);
             var result = await SendAsync<InstallationRepositoriesPage>(request, cancellationToken);
             all.AddRange(result.Repositories);
@@ -74,14 +79,18 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
         }
     }
 
-    /// <summary><c>POST /app-manifests/{code}/conversions</c>: no authentication, valid for an hour after the redirect.</summary>
+    /// <summary>
+    /// <c>POST /app-manifests/{code}/conversions</c>: no authentication, valid for an hour after the redirect.
+    /// </summary>
     public async Task<ManifestConversion> ConvertManifestAsync(string code, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"app-manifests/{Uri.EscapeDataString(code)}/conversions");
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post, $"app-manifests/{Uri.EscapeDataString(code)}/conversions");
         return await SendAsync<ManifestConversion>(request, cancellationToken);
     }
 
-    private async Task<HttpRequestMessage> AsAppAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> AsAppAsync(
+        HttpMethod method, string path, CancellationToken cancellationToken)
     {
         var current = await credentials.GetAsync(cancellationToken);
         if (current is null || !current.CanAuthenticateAsApp)
@@ -100,13 +109,16 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new GitHubApiException(response.StatusCode, request.Method, request.RequestUri, await ReadMessageAsync(response, cancellationToken));
+            throw new GitHubApiException(response.StatusCode, request.Method, request.RequestUri,
+                await ReadMessageAsync(response, cancellationToken));
         }
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new GitHubApiException(response.StatusCode, request.Method, request.RequestUri, "empty response body");
+            ?? throw new GitHubApiException(
+                response.StatusCode, request.Method, request.RequestUri, "empty response body");
     }
 
-    private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ReadMessageAsync(
+        HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         try
@@ -123,7 +135,8 @@ public sealed partial class GitHubAppApi(HttpClient http, AppCredentialsProvider
 
 /// <summary>GitHub answered with an error; <see cref="Exception.Message"/> carries GitHub's own message.</summary>
 public sealed class GitHubApiException(HttpStatusCode status, HttpMethod method, Uri? uri, string message)
-        : Exception($"GitHub {method} {(uri is { IsAbsoluteUri: true } ? uri.AbsolutePath : uri?.OriginalString)} answered {(int)status}: {message}")
+        : Exception($"GitHub {method} {(uri is { IsAbsoluteUri: true } ? uri.AbsolutePath : uri?.OriginalString)} "
+            + $"answered {(int)status}: {message}")
 {
     public HttpStatusCode StatusCode { get; } = status;
 }

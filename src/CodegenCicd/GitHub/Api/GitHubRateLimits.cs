@@ -16,7 +16,9 @@ public static class GitHubRateLimits
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DefaultSecondaryWait = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long GitHub asks us to wait before retrying, or null when the response is not a rate limit.</summary>
+    /// <summary>
+    /// How long GitHub asks us to wait before retrying, or null when the response is not a rate limit.
+    /// </summary>
     public static async ValueTask<TimeSpan?> WaitForAsync(HttpResponseMessage response, int attempt, TimeProvider time)
     {
         if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests))
@@ -28,9 +30,11 @@ public static class GitHubRateLimits
             return retryAfter;
         }
         if (Header(response, "x-ratelimit-remaining") == "0"
-            && long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset))
+            && long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.Integer, CultureInfo.InvariantCulture,
+                out var reset))
         {
-            return Max(DateTimeOffset.FromUnixTimeSeconds(reset) - time.GetUtcNow(), TimeSpan.Zero) + TimeSpan.FromSeconds(1);
+            return Max(DateTimeOffset.FromUnixTimeSeconds(reset) - time.GetUtcNow(), TimeSpan.Zero)
+                + TimeSpan.FromSeconds(1);
         }
         // A 429, or a 403 whose message names the secondary limit, without hints: back off from a minute.
         // Any other 403 is a permission error and is not retried.

@@ -33,7 +33,8 @@ public sealed class AppJwtFactory(TimeProvider time)
             // Microsoft's handler also writes nbf; GitHub ignores it, and it must not be after iat.
             NotBefore = issuedAt.UtcDateTime,
             Expires = (now + Lifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(KeyFor(credentials.PrivateKeyPem!), SecurityAlgorithms.RsaSha256),
+            SigningCredentials =
+                new SigningCredentials(KeyFor(credentials.PrivateKeyPem!), SecurityAlgorithms.RsaSha256),
         });
     }
 
@@ -56,4 +57,5 @@ public sealed class AppJwtFactory(TimeProvider time)
 
 /// <summary>Thrown when a call needs the App's identity but no App is configured yet.</summary>
 public sealed class GitHubAppNotConfiguredException()
-    : InvalidOperationException("No GitHub App is configured: create one at /setup, or set GitHub:AppId and GitHub:PrivateKey.");
+    : InvalidOperationException(
+        "No GitHub App is configured: create one at /setup, or set GitHub:AppId and GitHub:PrivateKey.");

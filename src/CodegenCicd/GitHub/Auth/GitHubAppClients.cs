@@ -12,7 +12,8 @@ namespace CodegenCicd.GitHub.Auth;
 /// as given (GitHub Enterprise Server: <c>https://HOST/api/v3/</c>).
 /// </summary>
 internal sealed class GitHubAppClients(
-    InstallationTokenCache tokens, IHttpMessageHandlerFactory handlers, IOptions<GitHubOptions> options) : IGitHubAppClients
+    InstallationTokenCache tokens, IHttpMessageHandlerFactory handlers, IOptions<GitHubOptions> options)
+    : IGitHubAppClients
 {
     private static readonly ProductHeaderValue Product = new("CodegenCICD");
 
@@ -20,15 +21,16 @@ internal sealed class GitHubAppClients(
     {
         // The factory's handlers are pooled and lifetime-tracked; Octokit disposing its HttpClient leaves them intact.
         var http = new HttpClientAdapter(() => handlers.CreateHandler(GitHubAppApi.HttpClientName));
-        var connection = new Connection(Product, options.Value.ApiBase, new InstallationCredentialStore(tokens, installationId),
-            http, new SimpleJsonSerializer());
+        var connection = new Connection(Product, options.Value.ApiBase,
+            new InstallationCredentialStore(tokens, installationId), http, new SimpleJsonSerializer());
         return Task.FromResult<IGitHubClient>(new GitHubClient(connection));
     }
 
     public Task<string> GetInstallationTokenAsync(long installationId, CancellationToken cancellationToken) =>
         tokens.GetAsync(installationId, cancellationToken);
 
-    private sealed class InstallationCredentialStore(InstallationTokenCache tokens, long installationId) : ICredentialStore
+    private sealed class InstallationCredentialStore(InstallationTokenCache tokens, long installationId)
+        : ICredentialStore
     {
         public async Task<Octokit.Credentials> GetCredentials() =>
             new(await tokens.GetAsync(installationId, CancellationToken.None), AuthenticationType.Bearer);

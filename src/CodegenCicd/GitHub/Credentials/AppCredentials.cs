@@ -21,11 +21,14 @@ public sealed record AppCredentials(
     string? ClientId = null,
     string? ClientSecret = null)
 {
-    /// <summary>"Sign in with GitHub" needs the App's OAuth client (from /setup or GitHub:ClientId / GitHub:ClientSecret).</summary>
+    /// <summary>
+    /// "Sign in with GitHub" needs the App's OAuth client (from /setup or GitHub:ClientId / GitHub:ClientSecret).
+    /// </summary>
     public bool CanSignInUsers => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     public bool CanAuthenticateAsApp => AppId is not null && !string.IsNullOrWhiteSpace(PrivateKeyPem);
 
     /// <summary>Never print secrets, not even by accident in a log template.</summary>
-    public override string ToString() => $"App {AppId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} from {Source}";
+    public override string ToString() =>
+        $"App {AppId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} from {Source}";
 }

@@ -7,7 +7,8 @@ namespace CodegenCicd.GitHub.Credentials;
 
 /// <summary>What the setup flow or the import form hands over to be stored.</summary>
 public sealed record NewAppCredentials(
-    long AppId, string PrivateKeyPem, string WebhookSecret, string? Slug, string? HtmlUrl, string? ClientId, string? ClientSecret);
+    long AppId, string PrivateKeyPem, string WebhookSecret, string? Slug, string? HtmlUrl, string? ClientId,
+    string? ClientSecret);
 
 /// <summary>
 /// The one place that knows the App's current credentials, so the JWT, the installation tokens and
@@ -16,7 +17,8 @@ public sealed record NewAppCredentials(
 /// webhook endpoint asks on every request, and other nodes pick up a change within the cache window.
 /// </summary>
 public sealed class AppCredentialsProvider(
-    IServiceScopeFactory scopes, IOptionsMonitor<GitHubOptions> options, IDataProtectionProvider protection, TimeProvider time)
+    IServiceScopeFactory scopes, IOptionsMonitor<GitHubOptions> options, IDataProtectionProvider protection,
+    TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly IDataProtector protector = protection.CreateProtector("CodegenCicd.GitHub.AppCredentials.v1");
@@ -55,7 +57,8 @@ public sealed class AppCredentialsProvider(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var row = await db.Set<StoredAppCredentials>().FindAsync([StoredAppCredentials.SingletonId], cancellationToken);
+            var row = await db.Set<StoredAppCredentials>()
+                .FindAsync([StoredAppCredentials.SingletonId], cancellationToken);
             if (row is null)
             {
                 row = new StoredAppCredentials { ProtectedPrivateKey = "", ProtectedWebhookSecret = "" };
@@ -65,7 +68,8 @@ public sealed class AppCredentialsProvider(
             row.Slug = credentials.Slug;
             row.HtmlUrl = credentials.HtmlUrl;
             row.ClientId = credentials.ClientId;
-            row.ProtectedClientSecret = credentials.ClientSecret is null ? null : protector.Protect(credentials.ClientSecret);
+            row.ProtectedClientSecret =
+                credentials.ClientSecret is null ? null : protector.Protect(credentials.ClientSecret);
             row.ProtectedWebhookSecret = protector.Protect(credentials.WebhookSecret);
             row.ProtectedPrivateKey = protector.Protect(credentials.PrivateKeyPem);
             row.UpdatedAt = time.GetUtcNow();
@@ -85,8 +89,9 @@ public sealed class AppCredentialsProvider(
         {
             // An imported App has no client secret: configuration may supply the OAuth client then.
             var storedClient = row.ProtectedClientSecret is not null;
-            return new AppCredentials(row.AppId, protector.Unprotect(row.ProtectedPrivateKey), protector.Unprotect(row.ProtectedWebhookSecret),
-                CredentialSource.Database, row.Slug, row.HtmlUrl, storedClient ? row.ClientId : options.CurrentValue.ClientId ?? row.ClientId,
+            return new AppCredentials(row.AppId, protector.Unprotect(row.ProtectedPrivateKey),
+                protector.Unprotect(row.ProtectedWebhookSecret), CredentialSource.Database, row.Slug, row.HtmlUrl,
+                storedClient ? row.ClientId : options.CurrentValue.ClientId ?? row.ClientId,
                 storedClient ? protector.Unprotect(row.ProtectedClientSecret!) : options.CurrentValue.ClientSecret);
         }
         var o = options.CurrentValue;
@@ -95,9 +100,10 @@ public sealed class AppCredentialsProvider(
             return null;
         }
         var pem = !string.IsNullOrWhiteSpace(o.PrivateKey) ? o.PrivateKey
-            : !string.IsNullOrWhiteSpace(o.PrivateKeyPath) ? await File.ReadAllTextAsync(o.PrivateKeyPath, cancellationToken)
+            : !string.IsNullOrWhiteSpace(o.PrivateKeyPath)
+                ? await File.ReadAllTextAsync(o.PrivateKeyPath, cancellationToken)
             : null;
-        return new AppCredentials(o.AppId, pem, string.IsNullOrWhiteSpace(o.WebhookSecret) ? null : o.WebhookSecret, CredentialSource.Configuration,
-            ClientId: o.ClientId, ClientSecret: o.ClientSecret);
+        return new AppCredentials(o.AppId, pem, string.IsNullOrWhiteSpace(o.WebhookSecret) ? null : o.WebhookSecret,
+            CredentialSource.Configuration, ClientId: o.ClientId, ClientSecret: o.ClientSecret);
     }
 }

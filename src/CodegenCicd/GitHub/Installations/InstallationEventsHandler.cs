@@ -10,7 +10,8 @@ namespace CodegenCicd.GitHub.Installations;
 /// <c>installation</c> (created, deleted, suspend, unsuspend, new_permissions_accepted) and
 /// <c>installation_repositories</c> (added, removed) keep installations and projects current.
 /// </summary>
-internal sealed class InstallationEventsHandler(InstallationStore store, InstallationTokenCache tokens, InstallationLocks locks, ProjectAutoPin autoPin)
+internal sealed class InstallationEventsHandler(
+    InstallationStore store, InstallationTokenCache tokens, InstallationLocks locks, ProjectAutoPin autoPin)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["installation", "installation_repositories"];
@@ -42,7 +43,8 @@ internal sealed class InstallationEventsHandler(InstallationStore store, Install
                 break;
             case ("installation", var action):
                 await store.UpsertAsync(installation, cancellationToken);
-                await store.AddRepositoriesAsync(installation.Id, Repositories(payload, "repositories"), cancellationToken);
+                await store.AddRepositoriesAsync(
+                    installation.Id, Repositories(payload, "repositories"), cancellationToken);
                 if (action == "created")
                 {
                     await autoPin.PinAsync(installation.Id, Repositories(payload, "repositories"), cancellationToken);
@@ -50,7 +52,8 @@ internal sealed class InstallationEventsHandler(InstallationStore store, Install
                 break;
             case ("installation_repositories", _):
                 await store.UpsertAsync(installation, cancellationToken);
-                await store.AddRepositoriesAsync(installation.Id, Repositories(payload, "repositories_added"), cancellationToken);
+                await store.AddRepositoriesAsync(
+                    installation.Id, Repositories(payload, "repositories_added"), cancellationToken);
                 await autoPin.PinAsync(installation.Id, Repositories(payload, "repositories_added"), cancellationToken);
                 await store.RemoveRepositoriesAsync(installation.Id,
                     Repositories(payload, "repositories_removed").Select(r => r.Id), cancellationToken);

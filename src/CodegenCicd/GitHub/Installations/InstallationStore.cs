@@ -61,14 +61,16 @@ public sealed class InstallationStore(AppDbContext db, InstalledRepositories pro
     public async Task SetSuspendedAsync(long installationId, bool suspended, CancellationToken cancellationToken)
     {
         await db.Set<Installation>().Where(i => i.Id == installationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsSuspended, suspended).SetProperty(i => i.UpdatedAt, time.GetUtcNow()), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsSuspended, suspended)
+                .SetProperty(i => i.UpdatedAt, time.GetUtcNow()), cancellationToken);
         await SetProjectsActiveAsync(installationId, !suspended, cancellationToken);
     }
 
     public async Task MarkDeletedAsync(long installationId, CancellationToken cancellationToken)
     {
         await db.Set<Installation>().Where(i => i.Id == installationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsDeleted, true).SetProperty(i => i.UpdatedAt, time.GetUtcNow()), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsDeleted, true)
+                .SetProperty(i => i.UpdatedAt, time.GetUtcNow()), cancellationToken);
         await SetProjectsActiveAsync(installationId, false, cancellationToken);
     }
 
@@ -84,8 +86,11 @@ public sealed class InstallationStore(AppDbContext db, InstalledRepositories pro
         long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken) =>
         projects.RemoveAsync(installationId, [.. repositoryIds], cancellationToken);
 
-    /// <summary>After a full listing: the listed repositories are the installation's, every other one was removed.</summary>
-    public async Task ReplaceRepositoriesAsync(long installationId, IReadOnlyCollection<GitHubRepository> repositories, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a full listing: the listed repositories are the installation's, every other one was removed.
+    /// </summary>
+    public async Task ReplaceRepositoriesAsync(
+        long installationId, IReadOnlyCollection<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
         await AddRepositoriesAsync(installationId, repositories, cancellationToken);
         await projects.KeepOnlyAsync(installationId, [.. repositories.Select(r => r.Id)], cancellationToken);
@@ -94,7 +99,8 @@ public sealed class InstallationStore(AppDbContext db, InstalledRepositories pro
     /// <summary>Installations GitHub no longer lists were uninstalled while we were not listening.</summary>
     public async Task MarkMissingDeletedAsync(IReadOnlyCollection<long> listedIds, CancellationToken cancellationToken)
     {
-        var missing = await db.Set<Installation>().Where(i => !i.IsDeleted && !listedIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(cancellationToken);
+        var missing = await db.Set<Installation>().Where(i => !i.IsDeleted && !listedIds.Contains(i.Id))
+            .Select(i => i.Id).ToListAsync(cancellationToken);
         foreach (var id in missing)
         {
             await MarkDeletedAsync(id, cancellationToken);

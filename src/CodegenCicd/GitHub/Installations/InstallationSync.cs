@@ -9,7 +9,9 @@ namespace CodegenCicd.GitHub.Installations;
 /// then <c>GET /installation/repositories</c> per active installation), for changes whose webhooks
 /// were missed. Runs at start-up, after setup, and from the Installations page.
 /// </summary>
-public sealed class InstallationSync(GitHubAppApi api, InstallationTokenCache tokens, InstallationStore store, InstallationLocks locks, ProjectAutoPin autoPin)
+public sealed class InstallationSync(
+    GitHubAppApi api, InstallationTokenCache tokens, InstallationStore store, InstallationLocks locks,
+    ProjectAutoPin autoPin)
 {
     public sealed record Summary(int Installations, int Repositories);
 

@@ -4,9 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.GitHub.Installations;
 
-/// <summary>Runs <see cref="InstallationSync"/> as a job; does nothing (and says so) until an App is configured.</summary>
+/// <summary>
+/// Runs <see cref="InstallationSync"/> as a job; does nothing (and says so) until an App is configured.
+/// </summary>
 [AutomaticRetry(Attempts = 3)]
-public sealed partial class InstallationSyncJob(AppCredentialsProvider credentials, InstallationSync sync, ILogger<InstallationSyncJob> logger)
+public sealed partial class InstallationSyncJob(
+    AppCredentialsProvider credentials, InstallationSync sync, ILogger<InstallationSyncJob> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -19,15 +22,18 @@ public sealed partial class InstallationSyncJob(AppCredentialsProvider credentia
         LogSynced(logger, summary.Installations, summary.Repositories);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installation sync skipped: no GitHub App is configured yet")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Installation sync skipped: no GitHub App is configured yet")]
     private static partial void LogSkipped(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Synced {Installations} installation(s) and {Repositories} repositories from GitHub")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Synced {Installations} installation(s) and {Repositories} repositories from GitHub")]
     private static partial void LogSynced(ILogger logger, int installations, int repositories);
 }
 
 /// <summary>Queues one sync when the app starts, so projects reflect installs made while it was down.</summary>
-internal sealed class InstallationSyncAtStartup(IBackgroundJobClient jobs, IOptions<GitHubOptions> options) : IHostedService
+internal sealed class InstallationSyncAtStartup(IBackgroundJobClient jobs, IOptions<GitHubOptions> options)
+    : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

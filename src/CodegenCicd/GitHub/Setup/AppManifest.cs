@@ -18,7 +18,9 @@ public sealed class AppManifest
         template = new StreamReader(stream).ReadToEnd();
     }
 
-    /// <summary>The manifest for <paramref name="publicUrl"/>; <paramref name="name"/> overrides the App's name when given.</summary>
+    /// <summary>
+    /// The manifest for <paramref name="publicUrl"/>; <paramref name="name"/> overrides the App's name when given.
+    /// </summary>
     public string Build(Uri publicUrl, string? name)
     {
         var root = publicUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');

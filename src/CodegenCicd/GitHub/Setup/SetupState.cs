@@ -12,7 +12,8 @@ public sealed class SetupState(IDataProtectionProvider protection)
 {
     public const string CookieName = "codegencicd.setup-state";
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
-    private readonly ITimeLimitedDataProtector protector = protection.CreateProtector("CodegenCicd.GitHub.SetupState.v1").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector protector =
+        protection.CreateProtector("CodegenCicd.GitHub.SetupState.v1").ToTimeLimitedDataProtector();
 
     public string Issue(HttpResponse response)
     {
@@ -29,7 +30,9 @@ public sealed class SetupState(IDataProtectionProvider protection)
         return state;
     }
 
-    /// <summary>True when <paramref name="returned"/> is the state this browser was given; the cookie is spent either way.</summary>
+    /// <summary>
+    /// True when <paramref name="returned"/> is the state this browser was given; the cookie is spent either way.
+    /// </summary>
     public bool Verify(HttpRequest request, HttpResponse response, string? returned)
     {
         response.Cookies.Delete(CookieName, new CookieOptions { Path = "/setup" });
@@ -40,7 +43,8 @@ public sealed class SetupState(IDataProtectionProvider protection)
         try
         {
             var expected = protector.Unprotect(cookie);
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returned));
+            return CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returned));
         }
         catch (CryptographicException)
         {

@@ -25,7 +25,11 @@ public static class LooseConfigurationKeys
 {
     public static readonly IReadOnlyList<LooseConfigurationKey> All =
     [
-        new("ConnectionStrings:Jobs", "Job storage connection string (Npgsql format) when `Jobs:Storage` is `PostgreSql`; required then.", "—"),
-        new("urls", "Where the app listens (`--urls`, `ASPNETCORE_URLS`), e.g. `http://0.0.0.0:8080`. The first one is the default of `Pipelines:PublicUrl`.", "`http://localhost:5000`"),
+        new("ConnectionStrings:Jobs",
+            "Job storage connection string (Npgsql format) when `Jobs:Storage` is `PostgreSql`; required then.", "—"),
+        new("urls",
+            "Where the app listens (`--urls`, `ASPNETCORE_URLS`), e.g. `http://0.0.0.0:8080`. "
+            + "The first one is the default of `Pipelines:PublicUrl`.",
+            "`http://localhost:5000`"),
     ];
 }

@@ -15,7 +15,8 @@ public static class OptionsRegistration
     /// Binds <typeparamref name="T"/> to its section and validates it at start-up. Data-annotation
     /// messages are written as "Section:Key …" so a bad value stops the app with one line naming the key.
     /// </summary>
-    public static OptionsBuilder<T> AddConfigSection<T>(this IServiceCollection services) where T : class, IConfigSection
+    public static OptionsBuilder<T> AddConfigSection<T>(this IServiceCollection services)
+        where T : class, IConfigSection
     {
         services.AddSingleton<IValidateOptions<T>, AnnotatedOptionsValidator<T>>();
         return services.AddOptions<T>().BindConfiguration(T.SectionName).ValidateOnStart();
@@ -26,7 +27,8 @@ public static class OptionsRegistration
         public ValidateOptionsResult Validate(string? name, T options)
         {
             var results = new List<ValidationResult>();
-            if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+            if (Validator.TryValidateObject(
+                options, new ValidationContext(options), results, validateAllProperties: true))
             {
                 return ValidateOptionsResult.Success;
             }

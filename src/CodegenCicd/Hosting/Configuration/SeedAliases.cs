@@ -4,7 +4,9 @@ namespace CodegenCicd.Hosting.Configuration;
 /// <param name="Convert">Turns the alias's raw value into the key's value; null means "not applicable".</param>
 public sealed record SeedAlias(string Name, string Key, Func<string, string?>? Convert = null);
 
-/// <summary>The seed's variable names (CONTRACT.md, Configuration). A canonical key always wins over its alias.</summary>
+/// <summary>
+/// The seed's variable names (CONTRACT.md, Configuration). A canonical key always wins over its alias.
+/// </summary>
 public static class SeedAliases
 {
     public static readonly IReadOnlyList<SeedAlias> All =

@@ -11,7 +11,10 @@ internal sealed class JobMetricsFilter : IServerFilter
 
     private static readonly Histogram Duration = Metrics.CreateHistogram(
         "codegencicd_job_duration_seconds", "Duration of background jobs by type and outcome.",
-        new HistogramConfiguration { LabelNames = ["job", "outcome"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 16) });
+        new HistogramConfiguration
+        {
+            LabelNames = ["job", "outcome"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 16)
+        });
 
     public void OnPerforming(PerformingContext context) => context.Items[StartedKey] = Stopwatch.GetTimestamp();
 

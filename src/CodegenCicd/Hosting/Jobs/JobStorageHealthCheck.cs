@@ -5,7 +5,8 @@ namespace CodegenCicd.Hosting.Jobs;
 
 internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {

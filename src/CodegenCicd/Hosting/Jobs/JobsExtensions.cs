@@ -20,14 +20,16 @@ public static class JobsExtensions
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {
         builder.Services.AddConfigSection<JobsOptions>()
-            .Validate(o => o.Storage != JobStorageKind.PostgreSql || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Jobs")),
+            .Validate(o => o.Storage != JobStorageKind.PostgreSql
+                    || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Jobs")),
                 "ConnectionStrings:Jobs is required when Jobs:Storage is PostgreSql");
 
         builder.Services.AddSingleton<JobStorage>(sp => CreateStorage(
             sp.GetRequiredService<IOptions<JobsOptions>>().Value, builder.Configuration.GetConnectionString("Jobs")));
         // AddHangfire registers JobActivator.Current, a static that the last host to start overwrites:
         // with several hosts in one process, jobs were activated with another host's services (and database).
-        builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        builder.Services.AddSingleton<JobActivator>(
+            sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddSingleton<JobMetricsFilter>();
         builder.Services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
             JobFilterProviders.Providers, new JobFilterCollection { sp.GetRequiredService<JobMetricsFilter>() }));

@@ -13,7 +13,8 @@ public static class RecurringJobs
     /// Schedules <typeparamref name="TJob"/> under <paramref name="id"/> at start-up. AddOrUpdate is
     /// idempotent, so every node may register the same job; the shared storage runs it once per tick.
     /// </summary>
-    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, Expression<Func<TJob, Task>> call, string cron)
+    public static IServiceCollection AddRecurringJob<TJob>(
+        this IServiceCollection services, string id, Expression<Func<TJob, Task>> call, string cron)
     {
         services.AddSingleton(new RecurringJobRegistration(manager => manager.AddOrUpdate(id, call, cron)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobsRegistrar>());
@@ -31,7 +32,8 @@ public static class RecurringJobs
         return services;
     }
 
-    private sealed class RecurringJobsRegistrar(IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager) : IHostedService
+    private sealed class RecurringJobsRegistrar(
+        IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {

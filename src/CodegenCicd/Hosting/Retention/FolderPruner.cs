@@ -3,10 +3,13 @@ namespace CodegenCicd.Hosting.Retention;
 /// <summary>One prunable unit on disk (a file or a folder) with its size and when it was last written.</summary>
 public sealed record PrunableItem(string Path, long Bytes, DateTimeOffset LastWrite);
 
-/// <summary>Chooses what to delete: everything older than the cutoff, then the oldest until the rest fits the cap.</summary>
+/// <summary>
+/// Chooses what to delete: everything older than the cutoff, then the oldest until the rest fits the cap.
+/// </summary>
 public static class FolderPruner
 {
-    public static IReadOnlyList<PrunableItem> Choose(IReadOnlyList<PrunableItem> items, DateTimeOffset cutoff, long maxBytes)
+    public static IReadOnlyList<PrunableItem> Choose(
+        IReadOnlyList<PrunableItem> items, DateTimeOffset cutoff, long maxBytes)
     {
         var chosen = items.Where(i => i.LastWrite < cutoff).ToList();
         var kept = items.Except(chosen).OrderBy(i => i.LastWrite).ToList();

@@ -20,7 +20,9 @@ public sealed class RetentionOptions : IConfigSection
     [Range(1, 10_485_760, ErrorMessage = "Retention:ArtifactsMaxMegabytes must be between 1 and 10485760")]
     public int ArtifactsMaxMegabytes { get; set; } = 2048;
 
-    /// <summary>Preview server logs on disk, and the stored command logs of finished stages, older than this are deleted.</summary>
+    /// <summary>
+    /// Preview server logs on disk, and the stored command logs of finished stages, older than this are deleted.
+    /// </summary>
     [Range(1, 3650, ErrorMessage = "Retention:LogsMaxAgeDays must be between 1 and 3650")]
     public int LogsMaxAgeDays { get; set; } = 30;
 
@@ -28,7 +30,9 @@ public sealed class RetentionOptions : IConfigSection
     [Range(1, 10_485_760, ErrorMessage = "Retention:LogsMaxMegabytes must be between 1 and 10485760")]
     public int LogsMaxMegabytes { get; set; } = 1024;
 
-    /// <summary>Records of stopped previews older than this are deleted (their links then answer a plain 404).</summary>
+    /// <summary>
+    /// Records of stopped previews older than this are deleted (their links then answer a plain 404).
+    /// </summary>
     [Range(1, 3650, ErrorMessage = "Retention:DeploymentsMaxAgeDays must be between 1 and 3650")]
     public int DeploymentsMaxAgeDays { get; set; } = 90;
 

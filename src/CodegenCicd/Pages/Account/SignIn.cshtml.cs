@@ -25,9 +25,12 @@ public sealed class SignInModel(AdminCredentials credentials) : PageModel
 
     /// <summary>Where "Sign in with GitHub" starts, carrying the page to return to.</summary>
     public string GitHubSignInUrl =>
-        $"{CodegenCicd.Accounts.GitHubSignInEndpoints.StartPath}?returnUrl={Uri.EscapeDataString(CodegenCicd.Accounts.GitHubSignInEndpoints.LocalOnly(ReturnUrl))}";
+        $"{CodegenCicd.Accounts.GitHubSignInEndpoints.StartPath}"
+        + $"?returnUrl={Uri.EscapeDataString(CodegenCicd.Accounts.GitHubSignInEndpoints.LocalOnly(ReturnUrl))}";
 
-    public async Task<IActionResult> OnGetAsync([FromServices] CodegenCicd.Accounts.GitHubOAuthClient github, string? error, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(
+        [FromServices] CodegenCicd.Accounts.GitHubOAuthClient github, string? error,
+        CancellationToken cancellationToken)
     {
         GitHubSignIn = await github.ClientIdAsync(cancellationToken) is not null;
         // Before any GitHub App exists the first-run password is the only way in.
@@ -43,7 +46,9 @@ public sealed class SignInModel(AdminCredentials credentials) : PageModel
     {
         if (!await credentials.VerifyPasswordAsync(Password, cancellationToken))
         {
-            GitHubSignIn = await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Accounts.GitHubOAuthClient>().ClientIdAsync(cancellationToken) is not null;
+            GitHubSignIn = await HttpContext.RequestServices
+                .GetRequiredService<CodegenCicd.Accounts.GitHubOAuthClient>()
+                .ClientIdAsync(cancellationToken) is not null;
             Error = "That password is not right.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();

@@ -11,7 +11,8 @@ public sealed class SignOutModel : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("SignIn");
 
-    public async Task<IActionResult> OnPostAsync([FromServices] CodegenCicd.Accounts.GitHubUsers users, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(
+        [FromServices] CodegenCicd.Accounts.GitHubUsers users, CancellationToken cancellationToken)
     {
         if (CodegenCicd.Accounts.AccountClaims.GitHubUserId(User) is { } userId)
         {

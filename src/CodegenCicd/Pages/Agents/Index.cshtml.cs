@@ -10,9 +10,12 @@ namespace CodegenCicd.Pages.Agents;
 
 public sealed record ProjectOption(int Id, string FullName);
 
-/// <summary>Agent runs across projects, filtered by project and status; only runs of projects the person may see.</summary>
+/// <summary>
+/// Agent runs across projects, filtered by project and status; only runs of projects the person may see.
+/// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-public sealed class IndexModel(AgentRunQueries queries, ProjectLookup projects, CodegenClient codegen, ProjectAccess access) : PageModel
+public sealed class IndexModel(
+    AgentRunQueries queries, ProjectLookup projects, CodegenClient codegen, ProjectAccess access) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }

@@ -14,7 +14,8 @@ namespace CodegenCicd.Pages.Agents;
 /// read access to the repository shows the runs, write access starts one.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-public sealed class ProjectModel(ProjectLookup projects, AgentRunQueries queries, AgentRunService service, CodegenClient codegen, IAuditLog audit)
+public sealed class ProjectModel(
+    ProjectLookup projects, AgentRunQueries queries, AgentRunService service, CodegenClient codegen, IAuditLog audit)
     : PageModel
 {
     public const string StartAction = "start an agent run on this project";

@@ -13,7 +13,8 @@ namespace CodegenCicd.Pages.Agents;
 /// Read access to the repository shows it; write access answers the plan.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, CodegenClient codegen, IAuditLog audit, ILogger<RunModel> logger)
+public sealed class RunModel(
+    AgentRunQueries queries, AgentRunPlans plans, CodegenClient codegen, IAuditLog audit, ILogger<RunModel> logger)
     : PageModel
 {
     /// <summary>Whether Confirm / Reject are shown: write access to the repository.</summary>
@@ -63,14 +64,16 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, Codeg
     }
 
     public Task<IActionResult> OnPostConfirmAsync(int id, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.ConfirmAsync(id, Instructions, cancellationToken), AgentRunAudit.Confirmed, "confirmed", nameof(Instructions),
-            cancellationToken);
+        AnswerAsync(id, () => plans.ConfirmAsync(id, Instructions, cancellationToken), AgentRunAudit.Confirmed,
+            "confirmed", nameof(Instructions), cancellationToken);
 
     public Task<IActionResult> OnPostRejectAsync(int id, CancellationToken cancellationToken) =>
-        AnswerAsync(id, () => plans.RejectAsync(id, Reason, cancellationToken), AgentRunAudit.Rejected, "rejected", nameof(Reason), cancellationToken);
+        AnswerAsync(id, () => plans.RejectAsync(id, Reason, cancellationToken), AgentRunAudit.Rejected,
+            "rejected", nameof(Reason), cancellationToken);
 
     private async Task<IActionResult> AnswerAsync(
-        int id, Func<Task<AgentRun?>> answer, Func<AgentRun, AuditRecord> record, string notice, string field, CancellationToken cancellationToken)
+        int id, Func<Task<AgentRun?>> answer, Func<AgentRun, AuditRecord> record, string notice, string field,
+        CancellationToken cancellationToken)
     {
         if (await queries.ProjectOfAsync(id, cancellationToken) is not { } projectId)
         {
@@ -121,12 +124,14 @@ public sealed class RunModel(AgentRunQueries queries, AgentRunPlans plans, Codeg
         {
             try
             {
-                Logs = (await codegen.GetLogsAsync(codegenRunId, 0, LogEntriesShown, reverse: true, cancellationToken)).Entries;
+                Logs = (await codegen.GetLogsAsync(codegenRunId, 0, LogEntriesShown, reverse: true, cancellationToken))
+                    .Entries;
             }
             catch (CodegenApiException e)
             {
                 // The logs endpoint is alpha; the rest of the page does not depend on it.
-                logger.LogInformation("Logs of Codegen run {CodegenRunId} unavailable: {Reason}", codegenRunId, e.Message);
+                logger.LogInformation("Logs of Codegen run {CodegenRunId} unavailable: {Reason}",
+                    codegenRunId, e.Message);
                 LogsUnavailable = e.Message;
             }
         }

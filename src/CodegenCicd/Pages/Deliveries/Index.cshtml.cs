@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Deliveries;
 
-/// <summary>The latest webhook deliveries and what became of them; any one can be run through the pipeline again.</summary>
+/// <summary>
+/// The latest webhook deliveries and what became of them; any one can be run through the pipeline again.
+/// </summary>
 public sealed class IndexModel(DeliveryQueries deliveries, MissedDeliveries missed, WebhookIntake intake) : PageModel
 {
     public const int Shown = 100;
@@ -27,7 +29,8 @@ public sealed class IndexModel(DeliveryQueries deliveries, MissedDeliveries miss
     public async Task<IActionResult> OnPostRedeliverAsync(long id, CancellationToken cancellationToken)
     {
         Message = await intake.RedeliverAsync(id, cancellationToken)
-            ? $"Delivery #{id} was queued for its handlers again (a pipeline run it already started is not started twice; use Re-run on the run for that)."
+            ? $"Delivery #{id} was queued for its handlers again "
+                + "(a pipeline run it already started is not started twice; use Re-run on the run for that)."
             : $"Delivery #{id} is being processed right now (or no longer exists); try again when it is done.";
         return RedirectToPage();
     }

@@ -36,7 +36,8 @@ public sealed class IndexModel(
 
     public string? HookError { get; private set; }
 
-    public Uri AppWebhookUrl => Settings.OriginUrl ?? new Uri($"{Request.Scheme}://{Request.Host}{WebhookEndpoint.Path}");
+    public Uri AppWebhookUrl =>
+        Settings.OriginUrl ?? new Uri($"{Request.Scheme}://{Request.Host}{WebhookEndpoint.Path}");
 
     public bool HookPointsAtGateway => WorkerUrl is not null && HookUrl is not null
         && Uri.TryCreate(HookUrl, UriKind.Absolute, out var hook) && hook.Host == WorkerUrl.Host;
@@ -56,7 +57,8 @@ public sealed class IndexModel(
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
                 Health = await worker.GetHealthAsync(WorkerUrl, timeout.Token);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            catch (Exception ex)
+                when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
             {
                 HealthError = ex.Message;
             }
@@ -79,7 +81,8 @@ public sealed class IndexModel(
     {
         var deployment = await deployer.DeployAsync(cancellationToken);
         Message = deployment.Succeeded
-            ? $"Deployed {deployment.WorkerName} in {deployment.Mode.ToString().ToLowerInvariant()} mode at {deployment.WorkerUrl}."
+            ? $"Deployed {deployment.WorkerName} in {deployment.Mode.ToString().ToLowerInvariant()} mode "
+                + $"at {deployment.WorkerUrl}."
             : $"Deploying the gateway failed: {deployment.Error}";
         return RedirectToPage();
     }

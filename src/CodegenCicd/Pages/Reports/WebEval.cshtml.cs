@@ -20,7 +20,8 @@ namespace CodegenCicd.Pages.Reports;
 public sealed class WebEvalModel(WebEvalArtifacts artifacts, PipelineActivityQueries runs) : PageModel
 {
     /// <summary>Every handler (page, screenshots, JSON) is behind the same check.</summary>
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    public override async Task OnPageHandlerExecutionAsync(
+        PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var runId = Key?.Split('/') is ["runs", var run, ..] && long.TryParse(run, out var id) ? id : (long?)null;
         var projectId = runId is null ? null
@@ -50,7 +51,9 @@ public sealed class WebEvalModel(WebEvalArtifacts artifacts, PipelineActivityQue
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         // The browser's internal loopback address is useless to a reader: show paths and the preview link.
-        Report = await artifacts.LoadAsync(Key, cancellationToken) is { } stored ? ReportAddresses.Localize(stored) : null;
+        Report = await artifacts.LoadAsync(Key, cancellationToken) is { } stored
+            ? ReportAddresses.Localize(stored)
+            : null;
         if (Report is null)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
@@ -64,7 +67,8 @@ public sealed class WebEvalModel(WebEvalArtifacts artifacts, PipelineActivityQue
             : NotFound();
 
     public IActionResult OnGetJson() =>
-        artifacts.TryGetDirectory(Key, out var directory) && System.IO.File.Exists(Path.Combine(directory, WebEvalArtifacts.ReportFileName))
+        artifacts.TryGetDirectory(Key, out var directory)
+        && System.IO.File.Exists(Path.Combine(directory, WebEvalArtifacts.ReportFileName))
             ? PhysicalFile(Path.Combine(directory, WebEvalArtifacts.ReportFileName), "application/json")
             : NotFound();
 

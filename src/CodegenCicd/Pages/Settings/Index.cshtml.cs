@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Settings;
 
-/// <summary>Instance settings: which integrations are configured (and how to), the admin password, GitHub App pages.</summary>
+/// <summary>
+/// Instance settings: which integrations are configured (and how to), the admin password, GitHub App pages.
+/// </summary>
 public sealed class IndexModel(IntegrationStatusService integrations, AdminCredentials credentials) : PageModel
 {
     public const int MinPasswordLength = 8;
@@ -35,9 +37,11 @@ public sealed class IndexModel(IntegrationStatusService integrations, AdminCrede
     {
         PasswordError =
             PasswordFromConfiguration ? "The password comes from configuration (Admin:Password); change it there."
-            : NewPassword.Length < MinPasswordLength ? $"The new password needs at least {MinPasswordLength} characters."
+            : NewPassword.Length < MinPasswordLength
+                ? $"The new password needs at least {MinPasswordLength} characters."
             : NewPassword != ConfirmPassword ? "The two new passwords differ."
-            : !await credentials.ChangePasswordAsync(CurrentPassword, NewPassword, cancellationToken) ? "The current password is not right."
+            : !await credentials.ChangePasswordAsync(CurrentPassword, NewPassword, cancellationToken)
+                ? "The current password is not right."
             : null;
         if (PasswordError is not null)
         {
@@ -46,7 +50,8 @@ public sealed class IndexModel(IntegrationStatusService integrations, AdminCrede
             return Page();
         }
         await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Audit.IAuditLog>()
-            .RecordAsync(new(CodegenCicd.Audit.AuditActions.InstanceSettings, null, "admin password changed"), cancellationToken);
+            .RecordAsync(new(CodegenCicd.Audit.AuditActions.InstanceSettings, null, "admin password changed"),
+                cancellationToken);
         // Other sessions are signed out by the new stamp; this one gets a fresh cookie.
         await HttpContext.SignInAdminAsync(credentials, cancellationToken);
         Message = "Password changed. Other signed-in sessions have been signed out.";

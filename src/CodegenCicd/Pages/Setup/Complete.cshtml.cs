@@ -14,15 +14,18 @@ namespace CodegenCicd.Pages.Setup;
 /// once; the admin is sent on to install the App.
 /// </summary>
 public sealed class CompleteModel(
-    SetupState state, GitHubAppApi api, AppCredentialsProvider credentials, IBackgroundJobClient jobs, ILogger<CompleteModel> logger) : PageModel
+    SetupState state, GitHubAppApi api, AppCredentialsProvider credentials, IBackgroundJobClient jobs,
+    ILogger<CompleteModel> logger) : PageModel
 {
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? code, [FromQuery(Name = "state")] string? returnedState, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(
+        string? code, [FromQuery(Name = "state")] string? returnedState, CancellationToken cancellationToken)
     {
         if (!state.Verify(Request, Response, returnedState))
         {
-            Error = "This setup link does not match the one this browser started (or it is over an hour old). Start again from /setup.";
+            Error = "This setup link does not match the one this browser started (or it is over an hour old). "
+                + "Start again from /setup.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
@@ -40,20 +43,23 @@ public sealed class CompleteModel(
         catch (Exception ex) when (ex is GitHubApiException or HttpRequestException)
         {
             logger.LogWarning("Manifest conversion failed: {Reason}", ex.Message);
-            Error = $"GitHub did not convert the code ({ex.Message}). Codes are valid for one hour and only once: start again from /setup.";
+            Error = $"GitHub did not convert the code ({ex.Message}). "
+                + "Codes are valid for one hour and only once: start again from /setup.";
             Response.StatusCode = StatusCodes.Status502BadGateway;
             return Page();
         }
         if (string.IsNullOrEmpty(conversion.WebhookSecret))
         {
-            Error = "GitHub created the App without a webhook secret, so its deliveries could not be verified. Set one on GitHub and import the App.";
+            Error = "GitHub created the App without a webhook secret, so its deliveries could not be verified. "
+                + "Set one on GitHub and import the App.";
             Response.StatusCode = StatusCodes.Status502BadGateway;
             return Page();
         }
-        await credentials.SaveAsync(new NewAppCredentials(conversion.Id, conversion.Pem, conversion.WebhookSecret, conversion.Slug,
-            conversion.HtmlUrl, conversion.ClientId, conversion.ClientSecret), cancellationToken);
+        await credentials.SaveAsync(new NewAppCredentials(conversion.Id, conversion.Pem, conversion.WebhookSecret,
+            conversion.Slug, conversion.HtmlUrl, conversion.ClientId, conversion.ClientSecret), cancellationToken);
         await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Audit.IAuditLog>()
-            .RecordAsync(new(CodegenCicd.Audit.AuditActions.Setup, null, "created App " + conversion.Slug), cancellationToken);
+            .RecordAsync(new(CodegenCicd.Audit.AuditActions.Setup, null, "created App " + conversion.Slug),
+                cancellationToken);
         jobs.Enqueue<InstallationSyncJob>(job => job.RunAsync(CancellationToken.None));
         return Redirect($"{conversion.HtmlUrl.TrimEnd('/')}/installations/new");
     }

@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Setup;
 
-/// <summary>Stores the credentials of an App created elsewhere, after GitHub confirms the id and key belong together.</summary>
-public sealed class ImportModel(GitHubAppApi api, AppCredentialsProvider credentials, IBackgroundJobClient jobs) : PageModel
+/// <summary>
+/// Stores the credentials of an App created elsewhere, after GitHub confirms the id and key belong together.
+/// </summary>
+public sealed class ImportModel(GitHubAppApi api, AppCredentialsProvider credentials, IBackgroundJobClient jobs)
+    : PageModel
 {
     [BindProperty]
     public long? AppId { get; set; }
@@ -46,10 +49,11 @@ public sealed class ImportModel(GitHubAppApi api, AppCredentialsProvider credent
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        await credentials.SaveAsync(new NewAppCredentials(AppId!.Value, PrivateKey.Trim(), WebhookSecret, app.Slug, app.HtmlUrl,
-            app.ClientId, ClientSecret: null), cancellationToken);
+        await credentials.SaveAsync(new NewAppCredentials(AppId!.Value, PrivateKey.Trim(), WebhookSecret, app.Slug,
+            app.HtmlUrl, app.ClientId, ClientSecret: null), cancellationToken);
         await HttpContext.RequestServices.GetRequiredService<CodegenCicd.Audit.IAuditLog>()
-            .RecordAsync(new(CodegenCicd.Audit.AuditActions.Setup, null, "imported App " + app.Slug), cancellationToken);
+            .RecordAsync(new(CodegenCicd.Audit.AuditActions.Setup, null, "imported App " + app.Slug),
+                cancellationToken);
         jobs.Enqueue<InstallationSyncJob>(job => job.RunAsync(CancellationToken.None));
         return Redirect("/installations");
     }

@@ -11,13 +11,16 @@ namespace CodegenCicd.Pages.Setup;
 /// Step 1 of the manifest flow (like Probot's /probot): build the manifest with this server's public
 /// URL and hand the browser a form that posts it to GitHub, with a <c>state</c> kept in a cookie.
 /// </summary>
-public sealed class IndexModel(AppCredentialsProvider credentials, AppManifest manifest, SetupState state, IOptions<GitHubOptions> options)
+public sealed class IndexModel(
+    AppCredentialsProvider credentials, AppManifest manifest, SetupState state, IOptions<GitHubOptions> options)
     : PageModel
 {
     [BindProperty]
     public string PublicUrl { get; set; } = "";
 
-    /// <summary>An organization login: the App is created under that organization instead of the admin's account.</summary>
+    /// <summary>
+    /// An organization login: the App is created under that organization instead of the admin's account.
+    /// </summary>
     [BindProperty]
     public string? Organization { get; set; }
 
@@ -43,19 +46,23 @@ public sealed class IndexModel(AppCredentialsProvider credentials, AppManifest m
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Current = await credentials.GetAsync(cancellationToken);
-        if (!Uri.TryCreate(PublicUrl?.Trim(), UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(PublicUrl?.Trim(), UriKind.Absolute, out var publicUrl)
+            || publicUrl.Scheme is not ("http" or "https"))
         {
-            Error = "The public URL must be an absolute http(s) URL that GitHub can reach, e.g. https://ci.example.com.";
+            Error = "The public URL must be an absolute http(s) URL that GitHub can reach, "
+                + "e.g. https://ci.example.com.";
             return Page();
         }
         if (publicUrl.IsLoopback && !options.Value.WebUrl.IsLoopback)
         {
             // GitHub would create an App whose webhooks can never arrive.
-            Error = $"{publicUrl.Host} is only reachable from this machine, so GitHub could not deliver webhooks to it. "
+            Error = $"{publicUrl.Host} is only reachable from this machine, "
+                + "so GitHub could not deliver webhooks to it. "
                 + "Enter the address GitHub can reach (your server's public URL, or a tunnel's).";
             return Page();
         }
-        if (!string.IsNullOrWhiteSpace(Organization) && !Organization.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        if (!string.IsNullOrWhiteSpace(Organization)
+            && !Organization.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
         {
             Error = "An organization login has only letters, digits and hyphens.";
             return Page();

@@ -10,9 +10,12 @@ public sealed record CheckRunButton(string Label, string Description, string Ide
     public const string MergeNowIdentifier = "merge-now";
     public const string ApproveIdentifier = "approve";
 
-    public static readonly CheckRunButton Rerun = new("Re-run", "Run this stage and the ones after it", RerunIdentifier);
-    public static readonly CheckRunButton MergeNow = new("Merge now", "Merge now if GitHub allows it", MergeNowIdentifier);
-    public static readonly CheckRunButton Approve = new("Approve and run", "Run this fork's code (write access)", ApproveIdentifier);
+    public static readonly CheckRunButton Rerun =
+        new("Re-run", "Run this stage and the ones after it", RerunIdentifier);
+    public static readonly CheckRunButton MergeNow =
+        new("Merge now", "Merge now if GitHub allows it", MergeNowIdentifier);
+    public static readonly CheckRunButton Approve =
+        new("Approve and run", "Run this fork's code (write access)", ApproveIdentifier);
 }
 
 /// <summary>What a check run shows when a stage completes.</summary>

@@ -25,7 +25,8 @@ public sealed class CheckRunReporter(
     /// created it although it answered 5xx or timed out, so a creation is retried here rather than by the HTTP
     /// pipeline: each try first looks the check run up by its external id on the head SHA, and never makes a second.
     /// </summary>
-    public async Task<long> CreateQueuedAsync(IGitHubClient client, PipelineRun run, PipelineStage stage, string summary)
+    public async Task<long> CreateQueuedAsync(
+        IGitHubClient client, PipelineRun run, PipelineStage stage, string summary)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -49,7 +50,8 @@ public sealed class CheckRunReporter(
                 && delay <= GitHubRateLimits.MaxWait)
             {
                 logger.LogWarning(
-                    "Creating check run {CheckRunName} for run {RunId} failed ({Reason}); looking it up, retrying in {Delay}",
+                    "Creating check run {CheckRunName} for run {RunId} failed ({Reason}); "
+                    + "looking it up, retrying in {Delay}",
                     stage.Kind.CheckRunName(), run.Id, e.Message, delay);
                 await Task.Delay(delay, time);
             }
@@ -80,7 +82,8 @@ public sealed class CheckRunReporter(
             Output = new NewCheckRunOutput("In progress", CheckRunText.Limit(summary)),
         });
 
-    public async Task CompleteAsync(IGitHubClient client, PipelineRun run, long checkRunId, CheckRunCompletion completion)
+    public async Task CompleteAsync(
+        IGitHubClient client, PipelineRun run, long checkRunId, CheckRunCompletion completion)
     {
         var batches = completion.Annotations.Chunk(CheckRunText.MaxAnnotationsPerRequest).ToList();
         var title = CheckRunText.Title(completion.Title);
@@ -93,7 +96,10 @@ public sealed class CheckRunReporter(
             CompletedAt = time.GetUtcNow(),
             DetailsUrl = options.Value.DetailsUrl(run.Id),
             Output = Output(title, summary, text, batches.FirstOrDefault()),
-            Actions = [.. completion.Buttons.Take(3).Select(b => new NewCheckRunAction(b.Label, b.Description, b.Identifier))],
+            Actions =
+            [
+                .. completion.Buttons.Take(3).Select(b => new NewCheckRunAction(b.Label, b.Description, b.Identifier))
+            ],
         });
         // GitHub appends annotations sent in later updates of the same output (≤ 50 per request).
         foreach (var batch in batches.Skip(1))
@@ -113,12 +119,13 @@ public sealed class CheckRunReporter(
     private static Task UpdateAsync(IGitHubClient client, PipelineRun run, long checkRunId, CheckRunUpdate update) =>
         RetrySafeRequests.RunAsync(() => client.Check.Run.Update(run.Owner, run.Name, checkRunId, update));
 
-    private static NewCheckRunOutput Output(string title, string summary, string? text, CodeAnnotation[]? annotations) =>
+    private static NewCheckRunOutput Output(
+        string title, string summary, string? text, CodeAnnotation[]? annotations) =>
         new(title, summary)
         {
             Text = text,
-            Annotations = annotations?.Select(a => new NewCheckRunAnnotation(a.Path, a.StartLine, Math.Max(a.StartLine, a.EndLine),
-                ToOctokit(a.Level), CheckRunText.Limit(a.Message, 64 * 1024))
+            Annotations = annotations?.Select(a => new NewCheckRunAnnotation(a.Path, a.StartLine,
+                Math.Max(a.StartLine, a.EndLine), ToOctokit(a.Level), CheckRunText.Limit(a.Message, 64 * 1024))
             {
                 Title = a.Title,
             }).ToList(),

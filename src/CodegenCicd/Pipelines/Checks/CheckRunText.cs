@@ -12,5 +12,6 @@ public static class CheckRunText
     public static string Limit(string text, int max = MaxLength) =>
         text.Length <= max ? text : string.Concat(text.AsSpan(0, max - Cut.Length), Cut);
 
-    public static string Title(string title) => title.Length <= MaxTitleLength ? title : title[..(MaxTitleLength - 1)] + "…";
+    public static string Title(string title) =>
+        title.Length <= MaxTitleLength ? title : title[..(MaxTitleLength - 1)] + "…";
 }

@@ -16,8 +16,8 @@ namespace CodegenCicd.Pipelines.Comments;
 /// for collaborators, or with <c>Previews:Access=link</c> the unguessable capability link of the run's head.
 /// </summary>
 public sealed class PullRequestComments(
-    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options, IOptions<PreviewAccessOptions> previewAccess,
-    DeploymentStore deployments, ILogger<PullRequestComments> logger)
+    IGitHubAppClients clients, AppDbContext db, IOptions<PipelineOptions> options,
+    IOptions<PreviewAccessOptions> previewAccess, DeploymentStore deployments, ILogger<PullRequestComments> logger)
 {
     public const string Marker = "<!-- codegencicd:status -->";
 
@@ -29,11 +29,14 @@ public sealed class PullRequestComments(
         }
         try
         {
-            var live = run.PreviewPath is not null && await deployments.IsRunningAsync(run.Repository, run.PullRequest, cancellationToken);
+            var live = run.PreviewPath is not null
+                && await deployments.IsRunningAsync(run.Repository, run.PullRequest, cancellationToken);
             var body = Render(run, await PreviewLinkAsync(run, cancellationToken), live);
-            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+            var digest = Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)));
             var runId = run.Id;
-            if (await db.Set<PipelineRun>().AnyAsync(r => r.Id == runId && r.CommentId != null && r.CommentDigest == digest, cancellationToken))
+            if (await db.Set<PipelineRun>()
+                .AnyAsync(r => r.Id == runId && r.CommentId != null && r.CommentDigest == digest, cancellationToken))
             {
                 return; // GitHub already shows exactly this (a merge gate that looked again and still waits)
             }
@@ -50,12 +53,14 @@ public sealed class PullRequestComments(
                 ? (await client.Issue.Comment.Update(run.Owner, run.Name, commentId, body)).Id
                 : (await client.Issue.Comment.Create(run.Owner, run.Name, run.PullRequest, body)).Id;
             await db.Set<PipelineRun>().Where(r => r.Id == runId)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.CommentId, id).SetProperty(r => r.CommentDigest, digest), cancellationToken);
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.CommentId, id).SetProperty(r => r.CommentDigest, digest),
+                    cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The comment is a convenience; the check runs carry the result.
-            logger.LogWarning("PR comment for run {RunId} not updated: {Reason}", run.Id, InfrastructureErrors.Describe(e));
+            logger.LogWarning("PR comment for run {RunId} not updated: {Reason}",
+                run.Id, InfrastructureErrors.Describe(e));
         }
     }
 
@@ -66,7 +71,8 @@ public sealed class PullRequestComments(
     private async Task<string?> PreviewLinkAsync(PipelineRun run, CancellationToken cancellationToken) =>
         run.PreviewPath is not { } stable ? null
         : previewAccess.Value.OpenToAnyoneWithTheLink
-            ? await deployments.CapabilityPathAsync(run.Repository, run.PullRequest, run.HeadSha, cancellationToken) ?? stable
+            ? await deployments.CapabilityPathAsync(run.Repository, run.PullRequest, run.HeadSha, cancellationToken)
+                ?? stable
             : stable;
 
     private string Render(PipelineRun run, string? previewPath, bool previewLive)
@@ -75,15 +81,19 @@ public sealed class PullRequestComments(
         if (previewPath is { } preview && run.Status != RunStatus.Cancelled)
         {
             // Asleep is not gone: the link wakes it while the PR is open.
-            var state = previewLive ? "live" : run.PullRequestClosedAt is null ? "asleep, wakes on the first visit" : "gone, the pull request is closed";
+            var state = previewLive ? "live"
+                : run.PullRequestClosedAt is null ? "asleep, wakes on the first visit"
+                : "gone, the pull request is closed";
             text.Append($"**Preview:** {new Uri(options.Value.PublicUrl, preview.TrimStart('/'))} ({state})\n\n");
         }
-        text.Append($"Run [#{run.Id}]({options.Value.DetailsUrl(run.Id)}) for `{run.HeadSha[..Math.Min(7, run.HeadSha.Length)]}`: **{run.Status}**");
+        text.Append($"Run [#{run.Id}]({options.Value.DetailsUrl(run.Id)}) "
+            + $"for `{run.HeadSha[..Math.Min(7, run.HeadSha.Length)]}`: **{run.Status}**");
         text.Append(run.StatusReason is { Length: > 0 } reason ? $" — {reason}\n\n" : "\n\n");
         text.Append("| stage | status | result |\n| --- | --- | --- |\n");
         foreach (var stage in run.Stages.OrderBy(s => s.Kind))
         {
-            text.Append($"| {stage.Kind.Slug()} | {stage.Status} | {stage.Conclusion?.ToString() ?? "—"}: {stage.Title?.Replace("|", "\\|", StringComparison.Ordinal) ?? ""} |\n");
+            text.Append($"| {stage.Kind.Slug()} | {stage.Status} | {stage.Conclusion?.ToString() ?? "—"}: "
+                + $"{stage.Title?.Replace("|", "\\|", StringComparison.Ordinal) ?? ""} |\n");
         }
         return text.ToString();
     }

@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Previews;
 
-/// <summary>When a PR's preview starts or goes to sleep, its comment says so (live, or asleep and woken by the link).</summary>
+/// <summary>
+/// When a PR's preview starts or goes to sleep, its comment says so (live, or asleep and woken by the link).
+/// </summary>
 internal sealed class PreviewCommentRefresh(IBackgroundJobClient jobs) : IPreviewListener
 {
     public Task PreviewChangedAsync(string repository, int pullRequest, CancellationToken cancellationToken)

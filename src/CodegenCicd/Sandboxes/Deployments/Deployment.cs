@@ -23,7 +23,10 @@ public sealed class Deployment
 
     public required string HeadSha { get; set; }
 
-    /// <summary>The node (<c>Cluster:NodeName</c>) whose processes these are; only that node cleans them up, others forward to it.</summary>
+    /// <summary>
+    /// The node (<c>Cluster:NodeName</c>) whose processes these
+    /// are; only that node cleans them up, others forward to it.
+    /// </summary>
     public required string Host { get; set; }
 
     public int Port { get; set; }
@@ -47,7 +50,9 @@ public sealed class Deployment
     /// <summary>SHA-256 of the capability token, so any node finds the deployment a <c>/p/</c> link names.</summary>
     public string? PreviewTokenHash { get; set; }
 
-    /// <summary>The capability token itself, encrypted with the nodes' shared keys: a woken preview keeps its link.</summary>
+    /// <summary>
+    /// The capability token itself, encrypted with the nodes' shared keys: a woken preview keeps its link.
+    /// </summary>
     public string? ProtectedPreviewToken { get; set; }
 }
 

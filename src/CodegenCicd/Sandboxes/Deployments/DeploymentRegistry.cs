@@ -3,7 +3,9 @@ using CodegenCicd.Hosting.Concurrency;
 
 namespace CodegenCicd.Sandboxes.Deployments;
 
-/// <summary>A running preview: its sandbox, its server process, where it answers and the token of its capability link.</summary>
+/// <summary>
+/// A running preview: its sandbox, its server process, where it answers and the token of its capability link.
+/// </summary>
 public sealed class LiveDeployment(
     int id, string repository, int pullRequest, string headSha, int port, ISandbox sandbox, ISandboxProcess process,
     IDisposable snapshotLease, string logPath, DeployResult result, DateTimeOffset startedAt, string previewToken)
@@ -30,7 +32,9 @@ public sealed class LiveDeployment(
 
     public DeployResult Result => result;
 
-    /// <summary>Authorises <c>/p/{token}/</c> (see <see cref="PreviewCapability"/>); a credential, never logged.</summary>
+    /// <summary>
+    /// Authorises <c>/p/{token}/</c> (see <see cref="PreviewCapability"/>); a credential, never logged.
+    /// </summary>
     public string PreviewToken => previewToken;
 
     public DateTimeOffset LastUsedAt => new(Interlocked.Read(ref lastUsedTicks), TimeSpan.Zero);
@@ -38,7 +42,10 @@ public sealed class LiveDeployment(
     public void MarkUsed(DateTimeOffset now) => Interlocked.Exchange(ref lastUsedTicks, now.UtcTicks);
 }
 
-/// <summary>The previews running in this process, one per (repository, PR), with a lock per PR so deploys and teardowns of one PR never overlap.</summary>
+/// <summary>
+/// The previews running in this process, one per (repository, PR), with
+/// a lock per PR so deploys and teardowns of one PR never overlap.
+/// </summary>
 public sealed class DeploymentRegistry
 {
     private readonly ConcurrentDictionary<string, LiveDeployment> live = new(StringComparer.Ordinal);
@@ -47,7 +54,8 @@ public sealed class DeploymentRegistry
 
     public static string KeyOf(string repository, int pullRequest) => $"{repository.ToLowerInvariant()}#{pullRequest}";
 
-    public LiveDeployment? Find(string repository, int pullRequest) => live.GetValueOrDefault(KeyOf(repository, pullRequest));
+    public LiveDeployment? Find(string repository, int pullRequest) =>
+        live.GetValueOrDefault(KeyOf(repository, pullRequest));
 
     /// <summary>The running preview a capability link points at, or null once it is gone (or never was).</summary>
     public LiveDeployment? FindByToken(string token) => byToken.GetValueOrDefault(token);

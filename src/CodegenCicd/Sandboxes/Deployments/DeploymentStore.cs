@@ -9,10 +9,11 @@ namespace CodegenCicd.Sandboxes.Deployments;
 /// can find a preview by its capability token, and a stopped preview can be woken with the same link.
 /// </summary>
 public sealed class DeploymentStore(
-    IServiceScopeFactory scopes, SandboxPaths paths, ClusterNodes nodes, PreviewTokens tokens, TimeProvider time, ILogger<DeploymentStore> logger)
+    IServiceScopeFactory scopes, SandboxPaths paths, ClusterNodes nodes, PreviewTokens tokens, TimeProvider time,
+    ILogger<DeploymentStore> logger)
 {
-    internal async Task<int> RecordStartAsync(SandboxSource source, int port, int processId, ISandbox sandbox, string? snapshotId, string token,
-        CancellationToken cancellationToken)
+    internal async Task<int> RecordStartAsync(SandboxSource source, int port, int processId, ISandbox sandbox,
+        string? snapshotId, string token, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -48,7 +49,9 @@ public sealed class DeploymentStore(
                 .SetProperty(d => d.StopReason, reason).SetProperty(d => d.StoppedAt, now), cancellationToken);
     }
 
-    /// <summary>Stops this machine's previews recorded as running that no live process tracks (all of them, at start-up).</summary>
+    /// <summary>
+    /// Stops this machine's previews recorded as running that no live process tracks (all of them, at start-up).
+    /// </summary>
     internal async Task<int> StopOrphansAsync(string? repository, int? pullRequest, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -70,20 +73,25 @@ public sealed class DeploymentStore(
             orphan.State = DeploymentState.Stopped;
             orphan.StopReason = "orphaned by a restart";
             orphan.StoppedAt = time.GetUtcNow();
-            logger.LogInformation("Stopped orphaned preview of {Repository}#{PullRequest}", orphan.Repository, orphan.PullRequest);
+            logger.LogInformation("Stopped orphaned preview of {Repository}#{PullRequest}",
+                orphan.Repository, orphan.PullRequest);
         }
         await db.SaveChangesAsync(cancellationToken);
         return orphans.Count;
     }
 
-    /// <summary>The capability token of the PR's last deployment of this head: a woken or redeployed preview keeps its link.</summary>
-    internal async Task<string?> TokenForAsync(string repository, int pullRequest, string headSha, CancellationToken cancellationToken)
+    /// <summary>
+    /// The capability token of the PR's last deployment of this head: a woken or redeployed preview keeps its link.
+    /// </summary>
+    internal async Task<string?> TokenForAsync(
+        string repository, int pullRequest, string headSha, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var lower = repository.ToLowerInvariant();
         var protectedToken = await db.Set<Deployment>().AsNoTracking()
-            .Where(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.HeadSha == headSha && d.ProtectedPreviewToken != null)
+            .Where(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.HeadSha == headSha
+                && d.ProtectedPreviewToken != null)
             .OrderByDescending(d => d.Id).Select(d => d.ProtectedPreviewToken).FirstOrDefaultAsync(cancellationToken);
         return protectedToken is null ? null : tokens.Unprotect(protectedToken);
     }
@@ -92,43 +100,56 @@ public sealed class DeploymentStore(
     /// The capability link path (<c>/p/{token}/</c>) of the PR's preview of this head, to share with
     /// people outside the team; null when no preview of it was ever deployed.
     /// </summary>
-    public async Task<string?> CapabilityPathAsync(string repository, int pullRequest, string headSha, CancellationToken cancellationToken) =>
-        await TokenForAsync(repository, pullRequest, headSha, cancellationToken) is { } token ? PreviewCapability.PrefixOf(token) + "/" : null;
+    public async Task<string?> CapabilityPathAsync(
+        string repository, int pullRequest, string headSha, CancellationToken cancellationToken) =>
+        await TokenForAsync(repository, pullRequest, headSha, cancellationToken) is { } token
+            ? PreviewCapability.PrefixOf(token) + "/"
+            : null;
 
-    /// <summary>The latest deployment a capability token was given to, on any node; null for a token never issued.</summary>
+    /// <summary>
+    /// The latest deployment a capability token was given to, on any node; null for a token never issued.
+    /// </summary>
     internal async Task<Deployment?> FindByTokenAsync(string token, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var hash = PreviewTokens.Hash(token);
-        return await db.Set<Deployment>().AsNoTracking().Where(d => d.PreviewTokenHash == hash).OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+        return await db.Set<Deployment>().AsNoTracking().Where(d => d.PreviewTokenHash == hash)
+            .OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The PR's newest deployment recorded as running on another node, with its token, or null.</summary>
-    internal async Task<(Deployment Row, string Token)?> RunningElsewhereAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+    internal async Task<(Deployment Row, string Token)?> RunningElsewhereAsync(
+        string repository, int pullRequest, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var lower = repository.ToLowerInvariant();
         var self = nodes.Self;
         var row = await db.Set<Deployment>().AsNoTracking()
-            .Where(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.State == DeploymentState.Running && d.Host != self
+            .Where(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest
+                && d.State == DeploymentState.Running && d.Host != self
                 && d.ProtectedPreviewToken != null)
             .OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
         return row is null ? null : (row, tokens.Unprotect(row.ProtectedPreviewToken!));
     }
 
-    /// <summary>Whether the PR's preview runs on some node (this one or another), for the PR comment's live/asleep.</summary>
+    /// <summary>
+    /// Whether the PR's preview runs on some node (this one or another), for the PR comment's live/asleep.
+    /// </summary>
     public async Task<bool> IsRunningAsync(string repository, int pullRequest, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var lower = repository.ToLowerInvariant();
-        return await db.Set<Deployment>().AnyAsync(d => d.Repository.ToLower() == lower && d.PullRequest == pullRequest && d.State == DeploymentState.Running,
+        return await db.Set<Deployment>().AnyAsync(d => d.Repository.ToLower() == lower
+                && d.PullRequest == pullRequest && d.State == DeploymentState.Running,
             cancellationToken);
     }
 
-    /// <summary>A node that is gone stops nothing itself: its previews are recorded stopped so they wake elsewhere.</summary>
+    /// <summary>
+    /// A node that is gone stops nothing itself: its previews are recorded stopped so they wake elsewhere.
+    /// </summary>
     internal async Task StopRowsOfGoneNodeAsync(string node, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -136,10 +157,12 @@ public sealed class DeploymentStore(
         var now = time.GetUtcNow();
         var stopped = await db.Set<Deployment>().Where(d => d.Host == node && d.State == DeploymentState.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeploymentState.Stopped)
-                .SetProperty(d => d.StopReason, "its node is gone").SetProperty(d => d.StoppedAt, now), cancellationToken);
+                .SetProperty(d => d.StopReason, "its node is gone").SetProperty(d => d.StoppedAt, now),
+                cancellationToken);
         if (stopped > 0)
         {
-            logger.LogWarning("Node {Node} is gone: {Count} of its preview(s) will wake where they are next asked for", node, stopped);
+            logger.LogWarning("Node {Node} is gone: {Count} of its preview(s) will wake where they are next asked for",
+                node, stopped);
         }
     }
 }
@@ -151,7 +174,10 @@ public sealed class DeploymentStore(
 /// </summary>
 internal static class OrphanProcess
 {
-    /// <summary>Kills every bwrap process (and its descendants) whose command line mounts a path under <paramref name="workspacePrefix"/>.</summary>
+    /// <summary>
+    /// Kills every bwrap process (and its descendants) whose command line mounts a path under <paramref
+    /// name="workspacePrefix"/>.
+    /// </summary>
     public static int KillSandboxesUnder(string workspacePrefix)
     {
         var killed = 0;
@@ -165,7 +191,8 @@ internal static class OrphanProcess
             {
                 var args = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
                 if (args.Length == 0 || Path.GetFileName(args[0]) != "bwrap"
-                    || !args.Any(a => a == workspacePrefix || a.StartsWith(workspacePrefix + "/", StringComparison.Ordinal)))
+                    || !args.Any(a => a == workspacePrefix
+                        || a.StartsWith(workspacePrefix + "/", StringComparison.Ordinal)))
                 {
                     continue;
                 }
@@ -173,8 +200,8 @@ internal static class OrphanProcess
                 process.Kill(entireProcessTree: true);
                 killed++;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
-                or System.ComponentModel.Win32Exception)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException
+                or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 // Gone while we looked, or not ours to see.
             }

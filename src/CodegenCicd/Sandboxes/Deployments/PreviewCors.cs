@@ -15,7 +15,8 @@ internal static class PreviewCors
     public static bool IsFromOpaqueOrigin(HttpRequest request) => request.Headers.Origin == OpaqueOrigin;
 
     public static bool IsPreflightFromPreview(HttpRequest request) =>
-        HttpMethods.IsOptions(request.Method) && IsFromOpaqueOrigin(request) && request.Headers.AccessControlRequestMethod.Count > 0;
+        HttpMethods.IsOptions(request.Method) && IsFromOpaqueOrigin(request)
+        && request.Headers.AccessControlRequestMethod.Count > 0;
 
     /// <summary>
     /// Answered here rather than by the app: few apps serve OPTIONS, and their own CORS rules are

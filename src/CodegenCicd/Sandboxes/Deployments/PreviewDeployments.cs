@@ -26,16 +26,21 @@ internal sealed class PreviewDeployments(
     TimeProvider time,
     ILogger<PreviewDeployments> logger) : IPreviewDeployments
 {
-    /// <summary>The PORT every preview server is given: each sandbox has its own network namespace, so they never collide.</summary>
+    /// <summary>
+    /// The PORT every preview server is given: each sandbox has its own network namespace, so they never collide.
+    /// </summary>
     public const int ServerPort = 8080;
 
-    public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
+    public Task<AnalysisResult> AnalyzeAsync(
+        SandboxSource source, AnalysisConfig config, CancellationToken cancellationToken) =>
         analysis.RunAsync(source, config, [], cancellationToken);
 
-    public Task<AnalysisResult> AnalyzeAsync(SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
+    public Task<AnalysisResult> AnalyzeAsync(
+        SandboxSource source, AnalysisConfig config, DeployConfig deploy, CancellationToken cancellationToken) =>
         analysis.RunAsync(source, config, deploy.Setup, cancellationToken);
 
-    public async Task<DeployResult> PrepareAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+    public async Task<DeployResult> PrepareAsync(
+        SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow().AddSeconds(Math.Max(1, config.TimeoutSeconds));
         var prepared = await preparer.PrepareAsync(source, "prepare", config.Setup, deadline, time, cancellationToken);
@@ -47,7 +52,8 @@ internal sealed class PreviewDeployments(
             prepared.InfrastructureError, prepared.Error);
     }
 
-    public async Task<DeployResult> DeployAsync(SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
+    public async Task<DeployResult> DeployAsync(
+        SandboxSource source, DeployConfig config, CancellationToken cancellationToken)
     {
         using var _ = await registry.LockAsync(source.Repository, source.PullRequest, cancellationToken);
         if (registry.Find(source.Repository, source.PullRequest) is { } current)
@@ -60,25 +66,28 @@ internal sealed class PreviewDeployments(
         }
         if (string.IsNullOrWhiteSpace(config.Start))
         {
-            return new(false, [], false, null, null, null, Error: "deploy.start is not set: there is nothing to deploy");
+            return new(false, [], false, null, null, null,
+                Error: "deploy.start is not set: there is nothing to deploy");
         }
 
         var deadline = time.GetUtcNow().AddSeconds(Math.Max(1, config.TimeoutSeconds));
         var prepared = await preparer.PrepareAsync(source, "deploy", config.Setup, deadline, time, cancellationToken);
         if (!prepared.Succeeded)
         {
-            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, prepared.InfrastructureError, prepared.Error);
+            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null,
+                prepared.InfrastructureError, prepared.Error);
         }
         var sandbox = prepared.Sandbox!;
         try
         {
             return await StartAsync(source, config, prepared, sandbox, deadline, cancellationToken);
         }
-        catch (Exception ex) when (ex is SandboxUnavailableException or HostCommandException or System.ComponentModel.Win32Exception)
+        catch (Exception ex)
+            when (ex is SandboxUnavailableException or HostCommandException or System.ComponentModel.Win32Exception)
         {
             await sandbox.TerminateAsync();
-            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null, InfrastructureError: true,
-                Error: $"the preview could not start: {ex.Message}");
+            return new(false, prepared.Commands, prepared.SnapshotRestored, prepared.SnapshotKey, null, null,
+                InfrastructureError: true, Error: $"the preview could not start: {ex.Message}");
         }
         catch
         {
@@ -87,30 +96,37 @@ internal sealed class PreviewDeployments(
         }
     }
 
-    private async Task<DeployResult> StartAsync(SandboxSource source, DeployConfig config, PreparedWorkspace prepared, ISandbox sandbox,
-        DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<DeployResult> StartAsync(SandboxSource source, DeployConfig config, PreparedWorkspace prepared,
+        ISandbox sandbox, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var commands = prepared.Commands.ToList();
-        var environment = new Dictionary<string, string>(source.Secrets) { ["PORT"] = ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var environment = new Dictionary<string, string>(source.Secrets)
+        {
+            ["PORT"] = ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        };
         Directory.CreateDirectory(paths.Logs);
         var logPath = Path.Combine(paths.Logs, sandbox.Id + ".log");
         var started = time.GetUtcNow();
-        var process = await sandbox.StartAsync(config.Start!, new ExecuteOptions(TimeSpan.MaxValue, Environment: environment, ServesPort: ServerPort),
+        var process = await sandbox.StartAsync(config.Start!,
+            new ExecuteOptions(TimeSpan.MaxValue, Environment: environment, ServesPort: ServerPort),
             logPath, cancellationToken);
         // The relay's loopback port on the host: only the app's side of the sandbox holds it.
-        var localUrl = process.Address ?? throw new SandboxUnavailableException("the sandbox gave the preview no address");
+        var localUrl = process.Address
+            ?? throw new SandboxUnavailableException("the sandbox gave the preview no address");
         var port = localUrl.Port;
         Readiness readiness;
         try
         {
-            readiness = await probe.WaitAsync(new Uri(localUrl, config.ReadyPath.TrimStart('/')), process, preparer.Remaining(deadline, time), cancellationToken);
+            readiness = await probe.WaitAsync(new Uri(localUrl, config.ReadyPath.TrimStart('/')), process,
+                preparer.Remaining(deadline, time), cancellationToken);
         }
         catch
         {
             await process.DisposeAsync();
             throw;
         }
-        commands.Add(new CommandResult(new SecretMasker(source.Secrets.Values).Apply(config.Start!), process.HasExited ? await process.Exited : 0,
+        commands.Add(new CommandResult(new SecretMasker(source.Secrets.Values).Apply(config.Start!),
+            process.HasExited ? await process.Exited : 0,
             time.GetUtcNow() - started, process.OutputTail, TimedOut: readiness.TimedOut));
         if (readiness.Error is { } error)
         {
@@ -121,41 +137,53 @@ internal sealed class PreviewDeployments(
 
         var previewPath = PreviewPathOf(source.Repository, source.PullRequest);
         var snapshotId = prepared.SnapshotKey is { } key && snapshots.Exists(key) ? key : null;
-        // One capability link per (PR, head): a preview woken after a restart or a sweep keeps the link people were given.
-        var token = await store.TokenForAsync(source.Repository, source.PullRequest, source.HeadSha, cancellationToken) ?? PreviewCapability.NewToken();
-        var id = await store.RecordStartAsync(source, port, process.ProcessId, sandbox, snapshotId, token, cancellationToken);
-        var result = new DeployResult(true, commands, prepared.SnapshotRestored, prepared.SnapshotKey, localUrl, previewPath, DeploymentId: id);
+        // One capability link per (PR, head): a preview woken after
+        // a restart or a sweep keeps the link people were given.
+        var token = await store.TokenForAsync(source.Repository, source.PullRequest, source.HeadSha, cancellationToken)
+            ?? PreviewCapability.NewToken();
+        var id = await store.RecordStartAsync(
+            source, port, process.ProcessId, sandbox, snapshotId, token, cancellationToken);
+        var result = new DeployResult(true, commands, prepared.SnapshotRestored, prepared.SnapshotKey, localUrl,
+            previewPath, DeploymentId: id);
         var lease = snapshotId is null ? NoLease.Instance : snapshots.Lease(snapshotId);
-        registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox, process, lease, logPath, result, time.GetUtcNow(),
-            token));
+        registry.Add(new LiveDeployment(id, source.Repository, source.PullRequest, source.HeadSha, port, sandbox,
+            process, lease, logPath, result, time.GetUtcNow(), token));
         await StopLongestIdleBeyondCapAsync(source);
         live.Publish("preview.started", new
         {
-            deploymentId = id, repository = source.Repository, pullRequest = source.PullRequest, headSha = source.HeadSha, previewPath,
+            deploymentId = id, repository = source.Repository, pullRequest = source.PullRequest,
+            headSha = source.HeadSha, previewPath,
             snapshotRestored = prepared.SnapshotRestored,
         }, LiveEventAudience.OfRepository(source.Repository));
         await listeners.PreviewChangedAsync(source.Repository, source.PullRequest);
-        logger.LogInformation("Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
+        logger.LogInformation(
+            "Preview of {Repository}#{PullRequest} at {Sha} answers on port {Port} (snapshot restored: {Restored})",
             source.Repository, source.PullRequest, source.HeadSha[..12], port, prepared.SnapshotRestored);
         return result;
     }
 
-    public async Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source, DeployConfig config, Uri? deployedUrl,
-        CancellationToken cancellationToken)
+    public async Task<PreviewForEvaluation> ForEvaluationAsync(int? deploymentId, SandboxSource source,
+        DeployConfig config, Uri? deployedUrl, CancellationToken cancellationToken)
     {
         var live = registry.Find(source.Repository, source.PullRequest);
         if (live is not null && live.HeadSha != source.HeadSha && !live.Process.HasExited)
         {
             // The PR moved on: browsing now would judge another commit's code under this run's name.
-            return new(null, null, false, $"the preview of #{source.PullRequest} now serves {live.HeadSha[..Math.Min(12, live.HeadSha.Length)]}, not this run's {source.HeadSha[..Math.Min(12, source.HeadSha.Length)]}");
+            return new(null, null, false,
+                $"the preview of #{source.PullRequest} now serves {live.HeadSha[..Math.Min(12, live.HeadSha.Length)]}, "
+                + $"not this run's {source.HeadSha[..Math.Min(12, source.HeadSha.Length)]}");
         }
         var woken = live is null || live.Process.HasExited || (deploymentId is { } id && live.Id != id);
         var result = await DeployAsync(source, config, cancellationToken);
         if (!result.Succeeded || result.DeploymentId is null)
         {
-            return new(null, null, woken, $"the preview could not be started again: {result.Error ?? "the app did not start"}", result.InfrastructureError);
+            return new(null, null, woken,
+                $"the preview could not be started again: {result.Error ?? "the app did not start"}",
+                result.InfrastructureError);
         }
-        if (registry.Find(source.Repository, source.PullRequest) is not { } serving || serving.Id != result.DeploymentId || serving.HeadSha != source.HeadSha)
+        if (registry.Find(source.Repository, source.PullRequest) is not { } serving
+            || serving.Id != result.DeploymentId
+            || serving.HeadSha != source.HeadSha)
         {
             return new(null, null, woken, "the preview was replaced while it was being started");
         }
@@ -163,7 +191,10 @@ internal sealed class PreviewDeployments(
         return new(serving.Result.LocalUrl, serving.Id, woken, null);
     }
 
-    /// <summary>Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers (its port was not handed to anything else).</summary>
+    /// <summary>
+    /// Whether <paramref name="url"/> is still where deployment <paramref name="deploymentId"/> answers (its port was
+    /// not handed to anything else).
+    /// </summary>
     public bool Serves(int deploymentId, Uri url) =>
         registry.All.Any(d => d.Id == deploymentId && !d.Process.HasExited && d.Result.LocalUrl is { } own
             && own.Port == url.Port && string.Equals(own.Host, url.Host, StringComparison.OrdinalIgnoreCase));
@@ -173,7 +204,8 @@ internal sealed class PreviewDeployments(
         using var _ = await registry.LockAsync(repository, pullRequest, cancellationToken);
         if (registry.Find(repository, pullRequest) is { } current)
         {
-            await StopAsync(current, current.Process.HasExited ? current.Process.StopReason ?? "the server exited" : "torn down");
+            await StopAsync(current,
+                current.Process.HasExited ? current.Process.StopReason ?? "the server exited" : "torn down");
         }
         // Rows left by an earlier process of this app (it crashed or restarted mid-preview).
         await store.StopOrphansAsync(repository, pullRequest, cancellationToken);
@@ -189,16 +221,24 @@ internal sealed class PreviewDeployments(
         {
             await store.RecordStopAsync(deployment.Id, reason, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception ex)
+            when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
         {
             // Shutting down, or the database is away: the process is already stopped, and the next
             // start marks the row stopped when it finds no sandbox over its workspace.
-            logger.LogWarning(ex, "Could not record that the preview of {Repository}#{PullRequest} stopped", deployment.Repository, deployment.PullRequest);
+            logger.LogWarning(ex, "Could not record that the preview of {Repository}#{PullRequest} stopped",
+                deployment.Repository, deployment.PullRequest);
         }
-        live.Publish("preview.stopped", new { deploymentId = deployment.Id, repository = deployment.Repository, pullRequest = deployment.PullRequest, reason },
+        live.Publish("preview.stopped",
+            new
+            {
+                deploymentId = deployment.Id, repository = deployment.Repository,
+                pullRequest = deployment.PullRequest, reason
+            },
             LiveEventAudience.OfRepository(deployment.Repository));
         await listeners.PreviewChangedAsync(deployment.Repository, deployment.PullRequest);
-        logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})", deployment.Repository, deployment.PullRequest, reason);
+        logger.LogInformation("Preview of {Repository}#{PullRequest} stopped ({Reason})",
+            deployment.Repository, deployment.PullRequest, reason);
     }
 
     public static string PreviewPathOf(string repository, int pullRequest) => $"/preview/{repository}/{pullRequest}/";
@@ -220,7 +260,9 @@ internal sealed class PreviewDeployments(
             using var _ = await registry.LockAsync(victim.Repository, victim.PullRequest, CancellationToken.None);
             if (registry.Find(victim.Repository, victim.PullRequest) == victim)
             {
-                await StopAsync(victim, $"stopped: Sandbox:MaxLivePreviews ({options.Value.MaxLivePreviews}) reached, and it was the longest idle");
+                await StopAsync(victim,
+                    $"stopped: Sandbox:MaxLivePreviews ({options.Value.MaxLivePreviews}) reached, "
+                    + "and it was the longest idle");
             }
         }
     }

@@ -51,8 +51,8 @@ internal static class PreviewProxy
     /// The admin's browser arrives here by a top-level navigation, which carries the Lax cookie, and
     /// leaves for the capability link, under which the page's own requests need none.
     /// </summary>
-    private static async Task RedirectToCapabilityAsync(string owner, string repo, int pr, string? rest, HttpContext context, DeploymentRegistry registry,
-        SleepingPreviews sleeping)
+    private static async Task RedirectToCapabilityAsync(string owner, string repo, int pr, string? rest,
+        HttpContext context, DeploymentRegistry registry, SleepingPreviews sleeping)
     {
         var repository = $"{owner}/{repo}";
         if (!await CodegenCicd.Accounts.PreviewLinkAccess.AllowAsync(context, repository))
@@ -67,12 +67,15 @@ internal static class PreviewProxy
         // Running on another node, asleep (woken now), or gone with its PR: each says so.
         if (!await sleeping.AnswerStableAsync(repository, pr, rest, context))
         {
-            await Results.Problem($"No preview is running for {repository}#{pr}.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+            await Results.Problem($"No preview is running for {repository}#{pr}.", statusCode: 404, title: "No preview")
+                .ExecuteAsync(context);
         }
     }
 
-    private static async Task ForwardAsync(string token, string? rest, HttpContext context, DeploymentRegistry registry, SleepingPreviews sleeping,
-        IHttpForwarder forwarder, [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time, ILogger<PreviewTransformer> logger)
+    private static async Task ForwardAsync(string token, string? rest, HttpContext context,
+        DeploymentRegistry registry, SleepingPreviews sleeping, IHttpForwarder forwarder,
+        [FromKeyedServices(ClientKey)] HttpMessageInvoker previews, TimeProvider time,
+        ILogger<PreviewTransformer> logger)
     {
         if (registry.FindByToken(token) is not { } deployment || deployment.Process.HasExited)
         {
@@ -80,7 +83,8 @@ internal static class PreviewProxy
             // Never issued reads the same as before: the answer says nothing about the token.
             if (!await sleeping.AnswerTokenAsync(token, context))
             {
-                await Results.Problem("No preview is running at this address.", statusCode: 404, title: "No preview").ExecuteAsync(context);
+                await Results.Problem("No preview is running at this address.", statusCode: 404, title: "No preview")
+                    .ExecuteAsync(context);
             }
             return;
         }
@@ -97,7 +101,8 @@ internal static class PreviewProxy
             PreviewCors.AnswerPreflight(context);
             return;
         }
-        var error = await forwarder.SendAsync(context, $"http://127.0.0.1:{deployment.Port}/", previews, RequestConfig, new PreviewTransformer(prefix, rest ?? ""));
+        var error = await forwarder.SendAsync(context, $"http://127.0.0.1:{deployment.Port}/", previews, RequestConfig,
+            new PreviewTransformer(prefix, rest ?? ""));
         if (error == ForwarderError.None)
         {
             return;

@@ -7,7 +7,8 @@ namespace CodegenCicd.Sandboxes.Deployments;
 /// Hangfire recurring job: that runs on whichever node picks it up, while previews, snapshots and
 /// logs live on each node's own disk and in its own memory, so each node must sweep its own.
 /// </summary>
-internal sealed class PreviewSweeper(IServiceScopeFactory scopes, IOptions<SandboxOptions> options, TimeProvider time, ILogger<PreviewSweeper> logger)
+internal sealed class PreviewSweeper(
+    IServiceScopeFactory scopes, IOptions<SandboxOptions> options, TimeProvider time, ILogger<PreviewSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -13,10 +13,12 @@ internal sealed class PreviewTransformer(string prefix, string rest) : HttpTrans
 {
     private const string Sandbox = "sandbox allow-scripts allow-forms allow-popups allow-modals";
 
-    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest,
+        string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, "/" + rest, httpContext.Request.QueryString);
+        proxyRequest.RequestUri =
+            RequestUtilities.MakeDestinationAddress(destinationPrefix, "/" + rest, httpContext.Request.QueryString);
         proxyRequest.Headers.Remove("Cookie");
         proxyRequest.Headers.Remove("Authorization");
         proxyRequest.Headers.Remove("Proxy-Authorization");
@@ -25,7 +27,8 @@ internal sealed class PreviewTransformer(string prefix, string rest) : HttpTrans
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
     }
 
-    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    public override async ValueTask<bool> TransformResponseAsync(
+        HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (proxyResponse is null)
@@ -35,7 +38,8 @@ internal sealed class PreviewTransformer(string prefix, string rest) : HttpTrans
         var headers = httpContext.Response.Headers;
         headers.Remove("Set-Cookie");
         // An app redirecting to its own root ("/login") stays under the preview's prefix.
-        if (proxyResponse.Headers.Location is { IsAbsoluteUri: false } location && location.OriginalString.StartsWith('/'))
+        if (proxyResponse.Headers.Location is { IsAbsoluteUri: false } location
+            && location.OriginalString.StartsWith('/'))
         {
             headers.Location = prefix + location.OriginalString;
         }

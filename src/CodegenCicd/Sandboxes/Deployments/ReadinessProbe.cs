@@ -9,7 +9,8 @@ public sealed class ReadinessProbe(IHttpClientFactory clients, TimeProvider time
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
-    public async Task<Readiness> WaitAsync(Uri url, ISandboxProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<Readiness> WaitAsync(
+        Uri url, ISandboxProcess process, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var http = clients.CreateClient(ClientName);
         var deadline = time.GetUtcNow() + timeout;
@@ -18,7 +19,8 @@ public sealed class ReadinessProbe(IHttpClientFactory clients, TimeProvider time
         {
             if (process.HasExited)
             {
-                return new(false, $"the start command exited with code {await process.Exited} before {url.AbsolutePath} answered");
+                return new(false,
+                    $"the start command exited with code {await process.Exited} before {url.AbsolutePath} answered");
             }
             try
             {
@@ -32,7 +34,8 @@ public sealed class ReadinessProbe(IHttpClientFactory clients, TimeProvider time
                 }
                 last = $"HTTP {status}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
+                when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 last = ex.Message;
             }

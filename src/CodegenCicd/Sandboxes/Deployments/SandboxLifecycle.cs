@@ -62,10 +62,12 @@ internal sealed class SandboxLifecycle(
             {
                 await deployments.TeardownAsync(deployment.Repository, deployment.PullRequest, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
+            catch (Exception ex)
+                when (ex is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
             {
                 // The preview's processes are stopped before any bookkeeping; keep stopping the others.
-                logger.LogWarning(ex, "Teardown of {Repository}#{PullRequest} at shutdown was incomplete", deployment.Repository, deployment.PullRequest);
+                logger.LogWarning(ex, "Teardown of {Repository}#{PullRequest} at shutdown was incomplete",
+                    deployment.Repository, deployment.PullRequest);
             }
         }
     }

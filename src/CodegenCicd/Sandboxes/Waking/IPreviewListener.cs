@@ -6,7 +6,9 @@ public interface IPreviewListener
     Task PreviewChangedAsync(string repository, int pullRequest, CancellationToken cancellationToken);
 }
 
-/// <summary>Tells every <see cref="IPreviewListener"/>; a listener's failure never fails a deploy or a teardown.</summary>
+/// <summary>
+/// Tells every <see cref="IPreviewListener"/>; a listener's failure never fails a deploy or a teardown.
+/// </summary>
 public sealed class PreviewListeners(IServiceScopeFactory scopes, ILogger<PreviewListeners> logger)
 {
     public async Task PreviewChangedAsync(string repository, int pullRequest)
@@ -21,7 +23,8 @@ public sealed class PreviewListeners(IServiceScopeFactory scopes, ILogger<Previe
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("A preview listener failed for {Repository}#{PullRequest}: {Reason}", repository, pullRequest, e.Message);
+            logger.LogWarning("A preview listener failed for {Repository}#{PullRequest}: {Reason}",
+                repository, pullRequest, e.Message);
         }
     }
 }

@@ -14,7 +14,9 @@ public interface IPreviewTargets
 
 /// <param name="ClosedAt">When GitHub said the PR was closed; null while it is open.</param>
 /// <param name="Merged">The PR was merged (closed by a merge) rather than closed unmerged.</param>
-/// <param name="Deploy">Loads the source (with the project's secrets) and deploy configuration, only when a wake needs them.</param>
+/// <param name="Deploy">
+/// Loads the source (with the project's secrets) and deploy configuration, only when a wake needs them.
+/// </param>
 public sealed record PreviewTarget(
     string Repository,
     int PullRequest,

@@ -8,7 +8,8 @@ namespace CodegenCicd.Sandboxes.Waking;
 /// Sends a preview request on to the node that runs the preview, unchanged (path, query, body,
 /// WebSocket upgrades), marked so the other node never forwards it again.
 /// </summary>
-public sealed class NodeForwarder(IHttpForwarder forwarder, ClusterNodes nodes, ILogger<NodeForwarder> logger) : IDisposable
+public sealed class NodeForwarder(IHttpForwarder forwarder, ClusterNodes nodes, ILogger<NodeForwarder> logger)
+    : IDisposable
 {
     public const string Header = "X-CodegenCicd-Forwarded-By";
 
@@ -30,9 +31,13 @@ public sealed class NodeForwarder(IHttpForwarder forwarder, ClusterNodes nodes, 
     /// <summary>False when the node could not be reached before anything was answered (it is gone).</summary>
     public async Task<bool> ForwardAsync(HttpContext context, Uri node)
     {
-        var error = await forwarder.SendAsync(context, node.GetLeftPart(UriPartial.Authority) + "/", client, RequestConfig, new MarkForwarded(nodes.Self));
-        // Answered (or broke off mid-answer, or failed in a way YARP already answered with a 502): nothing more to do here.
-        if (error == ForwarderError.None || context.Response.HasStarted || error is not (ForwarderError.Request or ForwarderError.RequestTimedOut))
+        var error = await forwarder.SendAsync(context, node.GetLeftPart(UriPartial.Authority) + "/", client,
+            RequestConfig, new MarkForwarded(nodes.Self));
+        // Answered (or broke off mid-answer, or failed in a way YARP
+        // already answered with a 502): nothing more to do here.
+        if (error == ForwarderError.None
+            || context.Response.HasStarted
+            || error is not (ForwarderError.Request or ForwarderError.RequestTimedOut))
         {
             return true;
         }
@@ -46,7 +51,8 @@ public sealed class NodeForwarder(IHttpForwarder forwarder, ClusterNodes nodes, 
 
     private sealed class MarkForwarded(string self) : HttpTransformer
     {
-        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext,
+            HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.TryAddWithoutValidation(Header, self);

@@ -10,9 +10,11 @@ internal static class PreviewRedirect
     /// </summary>
     public static void ToCapability(HttpContext context, string token, string? rest)
     {
-        var location = new PathString($"{PreviewCapability.PrefixOf(token)}/{rest}").ToUriComponent() + context.Request.QueryString;
+        var location = new PathString($"{PreviewCapability.PrefixOf(token)}/{rest}").ToUriComponent()
+            + context.Request.QueryString;
         context.Response.Headers.CacheControl = "no-store";
         var method = context.Request.Method;
-        context.Response.Redirect(location, permanent: false, preserveMethod: !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method));
+        context.Response.Redirect(location, permanent: false,
+            preserveMethod: !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method));
     }
 }

@@ -8,7 +8,8 @@ namespace CodegenCicd.Sandboxes.Waking;
 /// commit, restoring its setup snapshot when one matches (the deploy's own snapshot logic). The
 /// wake runs in the background, outliving the request that asked, so the waking page can refresh.
 /// </summary>
-public sealed class PreviewWaker(IPreviewDeployments deployments, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<PreviewWaker> logger)
+public sealed class PreviewWaker(
+    IPreviewDeployments deployments, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<PreviewWaker> logger)
 {
     /// <summary>A failed wake is shown this long before the next request tries again.</summary>
     public static readonly TimeSpan FailureShownFor = TimeSpan.FromSeconds(30);
@@ -45,7 +46,8 @@ public sealed class PreviewWaker(IPreviewDeployments deployments, IHostApplicati
     {
         try
         {
-            logger.LogInformation("Waking the preview of {Repository}#{PullRequest} at {Sha}", target.Repository, target.PullRequest, target.HeadSha[..Math.Min(12, target.HeadSha.Length)]);
+            logger.LogInformation("Waking the preview of {Repository}#{PullRequest} at {Sha}", target.Repository,
+                target.PullRequest, target.HeadSha[..Math.Min(12, target.HeadSha.Length)]);
             var (source, config) = await target.Deploy(lifetime.ApplicationStopping);
             var result = await deployments.DeployAsync(source, config, lifetime.ApplicationStopping);
             if (!result.Succeeded)
@@ -53,7 +55,8 @@ public sealed class PreviewWaker(IPreviewDeployments deployments, IHostApplicati
                 attempt.Error = result.Error ?? CommandFailure(result) ?? "the app did not start";
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (Exception e)
+            when (e is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             attempt.Error = e.Message;
         }
@@ -66,13 +69,16 @@ public sealed class PreviewWaker(IPreviewDeployments deployments, IHostApplicati
             attempt.EndedAt = time.GetUtcNow();
             if (attempt.Error is { } error)
             {
-                logger.LogWarning("The preview of {Repository}#{PullRequest} did not wake: {Error}", target.Repository, target.PullRequest, error);
+                logger.LogWarning("The preview of {Repository}#{PullRequest} did not wake: {Error}",
+                    target.Repository, target.PullRequest, error);
             }
         }
     }
 
     private static string? CommandFailure(DeployResult result) =>
-        result.Commands.FirstOrDefault(c => c.ExitCode != 0 || c.TimedOut) is { } failed ? $"`{failed.Command}` failed (exit {failed.ExitCode})" : null;
+        result.Commands.FirstOrDefault(c => c.ExitCode != 0 || c.TimedOut) is { } failed
+            ? $"`{failed.Command}` failed (exit {failed.ExitCode})"
+            : null;
 
     private sealed class Attempt
     {

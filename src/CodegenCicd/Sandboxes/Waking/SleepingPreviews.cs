@@ -16,7 +16,9 @@ public sealed class SleepingPreviews(
     IServiceScopeFactory scopes,
     ILogger<SleepingPreviews> logger)
 {
-    /// <summary>A <c>/p/{token}/</c> request for a token no preview in this process holds. False: the token was never issued.</summary>
+    /// <summary>
+    /// A <c>/p/{token}/</c> request for a token no preview in this process holds. False: the token was never issued.
+    /// </summary>
     public async Task<bool> AnswerTokenAsync(string token, HttpContext context)
     {
         var row = await store.FindByTokenAsync(token, context.RequestAborted);
@@ -48,10 +50,14 @@ public sealed class SleepingPreviews(
         return true;
     }
 
-    /// <summary>The stable <c>/preview/{owner}/{repo}/{pr}/</c> link of a PR whose preview is not running in this process. False: nothing is known of it.</summary>
+    /// <summary>
+    /// The stable <c>/preview/{owner}/{repo}/{pr}/</c> link of a PR whose preview is not running in this process.
+    /// False: nothing is known of it.
+    /// </summary>
     public async Task<bool> AnswerStableAsync(string repository, int pullRequest, string? rest, HttpContext context)
     {
-        if (!NodeForwarder.IsForwarded(context.Request) && await store.RunningElsewhereAsync(repository, pullRequest, context.RequestAborted) is var (row, token)
+        if (!NodeForwarder.IsForwarded(context.Request)
+            && await store.RunningElsewhereAsync(repository, pullRequest, context.RequestAborted) is var (row, token)
             && await nodes.LiveUrlOfAsync(row.Host, context.RequestAborted) is not null)
         {
             // The capability link answers on every node (forwarded to this one's owner); no need to go there first.
@@ -86,7 +92,10 @@ public sealed class SleepingPreviews(
         await PreviewPages.WakingAsync(context, target.Repository, target.PullRequest, target.HeadSha);
     }
 
-    /// <summary>Forwards to the owning node while it lives; a node that does not answer is recorded gone, and the preview wakes here.</summary>
+    /// <summary>
+    /// Forwards to the owning node while it lives; a node that does
+    /// not answer is recorded gone, and the preview wakes here.
+    /// </summary>
     private async Task<bool> TryForwardAsync(string node, HttpContext context)
     {
         if (NodeForwarder.IsForwarded(context.Request))
@@ -108,7 +117,8 @@ public sealed class SleepingPreviews(
         return false;
     }
 
-    private async Task<PreviewTarget?> FindTargetAsync(string repository, int pullRequest, CancellationToken cancellationToken)
+    private async Task<PreviewTarget?> FindTargetAsync(
+        string repository, int pullRequest, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var targets = scope.ServiceProvider.GetService<IPreviewTargets>();

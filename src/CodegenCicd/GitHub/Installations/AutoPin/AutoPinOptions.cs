@@ -17,7 +17,10 @@ public sealed class AutoPinOptions : IConfigSection, IValidatableObject
     public const string All = "all";
     public const string None = "none";
 
-    /// <summary>Which repositories are pinned when the App is installed on them: <c>config-file</c> (those with <c>.github/codegen-cicd.yml</c> on the default branch), <c>all</c> or <c>none</c>.</summary>
+    /// <summary>
+    /// Which repositories are pinned when the App is installed on them: <c>config-file</c> (those with
+    /// <c>.github/codegen-cicd.yml</c> on the default branch), <c>all</c> or <c>none</c>.
+    /// </summary>
     public string AutoPin { get; set; } = ConfigFile;
 
     public bool Is(string mode) => string.Equals(AutoPin, mode, StringComparison.OrdinalIgnoreCase);

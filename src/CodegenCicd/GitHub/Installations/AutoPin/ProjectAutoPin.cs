@@ -13,12 +13,14 @@ namespace CodegenCicd.GitHub.Installations.AutoPin;
 /// time), so a project someone removed stays removed until the App is installed on it again.
 /// </summary>
 public sealed class ProjectAutoPin(
-    ProjectDirectory projects, ProjectCatalog catalog, IGitHubAppClients clients, IOptions<AutoPinOptions> options, IAuditLog audit, ILogger<ProjectAutoPin> logger)
+    ProjectDirectory projects, ProjectCatalog catalog, IGitHubAppClients clients, IOptions<AutoPinOptions> options,
+    IAuditLog audit, ILogger<ProjectAutoPin> logger)
 {
     public const string Actor = "codegencicd (auto-pin)";
 
     /// <summary>Of these repositories, the ones no project knows yet (call before the sync records them).</summary>
-    public async Task<IReadOnlyList<GitHubRepository>> NotYetKnownAsync(IReadOnlyCollection<GitHubRepository> repositories, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GitHubRepository>> NotYetKnownAsync(
+        IReadOnlyCollection<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
         if (options.Value.Is(AutoPinOptions.None) || repositories.Count == 0)
         {
@@ -28,8 +30,11 @@ public sealed class ProjectAutoPin(
         return [.. repositories.Where(r => !known.Contains(r.Id))];
     }
 
-    /// <summary>Pins the repositories that qualify; a repository GitHub cannot be asked about now is left for someone to pin.</summary>
-    public async Task PinAsync(long installationId, IEnumerable<GitHubRepository> repositories, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pins the repositories that qualify; a repository GitHub cannot be asked about now is left for someone to pin.
+    /// </summary>
+    public async Task PinAsync(
+        long installationId, IEnumerable<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
         var mode = options.Value;
         if (mode.Is(AutoPinOptions.None))
@@ -47,8 +52,10 @@ public sealed class ProjectAutoPin(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // No App credentials (the receive command, setup mode) or GitHub unreachable: nothing is pinned, nothing fails.
-                    logger.LogWarning("Auto-pin skipped for installation {InstallationId}: {Reason}", installationId, e.Message);
+                    // No App credentials (the receive command, setup mode) or
+                    // GitHub unreachable: nothing is pinned, nothing fails.
+                    logger.LogWarning("Auto-pin skipped for installation {InstallationId}: {Reason}",
+                        installationId, e.Message);
                     return;
                 }
                 if (!await HasConfigFileAsync(client, repository.FullName))
@@ -58,9 +65,13 @@ public sealed class ProjectAutoPin(
             }
             if (await catalog.PinAsync(repository.FullName, cancellationToken) is { NewlyPinned: true } pinned)
             {
-                logger.LogInformation("Pinned {Repository} automatically (Projects:AutoPin = {Mode})", repository.FullName, mode.AutoPin);
+                logger.LogInformation("Pinned {Repository} automatically (Projects:AutoPin = {Mode})",
+                    repository.FullName, mode.AutoPin);
                 await audit.RecordAsync(new(AuditActions.ProjectAutoPin, pinned.Project.Id, repository.FullName,
-                    mode.Is(AutoPinOptions.All) ? "Projects:AutoPin = all" : $"{RepoConfigFile.Path} on the default branch", Actor), cancellationToken);
+                    mode.Is(AutoPinOptions.All)
+                        ? "Projects:AutoPin = all"
+                        : $"{RepoConfigFile.Path} on the default branch",
+                    Actor), cancellationToken);
             }
         }
     }
@@ -79,8 +90,10 @@ public sealed class ProjectAutoPin(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // GitHub unreachable, or no App credentials yet (tokens are fetched on first use): leave it for someone to pin.
-            logger.LogWarning("Could not read {Path} of {Repository} to decide on auto-pinning: {Message}", RepoConfigFile.Path, fullName, e.Message);
+            // GitHub unreachable, or no App credentials yet (tokens
+            // are fetched on first use): leave it for someone to pin.
+            logger.LogWarning("Could not read {Path} of {Repository} to decide on auto-pinning: {Message}",
+                RepoConfigFile.Path, fullName, e.Message);
             return false;
         }
     }
