@@ -4,6 +4,7 @@ using System.Text.Json;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CodegenCicd.Tests.GitHub;
 
@@ -211,5 +212,40 @@ public sealed class WebhookIntakeTests
         Assert.NotNull(processed);
         Assert.Null(processed.Error);
         Assert.Equal(2, factory.Recorded.Events.Count);
+    }
+
+    [Fact]
+    public async Task FailedDelivery_IsRetriedByItsScheduledJob_OnceOnly_EvenIfTheJobRunsTwice()
+    {
+        await using var factory = CreateFactory();
+        factory.Recorded.FailNext(1);
+        var client = factory.CreateAnonymousClient();
+        var deliveryId = Guid.NewGuid().ToString();
+        await client.SendAsync(
+            GitHubAppFactory.Delivery("ping", GitHubAppFactory.Fixture("ping.with-app_id.json"), Secret, deliveryId));
+        var failed = await factory.WaitForOutcomeAsync(deliveryId);
+        Assert.Equal(DeliveryStatus.Failed, failed.Status);
+        // The dispatcher schedules the retry just after it records the failure.
+        var monitor = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        await Poll.UntilAsync(
+            () => Task.FromResult(monitor.ScheduledJobs(0, 10).Any(j => j.Value.Job.Type == typeof(WebhookDeliveryJob)
+                && Equals(j.Value.Job.Args[0], failed.Id))),
+            found => found,
+            TimeSpan.FromSeconds(20),
+            _ => "no retry of the failed delivery was scheduled");
+
+        // The job Hangfire would run 15 s later, run now; then a second copy (Hangfire's at-least-once).
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var job = ActivatorUtilities.CreateInstance<WebhookDeliveryJob>(scope.ServiceProvider);
+            await job.RunAsync(failed.Id, CancellationToken.None);
+            await job.RunAsync(failed.Id, CancellationToken.None);
+        }
+
+        var retried = await factory.DeliveryAsync(deliveryId);
+        Assert.Equal(DeliveryStatus.Processed, retried!.Status);
+        Assert.Null(retried.Error);
+        Assert.Equal(2, retried.Attempts);
+        Assert.Equal(2, factory.Recorded.Events.Count(e => e.DeliveryId == deliveryId));
     }
 }
