@@ -58,7 +58,8 @@ public static class GitHubExtensions
         services.AddHostedService<DeliveryDispatcher>();
         services.AddConfigSection<WebhookOptions>();
         services.AddScoped<WebhookRetentionJob>();
-        services.AddRecurringJob<WebhookRetentionJob>(WebhookRetentionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        services.AddRecurringJob<WebhookRetentionJob>(
+            WebhookRetentionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
 
         // Installations and their repositories (the projects).
         services.AddSingleton<InstallationLocks>();
@@ -74,5 +75,6 @@ public static class GitHubExtensions
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapGitHubApp(this IEndpointRouteBuilder endpoints) => endpoints.MapGitHubWebhooks();
+    public static IEndpointRouteBuilder MapGitHubApp(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGitHubWebhooks();
 }

@@ -21,13 +21,17 @@ public static class PullRequestReopenCheck
             var open = (await client.PullRequest.Get(owner, name, number)).State.Value == Octokit.ItemState.Open;
             if (open)
             {
-                logger.LogInformation("PR {Repository}#{PullRequest} was reopened before its close was handled; the close is ignored", repository, number);
+                logger.LogInformation(
+                    "PR {Repository}#{PullRequest} was reopened before its close was handled; the close is ignored",
+                    repository, number);
             }
             return open;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogInformation("Could not ask GitHub whether PR {Repository}#{PullRequest} is still closed: {Reason}", repository, number, e.Message);
+            logger.LogInformation(
+                "Could not ask GitHub whether PR {Repository}#{PullRequest} is still closed: {Reason}",
+                repository, number, e.Message);
             return false;
         }
     }

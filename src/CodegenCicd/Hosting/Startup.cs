@@ -41,7 +41,8 @@ public static class Startup
     {
         OptionsValidationException validation => string.Join("; ", validation.Failures),
         // The binder's "Failed to convert configuration value 'x' at 'Jobs:WorkerCount' to type …".
-        InvalidOperationException { Message: var m } when m.Contains("configuration value", StringComparison.Ordinal) => WithAllowedValues(m),
+        InvalidOperationException { Message: var m } when m.Contains("configuration value", StringComparison.Ordinal) =>
+            WithAllowedValues(m),
         AggregateException { InnerExceptions: [var inner] } => DescribeConfigurationError(inner),
         _ when ex.InnerException is { } inner => DescribeConfigurationError(inner),
         _ => null,

@@ -32,7 +32,8 @@ public static class NotificationsExtensions
                     lifetime.ApplicationStopping);
                 context.Response.RegisterForDispose(stopping);
                 var audience = new LiveEventAccess(context, time);
-                return TypedResults.ServerSentEvents(LiveEventStream.ReadAsync(live, time, audience.MayReceiveAsync, stopping.Token));
+                return TypedResults.ServerSentEvents(
+                    LiveEventStream.ReadAsync(live, time, audience.MayReceiveAsync, stopping.Token));
             })
             .RequireAuthorization(AccessPolicies.SignedIn)
             .WithTags("Live updates")

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages;
 
-/// <summary>The instance overview for app-wide admins; a GitHub user without that role starts at their projects.</summary>
+/// <summary>
+/// The instance overview for app-wide admins; a GitHub user without that role starts at their projects.
+/// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 public sealed class IndexModel(IntegrationStatusService integrations, DiskUsage disk) : PageModel
 {
@@ -27,7 +29,9 @@ public sealed class IndexModel(IntegrationStatusService integrations, DiskUsage 
             value /= 1024;
             unit++;
         }
-        return unit == 0 ? $"{bytes} B" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+        return unit == 0
+            ? $"{bytes} B"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)

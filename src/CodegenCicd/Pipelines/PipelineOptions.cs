@@ -15,7 +15,9 @@ public sealed class PipelineOptions : IConfigSection
     [Range(1, 3600, ErrorMessage = "Pipelines:StageLeaseSeconds must be between 1 and 3600")]
     public int StageLeaseSeconds { get; set; } = 60;
 
-    /// <summary>Infrastructure errors (GitHub 5xx, sandbox could not start) are retried this many times before action_required.</summary>
+    /// <summary>
+    /// Infrastructure errors (GitHub 5xx, sandbox could not start) are retried this many times before action_required.
+    /// </summary>
     [Range(0, 20, ErrorMessage = "Pipelines:InfrastructureRetries must be between 0 and 20")]
     public int InfrastructureRetries { get; set; } = 3;
 
@@ -23,7 +25,9 @@ public sealed class PipelineOptions : IConfigSection
     [Range(0, 3600, ErrorMessage = "Pipelines:RetryDelaySeconds must be between 0 and 3600")]
     public double RetryDelaySeconds { get; set; } = 30;
 
-    /// <summary>The watchdog completes a stage in progress for longer than this (deploy adds its own timeout) as timed_out.</summary>
+    /// <summary>
+    /// The watchdog completes a stage in progress for longer than this (deploy adds its own timeout) as timed_out.
+    /// </summary>
     [Range(1, 1440, ErrorMessage = "Pipelines:StageTimeoutMinutes must be between 1 and 1440")]
     public int StageTimeoutMinutes { get; set; } = 30;
 
@@ -31,7 +35,9 @@ public sealed class PipelineOptions : IConfigSection
     [Range(0, 600, ErrorMessage = "Pipelines:MergeabilityRecheckSeconds must be between 0 and 600")]
     public double MergeabilityRecheckSeconds { get; set; } = 5;
 
-    /// <summary>While a required check or commit status has not finished, the gate looks again after this long.</summary>
+    /// <summary>
+    /// While a required check or commit status has not finished, the gate looks again after this long.
+    /// </summary>
     [Range(1, 3600, ErrorMessage = "Pipelines:RequiredChecksRecheckSeconds must be between 1 and 3600")]
     public double RequiredChecksRecheckSeconds { get; set; } = 60;
 
@@ -54,13 +60,18 @@ public sealed class PipelineOptions : IConfigSection
     /// </summary>
     public static Uri DefaultPublicUrl(Uri current, IConfiguration configuration)
     {
-        if (configuration[$"{SectionName}:{nameof(PublicUrl)}"] is not null || configuration["urls"] is not { Length: > 0 } urls)
+        if (configuration[$"{SectionName}:{nameof(PublicUrl)}"] is not null
+            || configuration["urls"] is not { Length: > 0 } urls)
         {
             return current;
         }
         var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]
-            .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal);
-        return Uri.TryCreate(first.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : current;
+            .Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal);
+        return Uri.TryCreate(first.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : current;
     }
 }

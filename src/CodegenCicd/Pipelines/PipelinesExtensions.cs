@@ -22,7 +22,8 @@ public static class PipelinesExtensions
     {
         var services = builder.Services;
         services.AddConfigSection<PipelineOptions>()
-            .PostConfigure<IConfiguration>((options, configuration) => options.PublicUrl = PipelineOptions.DefaultPublicUrl(options.PublicUrl, configuration));
+            .PostConfigure<IConfiguration>((options, configuration) =>
+                options.PublicUrl = PipelineOptions.DefaultPublicUrl(options.PublicUrl, configuration));
         services.AddSingleton<CheckRunReporter>();
         services.AddSingleton<StageCancellations>();
         services.AddSingleton<StageHeartbeat>();
@@ -58,7 +59,8 @@ public static class PipelinesExtensions
         services.AddWebhookHandler<PullRequestEventHandler>();
         services.AddWebhookHandler<CheckEventHandler>();
         services.AddHostedService<PipelineRecovery>();
-        services.AddRecurringJob<StageWatchdog>(StageWatchdog.JobId, w => w.RunAsync(CancellationToken.None), Cron.Minutely());
+        services.AddRecurringJob<StageWatchdog>(
+            StageWatchdog.JobId, w => w.RunAsync(CancellationToken.None), Cron.Minutely());
         return builder;
     }
 

@@ -3,7 +3,8 @@ namespace CodegenCicd.Projects;
 /// <summary>One problem in a pasted .env file, by line number (1-based).</summary>
 public sealed record DotEnvError(int Line, string Message);
 
-public sealed record DotEnvResult(IReadOnlyList<KeyValuePair<string, string>> Variables, IReadOnlyList<DotEnvError> Errors);
+public sealed record DotEnvResult(
+    IReadOnlyList<KeyValuePair<string, string>> Variables, IReadOnlyList<DotEnvError> Errors);
 
 /// <summary>
 /// Reads <c>KEY=VALUE</c> lines as dotenv tools write them: blank lines and <c>#</c> comments skipped,
@@ -37,7 +38,8 @@ public static class DotEnvParser
             }
             var name = line[..equals].Trim();
             var (value, valueError) = ParseValue(line[(equals + 1)..].Trim());
-            var error = ProjectSecrets.ValidateName(name) ?? valueError ?? (value is null ? null : ProjectSecrets.ValidateValue(value));
+            var error = ProjectSecrets.ValidateName(name) ?? valueError
+                ?? (value is null ? null : ProjectSecrets.ValidateValue(value));
             if (error is null && !seen.Add(name))
             {
                 error = $"{name} appears more than once.";
@@ -60,7 +62,8 @@ public static class DotEnvParser
             var close = FindClosingQuote(raw, quote);
             if (close < 0)
             {
-                return (null, $"The value's opening {quote} is never closed (values spanning lines are not supported).");
+                return (null,
+                    $"The value's opening {quote} is never closed (values spanning lines are not supported).");
             }
             var rest = raw[(close + 1)..].Trim();
             if (rest.Length > 0 && !rest.StartsWith('#'))

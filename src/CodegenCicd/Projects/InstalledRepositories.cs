@@ -48,18 +48,21 @@ public sealed class InstalledRepositories(AppDbContext db, TimeProvider time)
         long installationId, IReadOnlyCollection<long> repositoryIds, CancellationToken cancellationToken) =>
         db.Set<Project>().Where(p => p.InstallationId == installationId && repositoryIds.Contains(p.GitHubRepositoryId))
             .ExecuteUpdateAsync(
-                s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+                s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()),
+                cancellationToken);
 
     /// <summary>Deactivates the installation's projects whose repository is not among the listed ones.</summary>
     public Task KeepOnlyAsync(
         long installationId, IReadOnlyCollection<long> listedIds, CancellationToken cancellationToken) =>
         db.Set<Project>().Where(p => p.InstallationId == installationId && !listedIds.Contains(p.GitHubRepositoryId))
             .ExecuteUpdateAsync(
-                s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+                s => s.SetProperty(p => p.IsActive, false).SetProperty(p => p.UpdatedAt, time.GetUtcNow()),
+                cancellationToken);
 
     /// <summary>Activates or deactivates every project of the installation (suspended, deleted, unsuspended).</summary>
     public Task SetActiveAsync(long installationId, bool active, CancellationToken cancellationToken) =>
         db.Set<Project>().Where(p => p.InstallationId == installationId)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(p => p.IsActive, active).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+                s => s.SetProperty(p => p.IsActive, active).SetProperty(p => p.UpdatedAt, time.GetUtcNow()),
+                cancellationToken);
 }

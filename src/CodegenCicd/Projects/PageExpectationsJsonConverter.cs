@@ -7,9 +7,11 @@ namespace CodegenCicd.Projects;
 /// <c>web_eval.expect</c> in JSON: each page's expectations as a list, or one expectation object as a list of one,
 /// which is how settings were stored (and sent to the API) when a page could have only one. Written as lists.
 /// </summary>
-internal sealed class PageExpectationsJsonConverter : JsonConverter<IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>>>
+internal sealed class PageExpectationsJsonConverter
+    : JsonConverter<IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>>>
 {
-    public override IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> Read(
+        ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -22,7 +24,8 @@ internal sealed class PageExpectationsJsonConverter : JsonConverter<IReadOnlyDic
             reader.Read();
             var items = reader.TokenType switch
             {
-                JsonTokenType.StartArray => JsonSerializer.Deserialize<List<PageExpectation>>(ref reader, options) ?? [],
+                JsonTokenType.StartArray =>
+                    JsonSerializer.Deserialize<List<PageExpectation>>(ref reader, options) ?? [],
                 JsonTokenType.Null => [],
                 _ => [JsonSerializer.Deserialize<PageExpectation>(ref reader, options)!],
             };
@@ -35,7 +38,9 @@ internal sealed class PageExpectationsJsonConverter : JsonConverter<IReadOnlyDic
         return expectations;
     }
 
-    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> value, JsonSerializerOptions options)
+    public override void Write(
+        Utf8JsonWriter writer, IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> value,
+        JsonSerializerOptions options)
     {
         writer.WriteStartObject();
         foreach (var (path, items) in value)

@@ -38,7 +38,8 @@ public sealed record ProjectActivity(
 /// </summary>
 public interface IProjectActivity
 {
-    Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(
+        IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The answer when no pipeline or agent feature is installed: nothing has run.</summary>
@@ -46,6 +47,7 @@ internal sealed class NoProjectActivity : IProjectActivity
 {
     private static readonly IReadOnlyDictionary<int, ProjectActivity> Empty = new Dictionary<int, ProjectActivity>();
 
-    public Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(
+        IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken) =>
         Task.FromResult(Empty);
 }

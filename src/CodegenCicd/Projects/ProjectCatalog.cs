@@ -5,20 +5,25 @@ using Microsoft.EntityFrameworkCore;
 namespace CodegenCicd.Projects;
 
 /// <summary>A pinned project as lists show it.</summary>
-public sealed record ProjectListItem(int Id, string Repository, string DefaultBranch, bool IsActive, bool IsPrivate, DateTimeOffset UpdatedAt);
+public sealed record ProjectListItem(
+    int Id, string Repository, string DefaultBranch, bool IsActive, bool IsPrivate, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// Which pinned projects a list shows: by name (any casing), after a name (the previous page's last), those the
 /// person may see (null: all), at most <see cref="Limit"/>.
 /// </summary>
-public sealed record ProjectPage(string? Repository = null, string? After = null, IReadOnlySet<int>? Visible = null, int Limit = ProjectPage.DefaultLimit)
+public sealed record ProjectPage(
+    string? Repository = null, string? After = null, IReadOnlySet<int>? Visible = null,
+    int Limit = ProjectPage.DefaultLimit)
 {
     public const int DefaultLimit = 100;
 
     public const int MaxLimit = 500;
 }
 
-/// <summary>The pinned project, and whether this call pinned it (false: it was pinned already, nothing changed).</summary>
+/// <summary>
+/// The pinned project, and whether this call pinned it (false: it was pinned already, nothing changed).
+/// </summary>
 public sealed record PinResult(Project Project, bool NewlyPinned);
 
 public enum UnpinOutcome
@@ -28,16 +33,22 @@ public enum UnpinOutcome
     WorkInProgress,
 }
 
-/// <summary>Pins and unpins projects and saves their settings; publishes <c>project.updated</c> for the live pages.</summary>
+/// <summary>
+/// Pins and unpins projects and saves their settings; publishes <c>project.updated</c> for the live pages.
+/// </summary>
 public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, LiveEvents live, TimeProvider time)
 {
-    /// <summary>A page of pinned projects by name: those after <see cref="ProjectPage.After"/> that the person may see.</summary>
-    public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(ProjectPage page, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of pinned projects by name: those after <see cref="ProjectPage.After"/> that the person may see.
+    /// </summary>
+    public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(
+        ProjectPage page, CancellationToken cancellationToken)
     {
         var query = db.Set<Project>().AsNoTracking().Where(p => p.IsPinned);
         if (!string.IsNullOrWhiteSpace(page.Repository))
         {
-            // GitHub treats owner/name case-insensitively; lower() is the same on SQLite and PostgreSQL for ASCII names.
+            // GitHub treats owner/name case-insensitively; lower() is the same on SQLite and PostgreSQL
+            // for ASCII names.
             var name = page.Repository.Trim().ToLowerInvariant();
             query = query.Where(p => p.FullName.ToLower() == name);
         }
@@ -63,11 +74,14 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
     public async Task<Project?> FindPinnedAsync(int id, CancellationToken cancellationToken) =>
         await db.Set<Project>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
 
-    /// <summary>Pins an active repository, named in any casing (it keeps GitHub's); null when the App cannot reach it.</summary>
+    /// <summary>
+    /// Pins an active repository, named in any casing (it keeps GitHub's); null when the App cannot reach it.
+    /// </summary>
     public async Task<PinResult?> PinAsync(string repository, CancellationToken cancellationToken)
     {
         var name = repository.Trim().ToLowerInvariant();
-        var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.FullName.ToLower() == name && p.IsActive, cancellationToken);
+        var project = await db.Set<Project>()
+            .FirstOrDefaultAsync(p => p.FullName.ToLower() == name && p.IsActive, cancellationToken);
         if (project is null)
         {
             return null;
@@ -79,11 +93,14 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         project.IsPinned = true;
         project.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        live.Publish("project.updated", new { projectId = project.Id, pinned = true }, LiveEventAudience.OfProject(project.Id));
+        live.Publish("project.updated", new { projectId = project.Id, pinned = true },
+            LiveEventAudience.OfProject(project.Id));
         return new(project, NewlyPinned: true);
     }
 
-    /// <summary>Unpins (history stays). Refused while a run or agent is still working, so nothing is cut off half-way.</summary>
+    /// <summary>
+    /// Unpins (history stays). Refused while a run or agent is still working, so nothing is cut off half-way.
+    /// </summary>
     public async Task<UnpinOutcome> UnpinAsync(int id, CancellationToken cancellationToken)
     {
         var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
@@ -104,7 +121,8 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
     }
 
     /// <summary>Saves settings and default branch together; the caller validated them first.</summary>
-    public async Task<bool> SaveSettingsAsync(int id, string defaultBranch, ProjectSettings settings, CancellationToken cancellationToken)
+    public async Task<bool> SaveSettingsAsync(
+        int id, string defaultBranch, ProjectSettings settings, CancellationToken cancellationToken)
     {
         var project = await db.Set<Project>().FirstOrDefaultAsync(p => p.Id == id && p.IsPinned, cancellationToken);
         if (project is null)

@@ -8,7 +8,9 @@ namespace CodegenCicd.Projects;
 /// <summary>A secret as lists show it: its name and when it was set, never its value.</summary>
 public sealed record SecretInfo(string Name, DateTimeOffset UpdatedAt);
 
-/// <summary>Stores, lists and decrypts a project's secrets. Values go in, names come out; only sandboxes get values.</summary>
+/// <summary>
+/// Stores, lists and decrypts a project's secrets. Values go in, names come out; only sandboxes get values.
+/// </summary>
 public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvider protection, TimeProvider time)
 {
     public const int MaxNameLength = 128;
@@ -20,12 +22,19 @@ public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvi
     public static string? ValidateName(string? name) =>
         string.IsNullOrEmpty(name) ? "A secret needs a name."
         : name.Length > MaxNameLength ? $"A secret name is at most {MaxNameLength} characters."
-        : !NamePattern().IsMatch(name) ? "A secret name is an environment variable name: letters, digits and _, not starting with a digit."
-        : SetBySandbox.Contains(name) ? $"{name} is set by the sandbox for every command (PORT for the preview, REPORTS for analysis, PATH and HOME for the tools); a secret of that name would be overwritten or break them. Choose another name."
+        : !NamePattern().IsMatch(name)
+            ? "A secret name is an environment variable name: letters, digits and _, not starting with a digit."
+        : SetBySandbox.Contains(name)
+            ? $"{name} is set by the sandbox for every command (PORT for the preview, REPORTS for analysis, "
+                + "PATH and HOME for the tools); a secret of that name would be overwritten or break them. "
+                + "Choose another name."
         : null;
 
-    /// <summary>Variables the sandboxes set themselves (see PreviewDeployments, SandboxAnalysis, BubblewrapLauncher).</summary>
-    private static readonly HashSet<string> SetBySandbox = new(StringComparer.Ordinal) { "PORT", "REPORTS", "PATH", "HOME" };
+    /// <summary>
+    /// Variables the sandboxes set themselves (see PreviewDeployments, SandboxAnalysis, BubblewrapLauncher).
+    /// </summary>
+    private static readonly HashSet<string> SetBySandbox =
+        new(StringComparer.Ordinal) { "PORT", "REPORTS", "PATH", "HOME" };
 
     public static string? ValidateValue(string? value) =>
         value is null ? "A secret needs a value."
@@ -47,9 +56,11 @@ public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvi
         await db.Set<ProjectSecret>().AnyAsync(s => s.ProjectId == projectId && s.Name == name, cancellationToken);
 
     /// <summary>Sets many secrets in one save: all of them or, if anything is invalid, none.</summary>
-    public async Task SetManyAsync(int projectId, IReadOnlyList<KeyValuePair<string, string>> values, CancellationToken cancellationToken)
+    public async Task SetManyAsync(
+        int projectId, IReadOnlyList<KeyValuePair<string, string>> values, CancellationToken cancellationToken)
     {
-        if (values.Select(v => ValidateName(v.Key) ?? ValidateValue(v.Value)).FirstOrDefault(e => e is not null) is { } error)
+        if (values.Select(v => ValidateName(v.Key) ?? ValidateValue(v.Value))
+            .FirstOrDefault(e => e is not null) is { } error)
         {
             throw new ArgumentException(error, nameof(values));
         }
@@ -77,7 +88,8 @@ public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvi
         {
             throw new ArgumentException(error, nameof(name));
         }
-        var secret = await db.Set<ProjectSecret>().FirstOrDefaultAsync(s => s.ProjectId == projectId && s.Name == name, cancellationToken);
+        var secret = await db.Set<ProjectSecret>()
+            .FirstOrDefaultAsync(s => s.ProjectId == projectId && s.Name == name, cancellationToken);
         if (secret is null)
         {
             secret = new ProjectSecret { ProjectId = projectId, Name = name, ProtectedValue = "" };
@@ -89,12 +101,15 @@ public sealed partial class ProjectSecrets(AppDbContext db, IDataProtectionProvi
     }
 
     public async Task<bool> RemoveAsync(int projectId, string name, CancellationToken cancellationToken) =>
-        await db.Set<ProjectSecret>().Where(s => s.ProjectId == projectId && s.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
+        await db.Set<ProjectSecret>().Where(s => s.ProjectId == projectId && s.Name == name)
+            .ExecuteDeleteAsync(cancellationToken) > 0;
 
     /// <summary>Decrypted values, for injecting into a sandbox's environment (and for masking its output).</summary>
-    public async Task<IReadOnlyDictionary<string, string>> GetValuesAsync(int projectId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> GetValuesAsync(
+        int projectId, CancellationToken cancellationToken)
     {
-        var rows = await db.Set<ProjectSecret>().AsNoTracking().Where(s => s.ProjectId == projectId).ToListAsync(cancellationToken);
+        var rows = await db.Set<ProjectSecret>().AsNoTracking().Where(s => s.ProjectId == projectId)
+            .ToListAsync(cancellationToken);
         return rows.ToDictionary(s => s.Name, s => protector.Unprotect(s.ProtectedValue), StringComparer.Ordinal);
     }
 

@@ -89,7 +89,8 @@ public sealed record WebEvalConfig
     /// have several. In JSON one expectation alone may be written without the list (settings stored before lists).
     /// </summary>
     [JsonConverter(typeof(PageExpectationsJsonConverter))]
-    public IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> Expect { get; init; } = new Dictionary<string, IReadOnlyList<PageExpectation>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<PageExpectation>> Expect { get; init; } =
+        new Dictionary<string, IReadOnlyList<PageExpectation>>();
 }
 
 /// <summary>A page passes only when the selector matches an element and the text is visible on it.</summary>
@@ -122,20 +123,25 @@ public sealed record MergeConfig
 
     public bool DeleteBranch { get; init; } = true;
 
-    /// <summary>Fork PRs may merge automatically too. Read from the base branch's file or the settings, never a PR's head.</summary>
+    /// <summary>
+    /// Fork PRs may merge automatically too. Read from the base branch's file or the settings, never a PR's head.
+    /// </summary>
     public bool AllowForks { get; init; }
 }
 
 internal sealed class MergeMethodJsonConverter() : StrictEnumConverter<MergeMethod>("merge method");
 
 /// <summary>
-/// The project setting <c>forks</c>: when a fork PR's code may run (like GitHub Actions' approval for outside contributors).
-/// Whatever the policy, a fork PR never gets the project's secrets and follows the base branch's configuration.
+/// The project setting <c>forks</c>: when a fork PR's code may run (like GitHub Actions' approval for
+/// outside contributors). Whatever the policy, a fork PR never gets the project's secrets and follows the
+/// base branch's configuration.
 /// </summary>
 [JsonConverter(typeof(ForkPolicyJsonConverter))]
 public enum ForkPolicy
 {
-    /// <summary>Owners', members' and collaborators' forks run at once; anyone else's waits for "Approve and run".</summary>
+    /// <summary>
+    /// Owners', members' and collaborators' forks run at once; anyone else's waits for "Approve and run".
+    /// </summary>
     Approve,
 
     /// <summary>

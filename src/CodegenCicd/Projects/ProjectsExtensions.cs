@@ -12,7 +12,8 @@ public static class ProjectsExtensions
         builder.Services.AddScoped<ProjectLookup>();
         builder.Services.AddScoped<InstalledRepositories>();
         builder.Services.AddScoped<ProjectDirectory>();
-        builder.Services.AddScoped<CodegenCicd.Accounts.IProjectRepositories>(sp => sp.GetRequiredService<ProjectDirectory>());
+        builder.Services.AddScoped<CodegenCicd.Accounts.IProjectRepositories>(
+            sp => sp.GetRequiredService<ProjectDirectory>());
         // The pipeline and Codegen features replace this with their own read model.
         builder.Services.TryAddScoped<IProjectActivity, NoProjectActivity>();
         return builder;

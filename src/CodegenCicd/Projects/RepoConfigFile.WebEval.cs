@@ -15,7 +15,10 @@ public static partial class RepoConfigFile
             {
                 "pages" => webEval with { Pages = PreviewPaths(value, "web_eval.pages") },
                 "task" => webEval with { Task = Scalar(value, "web_eval.task") },
-                "follow_links" => webEval with { FollowLinks = Integer(value, "web_eval.follow_links", 0, MaxFollowLinks) },
+                "follow_links" => webEval with
+                {
+                    FollowLinks = Integer(value, "web_eval.follow_links", 0, MaxFollowLinks)
+                },
                 "expect" => webEval with { Expect = Expectations(Mapping(value, "web_eval.expect"), unknown) },
                 _ => Unknown(webEval, "web_eval." + key, unknown),
             };
@@ -41,7 +44,8 @@ public static partial class RepoConfigFile
     /// <c>expect: {"/about": {selector: h1, text: About us}}</c>; a bare string is the text alone; a list gives a page
     /// several (<c>"/": [{selector: h1, text: Title}, Body text]</c>).
     /// </summary>
-    private static Dictionary<string, IReadOnlyList<PageExpectation>> Expectations(YamlMappingNode node, List<string> unknown)
+    private static Dictionary<string, IReadOnlyList<PageExpectation>> Expectations(
+        YamlMappingNode node, List<string> unknown)
     {
         var expectations = new Dictionary<string, IReadOnlyList<PageExpectation>>(StringComparer.Ordinal);
         foreach (var (path, value) in Entries(node))
@@ -65,7 +69,9 @@ public static partial class RepoConfigFile
 
     private static PageExpectation Expectation(YamlNode value, string what, List<string> unknown)
     {
-        var expectation = value is YamlScalarNode ? new PageExpectation { Text = Scalar(value, what) } : new PageExpectation();
+        var expectation = value is YamlScalarNode
+            ? new PageExpectation { Text = Scalar(value, what) }
+            : new PageExpectation();
         if (value is not YamlScalarNode)
         {
             foreach (var (key, item) in Entries(Mapping(value, what)))

@@ -5,7 +5,9 @@ using YamlDotNet.RepresentationModel;
 namespace CodegenCicd.Projects;
 
 /// <summary>The outcome of reading <c>.github/codegen-cicd.yml</c> over the project's settings.</summary>
-/// <param name="UnknownKeys">Dotted paths of keys the file has but the app does not know (listed in the check run).</param>
+/// <param name="UnknownKeys">
+/// Dotted paths of keys the file has but the app does not know (listed in the check run).
+/// </param>
 /// <param name="Error">The parse or type error with its line; the run fails with it.</param>
 public sealed record RepoConfigResult(PipelineConfig Config, IReadOnlyList<string> UnknownKeys, string? Error)
 {
@@ -48,7 +50,10 @@ public static partial class RepoConfigFile
                 config = key switch
                 {
                     "deploy" => config with { Deploy = ApplyDeploy(config.Deploy, Mapping(value, key), unknown) },
-                    "analysis" => config with { Analysis = ApplyAnalysis(config.Analysis, Mapping(value, key), unknown) },
+                    "analysis" => config with
+                    {
+                        Analysis = ApplyAnalysis(config.Analysis, Mapping(value, key), unknown)
+                    },
                     "web_eval" => config with { WebEval = ApplyWebEval(config.WebEval, Mapping(value, key), unknown) },
                     "merge" => config with { Merge = ApplyMerge(config.Merge, Mapping(value, key), unknown) },
                     _ => Unknown(config, key, unknown),
@@ -77,7 +82,10 @@ public static partial class RepoConfigFile
                 "setup" => deploy with { Setup = StringList(value, "deploy.setup") },
                 "start" => deploy with { Start = Scalar(value, "deploy.start") },
                 "ready_path" => deploy with { ReadyPath = Scalar(value, "deploy.ready_path") ?? "/" },
-                "timeout_seconds" => deploy with { TimeoutSeconds = Integer(value, "deploy.timeout_seconds", 1, 86_400) },
+                "timeout_seconds" => deploy with
+                {
+                    TimeoutSeconds = Integer(value, "deploy.timeout_seconds", 1, 86_400)
+                },
                 _ => Unknown(deploy, "deploy." + key, unknown),
             };
         }
@@ -141,7 +149,8 @@ public static partial class RepoConfigFile
     /// <summary>A list, or one string as a list of one (<c>setup: npm ci</c>).</summary>
     private static IReadOnlyList<string> StringList(YamlNode node, string what) => node switch
     {
-        YamlSequenceNode sequence => [.. sequence.Children.Select(c => Scalar(c, what + " items") ?? "").Where(s => s.Length > 0)],
+        YamlSequenceNode sequence =>
+            [.. sequence.Children.Select(c => Scalar(c, what + " items") ?? "").Where(s => s.Length > 0)],
         YamlScalarNode scalar => Scalar(scalar, what) is { Length: > 0 } one ? [one] : [],
         _ => throw Fail(node, $"{what} must be a list of strings"),
     };
@@ -154,7 +163,8 @@ public static partial class RepoConfigFile
     };
 
     private static int Integer(YamlNode node, string what, int min, int max) =>
-        int.TryParse(Scalar(node, what), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+        int.TryParse(Scalar(node, what), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max
             ? value
             : throw Fail(node, $"{what} must be a whole number from {min} to {max}");
 

@@ -14,21 +14,33 @@ namespace CodegenCicd.Projects;
 public static class RepoConfigLoader
 {
     public static async Task<RepoConfigResult> LoadAsync(
-        IGitHubClient client, string owner, string name, string headSha, string? baseRef, PipelineConfig settings, bool fromFork = false)
+        IGitHubClient client, string owner, string name, string headSha, string? baseRef, PipelineConfig settings,
+        bool fromFork = false)
     {
         if (fromFork)
         {
             return await LoadFromBaseAsync(client, owner, name, baseRef, settings);
         }
-        // The head's merge section is still parsed: its errors and unknown keys are reported now, before it reaches the base.
+        // The head's merge section is still parsed: its errors and unknown keys are reported now, before it
+        // reaches the base.
         var head = RepoConfigFile.Apply(settings, await ReadAsync(client, owner, name, headSha));
-        var trusted = string.IsNullOrEmpty(baseRef) ? null : RepoConfigFile.Apply(settings, await ReadAsync(client, owner, name, baseRef));
+        var trusted = string.IsNullOrEmpty(baseRef)
+            ? null
+            : RepoConfigFile.Apply(settings, await ReadAsync(client, owner, name, baseRef));
         var merge = trusted is { IsValid: true } ? trusted.Config.Merge : settings.Merge;
-        return head with { Config = head.Config with { Merge = merge }, BaseError = trusted is { IsValid: false } ? trusted.Error : null };
+        return head with
+        {
+            Config = head.Config with { Merge = merge },
+            BaseError = trusted is { IsValid: false } ? trusted.Error : null
+        };
     }
 
-    /// <summary>The base branch's file over the settings; a broken one leaves the settings alone and is reported, the run goes on.</summary>
-    private static async Task<RepoConfigResult> LoadFromBaseAsync(IGitHubClient client, string owner, string name, string? baseRef, PipelineConfig settings)
+    /// <summary>
+    /// The base branch's file over the settings; a broken one leaves the settings alone and is reported, the
+    /// run goes on.
+    /// </summary>
+    private static async Task<RepoConfigResult> LoadFromBaseAsync(
+        IGitHubClient client, string owner, string name, string? baseRef, PipelineConfig settings)
     {
         if (string.IsNullOrEmpty(baseRef))
         {
@@ -42,7 +54,8 @@ public static class RepoConfigLoader
     {
         try
         {
-            var contents = await client.Repository.Content.GetAllContentsByRef(owner, name, RepoConfigFile.Path, reference);
+            var contents = await client.Repository.Content.GetAllContentsByRef(
+                owner, name, RepoConfigFile.Path, reference);
             return contents.FirstOrDefault()?.Content;
         }
         catch (NotFoundException)

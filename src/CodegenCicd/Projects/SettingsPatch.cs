@@ -5,8 +5,11 @@ using CodegenCicd.Hosting.Api;
 
 namespace CodegenCicd.Projects;
 
-/// <summary>The outcome of applying a PUT body: the merged settings, or why the body was refused (nothing saved).</summary>
-public sealed record SettingsPatchResult(ProjectSettings? Settings, IReadOnlyDictionary<string, string[]> UnknownKeys, string? JsonError);
+/// <summary>
+/// The outcome of applying a PUT body: the merged settings, or why the body was refused (nothing saved).
+/// </summary>
+public sealed record SettingsPatchResult(
+    ProjectSettings? Settings, IReadOnlyDictionary<string, string[]> UnknownKeys, string? JsonError);
 
 /// <summary>
 /// Applies a settings body from the API onto the current settings: what the body names replaces the current
@@ -21,7 +24,8 @@ public static class SettingsPatch
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return new(null, new Dictionary<string, string[]>(), "Send the settings as a JSON object, e.g. {\"maxIterations\": 5}.");
+            return new(null, new Dictionary<string, string[]>(),
+                "Send the settings as a JSON object, e.g. {\"maxIterations\": 5}.");
         }
         var unknown = new Dictionary<string, string[]>(StringComparer.Ordinal);
         FindUnknownKeys(body, typeof(ProjectSettings), "", unknown);
@@ -53,7 +57,8 @@ public static class SettingsPatch
             {
                 target.Remove(name);
             }
-            else if (IsSection(property.PropertyType) && value is JsonObject section && target[name] is JsonObject existing)
+            else if (IsSection(property.PropertyType) && value is JsonObject section
+                && target[name] is JsonObject existing)
             {
                 Merge(existing, section, property.PropertyType);
             }
@@ -64,7 +69,8 @@ public static class SettingsPatch
         }
     }
 
-    private static void FindUnknownKeys(JsonElement element, Type type, string path, Dictionary<string, string[]> unknown)
+    private static void FindUnknownKeys(
+        JsonElement element, Type type, string path, Dictionary<string, string[]> unknown)
     {
         if (IsSection(type) && element.ValueKind == JsonValueKind.Object)
         {
@@ -94,19 +100,25 @@ public static class SettingsPatch
             var items = element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().ToList() : [element];
             for (var i = 0; i < items.Count; i++)
             {
-                FindUnknownKeys(items[i], elementType, element.ValueKind == JsonValueKind.Array ? $"{path}[{i}]" : path, unknown);
+                FindUnknownKeys(items[i], elementType,
+                    element.ValueKind == JsonValueKind.Array ? $"{path}[{i}]" : path, unknown);
             }
         }
     }
 
-    /// <summary>Names the key the API uses when the repository file's snake_case spelling (or its place) was sent.</summary>
+    /// <summary>
+    /// Names the key the API uses when the repository file's snake_case spelling (or its place) was sent.
+    /// </summary>
     private static string Suggest(string key, string at)
     {
-        var camel = JsonNamingPolicy.CamelCase.ConvertName(string.Concat(key.Split('_').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..])));
-        var known = KnownPaths(typeof(ProjectSettings), "").FirstOrDefault(p => p == camel || p.EndsWith("." + camel, StringComparison.Ordinal));
+        var camel = JsonNamingPolicy.CamelCase.ConvertName(string.Concat(
+            key.Split('_').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..])));
+        var known = KnownPaths(typeof(ProjectSettings), "")
+            .FirstOrDefault(p => p == camel || p.EndsWith("." + camel, StringComparison.Ordinal));
         return known is null
             ? $"'{at}' is not a setting; nothing was saved."
-            : $"'{at}' is not a setting; the API spells it '{known}' (the repository file's names are snake_case, the API's camelCase). Nothing was saved.";
+            : $"'{at}' is not a setting; the API spells it '{known}' "
+                + "(the repository file's names are snake_case, the API's camelCase). Nothing was saved.";
     }
 
     private static IEnumerable<string> KnownPaths(Type type, string prefix) =>
@@ -116,7 +128,9 @@ public static class SettingsPatch
             return IsSection(p.PropertyType) ? [path, .. KnownPaths(p.PropertyType, path + ".")] : new[] { path };
         });
 
-    /// <summary>A record of settings (not a list, map, text or enum): its keys are checked and merged one by one.</summary>
+    /// <summary>
+    /// A record of settings (not a list, map, text or enum): its keys are checked and merged one by one.
+    /// </summary>
     private static bool IsSection(Type type) =>
         type.IsClass && type != typeof(string) && type.Namespace == typeof(ProjectSettings).Namespace;
 

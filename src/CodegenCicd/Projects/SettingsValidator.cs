@@ -29,7 +29,9 @@ public static class SettingsValidator
 
         if (defaultBranch is not null)
         {
-            Add("defaultBranch", string.IsNullOrWhiteSpace(defaultBranch) ? "The default branch is required." : BranchName(defaultBranch));
+            Add("defaultBranch", string.IsNullOrWhiteSpace(defaultBranch)
+                ? "The default branch is required."
+                : BranchName(defaultBranch));
         }
         Add("planningStatement", Text(settings.PlanningStatement, "The planning statement"));
         Add("maxIterations", settings.MaxIterations is < MinIterations or > MaxIterations
@@ -51,15 +53,19 @@ public static class SettingsValidator
         Add("pipeline.webEval.task", webEval.Task is null ? null : Text(webEval.Task, "The task"));
         Add("pipeline.webEval.followLinks", webEval.FollowLinks is < 0 or > RepoConfigFile.MaxFollowLinks
             ? $"Links are followed 0 to {RepoConfigFile.MaxFollowLinks} levels deep." : null);
-        Add("pipeline.webEval.expect", webEval.Expect.Sum(e => e.Value.Count) > MaxCommands ? $"At most {MaxCommands} expectations."
-            : webEval.Expect.SelectMany(e => e.Value.Select(x => Expectation(e.Key, x))).FirstOrDefault(e => e is not null));
+        Add("pipeline.webEval.expect",
+            webEval.Expect.Sum(e => e.Value.Count) > MaxCommands ? $"At most {MaxCommands} expectations."
+            : webEval.Expect.SelectMany(e => e.Value.Select(x => Expectation(e.Key, x)))
+                .FirstOrDefault(e => e is not null));
 
         var merge = settings.Pipeline.Merge;
-        Add("pipeline.merge.method", Enum.IsDefined(merge.Method) ? null : "The merge method is merge, squash or rebase.");
+        Add("pipeline.merge.method",
+            Enum.IsDefined(merge.Method) ? null : "The merge method is merge, squash or rebase.");
         Add("pipeline.merge.requireLabel", merge.RequireLabel.Length == 0 ? null : Label(merge.RequireLabel));
         Add("pipeline.merge.blockLabels", merge.BlockLabels.Count > MaxCommands ? $"At most {MaxCommands} labels."
             : merge.BlockLabels.Select(Label).FirstOrDefault(e => e is not null)
-              ?? (merge.BlockLabels.Distinct(StringComparer.OrdinalIgnoreCase).Count() != merge.BlockLabels.Count ? "A blocking label is listed twice." : null));
+              ?? (merge.BlockLabels.Distinct(StringComparer.OrdinalIgnoreCase).Count() != merge.BlockLabels.Count
+                  ? "A blocking label is listed twice." : null));
         return errors;
     }
 
@@ -80,7 +86,8 @@ public static class SettingsValidator
     private static string? Command(string command, string what) =>
         string.IsNullOrWhiteSpace(command) ? $"{what} is empty."
         : command.Length > MaxCommandLength ? $"{what} is longer than {MaxCommandLength} characters."
-        : command.Any(c => char.IsControl(c) && c != '\t') ? $"{what} contains a line break or control character; put one command per line."
+        : command.Any(c => char.IsControl(c) && c != '\t')
+            ? $"{what} contains a line break or control character; put one command per line."
         : null;
 
     private static string? UrlPath(string path, string what) =>
@@ -92,7 +99,8 @@ public static class SettingsValidator
 
     private static string? Label(string label) =>
         string.IsNullOrWhiteSpace(label) ? "A label name is empty."
-        : label.Length > MaxLabelLength ? $"The label '{label[..MaxLabelLength]}…' is longer than {MaxLabelLength} characters (GitHub's limit)."
+        : label.Length > MaxLabelLength
+            ? $"The label '{label[..MaxLabelLength]}…' is longer than {MaxLabelLength} characters (GitHub's limit)."
         : label.Any(char.IsControl) ? "A label name contains a control character."
         : null;
 
@@ -101,6 +109,7 @@ public static class SettingsValidator
         branch.Length > 255 ? "A branch name is at most 255 characters."
         : branch.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || "~^:?*[\\".Contains(c))
           || branch.Contains("..", StringComparison.Ordinal) || branch.StartsWith('/') || branch.EndsWith('/')
-          || branch.EndsWith(".lock", StringComparison.Ordinal) || branch.StartsWith('-') || branch.Contains("@{", StringComparison.Ordinal)
+          || branch.EndsWith(".lock", StringComparison.Ordinal) || branch.StartsWith('-')
+          || branch.Contains("@{", StringComparison.Ordinal)
             ? $"'{branch}' is not a valid branch name." : null;
 }

@@ -25,7 +25,9 @@ public sealed class GeminiOptions : IConfigSection, IValidatableObject
     [Range(2, 3600, ErrorMessage = "Gemini:TimeLimitSeconds must be between 2 and 3600")]
     public int TimeLimitSeconds { get; set; } = 300;
 
-    /// <summary>Unusable replies in a row (no call, unknown function, bad arguments) before the run ends as an error.</summary>
+    /// <summary>
+    /// Unusable replies in a row (no call, unknown function, bad arguments) before the run ends as an error.
+    /// </summary>
     [Range(1, 20, ErrorMessage = "Gemini:MaxMalformedReplies must be between 1 and 20")]
     public int MaxMalformedReplies { get; set; } = 3;
 

@@ -32,14 +32,16 @@ public static class WebEvalExtensions
             {
                 // generateContent changes nothing, so a retry is safe, but only for overload and
                 // server errors: a 4xx (bad key, bad request) will not get better by asking again.
-                var attempt = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<GeminiOptions>>().Value.RequestTimeoutSeconds);
+                var attempt = TimeSpan.FromSeconds(
+                    services.GetRequiredService<IOptions<GeminiOptions>>().Value.RequestTimeoutSeconds);
                 resilience.AttemptTimeout.Timeout = attempt;
                 resilience.TotalRequestTimeout.Timeout = attempt * 3 + TimeSpan.FromSeconds(10);
                 resilience.CircuitBreaker.SamplingDuration = attempt * 2;
                 resilience.Retry.MaxRetryAttempts = 2;
                 resilience.Retry.Delay = TimeSpan.FromSeconds(1);
                 resilience.Retry.ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response && ((int)response.StatusCode == 429 || (int)response.StatusCode >= 500));
+                    args.Outcome.Result is { } response
+                    && ((int)response.StatusCode == 429 || (int)response.StatusCode >= 500));
             });
         return builder;
     }

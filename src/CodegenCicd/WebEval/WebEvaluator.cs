@@ -43,7 +43,8 @@ public sealed partial class WebEvaluator(
                 if (!string.IsNullOrWhiteSpace(request.Config.Task))
                 {
                     var start = new Uri(request.BaseUrl, request.Config.Pages.FirstOrDefault() ?? "/");
-                    agentResult = await agent.RunAsync(session, start, request.Config.Task, request.ArtifactDirectory, budget.Token);
+                    agentResult = await agent.RunAsync(
+                        session, start, request.Config.Task, request.ArtifactDirectory, budget.Token);
                 }
             }
             catch (PlaywrightException ex)
@@ -65,9 +66,11 @@ public sealed partial class WebEvaluator(
         {
             error = ex.Message + RestartNote;
         }
-        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
+            when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            error = $"The evaluation did not finish within its budget of {settings.EvaluationTimeoutSeconds} s (Browser:EvaluationTimeoutSeconds).";
+            error = $"The evaluation did not finish within its budget of {settings.EvaluationTimeoutSeconds} s "
+                + "(Browser:EvaluationTimeoutSeconds).";
         }
         if (error is not null)
         {
@@ -94,8 +97,10 @@ public sealed partial class WebEvaluator(
 
     private const string RestartNote = "; it is started again for the next evaluation.";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Web evaluation of {BaseUrl}: {Verdict} ({PageCount} pages, {ElapsedMs:0} ms)")]
-    private static partial void LogEvaluated(ILogger logger, Uri baseUrl, WebEvalVerdict verdict, int pageCount, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Web evaluation of {BaseUrl}: {Verdict} ({PageCount} pages, {ElapsedMs:0} ms)")]
+    private static partial void LogEvaluated(
+        ILogger logger, Uri baseUrl, WebEvalVerdict verdict, int pageCount, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Web evaluation of {BaseUrl} could not complete: {Error}")]
     private static partial void LogEvaluationError(ILogger logger, Uri baseUrl, string error);

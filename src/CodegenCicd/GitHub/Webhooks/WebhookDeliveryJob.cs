@@ -24,7 +24,8 @@ public sealed class WebhookDeliveryJob(
 
     public async Task RunAsync(long id, CancellationToken cancellationToken)
     {
-        var delivery = await db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var delivery = await db.Set<WebhookDelivery>().AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (delivery is null || !await TryClaimAsync(delivery, cancellationToken))
         {
             return;

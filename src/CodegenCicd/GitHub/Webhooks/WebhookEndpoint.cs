@@ -29,7 +29,8 @@ public static class WebhookEndpoint
         endpoints.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
             {
                 context.Response.Headers.Allow = HttpMethods.Post;
-                return Problem(StatusCodes.Status405MethodNotAllowed, "GitHub posts signed webhook deliveries here; nothing else is served.");
+                return Problem(StatusCodes.Status405MethodNotAllowed,
+                    "GitHub posts signed webhook deliveries here; nothing else is served.");
             })
             .AllowAnonymous()
             .ExcludeFromDescription();
@@ -44,17 +45,20 @@ public static class WebhookEndpoint
         if (string.IsNullOrEmpty(secret))
         {
             return Problem(StatusCodes.Status503ServiceUnavailable,
-                "No GitHub App is configured, so no webhook secret: deliveries are refused until /setup is completed or GitHub:WebhookSecret is set.");
+                "No GitHub App is configured, so no webhook secret: "
+                + "deliveries are refused until /setup is completed or GitHub:WebhookSecret is set.");
         }
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
+            return Problem(StatusCodes.Status413PayloadTooLarge,
+                "Payloads over 25 MiB are refused (GitHub never sends them).");
         }
         // An unsigned request is refused before its body is read: strangers cost no memory.
         var signature = context.Request.Headers[WebhookSignature.Header].ToString();
         if (string.IsNullOrEmpty(signature))
         {
-            return Problem(StatusCodes.Status401Unauthorized, "Missing X-Hub-Signature-256: this endpoint accepts only signed deliveries.");
+            return Problem(StatusCodes.Status401Unauthorized,
+                "Missing X-Hub-Signature-256: this endpoint accepts only signed deliveries.");
         }
         if (!WebhookSignature.LooksValid(signature))
         {
@@ -79,28 +83,35 @@ public static class WebhookEndpoint
         var body = await ReadBodyAsync(context, cancellationToken);
         if (body is null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Payloads over 25 MiB are refused (GitHub never sends them).");
+            return Problem(StatusCodes.Status413PayloadTooLarge,
+                "Payloads over 25 MiB are refused (GitHub never sends them).");
         }
         if (!WebhookSignature.IsValid(body, secret, signature))
         {
-            return Problem(StatusCodes.Status401Unauthorized, "X-Hub-Signature-256 does not match: check that the App's webhook secret matches this server's.");
+            return Problem(StatusCodes.Status401Unauthorized,
+                "X-Hub-Signature-256 does not match: check that the App's webhook secret matches this server's.");
         }
         var eventName = context.Request.Headers["X-GitHub-Event"].ToString();
         var deliveryId = context.Request.Headers["X-GitHub-Delivery"].ToString();
         if (string.IsNullOrWhiteSpace(eventName) || string.IsNullOrWhiteSpace(deliveryId))
         {
-            return Problem(StatusCodes.Status400BadRequest, "X-GitHub-Event and X-GitHub-Delivery headers are required.");
+            return Problem(StatusCodes.Status400BadRequest,
+                "X-GitHub-Event and X-GitHub-Delivery headers are required.");
         }
         if (eventName.Length > 64 || deliveryId.Length > 64)
         {
-            return Problem(StatusCodes.Status400BadRequest, "X-GitHub-Event and X-GitHub-Delivery may be at most 64 characters (GitHub's are far shorter).");
+            return Problem(StatusCodes.Status400BadRequest,
+                "X-GitHub-Event and X-GitHub-Delivery may be at most 64 characters (GitHub's are far shorter).");
         }
-        if (context.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.ContentType is { } type
+            && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Only application/json deliveries are accepted: set the webhook's content type to JSON.");
+            return Problem(StatusCodes.Status400BadRequest,
+                "Only application/json deliveries are accepted: set the webhook's content type to JSON.");
         }
         var hookId = context.Request.Headers["X-GitHub-Hook-ID"].ToString();
-        var result = await intake.AcceptAsync(new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
+        var result = await intake.AcceptAsync(
+            new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
             slot.Arrived, cancellationToken);
         return result.Outcome switch
         {
@@ -118,7 +129,8 @@ public static class WebhookEndpoint
             limit.MaxRequestBodySize = MaxBodyBytes + 1L;
         }
         // Sized from the claimed length only up to 64 KiB; beyond that it grows with what actually arrives.
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 16 * 1024, 64 * 1024) + 1);
+        var buffer = new ArrayBufferWriter<byte>(
+            (int)Math.Min(context.Request.ContentLength ?? 16 * 1024, 64 * 1024) + 1);
         try
         {
             while (true)

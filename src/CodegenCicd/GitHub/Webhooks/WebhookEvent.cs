@@ -3,7 +3,9 @@ using System.Text.Json;
 namespace CodegenCicd.GitHub.Webhooks;
 
 /// <summary>A stored delivery, parsed once, as handed to the handlers by the delivery job.</summary>
-/// <param name="Payload">The raw JSON body; handlers read what they need (or deserialize Octokit.Webhooks models).</param>
+/// <param name="Payload">
+/// The raw JSON body; handlers read what they need (or deserialize Octokit.Webhooks models).
+/// </param>
 public sealed record WebhookEvent(
     string DeliveryId,
     string Event,

@@ -68,7 +68,9 @@ public sealed class WebhookIntake(
     {
         var reset = await db.Set<WebhookDelivery>()
             .Where(d => d.Id == id && d.Status != DeliveryStatus.Processing)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Received).SetProperty(d => d.Error, (string?)null), cancellationToken);
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.Status, DeliveryStatus.Received).SetProperty(d => d.Error, (string?)null),
+                cancellationToken);
         if (reset == 1)
         {
             dispatch.Wake();
@@ -91,7 +93,8 @@ public sealed class WebhookIntake(
             // Read defensively: a signed body is trusted to come from GitHub, not to have the expected shape.
             return new Summary(
                 Text(root, "action", 64),
-                root.TryGetProperty("installation", out var installation) && installation.ValueKind == JsonValueKind.Object
+                root.TryGetProperty("installation", out var installation)
+                    && installation.ValueKind == JsonValueKind.Object
                     && installation.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number
                     && id.TryGetInt64(out var installationId) ? installationId : null,
                 root.TryGetProperty("repository", out var repository) && repository.ValueKind == JsonValueKind.Object
@@ -103,7 +106,9 @@ public sealed class WebhookIntake(
         }
     }
 
-    /// <summary>A string property, cut to its column's size (they hold names; a longer value is cut rather than refused).</summary>
+    /// <summary>
+    /// A string property, cut to its column's size (they hold names; a longer value is cut rather than refused).
+    /// </summary>
     private static string? Text(JsonElement parent, string property, int maxLength) =>
         parent.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             && value.GetString() is { } text ? text[..Math.Min(text.Length, maxLength)] : null;

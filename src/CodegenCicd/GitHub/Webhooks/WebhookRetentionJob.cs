@@ -16,11 +16,15 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// start-up recovery own them, and deleting one under them would lose the event.
 /// </remarks>
 public sealed partial class WebhookRetentionJob(
-    AppDbContext db, DeliveryWriteGate gate, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookRetentionJob> logger)
+    AppDbContext db, DeliveryWriteGate gate, IOptions<WebhookOptions> options, TimeProvider time,
+    ILogger<WebhookRetentionJob> logger)
 {
     public const string RecurringJobId = "webhook-deliveries-retention";
 
-    /// <summary>Rows per DELETE: each batch is a short transaction, so SQLite's single writer is free between batches for new deliveries.</summary>
+    /// <summary>
+    /// Rows per DELETE: each batch is a short transaction, so SQLite's single writer is free between batches
+    /// for new deliveries.
+    /// </summary>
     internal const int BatchSize = 500;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -43,7 +47,8 @@ public sealed partial class WebhookRetentionJob(
             }
             // The status is checked again in the DELETE: "run again" may have just reset one to Received.
             total += await gate.RunAsync(db, () => db.Set<WebhookDelivery>()
-                .Where(d => expired.Contains(d.Id) && (d.Status == DeliveryStatus.Processed || d.Status == DeliveryStatus.Failed))
+                .Where(d => expired.Contains(d.Id)
+                    && (d.Status == DeliveryStatus.Processed || d.Status == DeliveryStatus.Failed))
                 .ExecuteDeleteAsync(cancellationToken), cancellationToken);
             after = batch[^1].Id;
         }
@@ -54,6 +59,7 @@ public sealed partial class WebhookRetentionJob(
         return total;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} finished webhook deliveries older than {Days} days")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Deleted {Count} finished webhook deliveries older than {Days} days")]
     private static partial void LogDeleted(ILogger logger, int count, int days);
 }

@@ -3,7 +3,9 @@ using System.Text;
 
 namespace CodegenCicd.GitHub.Webhooks;
 
-/// <summary><c>X-Hub-Signature-256: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>, compared in constant time.</summary>
+/// <summary>
+/// <c>X-Hub-Signature-256: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>, compared in constant time.
+/// </summary>
 public static class WebhookSignature
 {
     public const string Header = "X-Hub-Signature-256";
@@ -29,7 +31,8 @@ public static class WebhookSignature
         }
         Span<byte> received = stackalloc byte[HMACSHA256.HashSizeInBytes];
         var hex = signature.AsSpan(Prefix.Length);
-        if (hex.Length != received.Length * 2 || Convert.FromHexString(hex, received, out _, out _) != System.Buffers.OperationStatus.Done)
+        if (hex.Length != received.Length * 2
+            || Convert.FromHexString(hex, received, out _, out _) != System.Buffers.OperationStatus.Done)
         {
             return false;
         }

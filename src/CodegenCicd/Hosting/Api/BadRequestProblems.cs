@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace CodegenCicd.Hosting.Api;
 
 /// <summary>
-/// Every error on <c>/api</c> answers <c>application/problem+json</c> with a reason. Minimal-API binding failures (a body that is not JSON, a field of the wrong type, an unknown enum
-/// value, a query value that does not parse) answer <c>application/problem+json</c> whose detail says
-/// what is wrong. Without this they answer a bare 400 outside Development, and a developer page with
-/// a stack trace inside it. One mechanism for every endpoint: the request delegate is told to throw
-/// (<see cref="RouteHandlerOptions.ThrowOnBadRequest"/>) and the middleware turns the throw into the answer.
+/// Every error on <c>/api</c> answers <c>application/problem+json</c> with a reason. Minimal-API binding failures (a
+/// body that is not JSON, a field of the wrong type, an unknown enum value, a query value that does not parse) answer
+/// <c>application/problem+json</c> whose detail says what is wrong. Without this they answer a bare 400 outside
+/// Development, and a developer page with a stack trace inside it. One mechanism for every endpoint: the request
+/// delegate is told to throw (<see cref="RouteHandlerOptions.ThrowOnBadRequest"/>) and the middleware turns the throw
+/// into the answer.
 /// </summary>
 public static class BadRequestProblems
 {
@@ -27,14 +28,16 @@ public static class BadRequestProblems
             }
             catch (BadHttpRequestException e) when (!context.Response.HasStarted)
             {
-                // Binding fails before the handler runs, so nothing was saved; the reason goes back, never a stack trace.
+                // Binding fails before the handler runs, so nothing was saved; the reason goes back, never
+                // a stack trace.
                 context.Response.Clear();
                 await WriteAsync(context, e.StatusCode, Describe(e, BodyType(context)));
                 return;
             }
             // Bare error statuses on /api (routing's 415, the sign-in's 401, a NotFound() result) get
             // a problem body too, so a script always learns what went wrong.
-            if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null
+            if (context.Response.StatusCode >= 400 && !context.Response.HasStarted
+                && context.Response.ContentType is null
                 && context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
                 await WriteAsync(context, context.Response.StatusCode, BareStatusDetail(context));
@@ -47,12 +50,15 @@ public static class BadRequestProblems
         StatusCodes.Status403Forbidden => "This account may not do that.",
         StatusCodes.Status404NotFound => $"Nothing at {context.Request.Path} (or no such id).",
         StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}.",
-        StatusCodes.Status415UnsupportedMediaType => $"Send the body as JSON (Content-Type: application/json), not '{context.Request.ContentType}'.",
+        StatusCodes.Status415UnsupportedMediaType =>
+            $"Send the body as JSON (Content-Type: application/json), not '{context.Request.ContentType}'.",
         StatusCodes.Status429TooManyRequests => "Too many requests; wait a moment and try again.",
         _ => $"The request failed with status {context.Response.StatusCode}.",
     };
 
-    /// <summary>The reason in the user's terms: the JSON error with its path and line, or the binding message.</summary>
+    /// <summary>
+    /// The reason in the user's terms: the JSON error with its path and line, or the binding message.
+    /// </summary>
     private static string Describe(BadHttpRequestException exception, Type? bodyType) =>
         exception.InnerException is JsonException json ? JsonProblem.Describe(json, bodyType) : exception.Message;
 

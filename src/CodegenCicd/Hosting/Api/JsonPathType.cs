@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace CodegenCicd.Hosting.Api;
 
-/// <summary>The .NET type found at a System.Text.Json path (<c>$.pipeline.merge.method</c>, <c>$.pages[0]</c>) below a body type.</summary>
+/// <summary>
+/// The .NET type found at a System.Text.Json path (<c>$.pipeline.merge.method</c>, <c>$.pages[0]</c>) below
+/// a body type.
+/// </summary>
 internal static partial class JsonPathType
 {
     public static Type? Resolve(Type root, string path)
@@ -17,7 +20,9 @@ internal static partial class JsonPathType
             }
             current = segment.Groups["index"].Success
                 ? ElementType(current)
-                : DictionaryValueType(current) ?? Property(current, segment.Groups["name"].Success ? segment.Groups["name"].Value : segment.Groups["quoted"].Value);
+                : DictionaryValueType(current) ?? Property(current, segment.Groups["name"].Success
+                    ? segment.Groups["name"].Value
+                    : segment.Groups["quoted"].Value);
         }
         return current;
     }

@@ -10,7 +10,9 @@ public static class NextPageLink
 {
     public const string LimitProblem = "limit must be between 1 and {0}.";
 
-    /// <summary>Adds the link: this request's path and query with the cursor parameter set to <paramref name="cursor"/>.</summary>
+    /// <summary>
+    /// Adds the link: this request's path and query with the cursor parameter set to <paramref name="cursor"/>.
+    /// </summary>
     public static void Add(HttpContext context, string cursorName, string cursor)
     {
         var query = QueryHelpers.ParseQuery(context.Request.QueryString.Value)

@@ -11,7 +11,9 @@ public sealed class KeyedLocks<TKey>(IEqualityComparer<TKey>? comparer = null) w
 {
     private readonly ConcurrentDictionary<TKey, SemaphoreSlim> locks = new(comparer);
 
-    /// <summary>Waits for the key's lock; disposing the result releases it (once, however often it is disposed).</summary>
+    /// <summary>
+    /// Waits for the key's lock; disposing the result releases it (once, however often it is disposed).
+    /// </summary>
     public async Task<IDisposable> AcquireAsync(TKey key, CancellationToken cancellationToken)
     {
         var gate = locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));

@@ -3,7 +3,9 @@ namespace CodegenCicd.Hosting.Integrations;
 /// <summary>Whether one outside system is usable, and what to do when it is not.</summary>
 public sealed record IntegrationStatus(string Name, bool Configured, string Detail, string HowToConfigure);
 
-/// <summary>Each feature registers one check per integration it owns; the home page and /api/status list them.</summary>
+/// <summary>
+/// Each feature registers one check per integration it owns; the home page and /api/status list them.
+/// </summary>
 public interface IIntegrationCheck
 {
     ValueTask<IntegrationStatus> CheckAsync(CancellationToken cancellationToken);

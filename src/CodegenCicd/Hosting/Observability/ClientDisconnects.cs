@@ -18,7 +18,8 @@ public static partial class ClientDisconnects
 
     public static IApplicationBuilder UseClientDisconnects(this IApplicationBuilder app)
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientDisconnects));
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>()
+            .CreateLogger(typeof(ClientDisconnects));
         return app.Use(async (context, next) =>
         {
             try
@@ -47,6 +48,7 @@ public static partial class ClientDisconnects
         _ => false,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The client closed the request {Method} {Path} before the answer was complete ({Exception})")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "The client closed the request {Method} {Path} before the answer was complete ({Exception})")]
     private static partial void LogClientClosed(ILogger logger, string method, string path, string exception);
 }

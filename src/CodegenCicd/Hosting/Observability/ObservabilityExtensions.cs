@@ -11,7 +11,9 @@ namespace CodegenCicd.Hosting.Observability;
 
 public static class ObservabilityExtensions
 {
-    /// <summary>Serilog (configured from the <c>Serilog</c> section), health checks, Prometheus metrics, OpenAPI.</summary>
+    /// <summary>
+    /// Serilog (configured from the <c>Serilog</c> section), health checks, Prometheus metrics, OpenAPI.
+    /// </summary>
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         // preserveStaticLogger: several hosts may live in one process (tests); none owns Log.Logger.
@@ -20,7 +22,8 @@ public static class ObservabilityExtensions
                 // A configuration error is reported as one line by Startup; the host's own
                 // "Hosting failed to start" with its stack trace would bury it.
                 .Filter.ByExcluding(e => e.Exception is { } ex && Startup.DescribeConfigurationError(ex) is not null
-                    && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\""),
+                    && e.Properties.TryGetValue("SourceContext", out var source)
+                    && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\""),
             preserveStaticLogger: true);
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -32,7 +35,8 @@ public static class ObservabilityExtensions
             {
                 Type = Microsoft.OpenApi.SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "Admin:ApiToken, sent as Authorization: Bearer <token> (the admin's sign-in cookie works too).",
+                Description =
+                    "Admin:ApiToken, sent as Authorization: Bearer <token> (the admin's sign-in cookie works too).",
             };
             document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement
             {
@@ -57,7 +61,9 @@ public static class ObservabilityExtensions
             [
                 new("RequestMethod", new ScalarValue(context.Request.Method)),
                 new("RequestPath", new ScalarValue(redactors.Aggregate(path, (p, r) => r.Redact(p)))),
-                new("StatusCode", new ScalarValue(ClientDisconnects.WasClosedByClient(context) ? ClientDisconnects.Status499ClientClosedRequest : status)),
+                new("StatusCode", new ScalarValue(ClientDisconnects.WasClosedByClient(context)
+                    ? ClientDisconnects.Status499ClientClosedRequest
+                    : status)),
                 new("Elapsed", new ScalarValue(elapsed)),
             ];
         });
@@ -88,7 +94,8 @@ public static class ObservabilityExtensions
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), detail = e.Value.Description }),
+            checks = report.Entries.ToDictionary(
+                e => e.Key, e => new { status = e.Value.Status.ToString(), detail = e.Value.Description }),
         }));
     }
 }

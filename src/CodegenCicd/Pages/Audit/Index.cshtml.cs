@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Audit;
 
-/// <summary>The audit log: who changed what and when, newest first, optionally of one project; a GitHub user sees their projects' entries.</summary>
+/// <summary>
+/// The audit log: who changed what and when, newest first, optionally of one project; a GitHub user sees
+/// their projects' entries.
+/// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 public sealed class IndexModel(AuditQuery audit, ProjectAccess access, ProjectDirectory projects) : PageModel
 {

@@ -16,7 +16,9 @@ public sealed record ProjectCard(ProjectListItem Project, ProjectActivity Activi
 /// repositories (app-wide admins), remove (admin access to the repository).
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity, AppCredentialsProvider credentials, ProjectAccess access, IAuditLog audit)
+public sealed class IndexModel(
+    ProjectCatalog catalog, IProjectActivity activity, AppCredentialsProvider credentials, ProjectAccess access,
+    IAuditLog audit)
     : PageModel
 {
     /// <summary>False until a GitHub App is set up (then no repository can be reached yet).</summary>
@@ -48,7 +50,8 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
             return refused;
         }
         var now = await activity.GetAsync([id], cancellationToken);
-        var item = new ProjectListItem(project.Id, project.FullName, project.DefaultBranch, project.IsActive, project.IsPrivate, project.UpdatedAt);
+        var item = new ProjectListItem(project.Id, project.FullName, project.DefaultBranch, project.IsActive,
+            project.IsPrivate, project.UpdatedAt);
         return Partial("_ProjectCard", new ProjectCard(item, now.GetValueOrDefault(id) ?? ProjectActivity.None));
     }
 
@@ -56,7 +59,11 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
     {
         if (!User.IsAppAdmin())
         {
-            return new ContentResult { StatusCode = StatusCodes.Status403Forbidden, Content = "Adding a project is for app-wide admins (Admin:Logins or the admin password)." };
+            return new ContentResult
+            {
+                StatusCode = StatusCodes.Status403Forbidden,
+                Content = "Adding a project is for app-wide admins (Admin:Logins or the admin password)."
+            };
         }
         if (string.IsNullOrWhiteSpace(Repository))
         {
@@ -67,12 +74,14 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
             Message = $"Added {pinned.Project.FullName}.";
             if (pinned.NewlyPinned)
             {
-                await audit.RecordAsync(new(AuditActions.ProjectPin, pinned.Project.Id, pinned.Project.FullName), cancellationToken);
+                await audit.RecordAsync(
+                    new(AuditActions.ProjectPin, pinned.Project.Id, pinned.Project.FullName), cancellationToken);
             }
         }
         else
         {
-            Error = $"The App cannot reach {Repository}: install the GitHub App on it (see Installations), then try again.";
+            Error = $"The App cannot reach {Repository}: "
+                + "install the GitHub App on it (see Installations), then try again.";
         }
         if (Error is not null)
         {
@@ -97,7 +106,8 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
                 Message = $"Removed {project!.FullName}. Its history is kept; add it again any time.";
                 return RedirectToPage();
             case UnpinOutcome.WorkInProgress:
-                Error = $"{project!.FullName} has a run in progress. Cancel it or let it finish, then remove the project.";
+                Error = $"{project!.FullName} has a run in progress. "
+                    + "Cancel it or let it finish, then remove the project.";
                 break;
             default:
                 Error = "That project is not on the dashboard any more.";
@@ -113,7 +123,8 @@ public sealed class IndexModel(ProjectCatalog catalog, IProjectActivity activity
         AppConfigured = await credentials.GetAsync(cancellationToken) is not null;
         var visible = await access.VisibleProjectIdsAsync(cancellationToken);
         // The dashboard shows every project the person may see on one page.
-        var projects = await catalog.ListPinnedAsync(new ProjectPage(Visible: visible, Limit: int.MaxValue), cancellationToken);
+        var projects = await catalog.ListPinnedAsync(
+            new ProjectPage(Visible: visible, Limit: int.MaxValue), cancellationToken);
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
         Cards = [.. projects.Select(p => new ProjectCard(p, now.GetValueOrDefault(p.Id) ?? ProjectActivity.None))];
         Pinnable = User.IsAppAdmin() ? await catalog.ListPinnableAsync(cancellationToken) : [];

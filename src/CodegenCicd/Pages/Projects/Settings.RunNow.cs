@@ -29,7 +29,9 @@ public sealed partial class SettingsModel
             return new EmptyResult();
         }
         var branch = Project.Settings.DeployTestBranch is { Length: > 0 } b ? b : Project.DefaultBranch;
-        await WriteAsync($"Running {deploy.Setup.Count} setup command(s) of {Project.FullName} on branch {branch} in a sandbox…\n", cancellationToken);
+        await WriteAsync(
+            $"Running {deploy.Setup.Count} setup command(s) of {Project.FullName} on branch {branch} in a sandbox…\n",
+            cancellationToken);
         if (await ResolveBranchAsync(branch, cancellationToken) is not { } headSha)
         {
             return new EmptyResult();
@@ -37,19 +39,22 @@ public sealed partial class SettingsModel
         var source = new SandboxSource(
             Project.Id, Project.FullName, PullRequest: 0, HeadSha: headSha,
             // The web host's clone URL, so GitHub Enterprise Server projects fetch from their own host.
-            new Uri(services.GetRequiredService<IOptions<GitHubOptions>>().Value.WebUrl, $"{Project.FullName}.git"), Project.InstallationId,
+            new Uri(services.GetRequiredService<IOptions<GitHubOptions>>().Value.WebUrl, $"{Project.FullName}.git"),
+            Project.InstallationId,
             await secrets.GetValuesAsync(id, cancellationToken));
         // "Run now" checks the setup commands; it does not serve the app.
         var result = await deployments.PrepareAsync(source, deploy, cancellationToken);
         if (result.SnapshotRestored)
         {
-            await WriteAsync($"Restored the snapshot {result.SnapshotKey} (same setup and lockfiles): setup did not need to run again.\n", cancellationToken);
+            await WriteAsync($"Restored the snapshot {result.SnapshotKey} (same setup and lockfiles): "
+                + "setup did not need to run again.\n", cancellationToken);
         }
         foreach (var command in result.Commands)
         {
             await WriteAsync(
                 $"$ {command.Command}\n{command.OutputTail.TrimEnd()}\n" +
-                $"→ {(command.TimedOut ? "timed out" : $"exit {command.ExitCode}")} after {command.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s\n\n",
+                $"→ {(command.TimedOut ? "timed out" : $"exit {command.ExitCode}")} "
+                + $"after {command.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s\n\n",
                 cancellationToken);
         }
         await WriteAsync(
@@ -60,24 +65,29 @@ public sealed partial class SettingsModel
         return new EmptyResult();
     }
 
-    /// <summary>The sandbox fetches exactly one commit; ask GitHub (as the App) which one the branch points at.</summary>
+    /// <summary>
+    /// The sandbox fetches exactly one commit; ask GitHub (as the App) which one the branch points at.
+    /// </summary>
     private async Task<string?> ResolveBranchAsync(string branch, CancellationToken cancellationToken)
     {
         if (Project.InstallationId is not { } installationId)
         {
-            await WriteAsync($"The sandbox could not run them: {Project.FullName} has no GitHub App installation, so branch {branch} cannot be fetched.\n", cancellationToken);
+            await WriteAsync($"The sandbox could not run them: {Project.FullName} has no GitHub App installation, "
+                + $"so branch {branch} cannot be fetched.\n", cancellationToken);
             return null;
         }
         try
         {
-            var client = await services.GetRequiredService<IGitHubAppClients>().ForInstallationAsync(installationId, cancellationToken);
+            var client = await services.GetRequiredService<IGitHubAppClients>()
+                .ForInstallationAsync(installationId, cancellationToken);
             var found = await client.Repository.Branch.Get(Project.Owner, Project.Name, branch);
             return found.Commit.Sha;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Whatever GitHub (or a missing App configuration) says goes to the page, not to a broken stream.
-            await WriteAsync($"The sandbox could not run them: branch {branch} of {Project.FullName} could not be read from GitHub: {ex.Message}\n", cancellationToken);
+            await WriteAsync($"The sandbox could not run them: branch {branch} of {Project.FullName} "
+                + $"could not be read from GitHub: {ex.Message}\n", cancellationToken);
             return null;
         }
     }

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CodegenCicd.Pages.Projects;
 
-/// <summary>The Secrets tab: add one, import a pasted .env file, remove. Values are never rendered back once saved.</summary>
+/// <summary>
+/// The Secrets tab: add one, import a pasted .env file, remove. Values are never rendered back once saved.
+/// </summary>
 public sealed partial class SettingsModel
 {
     [BindProperty]
@@ -66,8 +68,10 @@ public sealed partial class SettingsModel
             return Page();
         }
         await secrets.SetManyAsync(id, parsed.Variables, cancellationToken);
-        await RecordAsync(AuditActions.SecretSet, id, "secrets " + string.Join(", ", parsed.Variables.Select(v => v.Key)), cancellationToken);
-        Message = $"Imported {parsed.Variables.Count} secret{(parsed.Variables.Count == 1 ? "" : "s")}: {string.Join(", ", parsed.Variables.Select(v => v.Key))}.";
+        await RecordAsync(AuditActions.SecretSet, id,
+            "secrets " + string.Join(", ", parsed.Variables.Select(v => v.Key)), cancellationToken);
+        Message = $"Imported {parsed.Variables.Count} secret{(parsed.Variables.Count == 1 ? "" : "s")}: "
+            + $"{string.Join(", ", parsed.Variables.Select(v => v.Key))}.";
         return RedirectToPage(new { id, tab = "secrets" });
     }
 

@@ -9,10 +9,14 @@ namespace CodegenCicd.Pages.Projects;
 /// The project settings dialog. General, Deploy, Merge and Web eval are one form saved all or nothing;
 /// Secrets have their own forms because their values are write-only.
 /// </summary>
-public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets secrets, IServiceProvider services, TimeProvider time) : PageModel
+public sealed partial class SettingsModel(
+    ProjectCatalog catalog, ProjectSecrets secrets, IServiceProvider services, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<(string Id, string Label)> Tabs =
-        [("general", "General"), ("deploy", "Deploy"), ("secrets", "Secrets"), ("merge", "Merge"), ("webeval", "Web eval")];
+        [
+            ("general", "General"), ("deploy", "Deploy"), ("secrets", "Secrets"), ("merge", "Merge"),
+            ("webeval", "Web eval")
+        ];
 
     public Project Project { get; private set; } = null!;
 
@@ -70,7 +74,8 @@ public sealed partial class SettingsModel(ProjectCatalog catalog, ProjectSecrets
         }
         if (!ModelState.IsValid)
         {
-            var firstBad = SettingsForm.Fields.Values.FirstOrDefault(f => ModelState[$"{nameof(Form)}.{f.Field}"]?.Errors.Count > 0);
+            var firstBad = SettingsForm.Fields.Values
+                .FirstOrDefault(f => ModelState[$"{nameof(Form)}.{f.Field}"]?.Errors.Count > 0);
             Tab = firstBad.Tab ?? Tab;
             SaveRefused = true;
             Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -39,30 +39,33 @@ public sealed class SettingsForm
     [Display(Name = "Follow links (depth)")]
     public int WebEvalFollowLinks { get; set; }
 
-    /// <summary>One expectation per line: <c>/path | selector | text</c> (selector or text may be left empty).</summary>
+    /// <summary>
+    /// One expectation per line: <c>/path | selector | text</c> (selector or text may be left empty).
+    /// </summary>
     public string? WebEvalExpect { get; set; }
 
     /// <summary>Which tab shows each field, and its input name, by the validator's key.</summary>
-    public static readonly IReadOnlyDictionary<string, (string Tab, string Field)> Fields = new Dictionary<string, (string, string)>
-    {
-        ["defaultBranch"] = ("general", nameof(DefaultBranch)),
-        ["planningStatement"] = ("general", nameof(PlanningStatement)),
-        ["maxIterations"] = ("general", nameof(MaxIterations)),
-        ["deployTestBranch"] = ("deploy", nameof(DeployTestBranch)),
-        ["pipeline.deploy.setup"] = ("deploy", nameof(SetupCommands)),
-        ["pipeline.deploy.start"] = ("deploy", nameof(StartCommand)),
-        ["pipeline.deploy.readyPath"] = ("deploy", nameof(ReadyPath)),
-        ["pipeline.deploy.timeoutSeconds"] = ("deploy", nameof(TimeoutSeconds)),
-        ["pipeline.analysis.commands"] = ("deploy", nameof(AnalysisCommands)),
-        ["pipeline.merge.method"] = ("merge", nameof(MergeMethod)),
-        ["pipeline.merge.requireLabel"] = ("merge", nameof(RequireLabel)),
-        ["pipeline.merge.blockLabels"] = ("merge", nameof(BlockLabels)),
-        ["forks"] = ("general", nameof(Forks)),
-        ["pipeline.webEval.pages"] = ("webeval", nameof(WebEvalPages)),
-        ["pipeline.webEval.task"] = ("webeval", nameof(WebEvalTask)),
-        ["pipeline.webEval.followLinks"] = ("webeval", nameof(WebEvalFollowLinks)),
-        ["pipeline.webEval.expect"] = ("webeval", nameof(WebEvalExpect)),
-    };
+    public static readonly IReadOnlyDictionary<string, (string Tab, string Field)> Fields =
+        new Dictionary<string, (string, string)>
+        {
+            ["defaultBranch"] = ("general", nameof(DefaultBranch)),
+            ["planningStatement"] = ("general", nameof(PlanningStatement)),
+            ["maxIterations"] = ("general", nameof(MaxIterations)),
+            ["deployTestBranch"] = ("deploy", nameof(DeployTestBranch)),
+            ["pipeline.deploy.setup"] = ("deploy", nameof(SetupCommands)),
+            ["pipeline.deploy.start"] = ("deploy", nameof(StartCommand)),
+            ["pipeline.deploy.readyPath"] = ("deploy", nameof(ReadyPath)),
+            ["pipeline.deploy.timeoutSeconds"] = ("deploy", nameof(TimeoutSeconds)),
+            ["pipeline.analysis.commands"] = ("deploy", nameof(AnalysisCommands)),
+            ["pipeline.merge.method"] = ("merge", nameof(MergeMethod)),
+            ["pipeline.merge.requireLabel"] = ("merge", nameof(RequireLabel)),
+            ["pipeline.merge.blockLabels"] = ("merge", nameof(BlockLabels)),
+            ["forks"] = ("general", nameof(Forks)),
+            ["pipeline.webEval.pages"] = ("webeval", nameof(WebEvalPages)),
+            ["pipeline.webEval.task"] = ("webeval", nameof(WebEvalTask)),
+            ["pipeline.webEval.followLinks"] = ("webeval", nameof(WebEvalFollowLinks)),
+            ["pipeline.webEval.expect"] = ("webeval", nameof(WebEvalExpect)),
+        };
 
     public static SettingsForm From(Project project)
     {
@@ -90,7 +93,8 @@ public sealed class SettingsForm
             WebEvalPages = Join(p.WebEval.Pages),
             WebEvalTask = p.WebEval.Task,
             WebEvalFollowLinks = p.WebEval.FollowLinks,
-            WebEvalExpect = string.Join('\n', p.WebEval.Expect.SelectMany(e => e.Value.Select(x => $"{e.Key} | {x.Selector} | {x.Text}".TrimEnd(' ', '|')))),
+            WebEvalExpect = string.Join('\n', p.WebEval.Expect.SelectMany(
+                e => e.Value.Select(x => $"{e.Key} | {x.Selector} | {x.Text}".TrimEnd(' ', '|')))),
         };
     }
 
@@ -138,11 +142,12 @@ public sealed class SettingsForm
         Lines(text)
             .Select(line => line.Split('|', 3, StringSplitOptions.TrimEntries))
             .GroupBy(parts => parts[0], StringComparer.Ordinal)
-            .ToDictionary(page => page.Key, IReadOnlyList<PageExpectation> (page) => [.. page.Select(parts => new PageExpectation
-            {
-                Selector = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null,
-                Text = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null,
-            })], StringComparer.Ordinal);
+            .ToDictionary(page => page.Key,
+                IReadOnlyList<PageExpectation> (page) => [.. page.Select(parts => new PageExpectation
+                {
+                    Selector = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null,
+                    Text = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : null,
+                })], StringComparer.Ordinal);
 
     private static string Join(IEnumerable<string> items) => string.Join('\n', items);
 

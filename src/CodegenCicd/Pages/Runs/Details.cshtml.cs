@@ -16,13 +16,15 @@ using Microsoft.Extensions.Options;
 namespace CodegenCicd.Pages.Runs;
 
 /// <summary>
-/// One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's waiting run.
-/// A check run's details link lands here: anyone with read access to the repository sees it, write access acts on it.
+/// One run: its stages with timings, logs, annotations and check runs; re-run, cancel, and approve a fork PR's
+/// waiting run. A check run's details link lands here: anyone with read access to the repository sees it, write
+/// access acts on it.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 public sealed class DetailsModel(
-    PipelineActivityQueries runs, RunControl control, IOptions<GitHubOptions> gitHub, IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts,
-    ArtifactRetention retention, IAuditLog audit) : PageModel
+    PipelineActivityQueries runs, RunControl control, IOptions<GitHubOptions> gitHub,
+    IOptions<PipelineOptions> pipelines, WebEvalArtifacts artifacts, ArtifactRetention retention, IAuditLog audit)
+    : PageModel
 {
     /// <summary>Whether the buttons are shown: write access to the repository.</summary>
     public bool CanAct { get; private set; }
@@ -65,7 +67,8 @@ public sealed class DetailsModel(
         return Partial("_RunBody", this);
     }
 
-    public async Task<IActionResult> OnPostRerunAsync(long id, [FromServices] CancelledRunRestart restart, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRerunAsync(
+        long id, [FromServices] CancelledRunRestart restart, CancellationToken cancellationToken)
     {
         if (await RefuseActionAsync(id, "re-run this run", cancellationToken) is { } refused)
         {
@@ -78,20 +81,26 @@ public sealed class DetailsModel(
         }
         if (result == ControlResult.AwaitsApproval)
         {
-            return Answer(id, result, "", "This run is from a fork and its code has not been approved to run: approve it while it waits, or change the project's forks setting.");
+            return Answer(id, result, "",
+                "This run is from a fork and its code has not been approved to run: "
+                + "approve it while it waits, or change the project's forks setting.");
         }
         if (result != ControlResult.Cancelled)
         {
-            return Answer(id, result, "Re-run started.", "This run is still running; cancel it first or wait for it to finish.");
+            return Answer(id, result, "Re-run started.",
+                "This run is still running; cancel it first or wait for it to finish.");
         }
         // A cancelled run stays cancelled: the same head gets a new run, and the page follows it.
         var restarted = await restart.RestartAsync(id, cancellationToken);
-        TempData["RunMessage"] = restarted.NewRunId is null ? restarted.Refusal : $"Started as a new run of the same head (the cancelled run #{id} stays as it was).";
+        TempData["RunMessage"] = restarted.NewRunId is null
+            ? restarted.Refusal
+            : $"Started as a new run of the same head (the cancelled run #{id} stays as it was).";
         return RedirectToPage(new { id = restarted.NewRunId ?? id });
     }
 
     /// <summary>"Approve and run" for a fork PR's waiting run, recorded as approved by the admin.</summary>
-    public async Task<IActionResult> OnPostApproveAsync(long id, [FromServices] RunApproval approval, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostApproveAsync(
+        long id, [FromServices] RunApproval approval, CancellationToken cancellationToken)
     {
         if (await RefuseActionAsync(id, "approve this fork pull request's run", cancellationToken) is { } refused)
         {
@@ -106,7 +115,9 @@ public sealed class DetailsModel(
         {
             await audit.RecordAsync(new(AuditActions.RunApprove, Run.ProjectId, $"run {id}"), cancellationToken);
         }
-        TempData["RunMessage"] = result.Result == ControlResult.Done ? "Approved: the fork's pipeline is starting." : result.Refusal;
+        TempData["RunMessage"] = result.Result == ControlResult.Done
+            ? "Approved: the fork's pipeline is starting."
+            : result.Refusal;
         return RedirectToPage(new { id });
     }
 
@@ -116,19 +127,25 @@ public sealed class DetailsModel(
         {
             return refused;
         }
-        var result = await control.CancelAsync(id, $"cancelled by {User.ActorName()}", teardown: true, FollowUp.Job, cancellationToken);
+        var result = await control.CancelAsync(
+            id, $"cancelled by {User.ActorName()}", teardown: true, FollowUp.Job, cancellationToken);
         if (result == ControlResult.Done)
         {
             await audit.RecordAsync(new(AuditActions.RunCancel, Run.ProjectId, $"run {id}"), cancellationToken);
         }
-        return Answer(id, result, "Run cancelled; its check runs on GitHub are being marked cancelled.", "This run has already finished.");
+        return Answer(id, result,
+            "Run cancelled; its check runs on GitHub are being marked cancelled.", "This run has already finished.");
     }
 
     /// <summary>Loads the run and refuses unless the person has write access to its repository.</summary>
     private async Task<IActionResult?> RefuseActionAsync(long id, string action, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) is null ? NotFound() : await this.RefuseAsync(Run.ProjectId, AccessLevel.Write, action);
+        await LoadAsync(id, cancellationToken) is null
+            ? NotFound()
+            : await this.RefuseAsync(Run.ProjectId, AccessLevel.Write, action);
 
-    /// <summary>The web-eval report page (screenshots, console errors) of a stage whose report lives under the artifacts root.</summary>
+    /// <summary>
+    /// The web-eval report page (screenshots, console errors) of a stage whose report lives under the artifacts root.
+    /// </summary>
     public string? ReportPage(PipelineStage stage)
     {
         if (stage.ReportPath is null)
@@ -138,16 +155,21 @@ public sealed class DetailsModel(
         var root = artifacts.Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var directory = Path.GetDirectoryName(Path.GetFullPath(stage.ReportPath));
         return directory is not null && directory.StartsWith(root, StringComparison.Ordinal)
-            ? WebEvalArtifacts.PageUrl(Path.GetRelativePath(artifacts.Root, directory).Replace(Path.DirectorySeparatorChar, '/'))
+            ? WebEvalArtifacts.PageUrl(
+                Path.GetRelativePath(artifacts.Root, directory).Replace(Path.DirectorySeparatorChar, '/'))
             : null;
     }
 
     /// <summary>When the stage's web-eval report and screenshots were pruned (Retention:*), or null.</summary>
     public DateTimeOffset? ReportPrunedAt(PipelineStage stage) =>
-        ReportPage(stage) is { } page ? retention.PrunedAt(Uri.UnescapeDataString(page[(page.IndexOf('=', StringComparison.Ordinal) + 1)..])) : null;
+        ReportPage(stage) is { } page
+            ? retention.PrunedAt(Uri.UnescapeDataString(page[(page.IndexOf('=', StringComparison.Ordinal) + 1)..]))
+            : null;
 
     public static IReadOnlyList<CodeAnnotation> Annotations(PipelineStage stage) =>
-        stage.AnnotationsJson is null ? [] : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];
+        stage.AnnotationsJson is null
+            ? []
+            : JsonSerializer.Deserialize<List<CodeAnnotation>>(stage.AnnotationsJson) ?? [];
 
     private IActionResult Answer(long id, ControlResult result, string done, string refused)
     {

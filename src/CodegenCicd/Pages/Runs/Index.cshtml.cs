@@ -9,9 +9,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodegenCicd.Pages.Runs;
 
-/// <summary>Pipeline runs, newest first, filtered by project, status and pull request; only runs of projects the person may see.</summary>
+/// <summary>
+/// Pipeline runs, newest first, filtered by project, status and pull request; only runs of projects the person may see.
+/// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, ProjectLookup projects, ProjectAccess access) : PageModel
+public sealed class IndexModel(
+    AppDbContext db, PipelineActivityQueries runs, ProjectLookup projects, ProjectAccess access) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -43,7 +46,8 @@ public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, Pr
 
     private async Task<IActionResult> VisibleRowAsync(PipelineRun? run, IActionResult otherwise) =>
         run is null ? otherwise
-        : await access.LevelAsync(run.ProjectId, HttpContext.RequestAborted) >= AccessLevel.Read ? Partial("_RunRow", run)
+        : await access.LevelAsync(run.ProjectId, HttpContext.RequestAborted) >= AccessLevel.Read
+            ? Partial("_RunRow", run)
         : otherwise;
 
     /// <summary>One row, for live.js to swap in when the run or one of its stages changes.</summary>
@@ -56,7 +60,9 @@ public sealed class IndexModel(AppDbContext db, PipelineActivityQueries runs, Pr
     /// </summary>
     public async Task<IActionResult> OnGetNewRowAsync(long id, CancellationToken cancellationToken) =>
         RunsQuery.TryParseStatus(Status, out var status)
-            ? await VisibleRowAsync(await RunsQuery.FindMatchingAsync(db, id, new RunFilter(Project, status, Pr), cancellationToken), new NoContentResult())
+            ? await VisibleRowAsync(
+                await RunsQuery.FindMatchingAsync(db, id, new RunFilter(Project, status, Pr), cancellationToken),
+                new NoContentResult())
             : new NoContentResult();
 
     /// <summary>Where live.js fetches new rows for this list, with the page's filters.</summary>

@@ -16,7 +16,8 @@ public static class RunBadges
     public static string Label(RunStatus status) => Words(status.ToString());
 
     private static string Words(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        string.Concat(name.Select((c, i) =>
+            i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     public static string Duration(DateTimeOffset? start, DateTimeOffset? end) =>
         start is { } s && end is { } e ? $"{(e - s).TotalSeconds:F1} s" : start is not null ? "running" : "—";

@@ -13,14 +13,17 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Pipelines.Api;
 
-/// <summary>The admin JSON API for pipeline runs (CONTRACT.md): list, show, re-run, cancel, approve a fork PR's run.</summary>
+/// <summary>
+/// The admin JSON API for pipeline runs (CONTRACT.md): list, show, re-run, cancel, approve a fork PR's run.
+/// </summary>
 public static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder endpoints)
     {
         // Seeing a run needs read access to its repository on GitHub, acting on it write access.
         var runs = endpoints.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(AccessPolicies.SignedIn);
-        runs.MapGet("/", ListAsync).WithSummary("Pipeline runs, newest first (filters: project, status, pr); only those the caller may see")
+        runs.MapGet("/", ListAsync)
+            .WithSummary("Pipeline runs, newest first (filters: project, status, pr); only those the caller may see")
             .WithDescription(PagingDescription);
         runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs")
             .RequireProjectAccess(AccessLevel.Read, "see this run", ProjectOfRun);
@@ -32,14 +35,19 @@ public static class RunsApi
             .RequireProjectAccess(AccessLevel.Write, "approve this fork pull request's run", ProjectOfRun)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Let a fork pull request's waiting run start (\"Approve and run\")")
-            .WithDescription("A run from a fork whose author is not trusted by the project's `forks` policy waits before any of its code runs. "
-                + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; 409 with the reason when there is nothing to approve.");
-        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").WithSummary("A project's pipeline runs")
-            .RequireProjectAccess(AccessLevel.Read, "see this project's runs", ProjectAccessFilter.FromRoute("id")).WithDescription(PagingDescription);
+            .WithDescription("A run from a fork whose author is not trusted by the project's `forks` policy "
+                + "waits before any of its code runs. "
+                + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; "
+                + "409 with the reason when there is nothing to approve.");
+        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs")
+            .WithSummary("A project's pipeline runs")
+            .RequireProjectAccess(AccessLevel.Read, "see this project's runs", ProjectAccessFilter.FromRoute("id"))
+            .WithDescription(PagingDescription);
         return endpoints;
     }
 
-    private const string PagingDescription = "A page of at most `limit` runs (default 100, at most 500) older than the run id `before`. "
+    private const string PagingDescription =
+        "A page of at most `limit` runs (default 100, at most 500) older than the run id `before`. "
         + "A full page carries `Link: <…&before=ID>; rel=\"next\"` pointing at the next one.";
 
     /// <summary>The project of the run named by the route's id, for the access check.</summary>
@@ -50,8 +58,9 @@ public static class RunsApi
             : null;
 
     private static async Task<Results<Ok<List<RunDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, IOptions<PipelineOptions> options, ProjectAccess access, HttpContext context, CancellationToken cancellationToken,
-        int? project = null, string? status = null, int? pr = null, long? before = null, int? limit = null)
+        AppDbContext db, IOptions<PipelineOptions> options, ProjectAccess access, HttpContext context,
+        CancellationToken cancellationToken, int? project = null, string? status = null, int? pr = null,
+        long? before = null, int? limit = null)
     {
         if (!RunsQuery.TryParseStatus(status, out var parsed))
         {
@@ -70,8 +79,8 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<List<RunDto>>, NotFound, ValidationProblem>> ListForProjectAsync(
-        int id, AppDbContext db, ProjectLookup projects, IOptions<PipelineOptions> options, HttpContext context, CancellationToken cancellationToken,
-        long? before = null, int? limit = null)
+        int id, AppDbContext db, ProjectLookup projects, IOptions<PipelineOptions> options, HttpContext context,
+        CancellationToken cancellationToken, long? before = null, int? limit = null)
     {
         if (!await projects.ExistsAsync(id, cancellationToken))
         {
@@ -81,12 +90,14 @@ public static class RunsApi
         {
             return LimitProblem();
         }
-        return TypedResults.Ok(await PageAsync(db, new RunFilter(id, Before: before, Limit: size), options.Value, context, cancellationToken));
+        return TypedResults.Ok(await PageAsync(
+            db, new RunFilter(id, Before: before, Limit: size), options.Value, context, cancellationToken));
     }
 
     /// <summary>One page, newest first; a full page links to the next (runs older than its last).</summary>
     private static async Task<List<RunDto>> PageAsync(
-        AppDbContext db, RunFilter filter, PipelineOptions options, HttpContext context, CancellationToken cancellationToken)
+        AppDbContext db, RunFilter filter, PipelineOptions options, HttpContext context,
+        CancellationToken cancellationToken)
     {
         var page = await RunsQuery.ListAsync(db, filter, cancellationToken);
         if (page.Count == filter.Limit)
@@ -101,24 +112,31 @@ public static class RunsApi
         ["limit"] = [string.Format(CultureInfo.InvariantCulture, NextPageLink.LimitProblem, RunsQuery.MaxPageSize)],
     });
 
-    private static async Task<Results<Ok<RunDto>, NotFound>> GetAsync(long id, AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RunDto>, NotFound>> GetAsync(
+        long id, AppDbContext db, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
     {
-        var run = await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var run = await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+            .FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         return run is null ? TypedResults.NotFound() : TypedResults.Ok(run.ToDto(options.Value, withLogs: true));
     }
 
-    /// <summary>A finished run runs again; a cancelled one is restarted as a new run of the same head (202 pointing at it).</summary>
+    /// <summary>
+    /// A finished run runs again; a cancelled one is restarted as a new run of the same head (202 pointing at it).
+    /// </summary>
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> RerunAsync(
-        long id, RunControl control, CancelledRunRestart restart, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        long id, RunControl control, CancelledRunRestart restart, IAuditLog audit, HttpContext context,
+        CancellationToken cancellationToken)
     {
         var result = await control.RerunAsync(id, from: null, FollowUp.Job, cancellationToken);
         if (result is ControlResult.Done or ControlResult.Cancelled)
         {
-            await audit.RecordAsync(new(AuditActions.RunRerun, context.CheckedProjectId(), $"run {id}"), cancellationToken);
+            await audit.RecordAsync(
+                new(AuditActions.RunRerun, context.CheckedProjectId(), $"run {id}"), cancellationToken);
         }
         if (result == ControlResult.AwaitsApproval)
         {
-            return TypedResults.Problem(RerunNeedsApproval, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
+            return TypedResults.Problem(
+                RerunNeedsApproval, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
         }
         if (result != ControlResult.Cancelled)
         {
@@ -127,11 +145,13 @@ public static class RunsApi
         var restarted = await restart.RestartAsync(id, cancellationToken);
         return restarted.NewRunId is { } newRun
             ? TypedResults.Accepted($"/api/runs/{newRun}")
-            : TypedResults.Problem(restarted.Refusal, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
+            : TypedResults.Problem(
+                restarted.Refusal, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now");
     }
 
     public const string RerunNeedsApproval =
-        "This run is from a fork and its code has not been approved to run: approve it (POST /api/runs/{id}/approve) while it waits, or change the project's `forks` setting.";
+        "This run is from a fork and its code has not been approved to run: "
+        + "approve it (POST /api/runs/{id}/approve) while it waits, or change the project's `forks` setting.";
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> ApproveAsync(
         long id, RunApproval approval, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
@@ -139,31 +159,37 @@ public static class RunsApi
         var result = await approval.ApproveAsync(id, context.User.ActorName(), FollowUp.Job, cancellationToken);
         if (result.Result == ControlResult.Done)
         {
-            await audit.RecordAsync(new(AuditActions.RunApprove, context.CheckedProjectId(), $"run {id}"), cancellationToken);
+            await audit.RecordAsync(
+                new(AuditActions.RunApprove, context.CheckedProjectId(), $"run {id}"), cancellationToken);
         }
         return result.Result switch
         {
             ControlResult.Done => TypedResults.Accepted($"/api/runs/{id}"),
             ControlResult.NotFound => TypedResults.NotFound(),
-            _ => TypedResults.Problem(result.Refusal, statusCode: StatusCodes.Status409Conflict, title: "Nothing to approve"),
+            _ => TypedResults.Problem(
+                result.Refusal, statusCode: StatusCodes.Status409Conflict, title: "Nothing to approve"),
         };
     }
 
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(
         long id, RunControl control, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await control.CancelAsync(id, $"cancelled by {context.User.ActorName()}", teardown: true, FollowUp.Job, cancellationToken);
+        var result = await control.CancelAsync(
+            id, $"cancelled by {context.User.ActorName()}", teardown: true, FollowUp.Job, cancellationToken);
         if (result == ControlResult.Done)
         {
-            await audit.RecordAsync(new(AuditActions.RunCancel, context.CheckedProjectId(), $"run {id}"), cancellationToken);
+            await audit.RecordAsync(
+                new(AuditActions.RunCancel, context.CheckedProjectId(), $"run {id}"), cancellationToken);
         }
         return Answer(result, id, "The run has already finished.");
     }
 
-    private static Results<Accepted, NotFound, ProblemHttpResult> Answer(ControlResult result, long id, string conflict) => result switch
+    private static Results<Accepted, NotFound, ProblemHttpResult> Answer(
+        ControlResult result, long id, string conflict) => result switch
     {
         ControlResult.Done => TypedResults.Accepted($"/api/runs/{id}"),
         ControlResult.NotFound => TypedResults.NotFound(),
-        _ => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now"),
+        _ => TypedResults.Problem(
+            conflict, statusCode: StatusCodes.Status409Conflict, title: "The run cannot do that now"),
     };
 }

@@ -13,7 +13,9 @@ public sealed record RunFilter(
     int? ProjectId = null, RunStatus? Status = null, int? PullRequest = null, IReadOnlySet<int>? Visible = null,
     long? Before = null, int Limit = RunsQuery.PageSize);
 
-/// <summary>Runs filtered by project, status and PR, newest first, a page at a time (shared by the API and the runs page).</summary>
+/// <summary>
+/// Runs filtered by project, status and PR, newest first, a page at a time (shared by the API and the runs page).
+/// </summary>
 public static class RunsQuery
 {
     public const int PageSize = 100;
@@ -39,7 +41,8 @@ public static class RunsQuery
     /// One page of runs with their stages, without the columns a list never shows (stage logs and
     /// annotations, the run's configuration): those are most of a run's bytes.
     /// </summary>
-    public static Task<List<PipelineRun>> ListAsync(AppDbContext db, RunFilter filter, CancellationToken cancellationToken)
+    public static Task<List<PipelineRun>> ListAsync(
+        AppDbContext db, RunFilter filter, CancellationToken cancellationToken)
     {
         var query = Filter(db, filter);
         if (filter.Before is { } before)
@@ -50,8 +53,11 @@ public static class RunsQuery
             .Select(ListColumns).ToListAsync(cancellationToken);
     }
 
-    /// <summary>One run, when it passes the same filters (a list showing live updates asks before adding a new run).</summary>
-    public static Task<PipelineRun?> FindMatchingAsync(AppDbContext db, long id, RunFilter filter, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// One run, when it passes the same filters (a list showing live updates asks before adding a new run).
+    /// </summary>
+    public static Task<PipelineRun?> FindMatchingAsync(
+        AppDbContext db, long id, RunFilter filter, CancellationToken cancellationToken) =>
         Filter(db, filter).Where(r => r.Id == id).Select(ListColumns).FirstOrDefaultAsync(cancellationToken);
 
     private static IQueryable<PipelineRun> Filter(AppDbContext db, RunFilter filter)

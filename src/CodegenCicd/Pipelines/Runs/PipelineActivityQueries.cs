@@ -34,7 +34,8 @@ public sealed class PipelineActivityQueries(AppDbContext db)
     /// <summary>One run with its stages, untracked, or null.</summary>
     /// <summary>The project a run belongs to, or null for an unknown run.</summary>
     public Task<int?> ProjectOfRunAsync(long runId, CancellationToken cancellationToken) =>
-        db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(cancellationToken);
+        db.Set<PipelineRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (int?)r.ProjectId)
+            .FirstOrDefaultAsync(cancellationToken);
 
     public Task<PipelineRun?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
         db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
@@ -55,13 +56,17 @@ public sealed class PipelineActivityQueries(AppDbContext db)
     /// seek on (ProjectId, Id) each) instead of grouping every run of every project: with 100,000 runs
     /// the grouping read the whole index on every dashboard view.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, LatestRunView>> LatestRunsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, LatestRunView>> LatestRunsAsync(
+        IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         var ids = projectIds.Distinct().ToList();
         var latestIds = await NewestRunIdsAsync(ids, cancellationToken);
         var runs = await db.Set<PipelineRun>().AsNoTracking()
             .Where(r => latestIds.Contains(r.Id))
-            .Select(r => new { r.Id, r.ProjectId, r.PullRequest, r.HeadSha, r.Status, r.CreatedAt, r.StartedAt, r.PreviewPath })
+            .Select(r => new
+            {
+                r.Id, r.ProjectId, r.PullRequest, r.HeadSha, r.Status, r.CreatedAt, r.StartedAt, r.PreviewPath
+            })
             .ToListAsync(cancellationToken);
         var stages = await db.Set<PipelineStage>().AsNoTracking()
             .Where(s => latestIds.Contains(s.RunId))
@@ -70,7 +75,8 @@ public sealed class PipelineActivityQueries(AppDbContext db)
         var stagesByRun = stages.ToLookup(s => s.RunId);
         return runs.ToDictionary(r => r.ProjectId, r => new LatestRunView(
             r.Id, r.ProjectId, r.PullRequest, r.HeadSha, StatusBadges.For(r.Status), r.StartedAt ?? r.CreatedAt,
-            [.. stagesByRun[r.Id].OrderBy(s => s.Kind).Select(s => (s.Kind.Slug(), StatusBadges.For(s.Status, s.Conclusion)))],
+            [.. stagesByRun[r.Id].OrderBy(s => s.Kind)
+                .Select(s => (s.Kind.Slug(), StatusBadges.For(s.Status, s.Conclusion)))],
             r.PreviewPath, !r.Status.IsFinal()));
     }
 
@@ -98,7 +104,8 @@ public sealed class PipelineActivityQueries(AppDbContext db)
     /// least one such run can qualify, and those are few (a partial index holds just them), so the newest
     /// run is looked up for those alone rather than for every pull request ever seen.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, IReadOnlyList<OpenPullRequestView>>> OpenPullRequestsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<OpenPullRequestView>>> OpenPullRequestsAsync(
+        IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
         var ids = projectIds.Distinct().ToList();
         var runs = db.Set<PipelineRun>().AsNoTracking();
@@ -114,8 +121,10 @@ public sealed class PipelineActivityQueries(AppDbContext db)
             .ToListAsync(cancellationToken);
         return latest.GroupBy(r => r.ProjectId).ToDictionary(
             g => g.Key,
-            g => (IReadOnlyList<OpenPullRequestView>)[.. g.OrderByDescending(r => r.PullRequest).Take(PullRequestsPerProject)
-                .Select(r => new OpenPullRequestView(r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusBadges.For(r.Status)))]);
+            g => (IReadOnlyList<OpenPullRequestView>)[.. g.OrderByDescending(r => r.PullRequest)
+                .Take(PullRequestsPerProject)
+                .Select(r => new OpenPullRequestView(
+                    r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusBadges.For(r.Status)))]);
     }
 
     /// <summary>The runs of one pull request, by repository name as GitHub spells it in any case.</summary>

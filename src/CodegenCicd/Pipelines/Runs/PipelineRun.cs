@@ -55,18 +55,24 @@ public sealed class PipelineRun
     /// <summary>The webhook delivery that started it, so a redelivery starts nothing new.</summary>
     public string? DeliveryId { get; set; }
 
-    /// <summary>"{project}:{pr}:{sha}" while the run is not cancelled: unique, so two racing events start one run.</summary>
+    /// <summary>
+    /// "{project}:{pr}:{sha}" while the run is not cancelled: unique, so two racing events start one run.
+    /// </summary>
     public string? ActiveKey { get; set; }
 
     public RunStatus Status { get; set; }
 
-    /// <summary>The effective configuration (project settings overridden by the repo file), fixed at preparation.</summary>
+    /// <summary>
+    /// The effective configuration (project settings overridden by the repo file), fixed at preparation.
+    /// </summary>
     public string? ConfigJson { get; set; }
 
     /// <summary>Unknown keys in the repo file, reported in the analysis check run.</summary>
     public string? ConfigWarnings { get; set; }
 
-    /// <summary>The parse error of the repo file on the base branch (merging then followed the project settings).</summary>
+    /// <summary>
+    /// The parse error of the repo file on the base branch (merging then followed the project settings).
+    /// </summary>
     public string? BaseConfigError { get; set; }
 
     /// <summary>
@@ -80,7 +86,10 @@ public sealed class PipelineRun
 
     public string? PreviewPath { get; set; }
 
-    /// <summary>The deployment the deploy stage made: web-eval asks for it by id (woken if it sleeps), never browses a saved address.</summary>
+    /// <summary>
+    /// The deployment the deploy stage made: web-eval asks for it by id (woken if it sleeps), never browses
+    /// a saved address.
+    /// </summary>
     public int? DeploymentId { get; set; }
 
     /// <summary>Why the run ended or waits, in one line.</summary>
@@ -114,7 +123,8 @@ public sealed class PipelineRun
 
     public string Name => Repository.Split('/')[^1];
 
-    public static string ActiveKeyFor(int projectId, int pullRequest, string headSha) => $"{projectId}:{pullRequest}:{headSha}";
+    public static string ActiveKeyFor(int projectId, int pullRequest, string headSha) =>
+        $"{projectId}:{pullRequest}:{headSha}";
 }
 
 internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<PipelineRun>
@@ -129,7 +139,8 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         // (the dashboard) are index seeks, not scans of every run.
         builder.HasIndex(r => new { r.ProjectId, r.Id });
         builder.HasIndex(r => new { r.PullRequest, r.Id });
-        // Just the runs of pull requests that may still be open (few, however long the history): the dashboard's open PRs.
+        // Just the runs of pull requests that may still be open (few, however long the history): the
+        // dashboard's open PRs.
         builder.HasIndex(r => new { r.ProjectId, r.PullRequest }, "IX_PipelineRun_OpenPullRequests")
             .HasFilter("\"PullRequestClosedAt\" IS NULL AND \"MergedSha\" IS NULL");
         builder.Property(r => r.Repository).HasMaxLength(200);

@@ -12,10 +12,18 @@ public static class PipelineStateMachine
 {
     private static readonly Dictionary<RunStatus, RunStatus[]> RunTransitions = new()
     {
-        [RunStatus.Queued] = [RunStatus.Running, RunStatus.AwaitingApproval, RunStatus.Failed, RunStatus.ActionRequired, RunStatus.Cancelled],
+        [RunStatus.Queued] =
+        [
+            RunStatus.Running, RunStatus.AwaitingApproval, RunStatus.Failed, RunStatus.ActionRequired,
+            RunStatus.Cancelled
+        ],
         // A fork PR's run starts once a maintainer approves it, or ends when a new push or a close supersedes it.
         [RunStatus.AwaitingApproval] = [RunStatus.Running, RunStatus.Cancelled],
-        [RunStatus.Running] = [RunStatus.Waiting, RunStatus.Succeeded, RunStatus.Failed, RunStatus.ActionRequired, RunStatus.Cancelled],
+        [RunStatus.Running] =
+        [
+            RunStatus.Waiting, RunStatus.Succeeded, RunStatus.Failed, RunStatus.ActionRequired,
+            RunStatus.Cancelled
+        ],
         // The merge gate re-evaluates a waiting run on the next relevant event (label, review, checks).
         [RunStatus.Waiting] = [RunStatus.Running, RunStatus.Succeeded, RunStatus.Cancelled],
         // Re-runs (check_run.rerequested, "Re-run", the admin button) reopen a finished run.
@@ -128,7 +136,8 @@ public static class Transitions
         }
     }
 
-    public static void Complete(this PipelineStage stage, StageConclusion conclusion, string title, string summary, DateTimeOffset now)
+    public static void Complete(
+        this PipelineStage stage, StageConclusion conclusion, string title, string summary, DateTimeOffset now)
     {
         stage.MoveTo(StageStatus.Completed, now);
         stage.Conclusion = conclusion;

@@ -6,7 +6,10 @@ public enum RunStatus
     /// <summary>Rows exist; check runs and configuration not prepared yet.</summary>
     Queued,
     Running,
-    /// <summary>Every stage passed; the merge gate waits for a label, a review, mergeability… and re-evaluates on the next relevant event.</summary>
+    /// <summary>
+    /// Every stage passed; the merge gate waits for a label, a review, mergeability… and re-evaluates on the
+    /// next relevant event.
+    /// </summary>
     Waiting,
     Succeeded,
     Failed,

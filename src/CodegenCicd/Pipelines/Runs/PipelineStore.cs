@@ -33,9 +33,11 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
         return db.Set<PipelineRun>().Include(r => r.Stages).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
     }
 
-    public async Task<(PipelineRun Run, PipelineStage Stage)?> FindStageAsync(long stageId, CancellationToken cancellationToken)
+    public async Task<(PipelineRun Run, PipelineStage Stage)?> FindStageAsync(
+        long stageId, CancellationToken cancellationToken)
     {
-        var runId = await db.Set<PipelineStage>().Where(s => s.Id == stageId).Select(s => (long?)s.RunId).FirstOrDefaultAsync(cancellationToken);
+        var runId = await db.Set<PipelineStage>().Where(s => s.Id == stageId).Select(s => (long?)s.RunId)
+            .FirstOrDefaultAsync(cancellationToken);
         var run = runId is null ? null : await FindRunAsync(runId.Value, cancellationToken);
         return run is null ? null : (run, run.Stages.Single(s => s.Id == stageId));
     }
@@ -68,7 +70,11 @@ public sealed class PipelineStore(AppDbContext db, LiveEvents live)
     {
         // Whoever may read the project hears of its runs (LiveEventAudience).
         var audience = LiveEventAudience.OfProject(run.ProjectId);
-        live.Publish("run.updated", new { runId = run.Id, projectId = run.ProjectId, pullRequest = run.PullRequest, status = run.Status.ToString() },
+        live.Publish("run.updated",
+            new
+            {
+                runId = run.Id, projectId = run.ProjectId, pullRequest = run.PullRequest, status = run.Status.ToString()
+            },
             audience);
         foreach (var stage in run.Stages)
         {

@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.Pipelines.Runs;
 
-/// <summary>Drops the stored command logs of stages that finished long ago; their summary and conclusion stay.</summary>
+/// <summary>
+/// Drops the stored command logs of stages that finished long ago; their summary and conclusion stay.
+/// </summary>
 public sealed class StageLogRetention(PipelineStore store, TimeProvider time)
 {
     private const int BatchSize = 500;
@@ -17,7 +19,8 @@ public sealed class StageLogRetention(PipelineStore store, TimeProvider time)
             // SQLite cannot compare DateTimeOffset columns in SQL: the age is checked here, a batch at a time.
             var batch = await store.Db.Set<PipelineStage>().AsNoTracking()
                 .Where(s => s.Id > after && s.Log != null && s.CompletedAt != null && !s.Log.StartsWith("(log pruned"))
-                .OrderBy(s => s.Id).Take(BatchSize).Select(s => new { s.Id, s.CompletedAt }).ToListAsync(cancellationToken);
+                .OrderBy(s => s.Id).Take(BatchSize).Select(s => new { s.Id, s.CompletedAt })
+                .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return total;
