@@ -130,7 +130,7 @@ public sealed class SandboxCgroups
         {
             if (Mode == ResourceLimitMode.CgroupV2)
             {
-                var folder = Path.Combine(parents["unified"], "sandbox-" + name);
+                var folder = Path.Combine(parents["unified"], FolderName(name));
                 Directory.CreateDirectory(folder);
                 folders.Add(folder);
                 File.WriteAllText(Path.Combine(folder, "memory.max"), memory);
@@ -141,7 +141,7 @@ public sealed class SandboxCgroups
             }
             foreach (var (controller, parent) in parents)
             {
-                var folder = Path.Combine(parent, name);
+                var folder = Path.Combine(parent, FolderName(name));
                 Directory.CreateDirectory(folder);
                 folders.Add(folder);
                 switch (controller)
@@ -159,7 +159,8 @@ public sealed class SandboxCgroups
                         break;
                 }
             }
-            return new SandboxCgroup(Mode, folders, Path.Combine(parents["memory"], name, "memory.oom_control"));
+            return new SandboxCgroup(Mode, folders,
+                Path.Combine(parents["memory"], FolderName(name), "memory.oom_control"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -168,19 +169,54 @@ public sealed class SandboxCgroups
         }
     }
 
-    /// <summary>Removes groups left by a process that died before it could (only empty ones can go).</summary>
+    /// <summary>
+    /// Removes groups left by a process that died before it could (only empty ones can go). Several processes
+    /// share the parent (nodes on one machine, <c>receive</c>, tests), and a group is empty for a moment
+    /// between its creation and its command's start: a group whose creator is alive is never touched.
+    /// </summary>
     public void RemoveLeftovers()
     {
         foreach (var parent in parents.Values)
         {
             foreach (var folder in Directory.Exists(parent) ? Directory.GetDirectories(parent) : [])
             {
-                if (Mode == ResourceLimitMode.CgroupV1
-                    || Path.GetFileName(folder).StartsWith("sandbox-", StringComparison.Ordinal))
+                var file = Path.GetFileName(folder);
+                var ours = file.StartsWith(Prefix, StringComparison.Ordinal);
+                // Unprefixed groups under cgroup v1 were made by versions before the creator's id was in the name.
+                if ((ours || Mode == ResourceLimitMode.CgroupV1) && !(ours && CreatorIsAlive(file)))
                 {
                     SandboxCgroup.TryRemove(folder);
                 }
             }
+        }
+    }
+
+    private const string Prefix = "sandbox-";
+
+    /// <summary><c>sandbox-{creator's process id}-{sandbox}</c>: whose group it is survives the creator.</summary>
+    private static string FolderName(string name) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Environment.ProcessId}-{name}");
+
+    private static bool CreatorIsAlive(string folder)
+    {
+        var rest = folder[Prefix.Length..];
+        var dash = rest.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return false; // a group of the earlier "sandbox-{name}" form (cgroup v2): its creator is long gone
+        }
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
