@@ -41,6 +41,9 @@ public sealed class IndexModel(
     /// <summary>One card's HTML, fetched by the live-update script when its project changes.</summary>
     public async Task<IActionResult> OnGetCardAsync(int id, CancellationToken cancellationToken)
     {
+        // A fragment fetched in the background must not use up the page's one-time message: an event
+        // arriving as the browser follows a form's redirect fetched it first, and the page lost "Removed …".
+        TempData.Keep();
         if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
         {
             return NotFound();
