@@ -32,7 +32,7 @@ public sealed partial class AdminApiBenchmark : IBenchmark
         var projects = Option(args, "--projects", 200);
         var runs = Option(args, "--runs", 100_000);
         var dataDir = Directory.CreateTempSubdirectory("codegencicd-bench-").FullName;
-        var port = FreePort();
+        var port = AppReadiness.FreePort();
         using var app = StartApp(dataDir, port);
         try
         {
@@ -47,7 +47,7 @@ public sealed partial class AdminApiBenchmark : IBenchmark
                 BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
                 Timeout = TimeSpan.FromMinutes(10), // before issue #15's fixes one dashboard request took over 100 s under load
             };
-            await WaitUntilReadyAsync(http);
+            await AppReadiness.WaitAsync(http, migratedIsEnough: true);
             var seeding = Stopwatch.StartNew();
             var seed = await AdminApiSeed.SeedAsync(Path.Combine(dataDir, "app.db"), projects, runs);
             seeding.Stop();
@@ -167,34 +167,6 @@ public sealed partial class AdminApiBenchmark : IBenchmark
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 
-    private static async Task WaitUntilReadyAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/readyz");
-                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable)
-                {
-                    return; // Migrated and answering (a missing Chromium or bubblewrap does not matter here).
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("The app did not answer within 60 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static int Option(string[] args, string name, int fallback)
     {

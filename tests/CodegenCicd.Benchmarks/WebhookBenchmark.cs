@@ -33,7 +33,7 @@ public sealed class WebhookBenchmark : IBenchmark
         var payloadPath = Path.Combine(FindRepositoryRoot(), "tests", "CodegenCicd.Tests", "Fixtures", "github-webhooks", "issue_comment.created.json");
         var body = await File.ReadAllBytesAsync(payloadPath);
         var dataDir = Directory.CreateTempSubdirectory("codegencicd-bench-").FullName;
-        var port = FreePort();
+        var port = AppReadiness.FreePort();
         using var app = StartApp(dataDir, port);
         try
         {
@@ -41,7 +41,7 @@ public sealed class WebhookBenchmark : IBenchmark
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
             };
-            await WaitUntilReadyAsync(http);
+            await AppReadiness.WaitAsync(http);
             await SendAsync(http, body, 200, clients, rate: null); // warm-up: JIT, connection pool, SQLite pages
             Console.WriteLine($"## Signed webhook acknowledgement ({clients} concurrent clients, {body.Length / 1024.0:F1} KiB payload)");
             Console.WriteLine();
@@ -129,33 +129,6 @@ public sealed class WebhookBenchmark : IBenchmark
         return process;
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("The app did not become ready within 60 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindRepositoryRoot()
     {

@@ -1,5 +1,6 @@
 using CodegenCicd.Data;
 using CodegenCicd.Sandboxes;
+using CodegenCicd.Sandboxes.Local;
 using CodegenCicd.WebEval.Reports;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,10 +29,10 @@ public sealed class DiskUsage(
     {
         List<DiskUsageItem> items =
         [
-            new("Setup snapshots", FolderBytes(sandboxes.Snapshots), sandboxes.Snapshots),
-            new("Preview workspaces", FolderBytes(sandboxes.Workspaces), sandboxes.Workspaces),
-            new("Preview logs", FolderBytes(sandboxes.Logs), sandboxes.Logs),
-            new("Web-eval reports and screenshots", FolderBytes(artifacts.Root), artifacts.Root),
+            new("Setup snapshots", DirectorySize.Of(sandboxes.Snapshots), sandboxes.Snapshots),
+            new("Preview workspaces", DirectorySize.Of(sandboxes.Workspaces), sandboxes.Workspaces),
+            new("Preview logs", DirectorySize.Of(sandboxes.Logs), sandboxes.Logs),
+            new("Web-eval reports and screenshots", DirectorySize.Of(artifacts.Root), artifacts.Root),
         ];
         if (await DatabaseAsync(cancellationToken) is { } database)
         {
@@ -62,34 +63,5 @@ public sealed class DiskUsage(
         var size = await db.Database.SqlQueryRaw<long>("SELECT pg_database_size(current_database()) AS \"Value\"")
             .SingleAsync(cancellationToken);
         return new(kind, size, "PostgreSQL");
-    }
-
-    /// <summary>
-    /// Apparent size of the files under <paramref name="path"/>; links
-    /// are not followed, files that vanish meanwhile are skipped.
-    /// </summary>
-    private static long FolderBytes(string path)
-    {
-        if (!Directory.Exists(path))
-        {
-            return 0;
-        }
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint
-        };
-        long total = 0;
-        try
-        {
-            foreach (var file in new DirectoryInfo(path).EnumerateFiles("*", options))
-            {
-                total += file.Length;
-            }
-        }
-        catch (IOException)
-        {
-            // Workspaces come and go while previews start and stop; the next measurement sees the rest.
-        }
-        return total;
     }
 }

@@ -1,6 +1,7 @@
 namespace CodegenCicd.Sandboxes.Local;
 
-internal static class DirectorySize
+/// <summary>How much disk a folder takes: the sandbox size limit and the Overview's disk use both ask.</summary>
+public static class DirectorySize
 {
     /// <summary>Apparent size of the files under <paramref name="path"/>; symbolic links are not followed.</summary>
     public static long Of(string path)
@@ -25,7 +26,7 @@ internal static class DirectorySize
         }
         catch (IOException)
         {
-            // Files come and go while a command runs; the next check sees the rest.
+            // Files come and go while a command runs or a preview starts; the next check sees the rest.
         }
         return total;
     }
