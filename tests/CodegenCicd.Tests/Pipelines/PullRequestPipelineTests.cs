@@ -1,5 +1,6 @@
 using CodegenCicd.Pipelines.Runs;
 using CodegenCicd.Sandboxes;
+using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.WebEval;
 
 namespace CodegenCicd.Tests.Pipelines;
@@ -54,8 +55,10 @@ public sealed class PullRequestPipelineTests
         await harness.Deployments.DeployStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var head = harness.Sample.HeadSha;
+        // The deploy runs while its check goes in_progress (an after-save effect): that update may come second.
+        await Poll.UntilAsync(() => harness.GitHub.CheckRunsFor(head, CheckNames[1]) is [{ Status: "in_progress" }],
+            TimeSpan.FromSeconds(30), "the deploy check to show in_progress");
         Assert.Equal("completed", Assert.Single(harness.GitHub.CheckRunsFor(head, CheckNames[0])).Status);
-        Assert.Equal("in_progress", Assert.Single(harness.GitHub.CheckRunsFor(head, CheckNames[1])).Status);
         Assert.Equal("queued", Assert.Single(harness.GitHub.CheckRunsFor(head, CheckNames[2])).Status);
         Assert.Equal("queued", Assert.Single(harness.GitHub.CheckRunsFor(head, CheckNames[3])).Status);
         release.SetResult();

@@ -1,3 +1,5 @@
+using CodegenCicd.Sandboxes;
+
 namespace CodegenCicd.Tests.Sandboxes;
 
 /// <summary>Real bubblewrap: commands that hang, flood, fork or fill the disk end with a clear result and leave the host clean.</summary>
@@ -17,6 +19,24 @@ public sealed class LocalSandboxLimitTests
         Assert.Contains("timed out after 2 s", result.ToCommandResult().OutputTail, StringComparison.Ordinal);
         Assert.True(result.Duration < TimeSpan.FromSeconds(20), $"took {result.Duration}");
         Assert.True(await SandboxTestKit.EventuallyAsync(() => SandboxTestKit.ProcessesWith($"sleep {marker}").Count == 0, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task SandboxWhoseInitDiesWhileMounting_IsReportedWithBubblewrapsOwnMessage()
+    {
+        using var kit = new SandboxTestKit();
+        await using var sandbox = await kit.CreateAsync();
+        // bwrap's init mounts after it reports its pid: a bind source gone by then kills it mid-set-up.
+        foreach (var workspace in Directory.GetDirectories(kit.Paths.Workspaces))
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(
+            () => sandbox.ExecuteAsync("true", SandboxTestKit.Within(10), default));
+
+        Assert.Contains("init exited before its command started", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Can't find source path", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,11 +43,9 @@ internal sealed class LocalSandbox(
             return new(maskedCommand, "", "", "", -1, TimeSpan.Zero, false, false,
                 $"working directory '{execute.WorkingDirectory}' is outside the workspace");
         }
-        var runFolder = NewRunFolder();
-        var line = launcher.Build(workspace, command, workingDirectory,
-            execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource);
-        using var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker,
-            options.OutputTailKilobytes * 1024, logPath: null, 0, cancellationToken);
+        using var process = await LaunchAsync(runFolder => launcher.Build(workspace, command, workingDirectory,
+            execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource),
+            logPath: null, 0, cancellationToken);
         running[process.ProcessId] = process;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(execute.Timeout < TimeSpan.FromDays(1) ? execute.Timeout : TimeSpan.FromDays(1));
@@ -109,11 +107,37 @@ internal sealed class LocalSandbox(
         + "the kernel killed a process of this sandbox";
 
     /// <summary>
+    /// Starts one sandboxed command, each attempt with its own pipes. An init that died while mounting the
+    /// sandbox's file system (seen once under a loaded CI run, with nothing of ours missing) is started
+    /// again once; a second death is reported with bubblewrap's own message.
+    /// </summary>
+    private async Task<SandboxedProcess> LaunchAsync(Func<string, SandboxCommandLine> build, string? logPath,
+        long logMaxBytes, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var runFolder = NewRunFolder();
+            try
+            {
+                return await SandboxedProcess.StartAsync(build(runFolder), isolation, runFolder, masker,
+                    options.OutputTailKilobytes * 1024, logPath, logMaxBytes, cancellationToken);
+            }
+            catch (SandboxInitExitedException ex)
+            {
+                if (attempt == 2)
+                {
+                    throw new SandboxUnavailableException(ex.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A private folder for one command's pipes (never mounted into the sandbox); short, for Unix socket paths.
     /// </summary>
-    private string NewRunFolder()
+    private string NewRunFolder(string suffix = "")
     {
-        var folder = Path.Combine(isolation.Paths.Run, Guid.NewGuid().ToString("N")[..16]);
+        var folder = Path.Combine(isolation.Paths.Run, Guid.NewGuid().ToString("N")[..16] + suffix);
         Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())
         {
@@ -136,18 +160,16 @@ internal sealed class LocalSandbox(
         var workingDirectory = BubblewrapLauncher.ResolveWorkingDirectory(execute.WorkingDirectory)
             ?? throw new ArgumentException($"working directory '{execute.WorkingDirectory}' is outside the workspace",
                 nameof(execute));
-        var runFolder = NewRunFolder();
         string? relayFolder = null;
         if (execute.ServesPort is { } port)
         {
-            relayFolder = Directory.CreateDirectory(runFolder + "-relay").FullName;
+            relayFolder = NewRunFolder("-relay");
             await PreviewRelayFolder.PrepareAsync(relayFolder, options, cancellationToken);
             command = PreviewRelayFolder.Wrap(command, port);
         }
-        var line = launcher.Build(workspace, command, workingDirectory,
-            execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder);
-        var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker,
-            options.OutputTailKilobytes * 1024, logPath, options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
+        var process = await LaunchAsync(runFolder => launcher.Build(workspace, command, workingDirectory,
+            execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder),
+            logPath, options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
         running[process.ProcessId] = process;
         var relay = relayFolder is null ? null : new PreviewRelay(PreviewRelayFolder.SocketOf(relayFolder));
         return new LocalSandboxProcess(process, relay, relayFolder, workspace, workspaceMaxBytes, OutOfMemory, options);

@@ -86,16 +86,48 @@ internal sealed class SandboxedProcess : IDisposable
                 .WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
             await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            throw new SandboxUnavailableException("bubblewrap could not create the sandbox: "
-                + Stderr.ToString().Replace("[stderr] ", "", StringComparison.Ordinal).Trim());
+            throw new SandboxUnavailableException("bubblewrap could not create the sandbox: " + BubblewrapMessage());
         }
         var childPid = JsonDocument.Parse(info[..(info.IndexOf('}') + 1)]).RootElement
             .GetProperty("child-pid").GetInt32();
         cgroup = isolation.Cgroups.Create(Path.GetFileName(runFolder), isolation.Options);
-        cgroup?.Add(childPid);
-        network = await isolation.Network.ConnectAsync(childPid, command.InUserNamespace, runFolder, cancellationToken);
+        try
+        {
+            cgroup?.Add(childPid);
+            network = await isolation.Network.ConnectAsync(childPid, command.InUserNamespace, runFolder,
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is HostCommandException or SandboxUnavailableException or IOException)
+        {
+            // bwrap's init mounts the sandbox's file system after it reports its pid and before it waits
+            // for us: when it dies in between, its own message says why, not the step of ours that found it gone.
+            if (!await ExitedWithinAsync(TimeSpan.FromSeconds(5)))
+            {
+                throw;
+            }
+            throw new SandboxInitExitedException($"the sandbox's init exited before its command started "
+                + $"(bubblewrap exit {process.ExitCode}: {BubblewrapMessage()}); {ex.Message}");
+        }
         Fifo.Signal(command.BlockFifo);
     }
+
+    private async Task<bool> ExitedWithinAsync(TimeSpan wait)
+    {
+        await process.WaitForExitAsync(CancellationToken.None).WaitAsync(wait, CancellationToken.None)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!process.HasExited)
+        {
+            return false;
+        }
+        await pumps.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return true;
+    }
+
+    private string BubblewrapMessage() =>
+        Stderr.ToString().Replace("[stderr] ", "", StringComparison.Ordinal).Trim() is { Length: > 0 } text
+            ? text
+            : "nothing on stderr";
 
     /// <summary>Waits for the exit and for all output to be read; returns the exit code.</summary>
     public async Task<int> WaitAsync(CancellationToken cancellationToken)
@@ -152,3 +184,6 @@ internal sealed class SandboxedProcess : IDisposable
         }
     }
 }
+
+/// <summary>bwrap's init died between reporting its pid and running the command; a new attempt may succeed.</summary>
+internal sealed class SandboxInitExitedException(string message) : Exception(message);
