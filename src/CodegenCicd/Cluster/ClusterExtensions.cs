@@ -1,4 +1,6 @@
 using CodegenCicd.Hosting.Configuration;
+using CodegenCicd.Hosting.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Cluster;
 
@@ -9,6 +11,8 @@ public static class ClusterExtensions
     {
         builder.Services.AddConfigSection<ClusterOptions>();
         builder.Services.AddSingleton<ClusterNodes>();
+        // The job server listens on this node's own queue too (work that browses a preview living here).
+        builder.Services.AddSingleton(sp => new JobNode(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Name));
         builder.Services.AddHostedService<NodeHeartbeat>();
         return builder;
     }

@@ -36,6 +36,7 @@ public static class SandboxesExtensions
         builder.Services.AddSingleton<SandboxAnalysis>();
         builder.Services.AddSingleton<DeploymentRegistry>();
         builder.Services.AddSingleton<DeploymentStore>();
+        builder.Services.AddSingleton<PreviewPlacement>();
         builder.Services.AddSingleton<PreviewTokens>();
         builder.Services.AddSingleton<PreviewListeners>();
         builder.Services.AddSingleton<PreviewWaker>();

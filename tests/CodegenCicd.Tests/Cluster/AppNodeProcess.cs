@@ -47,6 +47,8 @@ internal sealed class AppNodeProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int ProcessId => process.Id;
+
     /// <summary>Waits until the node answers /healthz, or says why it did not.</summary>
     public async Task WaitUntilUpAsync(TimeSpan within)
     {

@@ -1,8 +1,12 @@
 using System.Net;
 using CodegenCicd.Data;
+using CodegenCicd.Hosting.Jobs;
+using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Pipelines.Stages;
 using CodegenCicd.Sandboxes.Deployments;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Sandboxes;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -15,28 +19,10 @@ public sealed class TwoNodeTests
     [PostgresFact]
     public async Task NodeB_ServesNodeAsPreview_CarriesNodeAsEvents_AndWakesThePreviewWhenNodeAIsKilled()
     {
-        var database = "cicd_test_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
-        var connection = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
-        using var nodeB = new AppFactory();
-        nodeB.Settings["Database:Provider"] = "PostgreSql";
-        nodeB.Settings["ConnectionStrings:App"] = connection;
-        nodeB.Settings["Cluster:NodeName"] = "node-b";
-        // Nodes on one database share one key-encryption certificate (production: DataProtection:CertificatePath).
-        nodeB.Settings["DataProtection:KeyFolder"] = nodeB.KeyFolder;
+        var connection = await CreateDatabaseAsync();
+        using var nodeB = NodeB(connection, sharedJobs: false);
         var clientB = nodeB.CreateApiClient(); // starts B, which migrates the database
-        await using var nodeA = new AppNodeProcess(new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "PostgreSql",
-            ["ConnectionStrings__App"] = connection,
-            ["DataProtection__KeyFolder"] = nodeB.KeyFolder,
-            ["Admin__Password"] = AppFactory.AdminPassword,
-            ["Cluster__NodeName"] = "node-a",
-        });
+        await using var nodeA = NodeA(connection, nodeB, sharedJobs: false);
         await nodeA.WaitUntilUpAsync(TimeSpan.FromSeconds(90));
 
         using var repo = new GitFixture();
@@ -82,6 +68,117 @@ public sealed class TwoNodeTests
         Assert.Equal(["node-a", "node-a", "node-b"], rows.Select(r => r.Host));
         Assert.Equal("its node is gone", rows[1].StopReason);
         await nodeB.Services.GetRequiredService<CodegenCicd.Sandboxes.IPreviewDeployments>().TeardownAsync(repository, 9, default);
+    }
+
+    [PostgresFact]
+    public async Task WebEvalOfAPreviewLiveOnNodeA_RunsOnNodeA_EvenWhenNodeBMovesTheRunOn()
+    {
+        var connection = await CreateDatabaseAsync();
+        using var nodeB = NodeB(connection, sharedJobs: true);
+        _ = nodeB.CreateApiClient();
+        await using var nodeA = NodeA(connection, nodeB, sharedJobs: true);
+        await nodeA.WaitUntilUpAsync(TimeSpan.FromSeconds(90));
+        using var repo = new GitFixture();
+        var repository = PreviewRuns.UniqueRepository();
+        var seeded = await PreviewRuns.SeedAsync(nodeB.Services, repo, repository, 4, repo.HeadSha);
+        var token = await SeedSleepingPreviewAsync(nodeB.Services, repository, 4, repo.HeadSha, "node-a");
+        using var direct = new HttpClient { BaseAddress = nodeA.Url };
+        await PreviewWakeTests.EventuallyAnswersAsync(direct, $"/p/{token}/", HttpStatusCode.OK);
+
+        long webEvalId;
+        await using (var scope = nodeB.Services.CreateAsyncScope())
+        {
+            // The run deployed on A; its web-eval is next, and B (any node) moves the run on.
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var live = await db.Set<Deployment>().SingleAsync(d => d.Repository == repository && d.State == DeploymentState.Running);
+            Assert.Equal("node-a", live.Host);
+            var run = await db.Set<PipelineRun>().SingleAsync(r => r.Id == seeded.Id);
+            (run.Status, run.CompletedAt, run.DeploymentId) = (RunStatus.Running, null, live.Id);
+            run.DeploymentUrl = $"http://127.0.0.1:{live.Port}/";
+            var done = DateTimeOffset.UtcNow;
+            run.Stages.AddRange(
+            [
+                new PipelineStage { Kind = StageKind.Analysis, Status = StageStatus.Completed, Conclusion = StageConclusion.Success, CompletedAt = done },
+                new PipelineStage { Kind = StageKind.Deploy, Status = StageStatus.Completed, Conclusion = StageConclusion.Success, CompletedAt = done },
+                new PipelineStage { Kind = StageKind.WebEval, Status = StageStatus.Queued },
+                new PipelineStage { Kind = StageKind.Merge, Status = StageStatus.Completed, Conclusion = StageConclusion.Neutral, CompletedAt = done },
+            ]);
+            await db.SaveChangesAsync();
+            webEvalId = run.Stages.Single(s => s.Kind == StageKind.WebEval).Id;
+            await scope.ServiceProvider.GetRequiredService<RunAdvancer>().AdvanceAsync(run.Id, CancellationToken.None);
+        }
+
+        var webEval = await Poll.UntilAsync(async () =>
+            {
+                await using var scope = nodeB.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<PipelineStage>().AsNoTracking()
+                    .SingleAsync(s => s.Id == webEvalId);
+            },
+            s => s.Status == StageStatus.Completed, TimeSpan.FromSeconds(120), s => $"web-eval still {s.Status}: {s.Title}");
+        Assert.True(webEval.Conclusion == StageConclusion.Success, $"{webEval.Conclusion}: {webEval.Title} {webEval.Summary}");
+        // The job waited on A's own queue and ran on A; no second copy of the preview started on B.
+        // (The stage is saved complete a moment before Hangfire records its job as succeeded.)
+        var monitoring = nodeB.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var job = await Poll.UntilAsync(() => Task.FromResult(monitoring.SucceededJobs(0, 100)
+                .FirstOrDefault(j => j.Value.Job?.Type == typeof(StageJob) && j.Value.Job.Args[0] is long id && id == webEvalId)),
+            j => j.Key is not null, TimeSpan.FromSeconds(30), _ => "the web-eval job to be recorded as succeeded");
+        var details = monitoring.JobDetails(job.Key);
+        Assert.Equal(JobQueues.OfNode("node-a"), details.Job.Queue);
+        var processing = details.History.Single(h => h.StateName == "Processing");
+        Assert.StartsWith($"{Environment.MachineName}:{nodeA.ProcessId}:", processing.Data["ServerId"], StringComparison.Ordinal);
+        Assert.Null(nodeB.Services.GetRequiredService<DeploymentRegistry>().Find(repository, 4));
+        await using (var scope = nodeB.Services.CreateAsyncScope())
+        {
+            var hosts = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<Deployment>().AsNoTracking()
+                .Where(d => d.Repository == repository).Select(d => d.Host).ToListAsync();
+            Assert.Equal(["node-a", "node-a"], hosts);
+        }
+    }
+
+    private static async Task<string> CreateDatabaseAsync()
+    {
+        var database = "cicd_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+    }
+
+    /// <summary>This test's app as node B; with <paramref name="sharedJobs"/>, its job storage is the database's too.</summary>
+    private static AppFactory NodeB(string connection, bool sharedJobs)
+    {
+        var nodeB = new AppFactory();
+        nodeB.Settings["Database:Provider"] = "PostgreSql";
+        nodeB.Settings["ConnectionStrings:App"] = connection;
+        nodeB.Settings["Cluster:NodeName"] = "node-b";
+        // Nodes on one database share one key-encryption certificate (production: DataProtection:CertificatePath).
+        nodeB.Settings["DataProtection:KeyFolder"] = nodeB.KeyFolder;
+        if (sharedJobs)
+        {
+            nodeB.Settings["Jobs:Storage"] = "PostgreSql";
+            nodeB.Settings["ConnectionStrings:Jobs"] = connection;
+        }
+        return nodeB;
+    }
+
+    private static AppNodeProcess NodeA(string connection, AppFactory nodeB, bool sharedJobs)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "PostgreSql",
+            ["ConnectionStrings__App"] = connection,
+            ["DataProtection__KeyFolder"] = nodeB.KeyFolder,
+            ["Admin__Password"] = AppFactory.AdminPassword,
+            ["Cluster__NodeName"] = "node-a",
+        };
+        if (sharedJobs)
+        {
+            environment["Jobs__Storage"] = "PostgreSql";
+            environment["ConnectionStrings__Jobs"] = connection;
+        }
+        return new AppNodeProcess(environment);
     }
 
     /// <summary>A preview node A once ran and stopped (say, an idle sweep): its link is known, its process is not running anywhere.</summary>

@@ -63,4 +63,32 @@ public sealed class StageWatchdogTests
         Assert.All(run.Stages, s => Assert.Equal(StageConclusion.ActionRequired, s.Conclusion));
         Assert.Empty(harness.Deployments.Deploys);
     }
+
+    [Fact]
+    public async Task StageWhoseJobNeverCame_IsSentAgain_AfterTheLease()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        var app = await harness.StartAppAsync();
+        await harness.DeliverAsync(app, "pull_request.opened");
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Single(harness.WebEval.Requests);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // What a node that died before taking its queued web-eval job leaves: the stage's turn came two
+            // minutes ago, and no job is left anywhere that would run it.
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var run = await db.Set<PipelineRun>().Include(r => r.Stages).SingleAsync();
+            run.Status = RunStatus.Running;
+            run.CompletedAt = null;
+            var webEval = run.Stages.Single(s => s.Kind == StageKind.WebEval);
+            (webEval.Status, webEval.Conclusion, webEval.CompletedAt) = (StageStatus.Queued, null, null);
+            run.Stages.Single(s => s.Kind == StageKind.Deploy).CompletedAt = DateTimeOffset.UtcNow.AddMinutes(-2);
+            await db.SaveChangesAsync();
+
+            await scope.ServiceProvider.GetRequiredService<StageWatchdog>().RunAsync(CancellationToken.None);
+        }
+
+        await PipelineHarness.WaitForSettledRunAsync(app, RunStatus.Succeeded);
+        Assert.Equal(2, harness.WebEval.Requests.Count);
+    }
 }

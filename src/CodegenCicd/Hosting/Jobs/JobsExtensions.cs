@@ -43,7 +43,7 @@ public static class JobsExtensions
             var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
             server.WorkerCount = jobs.WorkerCount;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingSeconds);
-            server.Queues = JobQueues.All;
+            server.Queues = JobQueues.ListenedBy(sp.GetService<JobNode>()?.Name);
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             // This host's activator and filters, never the statics (see above).
             server.Activator = sp.GetRequiredService<JobActivator>();
@@ -73,12 +73,4 @@ public static class JobsExtensions
             new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "hangfire" }),
         _ => new InMemoryStorage(new InMemoryStorageOptions()),
     };
-}
-
-/// <summary>Queues in priority order: webhook intake first, so acknowledgement-to-processing stays short.</summary>
-public static class JobQueues
-{
-    public const string Critical = "critical";
-    public const string Default = "default";
-    public static readonly string[] All = [Critical, Default];
 }

@@ -62,12 +62,16 @@ public sealed class StageWatchdog(
         }
     }
 
-    /// <summary>Runs whose stage's worker went silent are moved on again: the stage job takes the stage over.</summary>
+    /// <summary>
+    /// Runs whose stage's worker went silent, or whose next stage has waited past the lease for a job that never
+    /// came, are moved on again: the stage job takes the stage over, or is sent where it can run now. (A web-eval
+    /// job waits on the queue of the node holding the preview; if that node dies first, nobody else listens there.)
+    /// </summary>
     private async Task ResumeAsync(List<PipelineStage> running, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lease = TimeSpan.FromSeconds(options.Value.StageLeaseSeconds);
         var silent = running.Where(s => now - (s.HeartbeatAt ?? s.StartedAt ?? now) > lease)
-            .Select(s => s.RunId).Distinct().ToList();
+            .Select(s => s.RunId).Concat(await StrandedAsync(now - lease, cancellationToken)).Distinct().ToList();
         var advancing = await store.Db.Set<PipelineEffect>().AsNoTracking()
             .Where(e => silent.Contains(e.RunId) && e.Kind == EffectKind.Advance)
             .Select(e => e.RunId).ToListAsync(cancellationToken);
@@ -79,6 +83,25 @@ public sealed class StageWatchdog(
             await store.Db.SaveChangesAsync(cancellationToken);
             signal.Wake();
         }
+    }
+
+    /// <summary>Running runs whose next stage is queued, its turn having come before <paramref name="cutoff"/>.</summary>
+    private async Task<IEnumerable<long>> StrandedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var runs = await store.Db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
+            .Where(r => r.Status == RunStatus.Running).ToListAsync(cancellationToken);
+        return runs.Where(run =>
+        {
+            var stages = run.Stages.OrderBy(s => s.Kind).ToList();
+            var next = stages.FindIndex(s => s.Status != StageStatus.Completed);
+            if (next < 0 || stages[next].Status != StageStatus.Queued
+                || stages.Take(next).Any(s => !s.Conclusion!.Value.IsPassing()))
+            {
+                return false;
+            }
+            var turnCame = next > 0 ? stages[next - 1].CompletedAt : run.StartedAt;
+            return turnCame < cutoff;
+        }).Select(r => r.Id);
     }
 
     private TimeSpan Timeout(PipelineStage stage, PipelineRun? run)

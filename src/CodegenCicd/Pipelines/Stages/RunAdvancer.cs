@@ -1,5 +1,6 @@
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Pipelines.Runs;
+using CodegenCicd.Sandboxes.Deployments;
 using Hangfire;
 
 namespace CodegenCicd.Pipelines.Stages;
@@ -10,7 +11,8 @@ namespace CodegenCicd.Pipelines.Stages;
 /// stage job for a stage already running (or done) leaves it alone. What an end sends (check runs of
 /// the stages it skips, the PR comment, the listeners) follows as effects of the save.
 /// </summary>
-public sealed class RunAdvancer(PipelineStore store, IBackgroundJobClient jobs, TimeProvider time)
+public sealed class RunAdvancer(
+    PipelineStore store, IBackgroundJobClient jobs, PreviewPlacement previews, TimeProvider time)
 {
     public async Task AdvanceAsync(long runId, CancellationToken cancellationToken)
     {
@@ -32,7 +34,8 @@ public sealed class RunAdvancer(PipelineStore store, IBackgroundJobClient jobs, 
         else if (stages.FirstOrDefault(s => s.Status != StageStatus.Completed) is { } next)
         {
             // Queued: its turn. In progress: a worker that died is taken over (the stage job checks its lease).
-            jobs.Enqueue<StageJob>(JobQueues.Default, j => j.RunAsync(next.Id, CancellationToken.None));
+            var queue = await QueueForAsync(run, next, cancellationToken);
+            jobs.Enqueue<StageJob>(queue, j => j.RunAsync(next.Id, CancellationToken.None));
         }
         else
         {
@@ -40,6 +43,16 @@ public sealed class RunAdvancer(PipelineStore store, IBackgroundJobClient jobs, 
             await store.TrySaveAsync(run, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Web-eval browses the run's preview, so it runs on the live node whose memory holds it (anywhere else it
+    /// would start a second copy); every other stage runs on whichever node is free.
+    /// </summary>
+    private async Task<string> QueueForAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken) =>
+        stage.Kind == StageKind.WebEval && run.DeploymentId is { } deployment
+            && await previews.LiveElsewhereAsync(deployment, cancellationToken) is { } node
+            ? JobQueues.OfNode(node)
+            : JobQueues.Default;
 
     private async Task StopAsync(PipelineRun run, List<PipelineStage> stages, PipelineStage stopped,
         CancellationToken cancellationToken)
