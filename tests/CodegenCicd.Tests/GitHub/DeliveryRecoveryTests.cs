@@ -19,14 +19,16 @@ public sealed class DeliveryRecoveryTests
             await before.QueryAsync(async db =>
             {
                 // What a crash between "stored" and "enqueued" leaves behind.
-                db.Add(new WebhookDelivery
+                var delivery = new WebhookDelivery
                 {
                     DeliveryId = deliveryId,
                     Event = "ping",
-                    Payload = GitHubAppFactory.Fixture("ping.with-app_id.json"),
                     Status = DeliveryStatus.Received,
                     ReceivedAt = DateTimeOffset.UtcNow,
-                });
+                };
+                db.Add(delivery);
+                await db.SaveChangesAsync();
+                db.Add(new WebhookDeliveryPayload { Id = delivery.Id, Payload = GitHubAppFactory.Fixture("ping.with-app_id.json") });
                 return await db.SaveChangesAsync();
             });
         }

@@ -40,6 +40,8 @@ public sealed class WebhookRetentionTests
             .Select(d => d.DeliveryId).ToListAsync();
         Assert.Equal(WebhookRetentionJob.BatchSize * 2 + 8, deleted);
         Assert.Equal(kept.Select(d => d.DeliveryId).Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
+        // A body goes with its delivery (the foreign key cascades).
+        Assert.Equal(kept.Length, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<WebhookDeliveryPayload>().CountAsync());
         Assert.Equal(0, await job.RunAsync(CancellationToken.None));
     }
 
@@ -58,7 +60,6 @@ public sealed class WebhookRetentionTests
     {
         DeliveryId = id,
         Event = "ping",
-        Payload = "{}",
         Status = status,
         ReceivedAt = receivedAt,
     };
@@ -67,7 +68,10 @@ public sealed class WebhookRetentionTests
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        db.AddRange(deliveries);
+        var rows = deliveries.ToList();
+        db.AddRange(rows);
+        await db.SaveChangesAsync();
+        db.AddRange(rows.Select(d => new WebhookDeliveryPayload { Id = d.Id, Payload = "{}" }));
         await db.SaveChangesAsync();
     }
 

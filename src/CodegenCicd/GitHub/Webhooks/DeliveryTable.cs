@@ -8,21 +8,22 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CodegenCicd.GitHub.Webhooks;
 
 /// <summary>
-/// The delivery table's names and parameter types as the EF model maps them, for the few statements
+/// The delivery tables' names and parameter types as the EF model maps them, for the few statements
 /// written in SQL (the batch insert, the dispatcher's claim): they follow the mapping (quoted names, the
 /// status stored as text, SQLite's date format) on SQLite and PostgreSQL alike.
 /// </summary>
 internal sealed class DeliveryTable
 {
-    private static DeliveryTable? cached;
+    private static DeliveryTable? deliveries;
+    private static DeliveryTable? payloads;
 
     private readonly IEntityType entity;
     private readonly StoreObjectIdentifier table;
     private readonly ISqlGenerationHelper sql;
 
-    private DeliveryTable(AppDbContext db)
+    private DeliveryTable(AppDbContext db, Type type)
     {
-        entity = db.Model.FindEntityType(typeof(WebhookDelivery))!;
+        entity = db.Model.FindEntityType(type)!;
         table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         sql = db.GetService<ISqlGenerationHelper>();
         Name = sql.DelimitIdentifier(table.Name, table.Schema);
@@ -32,9 +33,13 @@ internal sealed class DeliveryTable
     public string Name { get; }
 
     /// <summary>The names for this app's provider (one per process: the provider does not change).</summary>
-    public static DeliveryTable For(AppDbContext db) => cached ??= new DeliveryTable(db);
+    public static DeliveryTable For(AppDbContext db) => deliveries ??= new DeliveryTable(db, typeof(WebhookDelivery));
 
-    /// <summary>The quoted column of a <see cref="WebhookDelivery"/> property.</summary>
+    /// <summary>The same for the bodies' table (<see cref="WebhookDeliveryPayload"/>).</summary>
+    public static DeliveryTable PayloadsFor(AppDbContext db) =>
+        payloads ??= new DeliveryTable(db, typeof(WebhookDeliveryPayload));
+
+    /// <summary>The quoted column of a property of the table's entity.</summary>
     public string Column(string property) =>
         sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
 

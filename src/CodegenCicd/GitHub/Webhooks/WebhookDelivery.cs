@@ -14,6 +14,7 @@ public enum DeliveryStatus
 /// <summary>
 /// One webhook delivery, stored before GitHub gets its answer. <see cref="DeliveryId"/> is GitHub's
 /// <c>X-GitHub-Delivery</c> GUID, the same on a redelivery, so it is the idempotency key (unique).
+/// Its body is stored beside it (<see cref="WebhookDeliveryPayload"/>).
 /// </summary>
 public sealed class WebhookDelivery
 {
@@ -30,9 +31,6 @@ public sealed class WebhookDelivery
     public string? RepositoryFullName { get; set; }
 
     public string? HookId { get; set; }
-
-    /// <summary>The body exactly as received (UTF-8 JSON), so it can be replayed.</summary>
-    public required string Payload { get; set; }
 
     public DeliveryStatus Status { get; set; }
 

@@ -48,13 +48,12 @@ public sealed class WebhookIntake(
             InstallationId = summary.InstallationId,
             RepositoryFullName = summary.Repository,
             HookId = webhook.HookId,
-            Payload = Encoding.UTF8.GetString(webhook.Body.Span),
             Status = DeliveryStatus.Received,
             ReceivedAt = time.GetUtcNow(),
         };
         // On disk before GitHub hears 2xx: GitHub does not deliver it again. Once handed over, the delivery
         // is stored even if the caller goes away, so waiting for it is not cancelled either.
-        var storing = writer.StoreAsync(delivery);
+        var storing = writer.StoreAsync(delivery, Encoding.UTF8.GetString(webhook.Body.Span));
         handedOver?.Invoke();
         var stored = await storing.WaitAsync(cancellationToken);
         return new IntakeResult(stored.Inserted ? IntakeOutcome.Stored : IntakeOutcome.Duplicate, stored.Id);

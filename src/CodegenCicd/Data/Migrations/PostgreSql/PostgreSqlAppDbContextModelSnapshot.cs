@@ -571,10 +571,6 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<long?>("InstallationId")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<int?>("ProcessingMilliseconds")
                         .HasColumnType("integer");
 
@@ -601,6 +597,20 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.HasIndex("Status");
 
                     b.ToTable("WebhookDelivery");
+                });
+
+            modelBuilder.Entity("CodegenCicd.GitHub.Webhooks.WebhookDeliveryPayload", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookDeliveryPayload");
                 });
 
             modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
@@ -1098,6 +1108,15 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.HasOne("CodegenCicd.Codegen.Runs.AgentRun", null)
                         .WithMany("PullRequests")
                         .HasForeignKey("AgentRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.GitHub.Webhooks.WebhookDeliveryPayload", b =>
+                {
+                    b.HasOne("CodegenCicd.GitHub.Webhooks.WebhookDelivery", null)
+                        .WithOne()
+                        .HasForeignKey("CodegenCicd.GitHub.Webhooks.WebhookDeliveryPayload", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

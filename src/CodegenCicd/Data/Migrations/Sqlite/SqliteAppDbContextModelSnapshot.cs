@@ -550,10 +550,6 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<long?>("InstallationId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<int?>("ProcessingMilliseconds")
                         .HasColumnType("INTEGER");
 
@@ -580,6 +576,20 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.HasIndex("Status");
 
                     b.ToTable("WebhookDelivery");
+                });
+
+            modelBuilder.Entity("CodegenCicd.GitHub.Webhooks.WebhookDeliveryPayload", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookDeliveryPayload");
                 });
 
             modelBuilder.Entity("CodegenCicd.Pipelines.Effects.PipelineEffect", b =>
@@ -1063,6 +1073,15 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.HasOne("CodegenCicd.Codegen.Runs.AgentRun", null)
                         .WithMany("PullRequests")
                         .HasForeignKey("AgentRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CodegenCicd.GitHub.Webhooks.WebhookDeliveryPayload", b =>
+                {
+                    b.HasOne("CodegenCicd.GitHub.Webhooks.WebhookDelivery", null)
+                        .WithOne()
+                        .HasForeignKey("CodegenCicd.GitHub.Webhooks.WebhookDeliveryPayload", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -24,14 +24,15 @@ public sealed partial class DeliveryProcessor(
     {
         var delivery = await db.Set<WebhookDelivery>().AsNoTracking()
             .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (delivery is null)
+        var payload = await db.Set<WebhookDeliveryPayload>().AsNoTracking()
+            .Where(p => p.Id == id).Select(p => p.Payload).FirstOrDefaultAsync(cancellationToken);
+        if (delivery is null || payload is null)
         {
             return null;
         }
         // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
         var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
-            delivery.InstallationId, delivery.RepositoryFullName,
-            JsonSerializer.Deserialize<JsonElement>(delivery.Payload));
+            delivery.InstallationId, delivery.RepositoryFullName, JsonSerializer.Deserialize<JsonElement>(payload));
         var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
         var watch = Stopwatch.StartNew();
         try

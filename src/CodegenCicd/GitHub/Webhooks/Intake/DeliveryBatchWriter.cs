@@ -25,10 +25,10 @@ public sealed partial class DeliveryBatchWriter(
     private readonly Channel<Pending> queue =
         Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Stores the delivery (or finds it stored already); completes once it is durable.</summary>
-    public Task<StoredDelivery> StoreAsync(WebhookDelivery delivery)
+    /// <summary>Stores the delivery and its body (or finds it stored already); completes once it is durable.</summary>
+    public Task<StoredDelivery> StoreAsync(WebhookDelivery delivery, string payload)
     {
-        var pending = new Pending(delivery);
+        var pending = new Pending(new NewDelivery(delivery, payload));
         if (!queue.Writer.TryWrite(pending))
         {
             throw new OperationCanceledException("The app is stopping: the delivery was not stored.");
@@ -139,7 +139,7 @@ public sealed partial class DeliveryBatchWriter(
         }
     }
 
-    private sealed record Pending(WebhookDelivery Delivery)
+    private sealed record Pending(NewDelivery Delivery)
     {
         public TaskCompletionSource<StoredDelivery> Stored { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

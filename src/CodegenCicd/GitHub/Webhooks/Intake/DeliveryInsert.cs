@@ -9,6 +9,9 @@ namespace CodegenCicd.GitHub.Webhooks.Intake;
 /// <summary>What became of one delivery in a batch: its row id, and whether this batch inserted it.</summary>
 public readonly record struct StoredDelivery(long Id, bool Inserted);
 
+/// <summary>A delivery's row and its body, stored together.</summary>
+public sealed record NewDelivery(WebhookDelivery Row, string Payload);
+
 /// <summary>
 /// One batch of deliveries in one transaction and one sync, in plain ADO.NET on the DbContext's connection:
 /// <c>INSERT … ON CONFLICT ("DeliveryId") DO NOTHING RETURNING "Id"</c> (SQLite and PostgreSQL alike), so a
@@ -21,8 +24,7 @@ internal static class DeliveryInsert
     [
         nameof(WebhookDelivery.DeliveryId), nameof(WebhookDelivery.Event), nameof(WebhookDelivery.Action),
         nameof(WebhookDelivery.InstallationId), nameof(WebhookDelivery.RepositoryFullName),
-        nameof(WebhookDelivery.HookId),
-        nameof(WebhookDelivery.Payload), nameof(WebhookDelivery.Status), nameof(WebhookDelivery.Attempts),
+        nameof(WebhookDelivery.HookId), nameof(WebhookDelivery.Status), nameof(WebhookDelivery.Attempts),
         nameof(WebhookDelivery.ReceivedAt),
     ];
 
@@ -31,7 +33,7 @@ internal static class DeliveryInsert
     /// when this returns; its WAL sync also makes every earlier commit durable). Results follow the batch's order.
     /// </summary>
     public static async Task<StoredDelivery[]> RunAsync(
-        AppDbContext db, IReadOnlyList<WebhookDelivery> batch, IDeliveryCommitHook hook)
+        AppDbContext db, IReadOnlyList<NewDelivery> batch, IDeliveryCommitHook hook)
     {
         var table = DeliveryTable.For(db);
         var id = table.Column(nameof(WebhookDelivery.Id));
@@ -52,12 +54,18 @@ internal static class DeliveryInsert
             await using var existing = Command(db, transaction,
                 $"SELECT {id} FROM {table.Name} WHERE {deliveryId} = @id");
             var existingId = table.Parameter(existing, "@id", nameof(WebhookDelivery.DeliveryId));
+            var payloads = DeliveryTable.PayloadsFor(db);
+            await using var insertPayload = Command(db, transaction,
+                $"INSERT INTO {payloads.Name} ({payloads.Column(nameof(WebhookDeliveryPayload.Id))}, "
+                + $"{payloads.Column(nameof(WebhookDeliveryPayload.Payload))}) VALUES (@id, @payload)");
+            var payloadRowId = payloads.Parameter(insertPayload, "@id", nameof(WebhookDeliveryPayload.Id));
+            var payloadBody = payloads.Parameter(insertPayload, "@payload", nameof(WebhookDeliveryPayload.Payload));
             var results = new StoredDelivery[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                var delivery = batch[i];
+                var delivery = batch[i].Row;
                 object?[] values = [delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
-                    delivery.RepositoryFullName, delivery.HookId, delivery.Payload, delivery.Status, delivery.Attempts,
+                    delivery.RepositoryFullName, delivery.HookId, delivery.Status, delivery.Attempts,
                     delivery.ReceivedAt];
                 for (var p = 0; p < values.Length; p++)
                 {
@@ -65,8 +73,11 @@ internal static class DeliveryInsert
                 }
                 if (await insert.ExecuteScalarAsync() is { } inserted and not DBNull)
                 {
-                    results[i] = new StoredDelivery(
-                        Convert.ToInt64(inserted, CultureInfo.InvariantCulture), Inserted: true);
+                    var rowId = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
+                    payloads.SetValue(payloadRowId, nameof(WebhookDeliveryPayload.Id), rowId);
+                    payloads.SetValue(payloadBody, nameof(WebhookDeliveryPayload.Payload), batch[i].Payload);
+                    await insertPayload.ExecuteNonQueryAsync();
+                    results[i] = new StoredDelivery(rowId, Inserted: true);
                     continue;
                 }
                 // The unique index holds this delivery id already (stored earlier, or earlier in this batch).
@@ -74,7 +85,7 @@ internal static class DeliveryInsert
                 var stored = await existing.ExecuteScalarAsync();
                 results[i] = new StoredDelivery(Convert.ToInt64(stored, CultureInfo.InvariantCulture), Inserted: false);
             }
-            await hook.BeforeCommitAsync(batch.Select(d => d.DeliveryId).ToList());
+            await hook.BeforeCommitAsync(batch.Select(d => d.Row.DeliveryId).ToList());
             await transaction.CommitAsync();
             return results;
         }
