@@ -30,6 +30,9 @@ public sealed class SandboxNetwork
 {
     public const string Gateway = "10.0.2.2";
     public const string Nameserver = "10.0.2.3";
+    private const string Guest = "10.0.2.100";
+    private const string Tap = "tap0";
+    private const int Mtu = 65520;
 
     /// <summary>
     /// Never reachable from a sandbox unless allowed: private, shared, link-local and reserved ranges.
@@ -51,7 +54,15 @@ public sealed class SandboxNetwork
         NoInternetWithoutRoot = options.Network == SandboxNetworkMode.Internet && Mode == SandboxNetworkMode.None;
         Slirp = ExecutableLocator.Find("slirp4netns");
         NsEnter = ExecutableLocator.Find("nsenter");
-        var lines = BlockedRanges.Concat(HostAddresses()).Select(r => $"route add unreachable {r}")
+        // The tap device is configured here, not by slirp4netns --configure: that also brings the namespace's
+        // loopback up, racing bwrap's init, which adds 127.0.0.1 itself and dies when it finds it there
+        // ("loopback: Failed RTM_NEWADDR: File exists"): seen as sandboxes failing at random on a loaded machine.
+        string[] tap =
+        [
+            $"link set {Tap} mtu {Mtu}", $"addr add {Guest}/24 dev {Tap}", $"link set {Tap} up",
+            $"route add default via {Gateway} dev {Tap}",
+        ];
+        var lines = tap.Concat(BlockedRanges.Concat(HostAddresses()).Select(r => $"route add unreachable {r}"))
             .Concat(options.AllowedNetworks.Select(r => $"route add {r} via {Gateway}"));
         Directory.CreateDirectory(batchFolder);
         batch = Path.Combine(batchFolder, "sandbox-routes.txt");
@@ -90,12 +101,12 @@ public sealed class SandboxNetwork
             throw new SandboxUnavailableException(problem);
         }
         var pid = childPid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        List<string> args = ["--configure", "--mtu=65520", "--disable-host-loopback", "--ready-fd=3"];
+        List<string> args = [$"--mtu={Mtu}", "--disable-host-loopback", "--ready-fd=3"];
         if (inUserNamespace)
         {
             args.Add($"--userns-path=/proc/{pid}/ns/user");
         }
-        args.AddRange([pid, "tap0"]);
+        args.AddRange([pid, Tap]);
         var slirp = await Fifo.StartWithReadyFifoAsync(Slirp!, args, runFolder, cancellationToken);
         try
         {

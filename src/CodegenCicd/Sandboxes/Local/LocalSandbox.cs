@@ -106,30 +106,13 @@ internal sealed class LocalSandbox(
         $"out of memory (limit {options.MemoryMegabytes} MB, Sandbox:MemoryMegabytes): "
         + "the kernel killed a process of this sandbox";
 
-    /// <summary>
-    /// Starts one sandboxed command, each attempt with its own pipes. An init that died while mounting the
-    /// sandbox's file system (seen once under a loaded CI run, with nothing of ours missing) is started
-    /// again once; a second death is reported with bubblewrap's own message.
-    /// </summary>
+    /// <summary>Starts one sandboxed command with pipes of its own.</summary>
     private async Task<SandboxedProcess> LaunchAsync(Func<string, SandboxCommandLine> build, string? logPath,
         long logMaxBytes, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var runFolder = NewRunFolder();
-            try
-            {
-                return await SandboxedProcess.StartAsync(build(runFolder), isolation, runFolder, masker,
-                    options.OutputTailKilobytes * 1024, logPath, logMaxBytes, cancellationToken);
-            }
-            catch (SandboxInitExitedException ex)
-            {
-                if (attempt == 2)
-                {
-                    throw new SandboxUnavailableException(ex.Message);
-                }
-            }
-        }
+        var runFolder = NewRunFolder();
+        return await SandboxedProcess.StartAsync(build(runFolder), isolation, runFolder, masker,
+            options.OutputTailKilobytes * 1024, logPath, logMaxBytes, cancellationToken);
     }
 
     /// <summary>

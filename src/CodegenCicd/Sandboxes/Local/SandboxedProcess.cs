@@ -99,13 +99,13 @@ internal sealed class SandboxedProcess : IDisposable
         }
         catch (Exception ex) when (ex is HostCommandException or SandboxUnavailableException or IOException)
         {
-            // bwrap's init mounts the sandbox's file system after it reports its pid and before it waits
-            // for us: when it dies in between, its own message says why, not the step of ours that found it gone.
+            // bwrap's init sets up its loopback and mounts the sandbox's file system after it reports its pid and
+            // before it waits for us: when it dies in between, its own message says why, not our step that found it gone.
             if (!await ExitedWithinAsync(TimeSpan.FromSeconds(5)))
             {
                 throw;
             }
-            throw new SandboxInitExitedException($"the sandbox's init exited before its command started "
+            throw new SandboxUnavailableException($"the sandbox's init exited before its command started "
                 + $"(bubblewrap exit {process.ExitCode}: {BubblewrapMessage()}); {ex.Message}");
         }
         Fifo.Signal(command.BlockFifo);
@@ -184,6 +184,3 @@ internal sealed class SandboxedProcess : IDisposable
         }
     }
 }
-
-/// <summary>bwrap's init died between reporting its pid and running the command; a new attempt may succeed.</summary>
-internal sealed class SandboxInitExitedException(string message) : Exception(message);
