@@ -9,7 +9,6 @@ using CodegenCicd.Tests.Sandboxes;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace CodegenCicd.Tests.Cluster;
 
@@ -19,7 +18,7 @@ public sealed class TwoNodeTests
     [PostgresFact]
     public async Task NodeB_ServesNodeAsPreview_CarriesNodeAsEvents_AndWakesThePreviewWhenNodeAIsKilled()
     {
-        var connection = await CreateDatabaseAsync();
+        var connection = await PostgresFactAttribute.CreateDatabaseAsync();
         using var nodeB = NodeB(connection, sharedJobs: false);
         var clientB = nodeB.CreateApiClient(); // starts B, which migrates the database
         await using var nodeA = NodeA(connection, nodeB, sharedJobs: false);
@@ -73,7 +72,7 @@ public sealed class TwoNodeTests
     [PostgresFact]
     public async Task WebEvalOfAPreviewLiveOnNodeA_RunsOnNodeA_EvenWhenNodeBMovesTheRunOn()
     {
-        var connection = await CreateDatabaseAsync();
+        var connection = await PostgresFactAttribute.CreateDatabaseAsync();
         using var nodeB = NodeB(connection, sharedJobs: true);
         _ = nodeB.CreateApiClient();
         await using var nodeA = NodeA(connection, nodeB, sharedJobs: true);
@@ -133,17 +132,6 @@ public sealed class TwoNodeTests
                 .Where(d => d.Repository == repository).Select(d => d.Host).ToListAsync();
             Assert.Equal(["node-a", "node-a"], hosts);
         }
-    }
-
-    private static async Task<string> CreateDatabaseAsync()
-    {
-        var database = "cicd_test_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
-        return new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
     }
 
     /// <summary>This test's app as node B; with <paramref name="sharedJobs"/>, its job storage is the database's too.</summary>

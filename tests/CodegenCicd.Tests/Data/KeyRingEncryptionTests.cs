@@ -2,7 +2,6 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Projects;
-using Npgsql;
 using static CodegenCicd.Tests.Data.KeyRingApps;
 
 namespace CodegenCicd.Tests.Data;
@@ -66,13 +65,7 @@ public sealed class KeyRingEncryptionTests
     [PostgresFact]
     public async Task TwoNodesOnPostgreSqlWithTheSameConfiguredCertificate_DecryptEachOthersSecrets()
     {
-        var database = "cicd_keys_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
-        var connection = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+        var connection = await PostgresFactAttribute.CreateDatabaseAsync();
         using var first = new AppFactory();
         using var second = new AppFactory();
         foreach (var node in new[] { first, second })

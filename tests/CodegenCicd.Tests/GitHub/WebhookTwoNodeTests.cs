@@ -2,7 +2,6 @@ using System.Net;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace CodegenCicd.Tests.GitHub;
 
@@ -14,14 +13,7 @@ public sealed class WebhookTwoNodeTests
     [PostgresFact]
     public async Task DeliveriesSentToTwoNodes_AreStoredOnce_AndProcessedOnceByOneOfThem()
     {
-        var database = "cicd_test_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
-        var builder = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database };
-        var connection = builder.ConnectionString;
+        var connection = await PostgresFactAttribute.CreateDatabaseAsync();
         await using var nodeA = Node(connection, "node-a", keyFolder: null);
         var clientA = nodeA.CreateAnonymousClient(); // starts A, which migrates the database
         await using var nodeB = Node(connection, "node-b", nodeA.KeyFolder);

@@ -2,7 +2,6 @@ using System.Net;
 using CodegenCicd.Tests.Infrastructure;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace CodegenCicd.Tests.Hosting;
 
@@ -24,13 +23,7 @@ public sealed class JobsTests
     [PostgresFact]
     public async Task TwoNodes_ShareOnePostgresDatabaseAndQueue_EachJobRunsOnce()
     {
-        var database = "cicd_test_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
-        var connection = new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+        var connection = await PostgresFactAttribute.CreateDatabaseAsync();
         AppFactory Node(string? sharedKeyFolder = null)
         {
             var node = new AppFactory();

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace CodegenCicd.Tests.Infrastructure;
 
 /// <summary>
@@ -7,6 +9,18 @@ namespace CodegenCicd.Tests.Infrastructure;
 public sealed class PostgresFactAttribute : FactAttribute
 {
     public static string? ConnectionString => Environment.GetEnvironmentVariable("CODEGENCICD_TEST_POSTGRES");
+
+    /// <summary>A new, empty database on that server for one test; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var database = "cicd_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(ConnectionString))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
+    }
 
     public PostgresFactAttribute()
     {
