@@ -85,7 +85,7 @@ public sealed class StageWatchdog(
         }
     }
 
-    /// <summary>Running runs whose next stage is queued, its turn having come before <paramref name="cutoff"/>.</summary>
+    /// <summary>Running runs whose next stage is queued, its turn come before <paramref name="cutoff"/>.</summary>
     private async Task<IEnumerable<long>> StrandedAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var runs = await store.Db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)

@@ -45,12 +45,13 @@ public sealed class RunAdvancer(
     }
 
     /// <summary>
-    /// Web-eval browses the run's preview, so it runs on the live node whose memory holds it (anywhere else it
-    /// would start a second copy); every other stage runs on whichever node is free.
+    /// Web-eval browses the run's preview, so it runs on the live node whose memory holds it, this one or another
+    /// (anywhere else it would start a second copy); every other stage runs on whichever node is free.
     /// </summary>
-    private async Task<string> QueueForAsync(PipelineRun run, PipelineStage stage, CancellationToken cancellationToken) =>
+    private async Task<string> QueueForAsync(
+        PipelineRun run, PipelineStage stage, CancellationToken cancellationToken) =>
         stage.Kind == StageKind.WebEval && run.DeploymentId is { } deployment
-            && await previews.LiveElsewhereAsync(deployment, cancellationToken) is { } node
+            && await previews.LiveNodeOfAsync(deployment, cancellationToken) is { } node
             ? JobQueues.OfNode(node)
             : JobQueues.Default;
 

@@ -11,15 +11,17 @@ namespace CodegenCicd.Sandboxes.Deployments;
 public sealed class PreviewPlacement(IServiceScopeFactory scopes, ClusterNodes nodes)
 {
     /// <summary>
-    /// The live other node running deployment <paramref name="deploymentId"/>; null when it runs here, is
+    /// The live node running deployment <paramref name="deploymentId"/>, this one included; null when it is
     /// stopped (it wakes wherever it is asked for) or its node is gone.
     /// </summary>
-    public async Task<string?> LiveElsewhereAsync(int deploymentId, CancellationToken cancellationToken)
+    public async Task<string?> LiveNodeOfAsync(int deploymentId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var host = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<Deployment>().AsNoTracking()
             .Where(d => d.Id == deploymentId && d.State == DeploymentState.Running)
             .Select(d => d.Host).FirstOrDefaultAsync(cancellationToken);
-        return host is not null && await nodes.LiveUrlOfAsync(host, cancellationToken) is not null ? host : null;
+        var live = host == nodes.Self
+            || (host is not null && await nodes.LiveUrlOfAsync(host, cancellationToken) is not null);
+        return live ? host : null;
     }
 }

@@ -43,9 +43,11 @@ internal sealed class LocalSandbox(
             return new(maskedCommand, "", "", "", -1, TimeSpan.Zero, false, false,
                 $"working directory '{execute.WorkingDirectory}' is outside the workspace");
         }
-        using var process = await LaunchAsync(runFolder => launcher.Build(workspace, command, workingDirectory,
-            execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource),
-            logPath: null, 0, cancellationToken);
+        var runFolder = NewRunFolder();
+        var line = launcher.Build(workspace, command, workingDirectory,
+            execute.Environment ?? new Dictionary<string, string>(), runFolder, importSource);
+        using var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker,
+            options.OutputTailKilobytes * 1024, logPath: null, 0, cancellationToken);
         running[process.ProcessId] = process;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(execute.Timeout < TimeSpan.FromDays(1) ? execute.Timeout : TimeSpan.FromDays(1));
@@ -106,21 +108,12 @@ internal sealed class LocalSandbox(
         $"out of memory (limit {options.MemoryMegabytes} MB, Sandbox:MemoryMegabytes): "
         + "the kernel killed a process of this sandbox";
 
-    /// <summary>Starts one sandboxed command with pipes of its own.</summary>
-    private async Task<SandboxedProcess> LaunchAsync(Func<string, SandboxCommandLine> build, string? logPath,
-        long logMaxBytes, CancellationToken cancellationToken)
-    {
-        var runFolder = NewRunFolder();
-        return await SandboxedProcess.StartAsync(build(runFolder), isolation, runFolder, masker,
-            options.OutputTailKilobytes * 1024, logPath, logMaxBytes, cancellationToken);
-    }
-
     /// <summary>
     /// A private folder for one command's pipes (never mounted into the sandbox); short, for Unix socket paths.
     /// </summary>
-    private string NewRunFolder(string suffix = "")
+    private string NewRunFolder()
     {
-        var folder = Path.Combine(isolation.Paths.Run, Guid.NewGuid().ToString("N")[..16] + suffix);
+        var folder = Path.Combine(isolation.Paths.Run, Guid.NewGuid().ToString("N")[..16]);
         Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())
         {
@@ -143,16 +136,18 @@ internal sealed class LocalSandbox(
         var workingDirectory = BubblewrapLauncher.ResolveWorkingDirectory(execute.WorkingDirectory)
             ?? throw new ArgumentException($"working directory '{execute.WorkingDirectory}' is outside the workspace",
                 nameof(execute));
+        var runFolder = NewRunFolder();
         string? relayFolder = null;
         if (execute.ServesPort is { } port)
         {
-            relayFolder = NewRunFolder("-relay");
+            relayFolder = Directory.CreateDirectory(runFolder + "-relay").FullName;
             await PreviewRelayFolder.PrepareAsync(relayFolder, options, cancellationToken);
             command = PreviewRelayFolder.Wrap(command, port);
         }
-        var process = await LaunchAsync(runFolder => launcher.Build(workspace, command, workingDirectory,
-            execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder),
-            logPath, options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
+        var line = launcher.Build(workspace, command, workingDirectory,
+            execute.Environment ?? new Dictionary<string, string>(), runFolder, relayFolder: relayFolder);
+        var process = await SandboxedProcess.StartAsync(line, isolation, runFolder, masker,
+            options.OutputTailKilobytes * 1024, logPath, options.LogFileMaxMegabytes * 1024L * 1024, cancellationToken);
         running[process.ProcessId] = process;
         var relay = relayFolder is null ? null : new PreviewRelay(PreviewRelayFolder.SocketOf(relayFolder));
         return new LocalSandboxProcess(process, relay, relayFolder, workspace, workspaceMaxBytes, OutOfMemory, options);

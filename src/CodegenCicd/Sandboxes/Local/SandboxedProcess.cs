@@ -99,8 +99,8 @@ internal sealed class SandboxedProcess : IDisposable
         }
         catch (Exception ex) when (ex is HostCommandException or SandboxUnavailableException or IOException)
         {
-            // bwrap's init sets up its loopback and mounts the sandbox's file system after it reports its pid and
-            // before it waits for us: when it dies in between, its own message says why, not our step that found it gone.
+            // bwrap's init sets up its loopback and mounts the sandbox's file system after it reports its pid
+            // and before it waits for us: when it dies in between, its own message says why, not our step.
             if (!await ExitedWithinAsync(TimeSpan.FromSeconds(5)))
             {
                 throw;
