@@ -9,21 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Projects;
 
-public sealed record ProjectResponse(
-    int Id,
-    string Repository,
-    string DefaultBranch,
-    bool IsActive,
-    bool IsPrivate,
-    DateTimeOffset UpdatedAt,
-    RunSummary? LatestRun,
-    IReadOnlyList<PullRequestSummary> OpenPullRequests,
-    AgentRunSummary? ActiveAgentRun);
-
-public sealed record PinProjectRequest(string? Repository);
-
-public sealed record SecretValueRequest(string? Value);
-
 /// <summary>
 /// The projects admin API (CONTRACT.md): pin, unpin, settings, secrets. Secret values go in, never out.
 /// </summary>

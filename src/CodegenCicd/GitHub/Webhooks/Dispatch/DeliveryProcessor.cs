@@ -22,11 +22,11 @@ public sealed partial class DeliveryProcessor(
     /// </summary>
     public async Task<Exception?> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
     {
-        var delivery = await db.Set<WebhookDelivery>().AsNoTracking()
-            .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        var payload = await db.Set<WebhookDeliveryPayload>().AsNoTracking()
-            .Where(p => p.Id == id).Select(p => p.Payload).FirstOrDefaultAsync(cancellationToken);
-        if (delivery is null || payload is null)
+        // The row and its body in one query: this runs once per delivery.
+        var stored = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.Id == id)
+            .Join(db.Set<WebhookDeliveryPayload>(), d => d.Id, p => p.Id, (d, p) => new { Delivery = d, p.Payload })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (stored is not { Delivery: var delivery, Payload: var payload })
         {
             return null;
         }
