@@ -128,7 +128,10 @@ public sealed class RunPagesBrowserTests(Chromium chromium)
         await page.WaitForURLAsync(url => url.Contains("/Reports/WebEval?key=", StringComparison.Ordinal));
         var image = page.GetByRole(AriaRole.Img, new() { Name = "Screenshot of /" });
         await Assertions.Expect(image).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await image.ElementHandleAsync());
+        // The page's screenshots load eagerly, so the load event means each one has arrived or failed; a broken image
+        // reads naturalWidth 0. (Polling with requestAnimationFrame, as WaitForFunction does, stalled under CI's load.)
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        Assert.True(await image.EvaluateAsync<bool>("img => img.complete"));
         Assert.Equal(1280, await image.EvaluateAsync<int>("img => img.naturalWidth"));
         await Chromium.ScreenshotAsync(page, "web-eval-report");
         Directory.Delete(artifacts, recursive: true);
