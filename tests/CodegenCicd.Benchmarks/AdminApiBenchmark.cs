@@ -24,13 +24,15 @@ public sealed partial class AdminApiBenchmark : IBenchmark
 
     public string Name => "admin-api";
 
-    public string Description => "admin API and dashboard latency (p50/p99) on 200 projects and 100,000 runs, 4 connections. Options: [--requests 1000]";
+    public string Description => "admin API and dashboard latency (p50/p99) on 200 projects and 100,000 runs, 4 connections. "
+        + "Options: [--requests 1000] [--projects 200] [--runs 100000] [--only TEXT] (only the requests whose label contains TEXT, e.g. to profile one)";
 
     public async Task RunAsync(string[] args)
     {
         var requests = Option(args, "--requests", 1000);
         var projects = Option(args, "--projects", 200);
         var runs = Option(args, "--runs", 100_000);
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
         var dataDir = Directory.CreateTempSubdirectory("codegencicd-bench-").FullName;
         var port = AppReadiness.FreePort();
         using var app = StartApp(dataDir, port);
@@ -51,6 +53,7 @@ public sealed partial class AdminApiBenchmark : IBenchmark
             var seeding = Stopwatch.StartNew();
             var seed = await AdminApiSeed.SeedAsync(Path.Combine(dataDir, "app.db"), projects, runs);
             seeding.Stop();
+            Console.Error.WriteLine($"seeded; the app is process {app.Id}"); // for perf record -p
             await SignInAsync(http);
 
             var targets = new (string Label, string Path, bool Api)[]
@@ -77,7 +80,7 @@ public sealed partial class AdminApiBenchmark : IBenchmark
             Console.WriteLine();
             Console.WriteLine("| request | requests | p50 | p90 | p99 | max | throughput | bytes |");
             Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-            foreach (var (label, path, api) in targets)
+            foreach (var (label, path, api) in targets.Where(t => only is null || t.Label.Contains(only, StringComparison.Ordinal)))
             {
                 await MeasureAsync(http, path, api, Math.Max(20, requests / 20)); // warm-up: JIT, query plans, pages
                 var watch = Stopwatch.StartNew();

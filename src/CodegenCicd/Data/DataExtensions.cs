@@ -20,8 +20,12 @@ public static class DataExtensions
         // settings added after Program.cs ran (test hosts) still count.
         // The options are built once (singleton), not per context: resolving the file path and
         // creating its folder on every scope showed up in the webhook benchmark's CPU profile.
+        // A list in a query (ids.Contains(x)) goes to SQLite as one JSON parameter read with json_each, as it goes to
+        // PostgreSQL as one array: EF's default, one parameter per element, made SQLite look up each of hundreds of
+        // parameter names (a linear search) and gave every list length its own SQL. GET /api/projects: 14 → 10.6 ms.
         builder.Services.AddDbContext<SqliteAppDbContext>((sp, o) =>
-            o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot))
+            o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot),
+                    s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(SqliteWalDurability.Instance), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString),
             optionsLifetime: ServiceLifetime.Singleton);
