@@ -1,6 +1,7 @@
 using CodegenCicd.Data.KeyEncryption;
 using CodegenCicd.Hosting.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace CodegenCicd.Data;
@@ -26,9 +27,10 @@ public static class DataExtensions
         builder.Services.AddDbContext<SqliteAppDbContext>((sp, o) =>
             o.UseSqlite(SqliteConnectionString.Resolve(Options(sp).ConnectionString, contentRoot),
                     s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                .AddInterceptors(SqliteWalDurability.Instance), optionsLifetime: ServiceLifetime.Singleton);
-        builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString),
+                .AddInterceptors([SqliteWalDurability.Instance, .. sp.GetServices<IInterceptor>()]),
             optionsLifetime: ServiceLifetime.Singleton);
+        builder.Services.AddDbContext<PostgreSqlAppDbContext>((sp, o) => o.UseNpgsql(Options(sp).ConnectionString)
+            .AddInterceptors(sp.GetServices<IInterceptor>()), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddScoped<AppDbContext>(sp => Options(sp).Provider == DatabaseProvider.PostgreSql
             ? sp.GetRequiredService<PostgreSqlAppDbContext>()
             : sp.GetRequiredService<SqliteAppDbContext>());

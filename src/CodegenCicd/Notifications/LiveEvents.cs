@@ -47,9 +47,16 @@ public sealed class LiveEvents(TimeProvider time)
         Relay?.Invoke(item);
     }
 
+    /// <summary>
+    /// Told of every event this node hands out, its own and other nodes', synchronously and before any subscriber
+    /// (caches that must forget what an event says has changed).
+    /// </summary>
+    public event Action<LiveEvent>? Delivering;
+
     /// <summary>Hands an event to this node's subscribers only (one that another node published).</summary>
     internal void Deliver(LiveEvent item)
     {
+        Delivering?.Invoke(item);
         lock (gate)
         {
             foreach (var subscriber in subscribers)
