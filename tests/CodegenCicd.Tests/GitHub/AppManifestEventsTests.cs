@@ -31,4 +31,13 @@ public sealed class AppManifestEventsTests
     {
         Assert.Equal(expected, new GitHubOptions { WebUrl = new Uri(webUrl) }.RepositoryUrl("acme/shop", pullRequest));
     }
+
+    [Fact]
+    public void RepositoryUrl_EscapesWhatANameCannotCarryIntoAUrl()
+    {
+        var options = new GitHubOptions { WebUrl = new Uri("https://github.com/") };
+
+        Assert.Equal("https://github.com/acme/my.site_v2-x", options.RepositoryUrl("acme/my.site_v2-x"));
+        Assert.Equal("https://github.com/acme/a%3Fb%23c%20d", options.RepositoryUrl("acme/a?b#c d"));
+    }
 }
