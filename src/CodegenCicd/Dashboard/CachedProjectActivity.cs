@@ -8,7 +8,7 @@ namespace CodegenCicd.Dashboard;
 /// project is always read afresh: that is the card a live event asks for, and the check before unpinning, and it
 /// costs about a millisecond.
 /// </summary>
-public sealed class CachedProjectActivity(ProjectActivityReader reader, ProjectActivityCache cache, TimeProvider time)
+public sealed class CachedProjectActivity(ProjectActivityReader reader, ProjectActivityCache cache)
     : IProjectActivity
 {
     public async Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(
@@ -35,10 +35,9 @@ public sealed class CachedProjectActivity(ProjectActivityReader reader, ProjectA
         {
             return result;
         }
-        var generation = cache.Generation;
-        var readAt = time.GetUtcNow();
+        var ticket = cache.BeginRead();
         var read = await reader.GetAsync(missing, cancellationToken);
-        cache.Store(generation, readAt, missing, read);
+        cache.Store(ticket, missing, read);
         foreach (var (id, activity) in read)
         {
             result[id] = activity;

@@ -33,8 +33,10 @@ public sealed class ProjectActivityCache
         };
     }
 
+    private long Generation => Interlocked.Read(ref generation);
+
     /// <summary>Take it before reading the database; hand it to <see cref="Store"/> with what was read.</summary>
-    public long Generation => Interlocked.Read(ref generation);
+    public ReadTicket BeginRead() => new(Generation, time.GetUtcNow());
 
     /// <summary>Everything cached so far may be stale.</summary>
     public void Invalidate()
@@ -56,10 +58,10 @@ public sealed class ProjectActivityCache
         return false;
     }
 
-    /// <summary>Keeps what was read for <paramref name="projectIds"/>, unless a write came since <paramref name="readGeneration"/>.</summary>
-    public void Store(long readGeneration, DateTimeOffset readAt, IEnumerable<int> projectIds,
-        IReadOnlyDictionary<int, ProjectActivity> read)
+    /// <summary>Keeps what was read for <paramref name="projectIds"/>, unless a write came since <paramref name="ticket"/>.</summary>
+    public void Store(ReadTicket ticket, IEnumerable<int> projectIds, IReadOnlyDictionary<int, ProjectActivity> read)
     {
+        var (readGeneration, readAt) = ticket;
         foreach (var id in projectIds)
         {
             // Checked per entry: an Invalidate between the check and the write leaves an entry of an old
@@ -71,6 +73,9 @@ public sealed class ProjectActivityCache
             entries[id] = new Entry(read.GetValueOrDefault(id), readGeneration, readAt);
         }
     }
+
+    /// <summary>When a read began: the generation it belongs to and the time its entries age from.</summary>
+    public readonly record struct ReadTicket(long Generation, DateTimeOffset At);
 
     private sealed record Entry(ProjectActivity? Activity, long Generation, DateTimeOffset ReadAt);
 }

@@ -105,12 +105,12 @@ public sealed class ProjectActivityCacheTests(AppFactory factory) : IClassFixtur
         var cache = new ProjectActivityCache(time, new LiveEvents(time));
         var activity = new Dictionary<int, ProjectActivity> { [1] = ProjectActivity.None };
 
-        var before = cache.Generation;
+        var before = cache.BeginRead();
         cache.Invalidate(); // a write committed while the read was under way
-        cache.Store(before, time.GetUtcNow(), [1], activity);
+        cache.Store(before, [1], activity);
         Assert.False(cache.TryGet(1, out _));
 
-        cache.Store(cache.Generation, time.GetUtcNow(), [1], activity);
+        cache.Store(cache.BeginRead(), [1], activity);
         Assert.True(cache.TryGet(1, out _));
         time.Advance(ProjectActivityCache.MaxAge);
         Assert.False(cache.TryGet(1, out _));
@@ -122,7 +122,7 @@ public sealed class ProjectActivityCacheTests(AppFactory factory) : IClassFixtur
         var time = new ManualTime();
         var live = new LiveEvents(time);
         var cache = new ProjectActivityCache(time, live);
-        cache.Store(cache.Generation, time.GetUtcNow(), [7], new Dictionary<int, ProjectActivity>());
+        cache.Store(cache.BeginRead(), [7], new Dictionary<int, ProjectActivity>());
 
         live.Publish("delivery.updated", new { id = 1 });
         Assert.True(cache.TryGet(7, out _));
