@@ -53,7 +53,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
     public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
     {
         builder.HasIndex(d => d.DeliveryId).IsUnique();
-        builder.HasIndex(d => d.Status);
+        // The dispatcher's claim scans received deliveries oldest first with their repositories, and finds
+        // the repositories being processed, from this index alone (DeliveryClaims).
+        builder.HasIndex(d => new { d.Status, d.Id, d.RepositoryFullName });
         builder.Property(d => d.DeliveryId).HasMaxLength(64);
         builder.Property(d => d.Event).HasMaxLength(64);
         builder.Property(d => d.Action).HasMaxLength(64);

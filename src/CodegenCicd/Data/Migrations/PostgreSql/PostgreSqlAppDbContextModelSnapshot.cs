@@ -594,7 +594,7 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.HasIndex("DeliveryId")
                         .IsUnique();
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Status", "Id", "RepositoryFullName");
 
                     b.ToTable("WebhookDelivery");
                 });

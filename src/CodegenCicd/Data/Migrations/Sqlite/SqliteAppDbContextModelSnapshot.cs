@@ -573,7 +573,7 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.HasIndex("DeliveryId")
                         .IsUnique();
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Status", "Id", "RepositoryFullName");
 
                     b.ToTable("WebhookDelivery");
                 });

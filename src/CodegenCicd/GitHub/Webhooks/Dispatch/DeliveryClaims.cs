@@ -41,13 +41,16 @@ public sealed class DeliveryClaims(AppDbContext db, DeliveryWriteGate gate, Time
             }
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.Transaction = transaction.GetDbTransaction();
+            // The busy repositories are one uncorrelated list (a few dozen claims at most), and the index on
+            // (Status, Id, RepositoryFullName) holds all the scan reads: a backlog of thousands of one busy
+            // repository costs a pass over index entries, not a row lookup and a probe per delivery.
             command.CommandText =
                 $"UPDATE {table.Name} SET {status} = @processing, {C(nameof(WebhookDelivery.Attempts))} = "
                 + $"{C(nameof(WebhookDelivery.Attempts))} + 1, {C(nameof(WebhookDelivery.StartedAt))} = @now, "
                 + $"{C(nameof(WebhookDelivery.Error))} = NULL "
                 + $"WHERE {id} IN (SELECT d.{id} FROM {table.Name} AS d WHERE d.{status} = @received "
-                + $"AND (d.{repository} IS NULL OR NOT EXISTS (SELECT 1 FROM {table.Name} AS busy "
-                + $"WHERE busy.{repository} = d.{repository} AND busy.{status} = @processing)) "
+                + $"AND (d.{repository} IS NULL OR d.{repository} NOT IN (SELECT busy.{repository} "
+                + $"FROM {table.Name} AS busy WHERE busy.{status} = @processing AND busy.{repository} IS NOT NULL)) "
                 + $"ORDER BY d.{id} LIMIT @limit) "
                 + $"RETURNING {id}, {repository}";
             table.Parameter(command, "@processing", nameof(WebhookDelivery.Status), DeliveryStatus.Processing);

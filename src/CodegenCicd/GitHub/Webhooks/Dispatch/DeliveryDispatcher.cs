@@ -25,12 +25,14 @@ internal sealed partial class DeliveryDispatcher(
     /// <summary>Repositories processed side by side: handlers mostly wait on the database and on GitHub.</summary>
     private readonly SemaphoreSlim lanes = new(Math.Max(4, Environment.ProcessorCount * 2));
 
-    private readonly ConcurrentDictionary<long, byte> claimed = new();
+    /// <summary>This node's claimed deliveries and their repositories.</summary>
+    private readonly ConcurrentDictionary<long, string?> claimed = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var running = new List<Task>();
         var leasesCheckedAt = DateTimeOffset.MinValue;
+        var claimable = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -42,7 +44,7 @@ internal sealed partial class DeliveryDispatcher(
                     await ReclaimAbandonedAsync(stoppingToken);
                 }
                 var room = MaxClaimed - claimed.Count;
-                if (room > 0 && await ClaimAsync(room, stoppingToken) is { Count: > 0 } batch)
+                if (claimable && room > 0 && await ClaimAsync(room, stoppingToken) is { Count: > 0 } batch)
                 {
                     foreach (var lane in Lanes(batch))
                     {
@@ -53,7 +55,7 @@ internal sealed partial class DeliveryDispatcher(
                         continue; // there may be more waiting
                     }
                 }
-                await signal.WaitAsync(PollInterval, stoppingToken);
+                claimable = await signal.WaitAsync(PollInterval, RunningRepositories, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -64,10 +66,14 @@ internal sealed partial class DeliveryDispatcher(
                 // The database may be briefly unavailable; deliveries stay stored and are claimed later.
                 LogDispatchFailed(logger, ex);
                 await Task.Delay(PollInterval, CancellationToken.None);
+                claimable = true;
             }
         }
         await Task.WhenAll(running);
     }
+
+    private IReadOnlySet<string> RunningRepositories() =>
+        claimed.Values.OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     /// <summary>One lane per repository (in claim order); a delivery without a repository is a lane alone.</summary>
     private static IEnumerable<List<long>> Lanes(List<ClaimedDelivery> batch) =>
@@ -80,7 +86,7 @@ internal sealed partial class DeliveryDispatcher(
         var batch = await scope.ServiceProvider.GetRequiredService<DeliveryClaims>().ClaimAsync(room, stoppingToken);
         foreach (var delivery in batch)
         {
-            claimed[delivery.Id] = 0;
+            claimed[delivery.Id] = delivery.Repository;
         }
         return batch;
     }

@@ -119,7 +119,7 @@ public sealed partial class DeliveryBatchWriter(
         {
             batch[0].Stored.TrySetException(ex);
         }
-        dispatch.Wake();
+        dispatch.Stored(batch.Select(p => p.Delivery.Row.RepositoryFullName));
     }
 
     private async Task<StoredDelivery[]> InsertAsync(List<Pending> batch)
