@@ -28,6 +28,7 @@ public sealed class DeliveryRecoveryTests
                 };
                 db.Add(delivery);
                 await db.SaveChangesAsync();
+                // As text, the way rows were stored before bodies were compressed: such rows still run.
                 db.Add(new WebhookDeliveryPayload { Id = delivery.Id, Payload = GitHubAppFactory.Fixture("ping.with-app_id.json") });
                 return await db.SaveChangesAsync();
             });

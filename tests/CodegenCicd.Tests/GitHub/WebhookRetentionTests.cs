@@ -71,7 +71,7 @@ public sealed class WebhookRetentionTests
         var rows = deliveries.ToList();
         db.AddRange(rows);
         await db.SaveChangesAsync();
-        db.AddRange(rows.Select(d => new WebhookDeliveryPayload { Id = d.Id, Payload = "{}" }));
+        db.AddRange(rows.Select(d => WebhookDeliveryPayload.For(d.Id, "{}"u8)));
         await db.SaveChangesAsync();
     }
 

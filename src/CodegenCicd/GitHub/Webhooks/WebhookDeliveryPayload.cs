@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -8,14 +11,67 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// three times in its life (received, processing, processed), and SQLite rewrites a whole row, overflow pages
 /// included, on every update: with the body inline each change wrote the 23 KB body again. Written once with
 /// its row, read once by the processor, deleted with its row.
+/// <para>
+/// Stored Brotli-compressed: webhook JSON repeats itself (every object carries a dozen API URLs), so a 23 KB
+/// <c>pull_request</c> body takes about 2.3 KB, written with one page instead of six. Compressing costs about
+/// 25 µs on the request's own thread; the single writer and the disk are what intake queues for.
+/// </para>
 /// </summary>
 public sealed class WebhookDeliveryPayload
 {
+    /// <summary>Brotli's fastest useful level: about 10× on webhook JSON (higher levels gain a few percent).</summary>
+    private const int Quality = 1;
+
+    private const int Window = 22;
+
     /// <summary>The <see cref="WebhookDelivery.Id"/> of its delivery.</summary>
     public long Id { get; set; }
 
-    /// <summary>The body exactly as received (UTF-8 JSON), so it can be replayed.</summary>
-    public required string Payload { get; set; }
+    /// <summary>The body exactly as received (UTF-8 JSON, so it can be replayed), Brotli-compressed.</summary>
+    public byte[]? Body { get; set; }
+
+    /// <summary>The body's length in bytes before compression.</summary>
+    public int Length { get; set; }
+
+    /// <summary>The body as text, in rows stored before bodies were compressed (they age out with retention).</summary>
+    public string? Payload { get; set; }
+
+    public static WebhookDeliveryPayload For(long id, ReadOnlySpan<byte> json) =>
+        new() { Id = id, Body = Compress(json), Length = json.Length };
+
+    /// <summary>The body's compressed form, as <see cref="Body"/> stores it.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> json)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(json.Length));
+        try
+        {
+            if (!BrotliEncoder.TryCompress(json, buffer, out var written, Quality, Window))
+            {
+                throw new InvalidOperationException("Brotli could not compress a webhook body into its maximum size.");
+            }
+            return buffer[..written];
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The body as received: UTF-8 JSON.</summary>
+    public byte[] Json()
+    {
+        if (Body is null)
+        {
+            return Encoding.UTF8.GetBytes(Payload ?? "");
+        }
+        var json = new byte[Length];
+        if (!BrotliDecoder.TryDecompress(Body, json, out var written) || written != Length)
+        {
+            throw new InvalidDataException($"The stored body of delivery row {Id} is damaged: "
+                + $"it does not decompress to its recorded {Length} bytes.");
+        }
+        return json;
+    }
 }
 
 internal sealed class WebhookDeliveryPayloadConfiguration : IEntityTypeConfiguration<WebhookDeliveryPayload>

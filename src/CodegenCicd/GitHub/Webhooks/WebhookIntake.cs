@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using CodegenCicd.Data;
 using CodegenCicd.GitHub.Webhooks.Dispatch;
@@ -53,7 +52,9 @@ public sealed class WebhookIntake(
         };
         // On disk before GitHub hears 2xx: GitHub does not deliver it again. Once handed over, the delivery
         // is stored even if the caller goes away, so waiting for it is not cancelled either.
-        var storing = writer.StoreAsync(delivery, Encoding.UTF8.GetString(webhook.Body.Span));
+        // Compressed here, on the request's own thread, so the one writer only writes.
+        var storing = writer.StoreAsync(
+            new NewDelivery(delivery, WebhookDeliveryPayload.Compress(webhook.Body.Span), webhook.Body.Length));
         handedOver?.Invoke();
         var stored = await storing.WaitAsync(cancellationToken);
         return new IntakeResult(stored.Inserted ? IntakeOutcome.Stored : IntakeOutcome.Duplicate, stored.Id);

@@ -604,8 +604,13 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<long>("Id")
                         .HasColumnType("bigint");
 
+                    b.Property<byte[]>("Body")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Length")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Payload")
-                        .IsRequired()
                         .HasColumnType("text");
 
                     b.HasKey("Id");

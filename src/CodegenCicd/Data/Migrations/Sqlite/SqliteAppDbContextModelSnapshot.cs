@@ -583,8 +583,13 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<long>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Body")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Length")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Payload")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -24,7 +24,7 @@ public sealed partial class DeliveryProcessor(
     {
         // The row and its body in one query: this runs once per delivery.
         var stored = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.Id == id)
-            .Join(db.Set<WebhookDeliveryPayload>(), d => d.Id, p => p.Id, (d, p) => new { Delivery = d, p.Payload })
+            .Join(db.Set<WebhookDeliveryPayload>(), d => d.Id, p => p.Id, (d, p) => new { Delivery = d, Payload = p })
             .FirstOrDefaultAsync(cancellationToken);
         if (stored is not { Delivery: var delivery, Payload: var payload })
         {
@@ -32,7 +32,7 @@ public sealed partial class DeliveryProcessor(
         }
         // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
         var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
-            delivery.InstallationId, delivery.RepositoryFullName, JsonSerializer.Deserialize<JsonElement>(payload));
+            delivery.InstallationId, delivery.RepositoryFullName, JsonSerializer.Deserialize<JsonElement>(payload.Json()));
         var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
         var watch = Stopwatch.StartNew();
         try

@@ -26,9 +26,9 @@ public sealed partial class DeliveryBatchWriter(
         Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Stores the delivery and its body (or finds it stored already); completes once it is durable.</summary>
-    public Task<StoredDelivery> StoreAsync(WebhookDelivery delivery, string payload)
+    public Task<StoredDelivery> StoreAsync(NewDelivery delivery)
     {
-        var pending = new Pending(new NewDelivery(delivery, payload));
+        var pending = new Pending(delivery);
         if (!queue.Writer.TryWrite(pending))
         {
             throw new OperationCanceledException("The app is stopping: the delivery was not stored.");

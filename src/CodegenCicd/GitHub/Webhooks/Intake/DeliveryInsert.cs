@@ -9,8 +9,8 @@ namespace CodegenCicd.GitHub.Webhooks.Intake;
 /// <summary>What became of one delivery in a batch: its row id, and whether this batch inserted it.</summary>
 public readonly record struct StoredDelivery(long Id, bool Inserted);
 
-/// <summary>A delivery's row and its body, stored together.</summary>
-public sealed record NewDelivery(WebhookDelivery Row, string Payload);
+/// <summary>A delivery's row and its body (compressed, see <see cref="WebhookDeliveryPayload"/>), stored together.</summary>
+public sealed record NewDelivery(WebhookDelivery Row, byte[] Body, int Length);
 
 /// <summary>
 /// One batch of deliveries in one transaction and one sync, in plain ADO.NET on the DbContext's connection:
@@ -57,9 +57,11 @@ internal static class DeliveryInsert
             var payloads = DeliveryTable.PayloadsFor(db);
             await using var insertPayload = Command(db, transaction,
                 $"INSERT INTO {payloads.Name} ({payloads.Column(nameof(WebhookDeliveryPayload.Id))}, "
-                + $"{payloads.Column(nameof(WebhookDeliveryPayload.Payload))}) VALUES (@id, @payload)");
+                + $"{payloads.Column(nameof(WebhookDeliveryPayload.Body))}, "
+                + $"{payloads.Column(nameof(WebhookDeliveryPayload.Length))}) VALUES (@id, @body, @length)");
             var payloadRowId = payloads.Parameter(insertPayload, "@id", nameof(WebhookDeliveryPayload.Id));
-            var payloadBody = payloads.Parameter(insertPayload, "@payload", nameof(WebhookDeliveryPayload.Payload));
+            var payloadBody = payloads.Parameter(insertPayload, "@body", nameof(WebhookDeliveryPayload.Body));
+            var payloadLength = payloads.Parameter(insertPayload, "@length", nameof(WebhookDeliveryPayload.Length));
             var results = new StoredDelivery[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
@@ -75,7 +77,8 @@ internal static class DeliveryInsert
                 {
                     var rowId = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
                     payloads.SetValue(payloadRowId, nameof(WebhookDeliveryPayload.Id), rowId);
-                    payloads.SetValue(payloadBody, nameof(WebhookDeliveryPayload.Payload), batch[i].Payload);
+                    payloads.SetValue(payloadBody, nameof(WebhookDeliveryPayload.Body), batch[i].Body);
+                    payloads.SetValue(payloadLength, nameof(WebhookDeliveryPayload.Length), batch[i].Length);
                     await insertPayload.ExecuteNonQueryAsync();
                     results[i] = new StoredDelivery(rowId, Inserted: true);
                     continue;

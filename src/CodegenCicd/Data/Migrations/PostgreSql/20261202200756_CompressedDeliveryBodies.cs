@@ -1,0 +1,57 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CodegenCicd.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class CompressedDeliveryBodies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "Payload",
+                table: "WebhookDeliveryPayload",
+                type: "text",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "text");
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "Body",
+                table: "WebhookDeliveryPayload",
+                type: "bytea",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Length",
+                table: "WebhookDeliveryPayload",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Body",
+                table: "WebhookDeliveryPayload");
+
+            migrationBuilder.DropColumn(
+                name: "Length",
+                table: "WebhookDeliveryPayload");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Payload",
+                table: "WebhookDeliveryPayload",
+                type: "text",
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "text",
+                oldNullable: true);
+        }
+    }
+}

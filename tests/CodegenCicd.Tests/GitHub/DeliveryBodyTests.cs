@@ -1,0 +1,55 @@
+using System.Text;
+using CodegenCicd.GitHub.Webhooks;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodegenCicd.Tests.GitHub;
+
+/// <summary>Bodies are stored compressed and given back byte for byte (signatures are over the bytes).</summary>
+public sealed class DeliveryBodyTests
+{
+    private const string Secret = "delivery-body-secret";
+
+    [Fact]
+    public void APullRequestBody_IsStoredInAFractionOfItsSize_AndComesBackByteForByte()
+    {
+        var json = Encoding.UTF8.GetBytes(GitHubAppFactory.Fixture("pull_request.opened.json"));
+
+        var stored = WebhookDeliveryPayload.For(7, json);
+
+        Assert.Equal(json.Length, stored.Length);
+        Assert.True(stored.Body!.Length * 4 < json.Length, $"{json.Length} bytes compressed to {stored.Body.Length}");
+        Assert.Equal(json, stored.Json());
+    }
+
+    [Fact]
+    public void ADamagedBody_IsReportedAsSuch_NotHandedOnAsJson()
+    {
+        var stored = WebhookDeliveryPayload.For(7, Encoding.UTF8.GetBytes(GitHubAppFactory.Fixture("ping.with-app_id.json")));
+        stored.Body![stored.Body.Length / 2] ^= 0xFF;
+        stored.Body = stored.Body[..^3];
+
+        var error = Assert.Throws<InvalidDataException>(() => stored.Json());
+        Assert.Contains("delivery row 7 is damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReceivedDelivery_IsStoredCompressed_AndProcessedFromThatForm()
+    {
+        await using var factory = new GitHubAppFactory(github: null) { WebhookSecret = Secret };
+        factory.Settings["GitHub:WebhookSecret"] = Secret;
+        var body = GitHubAppFactory.Fixture("ping.with-app_id.json");
+        var id = Guid.NewGuid().ToString();
+
+        var response = await factory.CreateAnonymousClient()
+            .SendAsync(GitHubAppFactory.Delivery("ping", body, Secret, id));
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var delivery = await factory.WaitForOutcomeAsync(id);
+        Assert.Equal(DeliveryStatus.Processed, delivery.Status);
+        var stored = await factory.QueryAsync(db => db.Set<WebhookDeliveryPayload>().SingleAsync(p => p.Id == delivery.Id));
+        Assert.Null(stored.Payload);
+        Assert.Equal(Encoding.UTF8.GetByteCount(body), stored.Length);
+        Assert.Equal(body, Encoding.UTF8.GetString(stored.Json()));
+        Assert.Contains(factory.Recorded.Events, e => e.DeliveryId == id);
+    }
+}
