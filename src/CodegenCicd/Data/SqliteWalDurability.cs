@@ -9,7 +9,7 @@ namespace CodegenCicd.Data;
 /// the WAL without an fsync, and the WAL is synced at checkpoints. The database stays consistent
 /// after any crash; a process crash loses nothing, only an OS crash or power cut can roll back the
 /// last commits. The one write that must survive even that, a batch of webhook deliveries before
-/// GitHub is answered, sets <c>synchronous=FULL</c> on its connection (GitHub/Webhooks/Intake/DeliveryInsert;
+/// GitHub is answered, sets <c>synchronous=FULL</c> on its connection (GitHub/Webhooks/Intake/DeliveryBatchCommit;
 /// <see cref="SaveChangesDurablyAsync"/> does the same for an EF save): one sync per batch, not per
 /// delivery, and it also makes every earlier commit durable.
 /// <para>

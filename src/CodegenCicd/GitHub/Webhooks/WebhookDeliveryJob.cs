@@ -30,7 +30,9 @@ public sealed class WebhookDeliveryJob(
         {
             return;
         }
-        if (await processor.ProcessClaimedAsync(id, cancellationToken) is { } failure)
+        var run = await processor.ProcessClaimedAsync(id, cancellationToken);
+        await run.Recorded;
+        if (run.Failure is { } failure)
         {
             ExceptionDispatchInfo.Capture(failure).Throw();
         }

@@ -102,9 +102,14 @@ internal sealed partial class DeliveryDispatcher(
         }
     }
 
+    /// <summary>
+    /// Runs a repository's claimed deliveries in order. Each outcome is written with the next batch while the
+    /// lane goes on; the lane's claims stay Processing until their outcomes are recorded.
+    /// </summary>
     private async Task RunLaneAsync(List<long> ids, CancellationToken stoppingToken)
     {
         var next = 0;
+        var recording = new List<Task>(ids.Count);
         try
         {
             await lanes.WaitAsync(stoppingToken);
@@ -114,11 +119,8 @@ internal sealed partial class DeliveryDispatcher(
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var processor = scope.ServiceProvider.GetRequiredService<DeliveryProcessor>();
-                    if (await processor.ProcessClaimedAsync(ids[next], stoppingToken) is not null)
-                    {
-                        WebhookDeliveryJob.ScheduleRetry(jobs, ids[next]);
-                    }
-                    claimed.TryRemove(ids[next], out _);
+                    var run = await processor.ProcessClaimedAsync(ids[next], stoppingToken);
+                    recording.Add(AfterRecordedAsync(ids[next], run));
                 }
             }
             finally
@@ -132,7 +134,7 @@ internal sealed partial class DeliveryDispatcher(
             {
                 LogLaneFailed(logger, ex);
             }
-            // Stopping, or the database failed: what the lane has not finished goes back, to be claimed in order.
+            // Stopping, or the database failed: what the lane has not run goes back, to be claimed in order.
             var unfinished = ids.Skip(next).ToList();
             try
             {
@@ -148,11 +150,36 @@ internal sealed partial class DeliveryDispatcher(
                 claimed.TryRemove(id, out _);
             }
         }
+        await Task.WhenAll(recording);
         signal.Wake();
+    }
+
+    /// <summary>Once the outcome is durable the delivery leaves this node's claims; a failed one is retried later.</summary>
+    private async Task AfterRecordedAsync(long id, DeliveryRun run)
+    {
+        try
+        {
+            await run.Recorded;
+            if (run.Failure is not null)
+            {
+                WebhookDeliveryJob.ScheduleRetry(jobs, id);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Stopping, or the database failed: the row stays Processing and is run again once its claim
+            // expires (WebhookDeliveryJob.AbandonedAfter), or at the next start on SQLite.
+            LogOutcomeNotRecorded(logger, ex, id);
+        }
+        claimed.TryRemove(id, out _);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming webhook deliveries failed; trying again shortly")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The outcome of webhook delivery row {Id} was not recorded; it runs again once its claim expires")]
+    private static partial void LogOutcomeNotRecorded(ILogger logger, Exception exception, long id);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Processing claimed webhook deliveries failed; their claims are given back")]

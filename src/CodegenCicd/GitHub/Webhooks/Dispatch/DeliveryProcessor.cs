@@ -1,26 +1,32 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CodegenCicd.Data;
+using CodegenCicd.GitHub.Webhooks.Intake;
 using CodegenCicd.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.GitHub.Webhooks.Dispatch;
 
+/// <summary>What came of running a claimed delivery.</summary>
+/// <param name="Failure">Null when the handlers succeeded (or the delivery is gone); otherwise what a handler threw.</param>
+/// <param name="Recorded">Completes once the outcome is durable on the row (it is written with the next batch).</param>
+public sealed record DeliveryRun(Exception? Failure, Task Recorded);
+
 /// <summary>
 /// Runs one claimed delivery (status Processing, claimed by the caller) through the handlers registered
-/// for its event and records the outcome on its row. Used by the dispatcher and by the retry job.
+/// for its event and hands the outcome to the batch writer for its row. Used by the dispatcher and by the
+/// retry job. The caller decides when to wait for the outcome to be recorded: a lane runs its next
+/// delivery meanwhile, and its claims stay Processing (so no other node takes the repository) until all
+/// its outcomes are recorded.
 /// </summary>
 public sealed partial class DeliveryProcessor(
-    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, DeliveryWriteGate gate, TimeProvider time,
+    AppDbContext db, IEnumerable<IWebhookEventHandler> handlers, DeliveryBatchWriter writer, TimeProvider time,
     LiveEvents live, ILogger<DeliveryProcessor> logger)
 {
     private const int MaxErrorLength = 4000;
 
-    /// <summary>
-    /// Null when the handlers succeeded (or the delivery is gone); otherwise what a handler threw, already
-    /// recorded on the row as Failed. Cancellation by <paramref name="cancellationToken"/> is thrown.
-    /// </summary>
-    public async Task<Exception?> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Runs the handlers; cancellation by <paramref name="cancellationToken"/> is thrown.</summary>
+    public async Task<DeliveryRun> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
     {
         // The row and its body in one query: this runs once per delivery.
         var stored = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.Id == id)
@@ -28,7 +34,7 @@ public sealed partial class DeliveryProcessor(
             .FirstOrDefaultAsync(cancellationToken);
         if (stored is not { Delivery: var delivery, Payload: var payload })
         {
-            return null;
+            return new DeliveryRun(null, Task.CompletedTask);
         }
         // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
         var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
@@ -47,25 +53,19 @@ public sealed partial class DeliveryProcessor(
             // The innermost message says what went wrong (EF's own only says "see the inner exception").
             var error = $"{ex.GetType().Name}: {ex.GetBaseException().Message}";
             error = error[..Math.Min(error.Length, MaxErrorLength)];
-            await FinishAsync(id, DeliveryStatus.Failed, watch.Elapsed, error);
             LogFailed(logger, ex, delivery.DeliveryId, delivery.Event);
-            return ex;
+            return new DeliveryRun(ex, RecordAsync(id, DeliveryStatus.Failed, watch.Elapsed, error));
         }
-        await FinishAsync(id, DeliveryStatus.Processed, watch.Elapsed, null);
         var name = delivery.Action is null ? delivery.Event : $"{delivery.Event}.{delivery.Action}";
         LogProcessed(logger, delivery.DeliveryId, name, matching.Count, watch.ElapsedMilliseconds);
-        return null;
+        return new DeliveryRun(null, RecordAsync(id, DeliveryStatus.Processed, watch.Elapsed, null));
     }
 
-    private async Task FinishAsync(long id, DeliveryStatus status, TimeSpan elapsed, string? error)
+    /// <summary>Recorded even when the work is being cancelled: the row must not stay "processing".</summary>
+    private async Task RecordAsync(long id, DeliveryStatus status, TimeSpan elapsed, string? error)
     {
-        var now = time.GetUtcNow();
-        // Recorded even when the work is being cancelled: the row must not stay "processing".
-        await gate.RunAsync(db, () => db.Set<WebhookDelivery>().Where(d => d.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, status)
-            .SetProperty(d => d.CompletedAt, now)
-            .SetProperty(d => d.ProcessingMilliseconds, (int)Math.Ceiling(elapsed.TotalMilliseconds))
-            .SetProperty(d => d.Error, error), CancellationToken.None), CancellationToken.None);
+        await writer.RecordAsync(new DeliveryOutcome(
+            id, status, time.GetUtcNow(), (int)Math.Ceiling(elapsed.TotalMilliseconds), error));
         live.Publish("delivery.updated", new { id, status = status.ToString().ToLowerInvariant(), error });
     }
 

@@ -11,6 +11,11 @@ namespace CodegenCicd.GitHub.Webhooks.Intake;
 /// little (<see cref="CommitDelay"/>, like PostgreSQL's <c>commit_delay</c> or Kafka's <c>linger.ms</c>) so
 /// they share the next sync instead of each paying for one. A request is answered only once its
 /// delivery's transaction has committed: a 2xx always means "on disk".
+/// <para>
+/// The dispatcher's outcomes (processed, failed) ride along in the same transactions: on SQLite every write
+/// waits for the one writer, so a lane that recorded each outcome on its own waited for a whole commit per
+/// delivery and fell ever further behind a burst.
+/// </para>
 /// </summary>
 public sealed partial class DeliveryBatchWriter(
     IServiceScopeFactory scopes, DeliveryWriteGate gate, IntakeLimiter limiter, IDeliveryCommitHook hook,
@@ -26,12 +31,16 @@ public sealed partial class DeliveryBatchWriter(
         Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Stores the delivery and its body (or finds it stored already); completes once it is durable.</summary>
-    public Task<StoredDelivery> StoreAsync(NewDelivery delivery)
+    public Task<StoredDelivery> StoreAsync(NewDelivery delivery) => Enqueue(new Pending(delivery, null));
+
+    /// <summary>Records a delivery's outcome on its row; completes once that is durable.</summary>
+    public Task RecordAsync(DeliveryOutcome outcome) => Enqueue(new Pending(null, outcome));
+
+    private Task<StoredDelivery> Enqueue(Pending pending)
     {
-        var pending = new Pending(delivery);
         if (!queue.Writer.TryWrite(pending))
         {
-            throw new OperationCanceledException("The app is stopping: the delivery was not stored.");
+            throw new OperationCanceledException("The app is stopping: nothing more is written.");
         }
         return pending.Stored.Task;
     }
@@ -119,33 +128,41 @@ public sealed partial class DeliveryBatchWriter(
         {
             batch[0].Stored.TrySetException(ex);
         }
-        dispatch.Stored(batch.Select(p => p.Delivery.Row.RepositoryFullName));
+        if (batch.Any(p => p.Delivery is not null))
+        {
+            dispatch.Stored(batch.Where(p => p.Delivery is not null).Select(p => p.Delivery!.Row.RepositoryFullName));
+        }
     }
 
     private async Task<StoredDelivery[]> InsertAsync(List<Pending> batch)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var deliveries = batch.Select(p => p.Delivery).ToList();
+        var deliveries = batch.Select(p => p.Delivery).OfType<NewDelivery>().ToList();
+        var outcomes = batch.Select(p => p.Outcome).OfType<DeliveryOutcome>().ToList();
         // Not cancellable: once started, a batch is finished so that every waiting request learns its outcome.
-        return await gate.RunAsync(db, () => DeliveryInsert.RunAsync(db, deliveries, hook), CancellationToken.None);
+        return await gate.RunAsync(db, () => DeliveryBatchCommit.RunAsync(db, deliveries, outcomes, hook),
+            CancellationToken.None);
     }
 
+    /// <summary>Answers each new delivery with its result (in order) and each outcome with "recorded".</summary>
     private static void Complete(List<Pending> batch, StoredDelivery[] results)
     {
-        for (var i = 0; i < batch.Count; i++)
+        var next = 0;
+        foreach (var pending in batch)
         {
-            batch[i].Stored.TrySetResult(results[i]);
+            pending.Stored.TrySetResult(pending.Delivery is null ? default : results[next++]);
         }
     }
 
-    private sealed record Pending(NewDelivery Delivery)
+    /// <summary>A new delivery or an outcome to record: exactly one of the two.</summary>
+    private sealed record Pending(NewDelivery? Delivery, DeliveryOutcome? Outcome)
     {
         public TaskCompletionSource<StoredDelivery> Stored { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Storing a batch of {Count} webhook deliveries failed; storing them one by one")]
+        Message = "Writing a batch of {Count} webhook deliveries and outcomes failed; writing them one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 }

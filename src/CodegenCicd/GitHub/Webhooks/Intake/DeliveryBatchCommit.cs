@@ -12,13 +12,17 @@ public readonly record struct StoredDelivery(long Id, bool Inserted);
 /// <summary>A delivery's row and its body (compressed, see <see cref="WebhookDeliveryPayload"/>), stored together.</summary>
 public sealed record NewDelivery(WebhookDelivery Row, byte[] Body, int Length);
 
+/// <summary>What became of a processed delivery, recorded on its row.</summary>
+public sealed record DeliveryOutcome(
+    long Id, DeliveryStatus Status, DateTimeOffset CompletedAt, int ProcessingMilliseconds, string? Error);
+
 /// <summary>
-/// One batch of deliveries in one transaction and one sync, in plain ADO.NET on the DbContext's connection:
-/// <c>INSERT … ON CONFLICT ("DeliveryId") DO NOTHING RETURNING "Id"</c> (SQLite and PostgreSQL alike), so a
-/// duplicate <c>X-GitHub-Delivery</c> is settled by the unique index instead of failing the batch, and no
-/// change tracking is paid for rows nobody reads back.
+/// One batch of new deliveries and outcomes in one transaction and one sync, in plain ADO.NET on the
+/// DbContext's connection: <c>INSERT … ON CONFLICT ("DeliveryId") DO NOTHING RETURNING "Id"</c> (SQLite and
+/// PostgreSQL alike), so a duplicate <c>X-GitHub-Delivery</c> is settled by the unique index instead of failing
+/// the batch, and no change tracking is paid for rows nobody reads back.
 /// </summary>
-internal static class DeliveryInsert
+internal static class DeliveryBatchCommit
 {
     private static readonly string[] Columns =
     [
@@ -29,11 +33,12 @@ internal static class DeliveryInsert
     ];
 
     /// <summary>
-    /// Inserts the batch and commits it durably (SQLite: <c>synchronous=FULL</c>, so the commit is on disk
-    /// when this returns; its WAL sync also makes every earlier commit durable). Results follow the batch's order.
+    /// Inserts the new deliveries, records the outcomes and commits it all durably (SQLite: <c>synchronous=FULL</c>,
+    /// so the commit is on disk when this returns; its WAL sync also makes every earlier commit durable). Results
+    /// follow the new deliveries' order.
     /// </summary>
-    public static async Task<StoredDelivery[]> RunAsync(
-        AppDbContext db, IReadOnlyList<NewDelivery> batch, IDeliveryCommitHook hook)
+    public static async Task<StoredDelivery[]> RunAsync(AppDbContext db, IReadOnlyList<NewDelivery> batch,
+        IReadOnlyList<DeliveryOutcome> outcomes, IDeliveryCommitHook hook)
     {
         var table = DeliveryTable.For(db);
         var id = table.Column(nameof(WebhookDelivery.Id));
@@ -88,7 +93,11 @@ internal static class DeliveryInsert
                 var stored = await existing.ExecuteScalarAsync();
                 results[i] = new StoredDelivery(Convert.ToInt64(stored, CultureInfo.InvariantCulture), Inserted: false);
             }
-            await hook.BeforeCommitAsync(batch.Select(d => d.Row.DeliveryId).ToList());
+            await RecordAsync(db, transaction, table, outcomes);
+            if (batch.Count > 0)
+            {
+                await hook.BeforeCommitAsync(batch.Select(d => d.Row.DeliveryId).ToList());
+            }
             await transaction.CommitAsync();
             return results;
         }
@@ -96,6 +105,35 @@ internal static class DeliveryInsert
         {
             // Back to the pool; the next open sets synchronous=NORMAL again (SqliteWalDurability).
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task RecordAsync(
+        AppDbContext db, IDbContextTransaction transaction, DeliveryTable table, IReadOnlyList<DeliveryOutcome> outcomes)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+        string C(string property) => table.Column(property);
+        await using var update = Command(db, transaction,
+            $"UPDATE {table.Name} SET {C(nameof(WebhookDelivery.Status))} = @status, "
+            + $"{C(nameof(WebhookDelivery.CompletedAt))} = @completed, "
+            + $"{C(nameof(WebhookDelivery.ProcessingMilliseconds))} = @milliseconds, "
+            + $"{C(nameof(WebhookDelivery.Error))} = @error WHERE {C(nameof(WebhookDelivery.Id))} = @id");
+        var status = table.Parameter(update, "@status", nameof(WebhookDelivery.Status));
+        var completed = table.Parameter(update, "@completed", nameof(WebhookDelivery.CompletedAt));
+        var milliseconds = table.Parameter(update, "@milliseconds", nameof(WebhookDelivery.ProcessingMilliseconds));
+        var error = table.Parameter(update, "@error", nameof(WebhookDelivery.Error));
+        var id = table.Parameter(update, "@id", nameof(WebhookDelivery.Id));
+        foreach (var outcome in outcomes)
+        {
+            table.SetValue(status, nameof(WebhookDelivery.Status), outcome.Status);
+            table.SetValue(completed, nameof(WebhookDelivery.CompletedAt), outcome.CompletedAt);
+            table.SetValue(milliseconds, nameof(WebhookDelivery.ProcessingMilliseconds), outcome.ProcessingMilliseconds);
+            table.SetValue(error, nameof(WebhookDelivery.Error), outcome.Error);
+            table.SetValue(id, nameof(WebhookDelivery.Id), outcome.Id);
+            await update.ExecuteNonQueryAsync();
         }
     }
 
