@@ -25,13 +25,20 @@ public sealed partial class DeliveryProcessor(
 {
     private const int MaxErrorLength = 4000;
 
+    /// <summary>The row and its body in one query, compiled once: this runs once per delivery.</summary>
+    private static readonly Func<AppDbContext, long, CancellationToken, Task<RowWithBody?>> RowAndBody =
+        EF.CompileAsyncQuery((AppDbContext db, long id, CancellationToken _) => db.Set<WebhookDelivery>().AsNoTracking()
+            .Where(d => d.Id == id)
+            .Join(db.Set<WebhookDeliveryPayload>().AsNoTracking(), d => d.Id, p => p.Id,
+                (d, p) => new RowWithBody(d, p))
+            .FirstOrDefault());
+
+    private sealed record RowWithBody(WebhookDelivery Delivery, WebhookDeliveryPayload Payload);
+
     /// <summary>Runs the handlers; cancellation by <paramref name="cancellationToken"/> is thrown.</summary>
     public async Task<DeliveryRun> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
     {
-        // The row and its body in one query: this runs once per delivery.
-        var stored = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.Id == id)
-            .Join(db.Set<WebhookDeliveryPayload>(), d => d.Id, p => p.Id, (d, p) => new { Delivery = d, Payload = p })
-            .FirstOrDefaultAsync(cancellationToken);
+        var stored = await RowAndBody(db, id, cancellationToken);
         if (stored is not { Delivery: var delivery, Payload: var payload })
         {
             return new DeliveryRun(null, Task.CompletedTask);
