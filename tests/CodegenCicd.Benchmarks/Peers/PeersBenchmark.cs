@@ -53,6 +53,7 @@ public sealed class PeersBenchmark : IBenchmark
                 + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
             var loadAtStart = LoadAverage();
             var results = new List<PeerResult>();
+            Backlog? backlog = null;
             foreach (var (name, start) in Peers(Path.Combine(peersDir, "probot"), work, secret))
             {
                 await using var peer = await start(PeerProcess.FreePort());
@@ -68,8 +69,14 @@ public sealed class PeersBenchmark : IBenchmark
                 var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, bodyFile, signature);
                 peer.EnsureRunning();
                 results.Add(new PeerResult(await name(), measured, peer.CpuTime - cpuBefore));
+                if (peer.Name == AppPeer.Name)
+                {
+                    backlog = await AppPeer.DrainAsync(work, TimeSpan.FromSeconds(120));
+                }
             }
             PeersReport.Print(results, load, warmup, body.Length, loadAtStart, LoadAverage());
+            Console.WriteLine();
+            Console.WriteLine(backlog);
             PeersReport.FailOnErrors(results);
         }
         finally
@@ -89,7 +96,7 @@ public sealed class PeersBenchmark : IBenchmark
             async port => PeerProcess.Attach("Probot", await ProbotPeer.StartAsync(probotDir, port, secret),
                 port, ProbotPeer.WebhookPath, "/healthz", expectedStatus: 200)),
         (() => Task.FromResult("CodegenCICD (SQLite)"),
-            port => Task.FromResult(PeerProcess.Attach("CodegenCICD", AppPeer.Start(dataDir, port, secret),
+            port => Task.FromResult(PeerProcess.Attach(AppPeer.Name, AppPeer.Start(dataDir, port, secret),
                 port, AppPeer.WebhookPath, "/readyz", expectedStatus: 202))),
     ];
 
