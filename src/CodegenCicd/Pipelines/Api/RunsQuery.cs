@@ -41,7 +41,7 @@ public static class RunsQuery
     /// One page of runs with their stages, without the columns a list never shows (stage logs and
     /// annotations, the run's configuration): those are most of a run's bytes.
     /// </summary>
-    public static Task<List<PipelineRun>> ListAsync(
+    public static async Task<List<PipelineRun>> ListAsync(
         AppDbContext db, RunFilter filter, CancellationToken cancellationToken)
     {
         var query = Filter(db, filter);
@@ -49,16 +49,47 @@ public static class RunsQuery
         {
             query = query.Where(r => r.Id < before);
         }
-        return query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, MaxPageSize))
+        var runs = await query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, MaxPageSize))
             .Select(ListColumns).ToListAsync(cancellationToken);
+        await AttachStagesAsync(db, runs, cancellationToken);
+        return runs;
     }
 
     /// <summary>
     /// One run, when it passes the same filters (a list showing live updates asks before adding a new run).
     /// </summary>
-    public static Task<PipelineRun?> FindMatchingAsync(
-        AppDbContext db, long id, RunFilter filter, CancellationToken cancellationToken) =>
-        Filter(db, filter).Where(r => r.Id == id).Select(ListColumns).FirstOrDefaultAsync(cancellationToken);
+    public static async Task<PipelineRun?> FindMatchingAsync(
+        AppDbContext db, long id, RunFilter filter, CancellationToken cancellationToken)
+    {
+        var run = await Filter(db, filter).Where(r => r.Id == id).Select(ListColumns).FirstOrDefaultAsync(cancellationToken);
+        if (run is not null)
+        {
+            await AttachStagesAsync(db, [run], cancellationToken);
+        }
+        return run;
+    }
+
+    /// <summary>
+    /// The runs' stages in a second query rather than as a nested collection of the runs' projection: EF Core
+    /// built and compiled delegates for that nested projection on every execution (a profile of
+    /// <c>GET /api/runs</c> showed the JIT at a sixth of the CPU).
+    /// </summary>
+    private static async Task AttachStagesAsync(
+        AppDbContext db, List<PipelineRun> runs, CancellationToken cancellationToken)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+        var ids = runs.Select(r => r.Id).ToList();
+        var stages = await db.Set<PipelineStage>().AsNoTracking().Where(s => ids.Contains(s.RunId))
+            .OrderBy(s => s.Id).Select(StageColumns).ToListAsync(cancellationToken);
+        var byRun = stages.ToLookup(s => s.RunId);
+        foreach (var run in runs)
+        {
+            run.Stages = [.. byRun[run.Id]];
+        }
+    }
 
     private static IQueryable<PipelineRun> Filter(AppDbContext db, RunFilter filter)
     {
@@ -105,20 +136,21 @@ public static class RunsQuery
         CreatedAt = r.CreatedAt,
         StartedAt = r.StartedAt,
         CompletedAt = r.CompletedAt,
-        Stages = r.Stages.Select(s => new PipelineStage
-        {
-            Id = s.Id,
-            RunId = s.RunId,
-            Kind = s.Kind,
-            Status = s.Status,
-            Conclusion = s.Conclusion,
-            Attempt = s.Attempt,
-            CheckRunId = s.CheckRunId,
-            Title = s.Title,
-            Summary = s.Summary,
-            ReportPath = s.ReportPath,
-            StartedAt = s.StartedAt,
-            CompletedAt = s.CompletedAt,
-        }).ToList(),
+    };
+
+    private static readonly Expression<Func<PipelineStage, PipelineStage>> StageColumns = s => new PipelineStage
+    {
+        Id = s.Id,
+        RunId = s.RunId,
+        Kind = s.Kind,
+        Status = s.Status,
+        Conclusion = s.Conclusion,
+        Attempt = s.Attempt,
+        CheckRunId = s.CheckRunId,
+        Title = s.Title,
+        Summary = s.Summary,
+        ReportPath = s.ReportPath,
+        StartedAt = s.StartedAt,
+        CompletedAt = s.CompletedAt,
     };
 }
