@@ -52,4 +52,39 @@ public sealed class DeliveryBodyTests
         Assert.Equal(body, Encoding.UTF8.GetString(stored.Json()));
         Assert.Contains(factory.Recorded.Events, e => e.DeliveryId == id);
     }
+
+    [Fact]
+    public async Task ADamagedStoredBody_FailsItsDeliveryWithTheReason_AndTheRepositoryGoesOn()
+    {
+        await using var factory = new GitHubAppFactory(github: null) { WebhookSecret = Secret };
+        factory.Settings["GitHub:WebhookSecret"] = Secret;
+        var client = factory.CreateAnonymousClient();
+        var damagedId = Guid.NewGuid().ToString();
+        await factory.QueryAsync(async db =>
+        {
+            // What a disk fault would leave: a row whose body no longer decompresses.
+            var row = new WebhookDelivery
+            {
+                DeliveryId = damagedId,
+                Event = "ping",
+                RepositoryFullName = "Octocoders/Hello-World",
+                Status = DeliveryStatus.Received,
+                ReceivedAt = DateTimeOffset.UtcNow,
+            };
+            db.Add(row);
+            await db.SaveChangesAsync();
+            var body = WebhookDeliveryPayload.For(row.Id, Encoding.UTF8.GetBytes(GitHubAppFactory.Fixture("ping.with-app_id.json")));
+            body.Body = body.Body![..^4];
+            db.Add(body);
+            return await db.SaveChangesAsync();
+        });
+        var nextId = Guid.NewGuid().ToString();
+
+        await client.SendAsync(GitHubAppFactory.Delivery("ping", GitHubAppFactory.Fixture("ping.with-app_id.json"), Secret, nextId));
+
+        var damaged = await factory.WaitForOutcomeAsync(damagedId);
+        Assert.Equal(DeliveryStatus.Failed, damaged.Status);
+        Assert.Contains("is damaged", damaged.Error, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Processed, (await factory.WaitForOutcomeAsync(nextId)).Status);
+    }
 }

@@ -26,8 +26,8 @@ public sealed partial class DeliveryProcessor(
     private const int MaxErrorLength = 4000;
 
     /// <summary>The row and its body in one query, compiled once: this runs once per delivery.</summary>
-    private static readonly Func<AppDbContext, long, CancellationToken, Task<RowWithBody?>> RowAndBody =
-        EF.CompileAsyncQuery((AppDbContext db, long id, CancellationToken _) => db.Set<WebhookDelivery>().AsNoTracking()
+    private static readonly CompiledQuery<long, RowWithBody?> RowAndBody = new((db, id, _) =>
+        db.Set<WebhookDelivery>().AsNoTracking()
             .Where(d => d.Id == id)
             .Join(db.Set<WebhookDeliveryPayload>().AsNoTracking(), d => d.Id, p => p.Id,
                 (d, p) => new RowWithBody(d, p))
@@ -38,18 +38,21 @@ public sealed partial class DeliveryProcessor(
     /// <summary>Runs the handlers; cancellation by <paramref name="cancellationToken"/> is thrown.</summary>
     public async Task<DeliveryRun> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
     {
-        var stored = await RowAndBody(db, id, cancellationToken);
+        var stored = await RowAndBody.RunAsync(db, id, cancellationToken);
         if (stored is not { Delivery: var delivery, Payload: var payload })
         {
             return new DeliveryRun(null, Task.CompletedTask);
         }
-        // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
-        var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
-            delivery.InstallationId, delivery.RepositoryFullName, JsonSerializer.Deserialize<JsonElement>(payload.Json()));
         var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
         var watch = Stopwatch.StartNew();
         try
         {
+            // Inside the try: a body that no longer decompresses or parses fails this delivery, with the reason on
+            // its row, instead of failing the lane (which would give the claim back and take it again, forever).
+            // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
+            var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
+                delivery.InstallationId, delivery.RepositoryFullName,
+                JsonSerializer.Deserialize<JsonElement>(payload.Json()));
             foreach (var handler in matching)
             {
                 await handler.HandleAsync(webhookEvent, cancellationToken);
