@@ -167,9 +167,19 @@ internal sealed partial class DeliveryDispatcher(
         }
         catch (Exception ex)
         {
-            // Stopping, or the database failed: the row stays Processing and is run again once its claim
-            // expires (WebhookDeliveryJob.AbandonedAfter), or at the next start on SQLite.
+            // Stopping, or the database failed: the claim goes back so the delivery runs again (its handlers are
+            // written to run twice safely); if even that fails, it runs again once the claim expires
+            // (WebhookDeliveryJob.AbandonedAfter), or at the next start on SQLite.
             LogOutcomeNotRecorded(logger, ex, id);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<DeliveryClaims>().ReleaseAsync([id]);
+            }
+            catch (Exception release)
+            {
+                LogLaneFailed(logger, release);
+            }
         }
         claimed.TryRemove(id, out _);
     }
@@ -178,7 +188,7 @@ internal sealed partial class DeliveryDispatcher(
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The outcome of webhook delivery row {Id} was not recorded; it runs again once its claim expires")]
+        Message = "The outcome of webhook delivery row {Id} was not recorded; it will run again")]
     private static partial void LogOutcomeNotRecorded(ILogger logger, Exception exception, long id);
 
     [LoggerMessage(Level = LogLevel.Warning,

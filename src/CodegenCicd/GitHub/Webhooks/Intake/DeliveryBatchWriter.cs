@@ -128,9 +128,10 @@ public sealed partial class DeliveryBatchWriter(
         {
             batch[0].Stored.TrySetException(ex);
         }
-        if (batch.Any(p => p.Delivery is not null))
+        var stored = batch.Select(p => p.Delivery).OfType<NewDelivery>().ToList();
+        if (stored.Count > 0)
         {
-            dispatch.Stored(batch.Where(p => p.Delivery is not null).Select(p => p.Delivery!.Row.RepositoryFullName));
+            dispatch.Stored(stored.Select(d => d.Row.RepositoryFullName));
         }
     }
 
