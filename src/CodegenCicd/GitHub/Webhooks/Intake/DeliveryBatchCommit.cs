@@ -33,67 +33,25 @@ internal static class DeliveryBatchCommit
     ];
 
     /// <summary>
-    /// Inserts the new deliveries, records the outcomes and commits it all durably (SQLite: <c>synchronous=FULL</c>,
-    /// so the commit is on disk when this returns; its WAL sync also makes every earlier commit durable). Results
-    /// follow the new deliveries' order.
+    /// Inserts the new deliveries, records the outcomes and commits it all in one transaction. With new deliveries
+    /// the commit is durable when this returns (SQLite: <c>synchronous=FULL</c>; its WAL sync also makes every
+    /// earlier commit durable); a batch of outcomes alone keeps the connection's <c>NORMAL</c>, as outcomes had
+    /// when each was written on its own: a lost outcome only means the delivery runs again. Results follow the new
+    /// deliveries' order.
     /// </summary>
     public static async Task<StoredDelivery[]> RunAsync(AppDbContext db, IReadOnlyList<NewDelivery> batch,
         IReadOnlyList<DeliveryOutcome> outcomes, IDeliveryCommitHook hook)
     {
-        var table = DeliveryTable.For(db);
-        var id = table.Column(nameof(WebhookDelivery.Id));
-        var deliveryId = table.Column(nameof(WebhookDelivery.DeliveryId));
         await db.Database.OpenConnectionAsync();
         try
         {
-            if (db.Database.IsSqlite())
+            if (batch.Count > 0 && db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
             }
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await using var insert = Command(db, transaction,
-                $"INSERT INTO {table.Name} ({string.Join(", ", Columns.Select(table.Column))}) "
-                + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))}) "
-                + $"ON CONFLICT ({deliveryId}) DO NOTHING RETURNING {id}");
-            var parameters = Columns.Select((column, i) => table.Parameter(insert, "@p" + i, column)).ToArray();
-            await using var existing = Command(db, transaction,
-                $"SELECT {id} FROM {table.Name} WHERE {deliveryId} = @id");
-            var existingId = table.Parameter(existing, "@id", nameof(WebhookDelivery.DeliveryId));
-            var payloads = DeliveryTable.PayloadsFor(db);
-            await using var insertPayload = Command(db, transaction,
-                $"INSERT INTO {payloads.Name} ({payloads.Column(nameof(WebhookDeliveryPayload.Id))}, "
-                + $"{payloads.Column(nameof(WebhookDeliveryPayload.Body))}, "
-                + $"{payloads.Column(nameof(WebhookDeliveryPayload.Length))}) VALUES (@id, @body, @length)");
-            var payloadRowId = payloads.Parameter(insertPayload, "@id", nameof(WebhookDeliveryPayload.Id));
-            var payloadBody = payloads.Parameter(insertPayload, "@body", nameof(WebhookDeliveryPayload.Body));
-            var payloadLength = payloads.Parameter(insertPayload, "@length", nameof(WebhookDeliveryPayload.Length));
-            var results = new StoredDelivery[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var delivery = batch[i].Row;
-                object?[] values = [delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
-                    delivery.RepositoryFullName, delivery.HookId, delivery.Status, delivery.Attempts,
-                    delivery.ReceivedAt];
-                for (var p = 0; p < values.Length; p++)
-                {
-                    table.SetValue(parameters[p], Columns[p], values[p]);
-                }
-                if (await insert.ExecuteScalarAsync() is { } inserted and not DBNull)
-                {
-                    var rowId = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
-                    payloads.SetValue(payloadRowId, nameof(WebhookDeliveryPayload.Id), rowId);
-                    payloads.SetValue(payloadBody, nameof(WebhookDeliveryPayload.Body), batch[i].Body);
-                    payloads.SetValue(payloadLength, nameof(WebhookDeliveryPayload.Length), batch[i].Length);
-                    await insertPayload.ExecuteNonQueryAsync();
-                    results[i] = new StoredDelivery(rowId, Inserted: true);
-                    continue;
-                }
-                // The unique index holds this delivery id already (stored earlier, or earlier in this batch).
-                table.SetValue(existingId, nameof(WebhookDelivery.DeliveryId), delivery.DeliveryId);
-                var stored = await existing.ExecuteScalarAsync();
-                results[i] = new StoredDelivery(Convert.ToInt64(stored, CultureInfo.InvariantCulture), Inserted: false);
-            }
-            await RecordAsync(db, transaction, table, outcomes);
+            var results = await InsertAsync(db, transaction, batch);
+            await RecordAsync(db, transaction, DeliveryTable.For(db), outcomes);
             if (batch.Count > 0)
             {
                 await hook.BeforeCommitAsync(batch.Select(d => d.Row.DeliveryId).ToList());
@@ -106,6 +64,61 @@ internal static class DeliveryBatchCommit
             // Back to the pool; the next open sets synchronous=NORMAL again (SqliteWalDurability).
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static async Task<StoredDelivery[]> InsertAsync(
+        AppDbContext db, IDbContextTransaction transaction, IReadOnlyList<NewDelivery> batch)
+    {
+        var results = new StoredDelivery[batch.Count];
+        if (batch.Count == 0)
+        {
+            return results;
+        }
+        var table = DeliveryTable.For(db);
+        var id = table.Column(nameof(WebhookDelivery.Id));
+        var deliveryId = table.Column(nameof(WebhookDelivery.DeliveryId));
+        await using var insert = Command(db, transaction,
+            $"INSERT INTO {table.Name} ({string.Join(", ", Columns.Select(table.Column))}) "
+            + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))}) "
+            + $"ON CONFLICT ({deliveryId}) DO NOTHING RETURNING {id}");
+        var parameters = Columns.Select((column, i) => table.Parameter(insert, "@p" + i, column)).ToArray();
+        await using var existing = Command(db, transaction,
+            $"SELECT {id} FROM {table.Name} WHERE {deliveryId} = @id");
+        var existingId = table.Parameter(existing, "@id", nameof(WebhookDelivery.DeliveryId));
+        var payloads = DeliveryTable.PayloadsFor(db);
+        await using var insertPayload = Command(db, transaction,
+            $"INSERT INTO {payloads.Name} ({payloads.Column(nameof(WebhookDeliveryPayload.Id))}, "
+            + $"{payloads.Column(nameof(WebhookDeliveryPayload.Body))}, "
+            + $"{payloads.Column(nameof(WebhookDeliveryPayload.Length))}) VALUES (@id, @body, @length)");
+        var payloadRowId = payloads.Parameter(insertPayload, "@id", nameof(WebhookDeliveryPayload.Id));
+        var payloadBody = payloads.Parameter(insertPayload, "@body", nameof(WebhookDeliveryPayload.Body));
+        var payloadLength = payloads.Parameter(insertPayload, "@length", nameof(WebhookDeliveryPayload.Length));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var delivery = batch[i].Row;
+            object?[] values = [delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
+                delivery.RepositoryFullName, delivery.HookId, delivery.Status, delivery.Attempts,
+                delivery.ReceivedAt];
+            for (var p = 0; p < values.Length; p++)
+            {
+                table.SetValue(parameters[p], Columns[p], values[p]);
+            }
+            if (await insert.ExecuteScalarAsync() is { } inserted and not DBNull)
+            {
+                var rowId = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
+                payloads.SetValue(payloadRowId, nameof(WebhookDeliveryPayload.Id), rowId);
+                payloads.SetValue(payloadBody, nameof(WebhookDeliveryPayload.Body), batch[i].Body);
+                payloads.SetValue(payloadLength, nameof(WebhookDeliveryPayload.Length), batch[i].Length);
+                await insertPayload.ExecuteNonQueryAsync();
+                results[i] = new StoredDelivery(rowId, Inserted: true);
+                continue;
+            }
+            // The unique index holds this delivery id already (stored earlier, or earlier in this batch).
+            table.SetValue(existingId, nameof(WebhookDelivery.DeliveryId), delivery.DeliveryId);
+            var stored = await existing.ExecuteScalarAsync();
+            results[i] = new StoredDelivery(Convert.ToInt64(stored, CultureInfo.InvariantCulture), Inserted: false);
+        }
+        return results;
     }
 
     private static async Task RecordAsync(
