@@ -3,21 +3,20 @@ using CodegenCicd.Projects;
 namespace CodegenCicd.Dashboard;
 
 /// <summary>
-/// <see cref="IProjectActivity"/> for the lists (the dashboard, <c>GET /api/projects</c>): projects whose activity
-/// is in <see cref="ProjectActivityCache"/> cost nothing, the rest are read in one batch and kept. A single
-/// project is always read afresh: that is the card a live event asks for, and the check before unpinning, and it
-/// costs about a millisecond.
+/// <see cref="IProjectActivity"/> for the lists and cards (the dashboard, <c>GET /api/projects</c>): projects whose
+/// activity is in <see cref="ProjectActivityCache"/> cost nothing, the rest are read in one batch and kept. A card
+/// a live event asks for is read afresh anyway: the write behind the event cleared the cache. A decision
+/// (unpinning) reads the database itself.
 /// </summary>
 public sealed class CachedProjectActivity(ProjectActivityReader reader, ProjectActivityCache cache)
     : IProjectActivity
 {
+    public Task<ProjectActivity> GetCurrentAsync(int projectId, CancellationToken cancellationToken) =>
+        ((IProjectActivity)reader).GetCurrentAsync(projectId, cancellationToken);
+
     public async Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(
         IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
     {
-        if (projectIds.Count <= 1)
-        {
-            return await reader.GetAsync(projectIds, cancellationToken);
-        }
         var result = new Dictionary<int, ProjectActivity>();
         var missing = new List<int>();
         foreach (var id in projectIds.Distinct())

@@ -16,6 +16,7 @@ public static class DashboardExtensions
         builder.Services.AddSingleton<ProjectActivityCache>();
         builder.Services.AddSingleton<ActivityWriteWatcher>();
         builder.Services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<ActivityWriteWatcher>());
+        builder.Services.AddSingleton<RenderedCards>();
         return builder;
     }
 }

@@ -53,6 +53,18 @@ public sealed class LiveEvents(TimeProvider time)
     /// </summary>
     public event Action<LiveEvent>? Delivering;
 
+    /// <summary>
+    /// Calls <paramref name="changed"/> for every event of a project, this node's or another's: something of that
+    /// project was written (a run, a stage, an agent run), so what a cache holds of it may be stale.
+    /// </summary>
+    public void OnProjectEvent(Action changed) => Delivering += item =>
+    {
+        if (item.Audience.ProjectId is not null)
+        {
+            changed();
+        }
+    };
+
     /// <summary>Hands an event to this node's subscribers only (one that another node published).</summary>
     internal void Deliver(LiveEvent item)
     {

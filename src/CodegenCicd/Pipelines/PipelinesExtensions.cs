@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using CodegenCicd.Pipelines.Checks;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Hosting.Configuration;
@@ -29,6 +30,12 @@ public static class PipelinesExtensions
         services.AddSingleton<StageHeartbeat>();
         services.AddScoped<PipelineStore>();
         services.AddScoped<PipelineActivityQueries>();
+        // Lists of runs are served from a cache that every write to runs or stages clears (Api/RunsPageCache.cs).
+        services.AddSingleton<RunsPageCache>();
+        services.AddSingleton<RunWriteWatcher>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<RunWriteWatcher>());
+        services.AddScoped<RunsPages>();
+        services.AddSingleton<RunListJson>();
         // The outbox: effects of saved changes, carried out by one processor (see Effects/).
         services.AddSingleton<EffectSignal>();
         services.AddSingleton<EffectProcessor>();

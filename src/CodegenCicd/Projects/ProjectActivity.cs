@@ -38,8 +38,16 @@ public sealed record ProjectActivity(
 /// </summary>
 public interface IProjectActivity
 {
+    /// <summary>The projects' activity; it may be a moment old (at most what a cache keeps it for).</summary>
     Task<IReadOnlyDictionary<int, ProjectActivity>> GetAsync(
         IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One project's activity read now, for a decision that must not act on an old one (unpinning). An
+    /// implementation that caches answers this from the database.
+    /// </summary>
+    async Task<ProjectActivity> GetCurrentAsync(int projectId, CancellationToken cancellationToken) =>
+        (await GetAsync([projectId], cancellationToken)).GetValueOrDefault(projectId) ?? ProjectActivity.None;
 }
 
 /// <summary>The answer when no pipeline or agent feature is installed: nothing has run.</summary>

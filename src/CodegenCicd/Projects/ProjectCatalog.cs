@@ -36,12 +36,27 @@ public enum UnpinOutcome
 /// <summary>
 /// Pins and unpins projects and saves their settings; publishes <c>project.updated</c> for the live pages.
 /// </summary>
-public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, LiveEvents live, TimeProvider time)
+public sealed class ProjectCatalog(
+    AppDbContext db, IProjectActivity activity, PinnedProjectsCache pinned, LiveEvents live, TimeProvider time)
 {
     /// <summary>
     /// A page of pinned projects by name: those after <see cref="ProjectPage.After"/> that the person may see.
     /// </summary>
     public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(
+        ProjectPage page, CancellationToken cancellationToken)
+    {
+        var key = PinnedProjectsCache.Key.Of(page);
+        if (pinned.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+        var ticket = pinned.BeginRead();
+        var read = await ReadPinnedAsync(page, cancellationToken);
+        pinned.Store(ticket, key, read);
+        return read;
+    }
+
+    private async Task<IReadOnlyList<ProjectListItem>> ReadPinnedAsync(
         ProjectPage page, CancellationToken cancellationToken)
     {
         var query = db.Set<Project>().AsNoTracking().Where(p => p.IsPinned);
@@ -108,8 +123,7 @@ public sealed class ProjectCatalog(AppDbContext db, IProjectActivity activity, L
         {
             return UnpinOutcome.NotFound;
         }
-        var current = await activity.GetAsync([id], cancellationToken);
-        if (current.TryGetValue(id, out var now) && now.HasWorkInProgress)
+        if ((await activity.GetCurrentAsync(id, cancellationToken)).HasWorkInProgress)
         {
             return UnpinOutcome.WorkInProgress;
         }

@@ -20,7 +20,7 @@ public static class ProjectsApi
         var api = endpoints.MapGroup("/api/projects").WithTags("Projects")
             .RequireAuthorization(AccessPolicies.SignedIn);
         var project = ProjectAccessFilter.FromRoute("id");
-        api.MapGet("/", ListAsync).WithSummary("Pinned projects with their latest run (those the caller may see)")
+        api.MapGet("/", ListAsync).Produces<List<ProjectResponse>>().WithSummary("Pinned projects with their latest run (those the caller may see)")
             .WithDescription("By name, a page of at most `limit` projects (default 100, at most 500) "
                 + "after the name `after`. "
                 + "A full page carries `Link: <…&after=NAME>; rel=\"next\"` pointing at the next one.");
@@ -47,8 +47,9 @@ public static class ProjectsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<List<ProjectResponse>>, ValidationProblem>> ListAsync(
-        ProjectCatalog catalog, IProjectActivity activity, ProjectAccess access, HttpContext context,
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ListAsync(
+        ProjectCatalog catalog, IProjectActivity activity, ProjectListAnswers answers, ProjectAccess access,
+        HttpContext context,
         CancellationToken cancellationToken, string? repo = null, string? after = null, int? limit = null)
     {
         if (NextPageLink.Limit(limit, ProjectPage.DefaultLimit, ProjectPage.MaxLimit) is not { } size)
@@ -60,13 +61,14 @@ public static class ProjectsApi
             });
         }
         var visible = await access.VisibleProjectIdsAsync(cancellationToken);
-        var projects = await catalog.ListPinnedAsync(new ProjectPage(repo, after, visible, size), cancellationToken);
+        var page = new ProjectPage(repo, after, visible, size);
+        var projects = await catalog.ListPinnedAsync(page, cancellationToken);
         if (projects.Count == size)
         {
             NextPageLink.Add(context, "after", projects[^1].Repository);
         }
         var now = await activity.GetAsync([.. projects.Select(p => p.Id)], cancellationToken);
-        return TypedResults.Ok(projects.Select(p => ToResponse(p, now.GetValueOrDefault(p.Id))).ToList());
+        return TypedResults.Bytes(answers.Get(page, projects, now, ToResponse), ProjectListAnswers.ContentType);
     }
 
     private static async Task<Results<Ok<ProjectResponse>, NotFound>> GetAsync(

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using CodegenCicd.Hosting.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,6 +10,11 @@ public static class ProjectsExtensions
     {
         builder.Services.AddScoped<ProjectSecrets>();
         builder.Services.AddScoped<ProjectCatalog>();
+        // Pages of pinned projects are served from a cache that every write to a project clears.
+        builder.Services.AddSingleton<PinnedProjectsCache>();
+        builder.Services.AddSingleton<ProjectWriteWatcher>();
+        builder.Services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<ProjectWriteWatcher>());
+        builder.Services.AddSingleton<ProjectListAnswers>();
         builder.Services.AddScoped<ProjectLookup>();
         builder.Services.AddScoped<InstalledRepositories>();
         builder.Services.AddScoped<ProjectDirectory>();

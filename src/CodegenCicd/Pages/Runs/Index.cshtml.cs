@@ -14,7 +14,8 @@ namespace CodegenCicd.Pages.Runs;
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 public sealed class IndexModel(
-    AppDbContext db, PipelineActivityQueries runs, ProjectLookup projects, ProjectAccess access) : PageModel
+    AppDbContext db, RunsPages pages, PipelineActivityQueries runs, ProjectLookup projects, ProjectAccess access)
+    : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Project { get; set; }
@@ -41,7 +42,7 @@ public sealed class IndexModel(
             FilterError = $"Unknown status '{Status}'.";
             return;
         }
-        Runs = await RunsQuery.ListAsync(db, new RunFilter(Project, status, Pr, visible), cancellationToken);
+        Runs = (await pages.GetAsync(new RunFilter(Project, status, Pr, visible), cancellationToken)).Runs;
     }
 
     private async Task<IActionResult> VisibleRowAsync(PipelineRun? run, IActionResult otherwise) =>

@@ -22,7 +22,7 @@ public static class RunsApi
     {
         // Seeing a run needs read access to its repository on GitHub, acting on it write access.
         var runs = endpoints.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(AccessPolicies.SignedIn);
-        runs.MapGet("/", ListAsync)
+        runs.MapGet("/", ListAsync).Produces<List<RunDto>>()
             .WithSummary("Pipeline runs, newest first (filters: project, status, pr); only those the caller may see")
             .WithDescription(PagingDescription);
         runs.MapGet("/{id:long}", GetAsync).WithSummary("One run with its stages and their logs")
@@ -39,7 +39,7 @@ public static class RunsApi
                 + "waits before any of its code runs. "
                 + "Approving it records who (\"admin\") and when, and starts its stages. 202 when started; "
                 + "409 with the reason when there is nothing to approve.");
-        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs")
+        endpoints.MapGet("/api/projects/{id:int}/runs", ListForProjectAsync).WithTags("Runs").Produces<List<RunDto>>()
             .WithSummary("A project's pipeline runs")
             .RequireProjectAccess(AccessLevel.Read, "see this project's runs", ProjectAccessFilter.FromRoute("id"))
             .WithDescription(PagingDescription);
@@ -57,8 +57,8 @@ public static class RunsApi
                 .Where(r => r.Id == id).Select(r => (int?)r.ProjectId).FirstOrDefaultAsync(context.RequestAborted)
             : null;
 
-    private static async Task<Results<Ok<List<RunDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, IOptions<PipelineOptions> options, ProjectAccess access, HttpContext context,
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ListAsync(
+        RunsPages pages, RunListJson answer, ProjectAccess access, HttpContext context,
         CancellationToken cancellationToken, int? project = null, string? status = null, int? pr = null,
         long? before = null, int? limit = null)
     {
@@ -75,11 +75,11 @@ public static class RunsApi
         }
         var visible = await access.VisibleProjectIdsAsync(cancellationToken);
         var filter = new RunFilter(project, parsed, pr, visible, before, size);
-        return TypedResults.Ok(await PageAsync(db, filter, options.Value, context, cancellationToken));
+        return await PageAsync(pages, filter, answer, context, cancellationToken);
     }
 
-    private static async Task<Results<Ok<List<RunDto>>, NotFound, ValidationProblem>> ListForProjectAsync(
-        int id, AppDbContext db, ProjectLookup projects, IOptions<PipelineOptions> options, HttpContext context,
+    private static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem>> ListForProjectAsync(
+        int id, RunsPages pages, RunListJson answer, ProjectLookup projects, HttpContext context,
         CancellationToken cancellationToken, long? before = null, int? limit = null)
     {
         if (!await projects.ExistsAsync(id, cancellationToken))
@@ -90,21 +90,19 @@ public static class RunsApi
         {
             return LimitProblem();
         }
-        return TypedResults.Ok(await PageAsync(
-            db, new RunFilter(id, Before: before, Limit: size), options.Value, context, cancellationToken));
+        return await PageAsync(pages, new RunFilter(id, Before: before, Limit: size), answer, context, cancellationToken);
     }
 
     /// <summary>One page, newest first; a full page links to the next (runs older than its last).</summary>
-    private static async Task<List<RunDto>> PageAsync(
-        AppDbContext db, RunFilter filter, PipelineOptions options, HttpContext context,
-        CancellationToken cancellationToken)
+    private static async Task<FileContentHttpResult> PageAsync(
+        RunsPages pages, RunFilter filter, RunListJson answer, HttpContext context, CancellationToken cancellationToken)
     {
-        var page = await RunsQuery.ListAsync(db, filter, cancellationToken);
-        if (page.Count == filter.Limit)
+        var page = await pages.GetAsync(filter, cancellationToken);
+        if (page.Runs.Count == filter.Limit)
         {
-            NextPageLink.Add(context, "before", page[^1].Id.ToString(CultureInfo.InvariantCulture));
+            NextPageLink.Add(context, "before", page.Runs[^1].Id.ToString(CultureInfo.InvariantCulture));
         }
-        return [.. page.Select(r => r.ToDto(options, withLogs: false))];
+        return TypedResults.Bytes(page.Json(answer.Serialize), RunListJson.ContentType);
     }
 
     private static ValidationProblem LimitProblem() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
