@@ -32,8 +32,29 @@ public sealed class PinnedProjectsCache : GenerationCache<PinnedProjectsCache.Ke
     }
 }
 
-/// <summary>Clears <see cref="PinnedProjectsCache"/> after every committed write to the projects' table.</summary>
-public sealed class ProjectWriteWatcher(PinnedProjectsCache cache) : TableWriteWatcher(Writes, cache.Invalidate)
+/// <summary>
+/// Which repositories ("owner/name" in lower case) have a pinned, active project, and its id (null: none), as last
+/// read; cleared as <see cref="PinnedProjectsCache"/> is.
+/// </summary>
+public sealed class PinnedProjectNames : GenerationCache<string, int?>
+{
+    public PinnedProjectNames(TimeProvider time, LiveEvents live)
+        : base(time, PinnedProjectsCache.MaxAge, capacity: 10_000)
+    {
+        live.OnProjectEvent(Invalidate);
+    }
+}
+
+/// <summary>
+/// Clears <see cref="PinnedProjectsCache"/> and <see cref="PinnedProjectNames"/> after every committed write to the
+/// projects' table.
+/// </summary>
+public sealed class ProjectWriteWatcher(PinnedProjectsCache pages, PinnedProjectNames names)
+    : TableWriteWatcher(Writes, () =>
+    {
+        pages.Invalidate();
+        names.Invalidate();
+    })
 {
     private static readonly Regex Writes = WritesTo([nameof(Project)]);
 }

@@ -7,7 +7,8 @@ namespace CodegenCicd.Projects;
 /// The read side of projects for the other features (pipeline, Codegen, pages): they ask here
 /// instead of querying the project table. Rows come back untracked.
 /// </summary>
-public sealed class ProjectLookup(AppDbContext db)
+/// <param name="names">Which repositories have a pinned project (null: always ask the database).</param>
+public sealed class ProjectLookup(AppDbContext db, PinnedProjectNames? names = null)
 {
     private IQueryable<Project> Projects => db.Set<Project>().AsNoTracking();
 
@@ -21,15 +22,34 @@ public sealed class ProjectLookup(AppDbContext db)
     public Task<Project> GetAsync(int id, CancellationToken cancellationToken) =>
         Projects.FirstAsync(p => p.Id == id, cancellationToken);
 
-    /// <summary>The pinned, active project of a repository ("owner/name", any case), or null.</summary>
-    public Task<Project?> FindPinnedAsync(string repository, CancellationToken cancellationToken) =>
-        PinnedByName.RunAsync(db, repository, cancellationToken);
+    /// <summary>
+    /// The pinned, active project of a repository ("owner/name", any case), or null. Every pull-request delivery
+    /// asks, most of them for a repository nobody pinned (an App installed on a whole organisation): which
+    /// repositories have one comes from <see cref="PinnedProjectNames"/>, and only a pinned one is read.
+    /// </summary>
+    public async Task<Project?> FindPinnedAsync(string repository, CancellationToken cancellationToken)
+    {
+        var name = repository.ToLowerInvariant();
+        if (names is null || !names.TryGet(name, out var id))
+        {
+            var ticket = names?.BeginRead();
+            id = await PinnedIdByName.RunAsync(db, name, cancellationToken);
+            if (ticket is { } read)
+            {
+                names!.Store(read, name, id);
+            }
+        }
+        return id is { } found ? await PinnedById.RunAsync(db, found, cancellationToken) : null;
+    }
 
     /// <summary>Compiled: every pull-request delivery asks this, and EF's per-call translation cache lookup
     /// was a third of the query's CPU in the webhook benchmark.</summary>
-    private static readonly CompiledQuery<string, Project?> PinnedByName = new((db, repository, _) =>
-        db.Set<Project>().AsNoTracking()
-            .FirstOrDefault(p => p.FullName.ToLower() == repository.ToLower() && p.IsPinned && p.IsActive));
+    private static readonly CompiledQuery<string, int?> PinnedIdByName = new((db, name, _) =>
+        db.Set<Project>().Where(p => p.FullName.ToLower() == name && p.IsPinned && p.IsActive)
+            .Select(p => (int?)p.Id).FirstOrDefault());
+
+    private static readonly CompiledQuery<int, Project?> PinnedById = new((db, id, _) =>
+        db.Set<Project>().AsNoTracking().FirstOrDefault(p => p.Id == id && p.IsPinned && p.IsActive));
 
     /// <summary>The project of a repository ("owner/name", any case) whatever its state, or null.</summary>
     public Task<Project?> FindByNameAsync(string repository, CancellationToken cancellationToken) =>

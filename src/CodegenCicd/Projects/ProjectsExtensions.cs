@@ -10,8 +10,9 @@ public static class ProjectsExtensions
     {
         builder.Services.AddScoped<ProjectSecrets>();
         builder.Services.AddScoped<ProjectCatalog>();
-        // Pages of pinned projects are served from a cache that every write to a project clears.
+        // Pages of pinned projects, and which repositories have one, come from caches that every write to a project clears.
         builder.Services.AddSingleton<PinnedProjectsCache>();
+        builder.Services.AddSingleton<PinnedProjectNames>();
         builder.Services.AddSingleton<ProjectWriteWatcher>();
         builder.Services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<ProjectWriteWatcher>());
         builder.Services.AddSingleton<ProjectListAnswers>();
