@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CodegenCicd.Codegen.Runs;
@@ -15,10 +16,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CodegenCicd.Tests.Dashboard;
 
 /// <summary>
-/// Lists of projects read their activity from a cache: whatever writes a run, a stage or an agent run, the next
-/// list shows it, and the cache is used at all (a second read sends no query).
+/// Lists of projects and single projects read their activity from a cache: whatever writes a run, a stage or an
+/// agent run, the next list shows it, and the cache is used at all (a second read sends no query); only
+/// <see cref="IProjectActivity.GetCurrentAsync"/> (what unpinning decides on) reads the database every time. The
+/// cache's clock stands still (<see cref="ProjectCachesClockFactory"/>): nothing here passes because an entry
+/// happened to expire.
 /// </summary>
-public sealed class ProjectActivityCacheTests(AppFactory factory) : IClassFixture<AppFactory>
+public sealed class ProjectActivityCacheTests(ProjectCachesClockFactory factory) : IClassFixture<ProjectCachesClockFactory>
 {
     private static readonly (StageKind, StageStatus, StageConclusion?)[] Deploying =
         [(StageKind.Deploy, StageStatus.InProgress, null)];
@@ -82,20 +86,38 @@ public sealed class ProjectActivityCacheTests(AppFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task ASecondList_IsServedFromTheCache_AndASingleProjectAlwaysFromTheDatabase()
+    public async Task ASecondList_AndASingleProject_AreServedFromTheCache_GetCurrentFromTheDatabase()
     {
         var (first, second) = await TwoProjectsAsync("served");
-        await ActivitySeed.AddRunAsync(factory, first, 1, RunStatus.Running, Deploying);
+        var runId = await ActivitySeed.AddRunAsync(factory, first, 1, RunStatus.Running, Deploying);
         using var scope = factory.Services.CreateScope();
         var cache = scope.ServiceProvider.GetRequiredService<ProjectActivityCache>();
         var activity = scope.ServiceProvider.GetRequiredService<IProjectActivity>();
-        await activity.GetAsync([first, second], CancellationToken.None);
+        Assert.IsType<CachedProjectActivity>(activity);
+        var listed = await activity.GetAsync([first, second], CancellationToken.None);
 
         Assert.True(cache.TryGet(first, out var cached));
+        Assert.Same(listed[first], cached);
         Assert.Equal("in_progress", cached!.LatestRun!.Status);
         Assert.True(cache.TryGet(second, out var none));
         Assert.Null(none);
-        Assert.IsType<CachedProjectActivity>(activity);
+
+        // The run finishes where this node does not see it: the cache keeps its answer, the database has moved on.
+        await WriteAroundEfCoreAsync(runId, RunStatus.Succeeded);
+
+        var single = await activity.GetAsync([first], CancellationToken.None);
+        Assert.Same(cached, single[first]);
+        Assert.True(cache.TryGet(first, out var stillCached));
+        Assert.Same(cached, stillCached);
+        Assert.Empty(await activity.GetAsync([second], CancellationToken.None));
+
+        var current = await activity.GetCurrentAsync(first, CancellationToken.None);
+        Assert.Equal("success", current.LatestRun!.Status);
+        Assert.False(current.HasWorkInProgress);
+        Assert.Same(ProjectActivity.None, await activity.GetCurrentAsync(second, CancellationToken.None));
+        // Reading afresh does not touch what the cache holds.
+        Assert.True(cache.TryGet(first, out var afterCurrent));
+        Assert.Same(cached, afterCurrent);
     }
 
     [Fact]
@@ -141,6 +163,27 @@ public sealed class ProjectActivityCacheTests(AppFactory factory) : IClassFixtur
     [InlineData("UPDATE \"PipelineRunArchive\" SET x = 1", false)]
     public void WritesToTheActivityTables_AreRecognised(string sql, bool expected) =>
         Assert.Equal(expected, ActivityWriteWatcher.IsActivityWrite(sql));
+
+    /// <summary>Changes a run's status on the connection itself: EF Core's interceptors never see the command.</summary>
+    private async Task WriteAroundEfCoreAsync(long runId, RunStatus status)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = """UPDATE "PipelineRun" SET "Status" = $status WHERE "Id" = $id""";
+        Add(command, "$status", status.ToString());
+        Add(command, "$id", runId);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+
+        static void Add(DbCommand command, string name, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+    }
 
     private async Task<(int First, int Second)> TwoProjectsAsync(string name) =>
         (await ProjectSeed.AddAsync(factory, $"cache-{name}/a", pinned: true),
