@@ -58,19 +58,32 @@ public sealed class WebhookDeliveryPayload
     }
 
     /// <summary>The body as received: UTF-8 JSON.</summary>
-    public byte[] Json()
+    public byte[] Json() => ReadJson(json => json.ToArray());
+
+    /// <summary>
+    /// Reads the body as received (UTF-8 JSON) without keeping it: it is decompressed into an array lent by the
+    /// pool, which <paramref name="read"/> must not hold on to (the processor parses it into its own copy).
+    /// </summary>
+    public T ReadJson<T>(Func<ReadOnlySpan<byte>, T> read)
     {
         if (Body is null)
         {
-            return Encoding.UTF8.GetBytes(Payload ?? "");
+            return read(Encoding.UTF8.GetBytes(Payload ?? ""));
         }
-        var json = new byte[Length];
-        if (!BrotliDecoder.TryDecompress(Body, json, out var written) || written != Length)
+        var json = ArrayPool<byte>.Shared.Rent(Length);
+        try
         {
-            throw new InvalidDataException($"The stored body of delivery row {Id} is damaged: "
-                + $"it does not decompress to its recorded {Length} bytes.");
+            if (!BrotliDecoder.TryDecompress(Body, json.AsSpan(0, Length), out var written) || written != Length)
+            {
+                throw new InvalidDataException($"The stored body of delivery row {Id} is damaged: "
+                    + $"it does not decompress to its recorded {Length} bytes.");
+            }
+            return read(json.AsSpan(0, Length));
         }
-        return json;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(json);
+        }
     }
 }
 

@@ -52,7 +52,7 @@ public sealed partial class DeliveryProcessor(
             // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
             var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
                 delivery.InstallationId, delivery.RepositoryFullName,
-                JsonSerializer.Deserialize<JsonElement>(payload.Json()));
+                payload.ReadJson(json => JsonSerializer.Deserialize<JsonElement>(json)));
             foreach (var handler in matching)
             {
                 await handler.HandleAsync(webhookEvent, cancellationToken);
