@@ -24,6 +24,16 @@ public sealed class PullRequestEventHandler(
 
     public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
+        var action = webhookEvent.Action ?? "";
+        if (webhookEvent.Event == "pull_request" && action is "opened" or "synchronize" or "reopened" or "ready_for_review"
+            && webhookEvent.RepositoryFullName is { } name
+            && await starter.FindProjectAsync(name, cancellationToken) is null)
+        {
+            // A new head in a repository nobody pinned starts nothing, and is let go before its body (20–30 KB) is
+            // parsed: most deliveries of an App installed on a whole organisation are of such repositories.
+            logger.LogInformation("{Repository} is not a pinned project; no pipeline for its pull request", name);
+            return;
+        }
         var payload = webhookEvent.Payload;
         if (!payload.TryGetProperty("pull_request", out var pullRequest)
             || !payload.TryGetProperty("repository", out var repository))
@@ -31,7 +41,6 @@ public sealed class PullRequestEventHandler(
             return;
         }
         var pr = PullRequestRef.FromPullRequest(pullRequest, repository, webhookEvent.InstallationId);
-        var action = webhookEvent.Action ?? "";
         if (webhookEvent.Event == "pull_request"
             && action is "opened" or "synchronize" or "reopened" or "ready_for_review")
         {

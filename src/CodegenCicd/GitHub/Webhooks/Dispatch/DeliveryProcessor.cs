@@ -49,10 +49,12 @@ public sealed partial class DeliveryProcessor(
         {
             // Inside the try: a body that no longer decompresses or parses fails this delivery, with the reason on
             // its row, instead of failing the lane (which would give the claim back and take it again, forever).
+            // Decompressed now (a damaged body is found even if no handler reads it), parsed when a handler asks.
             // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
+            using var body = payload.LendJson();
             var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
                 delivery.InstallationId, delivery.RepositoryFullName,
-                payload.ReadJson(json => JsonSerializer.Deserialize<JsonElement>(json)));
+                () => body.Read(json => JsonSerializer.Deserialize<JsonElement>(json)));
             foreach (var handler in matching)
             {
                 await handler.HandleAsync(webhookEvent, cancellationToken);
