@@ -115,11 +115,20 @@ internal sealed partial class DeliveryDispatcher(
             await lanes.WaitAsync(stoppingToken);
             try
             {
+                IReadOnlyDictionary<long, StoredDelivery> stored;
+                await using (var reading = scopes.CreateAsyncScope())
+                {
+                    stored = await reading.ServiceProvider.GetRequiredService<DeliveryProcessor>()
+                        .ReadClaimedAsync(ids, stoppingToken);
+                }
                 for (; next < ids.Count; next++)
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var processor = scope.ServiceProvider.GetRequiredService<DeliveryProcessor>();
-                    var run = await processor.ProcessClaimedAsync(ids[next], stoppingToken);
+                    // A delivery no longer stored (deleted since it was claimed) has nothing to run.
+                    var run = stored.TryGetValue(ids[next], out var delivery)
+                        ? await processor.ProcessAsync(delivery, stoppingToken)
+                        : new DeliveryRun(null, Task.CompletedTask);
                     recording.Add(AfterRecordedAsync(ids[next], run));
                 }
             }

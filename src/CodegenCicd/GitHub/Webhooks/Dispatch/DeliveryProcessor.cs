@@ -7,6 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodegenCicd.GitHub.Webhooks.Dispatch;
 
+/// <summary>A claimed delivery's row and its body, as the processor reads them.</summary>
+public sealed record StoredDelivery(WebhookDelivery Delivery, WebhookDeliveryPayload Payload);
+
 /// <summary>What came of running a claimed delivery.</summary>
 /// <param name="Failure">Null when the handlers succeeded (or the delivery is gone); otherwise what a handler threw.</param>
 /// <param name="Recorded">Completes once the outcome is durable on the row (it is written with the next batch).</param>
@@ -25,24 +28,37 @@ public sealed partial class DeliveryProcessor(
 {
     private const int MaxErrorLength = 4000;
 
-    /// <summary>The row and its body in one query, compiled once: this runs once per delivery.</summary>
-    private static readonly CompiledQuery<long, RowWithBody?> RowAndBody = new((db, id, _) =>
+    /// <summary>The row and its body in one query, compiled once: the retry job runs it once per delivery.</summary>
+    private static readonly CompiledQuery<long, StoredDelivery?> RowAndBody = new((db, id, _) =>
         db.Set<WebhookDelivery>().AsNoTracking()
             .Where(d => d.Id == id)
             .Join(db.Set<WebhookDeliveryPayload>().AsNoTracking(), d => d.Id, p => p.Id,
-                (d, p) => new RowWithBody(d, p))
+                (d, p) => new StoredDelivery(d, p))
             .FirstOrDefault());
 
-    private sealed record RowWithBody(WebhookDelivery Delivery, WebhookDeliveryPayload Payload);
+    /// <summary>
+    /// Claimed deliveries with their bodies, in one query: a lane reads all of its deliveries at once (a query
+    /// per delivery was 7 % of the CPU under the peers benchmark's load). Those no longer stored are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, StoredDelivery>> ReadClaimedAsync(
+        IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        await db.Set<WebhookDelivery>().AsNoTracking()
+            .Where(d => ids.Contains(d.Id))
+            .Join(db.Set<WebhookDeliveryPayload>().AsNoTracking(), d => d.Id, p => p.Id,
+                (d, p) => new StoredDelivery(d, p))
+            .ToDictionaryAsync(s => s.Delivery.Id, cancellationToken);
+
+    /// <summary>Reads one claimed delivery and runs it (<see cref="ProcessAsync"/>).</summary>
+    public async Task<DeliveryRun> ProcessClaimedAsync(long id, CancellationToken cancellationToken) =>
+        await RowAndBody.RunAsync(db, id, cancellationToken) is { } stored
+            ? await ProcessAsync(stored, cancellationToken)
+            : new DeliveryRun(null, Task.CompletedTask);
 
     /// <summary>Runs the handlers; cancellation by <paramref name="cancellationToken"/> is thrown.</summary>
-    public async Task<DeliveryRun> ProcessClaimedAsync(long id, CancellationToken cancellationToken)
+    public async Task<DeliveryRun> ProcessAsync(StoredDelivery stored, CancellationToken cancellationToken)
     {
-        var stored = await RowAndBody.RunAsync(db, id, cancellationToken);
-        if (stored is not { Delivery: var delivery, Payload: var payload })
-        {
-            return new DeliveryRun(null, Task.CompletedTask);
-        }
+        var (delivery, payload) = stored;
+        var id = delivery.Id;
         var matching = handlers.Where(h => h.Events.Contains(delivery.Event, StringComparer.Ordinal)).ToList();
         var watch = Stopwatch.StartNew();
         try
