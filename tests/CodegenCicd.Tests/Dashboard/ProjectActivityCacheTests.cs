@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CodegenCicd.Codegen.Runs;
@@ -103,7 +102,7 @@ public sealed class ProjectActivityCacheTests(ProjectCachesClockFactory factory)
         Assert.Null(none);
 
         // The run finishes where this node does not see it: the cache keeps its answer, the database has moved on.
-        await WriteAroundEfCoreAsync(runId, RunStatus.Succeeded);
+        await WritesAroundTheApp.SetRunStatusAsync(factory, runId, RunStatus.Succeeded);
 
         var single = await activity.GetAsync([first], CancellationToken.None);
         Assert.Same(cached, single[first]);
@@ -163,27 +162,6 @@ public sealed class ProjectActivityCacheTests(ProjectCachesClockFactory factory)
     [InlineData("UPDATE \"PipelineRunArchive\" SET x = 1", false)]
     public void WritesToTheActivityTables_AreRecognised(string sql, bool expected) =>
         Assert.Equal(expected, ActivityWriteWatcher.IsActivityWrite(sql));
-
-    /// <summary>Changes a run's status on the connection itself: EF Core's interceptors never see the command.</summary>
-    private async Task WriteAroundEfCoreAsync(long runId, RunStatus status)
-    {
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = """UPDATE "PipelineRun" SET "Status" = $status WHERE "Id" = $id""";
-        Add(command, "$status", status.ToString());
-        Add(command, "$id", runId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-
-        static void Add(DbCommand command, string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-    }
 
     private async Task<(int First, int Second)> TwoProjectsAsync(string name) =>
         (await ProjectSeed.AddAsync(factory, $"cache-{name}/a", pinned: true),

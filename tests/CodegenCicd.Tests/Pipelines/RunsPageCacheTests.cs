@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -154,7 +153,7 @@ public sealed class RunsPageCacheTests(RunsPageCacheTests.CacheClockFactory fact
         var runId = await ActivitySeed.AddRunAsync(factory, project, 1, RunStatus.Running, Deploying);
         Assert.Equal([(runId, "Running")], await ListedAsync($"/api/runs?project={project}"));
 
-        await WriteAroundEfCoreAsync(runId, RunStatus.Succeeded);
+        await WritesAroundTheApp.SetRunStatusAsync(factory, runId, RunStatus.Succeeded);
 
         // Another node's write, say: nothing here heard of it, so the list comes from the cache until MaxAge.
         factory.CacheTime.Advance(RunsPageCache.MaxAge - TimeSpan.FromMilliseconds(1));
@@ -337,27 +336,6 @@ public sealed class RunsPageCacheTests(RunsPageCacheTests.CacheClockFactory fact
         var runs = await db.Set<PipelineRun>().AsNoTracking().Include(r => r.Stages)
             .Where(r => r.ProjectId == projectId).OrderByDescending(r => r.Id).ToListAsync();
         return JsonSerializer.SerializeToNode(runs.Select(r => r.ToDto(pipeline, withLogs: false)).ToList(), json);
-    }
-
-    /// <summary>Changes a run's status on the connection itself: EF Core's interceptors never see the command.</summary>
-    private async Task WriteAroundEfCoreAsync(long runId, RunStatus status)
-    {
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = """UPDATE "PipelineRun" SET "Status" = $status WHERE "Id" = $id""";
-        Add(command, "$status", status.ToString());
-        Add(command, "$id", runId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-
-        static void Add(DbCommand command, string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
     }
 
     /// <summary>The runs page's row of one run.</summary>

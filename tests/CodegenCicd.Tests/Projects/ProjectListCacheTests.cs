@@ -11,7 +11,6 @@ using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Sandboxes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -267,7 +266,7 @@ public sealed class ProjectListCacheTests(ProjectCachesClockFactory factory) : I
         Assert.False(cached!.HasWorkInProgress);
 
         // The run starts again where this node does not see it (another node, say).
-        await WriteAroundEfCoreAsync(runId, RunStatus.Running);
+        await WritesAroundTheApp.SetRunStatusAsync(factory, runId, RunStatus.Running);
 
         // The cache still holds "nothing running": the list shows it, so the refusal below is the database's.
         Assert.Equal("success", (await ListedAsync(api, name))!["latestRun"]!["status"]!.GetValue<string>());
@@ -374,25 +373,6 @@ public sealed class ProjectListCacheTests(ProjectCachesClockFactory factory) : I
         var project = await db.Set<Project>().SingleAsync(p => p.Id == id);
         change(project);
         await db.SaveChangesAsync();
-    }
-
-    /// <summary>
-    /// Changes a run's status on a connection of its own to the database file: nothing in the app (no EF Core
-    /// interceptor, no event) hears of it.
-    /// </summary>
-    private async Task WriteAroundEfCoreAsync(long runId, RunStatus status)
-    {
-        var connectionString = new SqliteConnectionStringBuilder(factory.Settings["ConnectionStrings:App"])
-        {
-            Pooling = false,
-        }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """UPDATE "PipelineRun" SET "Status" = $status WHERE "Id" = $id""";
-        command.Parameters.AddWithValue("$status", status.ToString());
-        command.Parameters.AddWithValue("$id", runId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     /// <summary>The dashboard's card of one project; the test fails when the page has none.</summary>
