@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace CodegenCicd.Data;
 
@@ -40,6 +41,29 @@ public class GenerationCache<TKey, TValue>(TimeProvider time, TimeSpan maxAge, i
         value = default!;
         return false;
     }
+
+    /// <summary>
+    /// The value for <paramref name="key"/> from the cache, or read by <paramref name="read"/> and kept (when
+    /// <paramref name="keep"/>) unless a write came while it was being read.
+    /// </summary>
+    public async Task<TValue> GetOrReadAsync(TKey key, Func<Task<TValue>> read, bool keep = true)
+    {
+        if (TryGet(key, out var cached))
+        {
+            return cached;
+        }
+        var ticket = BeginRead();
+        var value = await read();
+        if (keep)
+        {
+            Store(ticket, key, value);
+        }
+        return value;
+    }
+
+    /// <summary>A set of ids as part of a key (e.g. the projects a person may see): the same set, the same text.</summary>
+    public static string? KeyOf(IReadOnlySet<int>? ids) =>
+        ids is null ? null : string.Join(',', ids.Order().Select(id => id.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Keeps what was read for <paramref name="key"/>, unless a write came since <paramref name="ticket"/>.</summary>
     public void Store(ReadTicket ticket, TKey key, TValue value)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using CodegenCicd.Data;
 using CodegenCicd.Notifications;
@@ -24,11 +23,7 @@ public sealed class PinnedProjectsCache : GenerationCache<PinnedProjectsCache.Ke
     /// <summary>What tells one page from another, with the projects the person may see.</summary>
     public sealed record Key(string? Repository, string? After, int Limit, string? Visible)
     {
-        public static Key Of(ProjectPage page) => new(
-            page.Repository, page.After, page.Limit,
-            page.Visible is { } visible
-                ? string.Join(',', visible.Order().Select(id => id.ToString(CultureInfo.InvariantCulture)))
-                : null);
+        public static Key Of(ProjectPage page) => new(page.Repository, page.After, page.Limit, KeyOf(page.Visible));
     }
 }
 

@@ -42,19 +42,8 @@ public sealed class ProjectCatalog(
     /// <summary>
     /// A page of pinned projects by name: those after <see cref="ProjectPage.After"/> that the person may see.
     /// </summary>
-    public async Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(
-        ProjectPage page, CancellationToken cancellationToken)
-    {
-        var key = PinnedProjectsCache.Key.Of(page);
-        if (pinned.TryGet(key, out var cached))
-        {
-            return cached;
-        }
-        var ticket = pinned.BeginRead();
-        var read = await ReadPinnedAsync(page, cancellationToken);
-        pinned.Store(ticket, key, read);
-        return read;
-    }
+    public Task<IReadOnlyList<ProjectListItem>> ListPinnedAsync(ProjectPage page, CancellationToken cancellationToken) =>
+        pinned.GetOrReadAsync(PinnedProjectsCache.Key.Of(page), () => ReadPinnedAsync(page, cancellationToken));
 
     private async Task<IReadOnlyList<ProjectListItem>> ReadPinnedAsync(
         ProjectPage page, CancellationToken cancellationToken)

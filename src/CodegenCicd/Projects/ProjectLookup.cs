@@ -30,15 +30,8 @@ public sealed class ProjectLookup(AppDbContext db, PinnedProjectNames? names = n
     public async Task<Project?> FindPinnedAsync(string repository, CancellationToken cancellationToken)
     {
         var name = repository.ToLowerInvariant();
-        if (names is null || !names.TryGet(name, out var id))
-        {
-            var ticket = names?.BeginRead();
-            id = await PinnedIdByName.RunAsync(db, name, cancellationToken);
-            if (ticket is { } read)
-            {
-                names!.Store(read, name, id);
-            }
-        }
+        Task<int?> Read() => PinnedIdByName.RunAsync(db, name, cancellationToken);
+        var id = names is null ? await Read() : await names.GetOrReadAsync(name, Read);
         return id is { } found ? await PinnedById.RunAsync(db, found, cancellationToken) : null;
     }
 

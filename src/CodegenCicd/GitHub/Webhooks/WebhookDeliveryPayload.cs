@@ -60,10 +60,6 @@ public sealed class WebhookDeliveryPayload
     /// <summary>The body as received: UTF-8 JSON.</summary>
     public byte[] Json()
     {
-        if (Body is null)
-        {
-            return Encoding.UTF8.GetBytes(Payload ?? "");
-        }
         using var lease = LendJson();
         return lease.Read(json => json.ToArray());
     }
@@ -76,7 +72,8 @@ public sealed class WebhookDeliveryPayload
     {
         if (Body is null)
         {
-            return new JsonLease(Encoding.UTF8.GetBytes(Payload ?? ""), length: null, reread: null);
+            var text = Encoding.UTF8.GetBytes(Payload ?? "");
+            return new JsonLease(text, text.Length, reread: null);
         }
         var json = ArrayPool<byte>.Shared.Rent(Length);
         if (!BrotliDecoder.TryDecompress(Body, json.AsSpan(0, Length), out var written) || written != Length)
@@ -92,7 +89,7 @@ public sealed class WebhookDeliveryPayload
     /// A body lent by <see cref="LendJson"/>. Read after Dispose (a handler kept the event and parsed it later),
     /// the body is decompressed again: slower, never wrong.
     /// </summary>
-    public sealed class JsonLease(byte[] array, int? length, Func<byte[]>? reread) : IDisposable
+    public sealed class JsonLease(byte[] array, int length, Func<byte[]>? reread) : IDisposable
     {
         private readonly Lock gate = new();
         private bool disposed;
@@ -103,7 +100,7 @@ public sealed class WebhookDeliveryPayload
             {
                 if (!disposed || reread is null)
                 {
-                    return read(array.AsSpan(0, length ?? array.Length));
+                    return read(array.AsSpan(0, length));
                 }
             }
             return read(reread());

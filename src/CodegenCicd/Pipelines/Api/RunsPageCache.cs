@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using CodegenCicd.Data;
 using CodegenCicd.Notifications;
@@ -47,10 +46,7 @@ public sealed class RunsPageCache : GenerationCache<RunsPageCache.Key, RunsPage>
         int? ProjectId, RunStatus? Status, int? PullRequest, long? Before, int Limit, string? Visible)
     {
         public static Key Of(RunFilter filter) => new(
-            filter.ProjectId, filter.Status, filter.PullRequest, filter.Before, filter.Limit,
-            filter.Visible is { } visible
-                ? string.Join(',', visible.Order().Select(id => id.ToString(CultureInfo.InvariantCulture)))
-                : null);
+            filter.ProjectId, filter.Status, filter.PullRequest, filter.Before, filter.Limit, KeyOf(filter.Visible));
     }
 }
 
@@ -63,19 +59,8 @@ public sealed class RunWriteWatcher(RunsPageCache cache) : TableWriteWatcher(Wri
 /// <summary>Pages of runs for the lists: from <see cref="RunsPageCache"/> when nothing was written since.</summary>
 public sealed class RunsPages(AppDbContext db, RunsPageCache cache)
 {
-    public async Task<RunsPage> GetAsync(RunFilter filter, CancellationToken cancellationToken)
-    {
-        var key = RunsPageCache.Key.Of(filter);
-        if (cache.TryGet(key, out var cached))
-        {
-            return cached;
-        }
-        var ticket = cache.BeginRead();
-        var page = new RunsPage(await RunsQuery.ListAsync(db, filter, cancellationToken));
-        if (filter.Limit <= RunsPageCache.LongestKept)
-        {
-            cache.Store(ticket, key, page);
-        }
-        return page;
-    }
+    public Task<RunsPage> GetAsync(RunFilter filter, CancellationToken cancellationToken) =>
+        cache.GetOrReadAsync(RunsPageCache.Key.Of(filter),
+            async () => new RunsPage(await RunsQuery.ListAsync(db, filter, cancellationToken)),
+            keep: filter.Limit <= RunsPageCache.LongestKept);
 }

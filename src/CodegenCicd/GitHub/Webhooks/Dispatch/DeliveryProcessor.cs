@@ -28,14 +28,6 @@ public sealed partial class DeliveryProcessor(
 {
     private const int MaxErrorLength = 4000;
 
-    /// <summary>The row and its body in one query, compiled once: the retry job runs it once per delivery.</summary>
-    private static readonly CompiledQuery<long, StoredDelivery?> RowAndBody = new((db, id, _) =>
-        db.Set<WebhookDelivery>().AsNoTracking()
-            .Where(d => d.Id == id)
-            .Join(db.Set<WebhookDeliveryPayload>().AsNoTracking(), d => d.Id, p => p.Id,
-                (d, p) => new StoredDelivery(d, p))
-            .FirstOrDefault());
-
     /// <summary>
     /// Claimed deliveries with their bodies, in one query: a lane reads all of its deliveries at once (a query
     /// per delivery was 7 % of the CPU under the peers benchmark's load). Those no longer stored are left out.
@@ -48,9 +40,9 @@ public sealed partial class DeliveryProcessor(
                 (d, p) => new StoredDelivery(d, p))
             .ToDictionaryAsync(s => s.Delivery.Id, cancellationToken);
 
-    /// <summary>Reads one claimed delivery and runs it (<see cref="ProcessAsync"/>).</summary>
+    /// <summary>Reads one claimed delivery and runs it (<see cref="ProcessAsync"/>): the retry job's way in.</summary>
     public async Task<DeliveryRun> ProcessClaimedAsync(long id, CancellationToken cancellationToken) =>
-        await RowAndBody.RunAsync(db, id, cancellationToken) is { } stored
+        (await ReadClaimedAsync([id], cancellationToken)).TryGetValue(id, out var stored)
             ? await ProcessAsync(stored, cancellationToken)
             : new DeliveryRun(null, Task.CompletedTask);
 
