@@ -47,6 +47,8 @@ public static class GitHubExtensions
         services.TryAddSingleton<IDeliveryCommitHook, NoCommitHook>();
         services.AddSingleton<DeliveryBatchWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryBatchWriter>());
+        services.AddSingleton<WebhookHandlerEvents>();
+        services.AddScoped<DeliveryTriage>();
         services.AddScoped<WebhookIntake>();
         services.AddScoped<DeliveryQueries>();
         services.AddSingleton<DispatchSignal>();

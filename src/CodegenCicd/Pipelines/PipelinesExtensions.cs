@@ -64,6 +64,7 @@ public static class PipelinesExtensions
         services.AddScoped<UnpreparedRun>();
         services.AddScoped<StageWatchdog>();
         services.AddWebhookHandler<PullRequestEventHandler>();
+        services.AddWebhookIdleCheck<UnpinnedRepositoryCheck>();
         services.AddWebhookHandler<CheckEventHandler>();
         services.AddHostedService<PipelineRecovery>();
         services.AddRecurringJob<StageWatchdog>(

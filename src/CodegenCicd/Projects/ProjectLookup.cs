@@ -27,12 +27,20 @@ public sealed class ProjectLookup(AppDbContext db, PinnedProjectNames? names = n
     /// asks, most of them for a repository nobody pinned (an App installed on a whole organisation): which
     /// repositories have one comes from <see cref="PinnedProjectNames"/>, and only a pinned one is read.
     /// </summary>
-    public async Task<Project?> FindPinnedAsync(string repository, CancellationToken cancellationToken)
+    public async Task<Project?> FindPinnedAsync(string repository, CancellationToken cancellationToken) =>
+        await PinnedIdAsync(repository, cancellationToken) is { } id
+            ? await PinnedById.RunAsync(db, id, cancellationToken)
+            : null;
+
+    /// <summary>Whether a repository ("owner/name", any case) has a pinned, active project; usually a cache hit.</summary>
+    public async Task<bool> IsPinnedAsync(string repository, CancellationToken cancellationToken) =>
+        await PinnedIdAsync(repository, cancellationToken) is not null;
+
+    private Task<int?> PinnedIdAsync(string repository, CancellationToken cancellationToken)
     {
         var name = repository.ToLowerInvariant();
         Task<int?> Read() => PinnedIdByName.RunAsync(db, name, cancellationToken);
-        var id = names is null ? await Read() : await names.GetOrReadAsync(name, Read);
-        return id is { } found ? await PinnedById.RunAsync(db, found, cancellationToken) : null;
+        return names is null ? Read() : names.GetOrReadAsync(name, Read);
     }
 
     /// <summary>Compiled: every pull-request delivery asks this, and EF's per-call translation cache lookup

@@ -7,14 +7,18 @@ namespace CodegenCicd.Benchmarks.Peers;
 
 /// <summary>
 /// The app as it runs in production on one machine: the built CodegenCicd.dll (Release when the benchmarks
-/// are), Kestrel, a fresh SQLite file, in-process jobs. Each delivery is verified, stored and enqueued, and
-/// the delivery jobs run beside the intake on the same cores.
+/// are), Kestrel, a fresh SQLite file, in-process jobs. Each delivery is verified and stored, and the dispatcher
+/// runs those with work in them beside the intake, on the same cores.
 /// </summary>
 internal static class AppPeer
 {
     public const string Name = "CodegenCICD";
 
     public const string WebhookPath = WebhookEndpoint.Path;
+
+    /// <summary>A fresh directory for one run of the app, named after what it is sent.</summary>
+    public static string DataDirectory(string work, string run) =>
+        Directory.CreateDirectory(Path.Combine(work, "app-" + run)).FullName;
 
     public static Process Start(string dataDir, int port, string secret)
     {

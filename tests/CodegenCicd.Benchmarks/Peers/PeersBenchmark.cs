@@ -10,10 +10,13 @@ namespace CodegenCicd.Benchmarks.Peers;
 /// <summary>
 /// The app's webhook intake beside two peers, in one run and under the same wrk load: a bare Kestrel HMAC
 /// endpoint (the floor: verify and forget), Probot's webhook server (verify and route, store nothing) and
-/// the app as a real process on SQLite (verify, store, enqueue). Each peer is its own process, started,
-/// warmed up, measured and stopped before the next, so it shares the cores only with wrk. Every request is
-/// a signed ~23 KiB pull_request delivery with a fresh delivery id. Prints requests/s, p50 and p99 of each,
-/// and the app's ratios to the others; fails when any peer answers anything but success.
+/// the app as a real process on SQLite (verify, store durably, run), twice: with new pull-request heads of a
+/// repository nobody pinned (what most deliveries of an App installed on a whole organisation are; intake stores
+/// them processed, as no handler has work in them) and with label changes, which every one goes through the
+/// dispatcher and the pull-request handler. Each peer is its own process, started, warmed up, measured and stopped
+/// before the next, so it shares the cores only with wrk. Every request is a signed ~23 KiB pull_request delivery
+/// with a fresh delivery id. Prints requests/s, p50 and p99 of each, and the app's ratios to the others; fails
+/// when any peer answers anything but success.
 ///   dotnet run -c Release --project tests/CodegenCicd.Benchmarks -- peers [--duration 15] [--warmup 5]
 ///       [--connections 16] [--threads 2]
 /// Needs wrk (apt-get install -y wrk) and Node with npm (Probot is installed by npm ci on first run).
@@ -45,19 +48,17 @@ public sealed class PeersBenchmark : IBenchmark
         var work = Directory.CreateTempSubdirectory("codegencicd-peers-").FullName;
         try
         {
-            var body = await CompactPayloadAsync(root);
-            var bodyFile = Path.Combine(work, "body.json");
-            await File.WriteAllBytesAsync(bodyFile, body);
             var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-            var signature = "sha256="
-                + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+            var opened = await Body.WriteAsync(work, "opened", await CompactPayloadAsync(root), secret);
+            var labeled = await Body.WriteAsync(work, "labeled", Relabel(await CompactPayloadAsync(root)), secret);
             var loadAtStart = LoadAverage();
             var results = new List<PeerResult>();
-            Backlog? backlog = null;
-            foreach (var (name, start) in Peers(Path.Combine(peersDir, "probot"), work, secret))
+            var backlogs = new List<string>();
+            foreach (var (name, start, body) in Peers(Path.Combine(peersDir, "probot"), work, secret, opened, labeled))
             {
                 await using var peer = await start(PeerProcess.FreePort());
                 await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+                var (bodyFile, signature) = (body.File, body.Signature);
                 var warm = await Wrk.RunAsync(script, load, warmup, peer, bodyFile, signature);
                 if (warm.Failed)
                 {
@@ -71,12 +72,13 @@ public sealed class PeersBenchmark : IBenchmark
                 results.Add(new PeerResult(await name(), measured, peer.CpuTime - cpuBefore));
                 if (peer.Name == AppPeer.Name)
                 {
-                    backlog = await AppPeer.DrainAsync(work, TimeSpan.FromSeconds(120));
+                    var backlog = await AppPeer.DrainAsync(AppPeer.DataDirectory(work, body.Action), TimeSpan.FromSeconds(120));
+                    backlogs.Add($"{results[^1].Name}: {backlog}");
                 }
             }
-            PeersReport.Print(results, load, warmup, body.Length, loadAtStart, LoadAverage());
+            PeersReport.Print(results, load, warmup, opened.Length, loadAtStart, LoadAverage());
             Console.WriteLine();
-            Console.WriteLine(backlog);
+            backlogs.ForEach(Console.WriteLine);
             PeersReport.FailOnErrors(results);
         }
         finally
@@ -85,20 +87,56 @@ public sealed class PeersBenchmark : IBenchmark
         }
     }
 
-    /// <summary>The floor first, the app last; each with how it is named in the report (after it ran).</summary>
-    private static List<(Func<Task<string>> Name, Func<int, Task<PeerProcess>> Start)> Peers(
-        string probotDir, string dataDir, string secret) =>
-    [
-        (() => Task.FromResult($"bare Kestrel HMAC ({RuntimeInformation.FrameworkDescription})"),
-            port => Task.FromResult(PeerProcess.Attach("bare Kestrel HMAC", BareHmacServer.Start(port, secret),
-                port, BareHmacServer.WebhookPath, "/healthz", expectedStatus: 202))),
-        (() => ProbotPeer.DescribeAsync(probotDir),
-            async port => PeerProcess.Attach("Probot", await ProbotPeer.StartAsync(probotDir, port, secret),
-                port, ProbotPeer.WebhookPath, "/healthz", expectedStatus: 200)),
-        (() => Task.FromResult("CodegenCICD (SQLite)"),
-            port => Task.FromResult(PeerProcess.Attach(AppPeer.Name, AppPeer.Start(dataDir, port, secret),
-                port, AppPeer.WebhookPath, "/readyz", expectedStatus: 202))),
-    ];
+    /// <summary>
+    /// The floor first, the app last (each run of it on a fresh database); each with how it is named in the report
+    /// (after it ran) and the delivery it is sent.
+    /// </summary>
+    private static List<(Func<Task<string>> Name, Func<int, Task<PeerProcess>> Start, Body Body)> Peers(
+        string probotDir, string work, string secret, Body opened, Body labeled)
+    {
+        (Func<Task<string>>, Func<int, Task<PeerProcess>>, Body) App(string what, Body body) =>
+            (() => Task.FromResult($"{AppPeer.Name} (SQLite), {what}"),
+                port => Task.FromResult(PeerProcess.Attach(AppPeer.Name,
+                    AppPeer.Start(AppPeer.DataDirectory(work, body.Action), port, secret),
+                    port, AppPeer.WebhookPath, "/readyz", expectedStatus: 202)), body);
+        return
+        [
+            (() => Task.FromResult($"bare Kestrel HMAC ({RuntimeInformation.FrameworkDescription})"),
+                port => Task.FromResult(PeerProcess.Attach("bare Kestrel HMAC", BareHmacServer.Start(port, secret),
+                    port, BareHmacServer.WebhookPath, "/healthz", expectedStatus: 202)), opened),
+            (() => ProbotPeer.DescribeAsync(probotDir),
+                async port => PeerProcess.Attach("Probot", await ProbotPeer.StartAsync(probotDir, port, secret),
+                    port, ProbotPeer.WebhookPath, "/healthz", expectedStatus: 200), opened),
+            App("new heads, nobody pinned: settled at intake", opened),
+            App("labels: every one dispatched", labeled),
+        ];
+    }
+
+    /// <summary>The same delivery with another action: <c>labeled</c> is handled (waiting merge gates of the PR are
+    /// looked for), and the body is parsed to find the pull request.</summary>
+    private static byte[] Relabel(byte[] compact)
+    {
+        var json = Encoding.UTF8.GetString(compact);
+        const string Opened = "\"action\":\"opened\"";
+        if (!json.StartsWith("{" + Opened, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{Fixture} no longer starts with {Opened}.");
+        }
+        return Encoding.UTF8.GetBytes("{\"action\":\"labeled\"" + json[(Opened.Length + 1)..]);
+    }
+
+    /// <summary>A body written for wrk, with its action and its signature.</summary>
+    private sealed record Body(string Action, string File, string Signature, int Length)
+    {
+        public static async Task<Body> WriteAsync(string work, string action, byte[] body, string secret)
+        {
+            var file = Path.Combine(work, $"{action}.json");
+            await System.IO.File.WriteAllBytesAsync(file, body);
+            var signature = "sha256="
+                + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+            return new Body(action, file, signature, body.Length);
+        }
+    }
 
     /// <summary>The fixture as GitHub sends it: compact JSON, not the fixture's indented file.</summary>
     private static async Task<byte[]> CompactPayloadAsync(string root)

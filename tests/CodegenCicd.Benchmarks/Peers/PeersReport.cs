@@ -27,17 +27,22 @@ internal static class PeersReport
                 $"| {peer.Name} | {r.RequestsPerSecond:N0} | {r.P50Ms:F1} ms | {r.P99Ms:F1} ms | " +
                 $"{peer.CpuMsPerRequest:F2} ms | {r.Non2xx + r.Other2xx} | {r.SocketErrors + r.Timeouts} |"));
         }
-        // The app is the last peer; each ratio is the app's figure divided by the peer's.
-        var app = results[^1];
+        // The app's runs come last; each ratio is the app's figure divided by the peer's.
+        var apps = results.Where(r => r.Name.StartsWith(AppPeer.Name, StringComparison.Ordinal)).ToList();
+        var others = results.Except(apps).Reverse().ToList();
         Console.WriteLine();
         Console.WriteLine("| the app ÷ | requests/s | p50 | p99 | CPU per request |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-        foreach (var peer in results.Take(results.Count - 1).Reverse())
+        foreach (var app in apps)
         {
-            Console.WriteLine(string.Create(invariant,
-                $"| {peer.Name} | {app.Result.RequestsPerSecond / peer.Result.RequestsPerSecond:F3}× | " +
-                $"{app.Result.P50Ms / peer.Result.P50Ms:F1}× | {app.Result.P99Ms / peer.Result.P99Ms:F1}× | " +
-                $"{app.CpuMsPerRequest / peer.CpuMsPerRequest:F1}× |"));
+            foreach (var peer in others)
+            {
+                Console.WriteLine(string.Create(invariant,
+                    $"| {app.Name[AppPeer.Name.Length..].Trim()} ÷ {peer.Name} | " +
+                    $"{app.Result.RequestsPerSecond / peer.Result.RequestsPerSecond:F3}× | " +
+                    $"{app.Result.P50Ms / peer.Result.P50Ms:F1}× | {app.Result.P99Ms / peer.Result.P99Ms:F1}× | " +
+                    $"{app.CpuMsPerRequest / peer.CpuMsPerRequest:F1}× |"));
+            }
         }
     }
 

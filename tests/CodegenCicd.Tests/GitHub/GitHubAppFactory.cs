@@ -38,6 +38,9 @@ public sealed class GitHubAppFactory : AppFactory
     /// <summary>Replaces the app's no-op hook before a batch of deliveries commits (set before first use).</summary>
     public IDeliveryCommitHook? CommitHook { get; set; }
 
+    /// <summary>More services for this test's app (set before first use).</summary>
+    public Action<IServiceCollection>? MoreServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -49,6 +52,7 @@ public sealed class GitHubAppFactory : AppFactory
             {
                 services.AddSingleton(hook);
             }
+            MoreServices?.Invoke(services);
         });
     }
 
@@ -119,7 +123,10 @@ public sealed class GitHubAppFactory : AppFactory
     }
 }
 
-/// <summary>Records what the delivery job hands to handlers; can be told to fail the next N calls.</summary>
+/// <summary>
+/// Records what the delivery job hands to handlers, having read each payload as a real handler does; can be told to
+/// fail the next N calls.
+/// </summary>
 public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHandler
 {
     public sealed class Log
@@ -156,6 +163,7 @@ public sealed class RecordingHandler(RecordingHandler.Log log) : IWebhookEventHa
     public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         await log.WaitIfHeldAsync(webhookEvent.DeliveryId);
+        _ = webhookEvent.Payload; // a body that cannot be read fails here, as in a real handler
         log.Events.Enqueue(webhookEvent);
         if (log.ShouldFail())
         {

@@ -58,64 +58,31 @@ public sealed class WebhookDeliveryPayload
     }
 
     /// <summary>The body as received: UTF-8 JSON.</summary>
-    public byte[] Json()
-    {
-        using var lease = LendJson();
-        return lease.Read(json => json.ToArray());
-    }
+    public byte[] Json() => ReadJson(json => json.ToArray());
 
     /// <summary>
-    /// The body as received (UTF-8 JSON), decompressed now into an array lent by the pool until the lease is
-    /// disposed: the processor holds it while the handlers run, and parses it only if one of them asks.
+    /// Runs <paramref name="read"/> on the body as received (UTF-8 JSON), decompressed into an array lent by the
+    /// pool for that call only: <paramref name="read"/> must not keep the span.
     /// </summary>
-    public JsonLease LendJson()
+    public T ReadJson<T>(Func<ReadOnlySpan<byte>, T> read)
     {
         if (Body is null)
         {
-            var text = Encoding.UTF8.GetBytes(Payload ?? "");
-            return new JsonLease(text, text.Length, reread: null);
+            return read(Encoding.UTF8.GetBytes(Payload ?? ""));
         }
         var json = ArrayPool<byte>.Shared.Rent(Length);
-        if (!BrotliDecoder.TryDecompress(Body, json.AsSpan(0, Length), out var written) || written != Length)
+        try
+        {
+            if (!BrotliDecoder.TryDecompress(Body, json.AsSpan(0, Length), out var written) || written != Length)
+            {
+                throw new InvalidDataException($"The stored body of delivery row {Id} is damaged: "
+                    + $"it does not decompress to its recorded {Length} bytes.");
+            }
+            return read(json.AsSpan(0, Length));
+        }
+        finally
         {
             ArrayPool<byte>.Shared.Return(json);
-            throw new InvalidDataException($"The stored body of delivery row {Id} is damaged: "
-                + $"it does not decompress to its recorded {Length} bytes.");
-        }
-        return new JsonLease(json, Length, reread: Json);
-    }
-
-    /// <summary>
-    /// A body lent by <see cref="LendJson"/>. Read after Dispose (a handler kept the event and parsed it later),
-    /// the body is decompressed again: slower, never wrong.
-    /// </summary>
-    public sealed class JsonLease(byte[] array, int length, Func<byte[]>? reread) : IDisposable
-    {
-        private readonly Lock gate = new();
-        private bool disposed;
-
-        public T Read<T>(Func<ReadOnlySpan<byte>, T> read)
-        {
-            lock (gate)
-            {
-                if (!disposed || reread is null)
-                {
-                    return read(array.AsSpan(0, length));
-                }
-            }
-            return read(reread());
-        }
-
-        public void Dispose()
-        {
-            lock (gate)
-            {
-                if (!disposed && reread is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(array);
-                }
-                disposed = true;
-            }
         }
     }
 }

@@ -50,9 +50,32 @@ public interface IWebhookEventHandler
     Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A handler's quick answer, asked as a delivery arrives: "I would let this one go". When every handler that
+/// wants a delivery's event says so, the delivery is stored already processed and never dispatched
+/// (<see cref="Intake.DeliveryTriage"/>). The handler asks the same check first, so a redelivery ends the same way.
+/// Register it with <c>services.AddWebhookIdleCheck&lt;T&gt;()</c>; it is scoped, like its handler.
+/// </summary>
+public interface IWebhookIdleCheck
+{
+    /// <summary>The handler this check answers for.</summary>
+    Type Handler { get; }
+
+    /// <summary>
+    /// True when <see cref="Handler"/> would do nothing with this delivery. Decide from the delivery's summary
+    /// where possible: reading <see cref="WebhookEvent.Payload"/> parses the body on the request's thread.
+    /// </summary>
+    ValueTask<bool> IsIdleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken);
+}
+
 public static class WebhookHandlerRegistration
 {
     public static IServiceCollection AddWebhookHandler<THandler>(this IServiceCollection services)
         where THandler : class, IWebhookEventHandler =>
         services.AddScoped<IWebhookEventHandler, THandler>();
+
+    /// <summary>Registers an idle check as itself (its handler asks it) and as an <see cref="IWebhookIdleCheck"/>.</summary>
+    public static IServiceCollection AddWebhookIdleCheck<TCheck>(this IServiceCollection services)
+        where TCheck : class, IWebhookIdleCheck =>
+        services.AddScoped<TCheck>().AddScoped<IWebhookIdleCheck>(sp => sp.GetRequiredService<TCheck>());
 }

@@ -22,10 +22,11 @@ public sealed record IntakeResult(IntakeOutcome Outcome, long? Id = null, string
 /// Stores a verified delivery once per <c>X-GitHub-Delivery</c>; nothing else, so GitHub gets its answer in
 /// milliseconds. Concurrent deliveries share one transaction and one sync (<see cref="DeliveryBatchWriter"/>),
 /// and the answer waits for that commit. A duplicate (redelivery, or the same delivery posted concurrently)
-/// is acknowledged without a second row: the unique index decides. The dispatcher runs what was stored.
+/// is acknowledged without a second row: the unique index decides. The dispatcher runs what was stored, except
+/// what <see cref="DeliveryTriage"/> finds no handler has work in: that is stored already processed.
 /// </summary>
 public sealed class WebhookIntake(
-    AppDbContext db, DeliveryBatchWriter writer, DispatchSignal dispatch, TimeProvider time)
+    AppDbContext db, DeliveryBatchWriter writer, DeliveryTriage triage, DispatchSignal dispatch, TimeProvider time)
 {
     public Task<IntakeResult> AcceptAsync(IncomingWebhook webhook, CancellationToken cancellationToken) =>
         AcceptAsync(webhook, handedOver: null, cancellationToken);
@@ -35,10 +36,16 @@ public sealed class WebhookIntake(
     public async Task<IntakeResult> AcceptAsync(
         IncomingWebhook webhook, Action? handedOver, CancellationToken cancellationToken)
     {
-        if (Parse(webhook.Body) is not { } summary)
+        if (DeliverySummary.Read(webhook.Body.Span) is not { } summary)
         {
             return new IntakeResult(IntakeOutcome.Malformed, Problem: "The body is not a JSON object.");
         }
+        var body = webhook.Body;
+        var settled = await triage.NothingToRunAsync(
+            new WebhookEvent(webhook.DeliveryId, webhook.Event, summary.Action, summary.InstallationId,
+                summary.Repository, () => JsonSerializer.Deserialize<JsonElement>(body.Span)),
+            cancellationToken);
+        var now = time.GetUtcNow();
         var delivery = new WebhookDelivery
         {
             DeliveryId = webhook.DeliveryId,
@@ -47,8 +54,10 @@ public sealed class WebhookIntake(
             InstallationId = summary.InstallationId,
             RepositoryFullName = summary.Repository,
             HookId = webhook.HookId,
-            Status = DeliveryStatus.Received,
-            ReceivedAt = time.GetUtcNow(),
+            // Settled: processed when it arrived, by no handler (no attempt, no start, no time taken).
+            Status = settled ? DeliveryStatus.Processed : DeliveryStatus.Received,
+            ReceivedAt = now,
+            CompletedAt = settled ? now : null,
         };
         // On disk before GitHub hears 2xx: GitHub does not deliver it again. Once handed over, the delivery
         // is stored even if the caller goes away, so waiting for it is not cancelled either.
@@ -77,39 +86,4 @@ public sealed class WebhookIntake(
         }
         return reset == 1;
     }
-
-    private sealed record Summary(string? Action, long? InstallationId, string? Repository);
-
-    private static Summary? Parse(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-            // Read defensively: a signed body is trusted to come from GitHub, not to have the expected shape.
-            return new Summary(
-                Text(root, "action", 64),
-                root.TryGetProperty("installation", out var installation)
-                    && installation.ValueKind == JsonValueKind.Object
-                    && installation.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number
-                    && id.TryGetInt64(out var installationId) ? installationId : null,
-                root.TryGetProperty("repository", out var repository) && repository.ValueKind == JsonValueKind.Object
-                    ? Text(repository, "full_name", 200) : null);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// A string property, cut to its column's size (they hold names; a longer value is cut rather than refused).
-    /// </summary>
-    private static string? Text(JsonElement parent, string property, int maxLength) =>
-        parent.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            && value.GetString() is { } text ? text[..Math.Min(text.Length, maxLength)] : null;
 }

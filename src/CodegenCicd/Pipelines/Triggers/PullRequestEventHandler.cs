@@ -17,7 +17,8 @@ namespace CodegenCicd.Pipelines.Triggers;
 /// </summary>
 public sealed class PullRequestEventHandler(
     PipelineStarter starter, PipelineStore store, RunControl control, EffectProcessor effects,
-    IGitHubAppClients clients, TimeProvider time, ILogger<PullRequestEventHandler> logger)
+    IGitHubAppClients clients, UnpinnedRepositoryCheck unpinned, TimeProvider time,
+    ILogger<PullRequestEventHandler> logger)
     : IWebhookEventHandler
 {
     public IReadOnlyCollection<string> Events { get; } = ["pull_request", "pull_request_review"];
@@ -25,13 +26,11 @@ public sealed class PullRequestEventHandler(
     public async Task HandleAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var action = webhookEvent.Action ?? "";
-        if (webhookEvent.Event == "pull_request" && action is "opened" or "synchronize" or "reopened" or "ready_for_review"
-            && webhookEvent.RepositoryFullName is { } name
-            && await starter.FindProjectAsync(name, cancellationToken) is null)
+        if (await unpinned.IsIdleAsync(webhookEvent, cancellationToken))
         {
-            // A new head in a repository nobody pinned starts nothing, and is let go before its body (20–30 KB) is
-            // parsed: most deliveries of an App installed on a whole organisation are of such repositories.
-            logger.LogInformation("{Repository} is not a pinned project; no pipeline for its pull request", name);
+            // Usually settled at intake; a redelivery, or a project unpinned since it arrived, comes here.
+            logger.LogInformation("{Repository} is not a pinned project; no pipeline for its pull request",
+                webhookEvent.RepositoryFullName);
             return;
         }
         var payload = webhookEvent.Payload;

@@ -55,14 +55,14 @@ public sealed partial class DeliveryProcessor(
         var watch = Stopwatch.StartNew();
         try
         {
-            // Inside the try: a body that no longer decompresses or parses fails this delivery, with the reason on
-            // its row, instead of failing the lane (which would give the claim back and take it again, forever).
-            // Decompressed now (a damaged body is found even if no handler reads it), parsed when a handler asks.
-            // Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may keep it.
-            using var body = payload.LendJson();
+            // The body is decompressed and parsed when a handler first reads it (one that decides from the summary
+            // costs neither). Inside the try: a body that no longer decompresses or parses fails this delivery, with
+            // the reason on its row, instead of failing the lane (which would give the claim back and take it again,
+            // forever). Deserialized rather than JsonDocument.Parse: the element owns its memory, so a handler may
+            // keep it after the decompressed bytes have gone back to the pool.
             var webhookEvent = new WebhookEvent(delivery.DeliveryId, delivery.Event, delivery.Action,
                 delivery.InstallationId, delivery.RepositoryFullName,
-                () => body.Read(json => JsonSerializer.Deserialize<JsonElement>(json)));
+                () => payload.ReadJson(json => JsonSerializer.Deserialize<JsonElement>(json)));
             foreach (var handler in matching)
             {
                 await handler.HandleAsync(webhookEvent, cancellationToken);

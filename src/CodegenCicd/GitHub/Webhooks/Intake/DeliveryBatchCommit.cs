@@ -29,7 +29,7 @@ internal static class DeliveryBatchCommit
         nameof(WebhookDelivery.DeliveryId), nameof(WebhookDelivery.Event), nameof(WebhookDelivery.Action),
         nameof(WebhookDelivery.InstallationId), nameof(WebhookDelivery.RepositoryFullName),
         nameof(WebhookDelivery.HookId), nameof(WebhookDelivery.Status), nameof(WebhookDelivery.Attempts),
-        nameof(WebhookDelivery.ReceivedAt),
+        nameof(WebhookDelivery.ReceivedAt), nameof(WebhookDelivery.CompletedAt),
     ];
 
     /// <summary>
@@ -98,7 +98,7 @@ internal static class DeliveryBatchCommit
             var delivery = batch[i].Row;
             object?[] values = [delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
                 delivery.RepositoryFullName, delivery.HookId, delivery.Status, delivery.Attempts,
-                delivery.ReceivedAt];
+                delivery.ReceivedAt, delivery.CompletedAt];
             for (var p = 0; p < values.Length; p++)
             {
                 table.SetValue(parameters[p], Columns[p], values[p]);

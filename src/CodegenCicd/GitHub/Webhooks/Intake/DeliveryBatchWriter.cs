@@ -128,10 +128,12 @@ public sealed partial class DeliveryBatchWriter(
         {
             batch[0].Stored.TrySetException(ex);
         }
-        var stored = batch.Select(p => p.Delivery).OfType<NewDelivery>().ToList();
+        // Only deliveries with work in them wake the dispatcher (DeliveryTriage stores the others processed).
+        var stored = batch.Select(p => p.Delivery?.Row).OfType<WebhookDelivery>()
+            .Where(d => d.Status == DeliveryStatus.Received).ToList();
         if (stored.Count > 0)
         {
-            dispatch.Stored(stored.Select(d => d.Row.RepositoryFullName));
+            dispatch.Stored(stored.Select(d => d.RepositoryFullName));
         }
     }
 
