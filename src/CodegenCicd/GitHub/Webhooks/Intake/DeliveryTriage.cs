@@ -12,36 +12,33 @@ public sealed partial class DeliveryTriage(
     WebhookHandlerEvents handlers, IEnumerable<IWebhookIdleCheck> checks, ILogger<DeliveryTriage> logger)
 {
     /// <summary>
-    /// True when no handler would do anything with the delivery. A check that fails counts as "it has work": the
-    /// delivery is dispatched as usual, and nothing is lost.
+    /// True when no handler would do anything with the delivery. Anything that fails on the way (a check, or building a
+    /// handler to learn its events) counts as "it has work": the delivery is dispatched as usual, and nothing is lost.
     /// </summary>
     public async ValueTask<bool> NothingToRunAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
-        foreach (var handler in handlers.For(webhookEvent.Event))
+        try
         {
-            if (checks.FirstOrDefault(c => c.Handler == handler) is not { } check)
+            foreach (var handler in handlers.For(webhookEvent.Event))
             {
-                return false;
-            }
-            try
-            {
-                if (!await check.IsIdleAsync(webhookEvent, cancellationToken))
+                if (checks.FirstOrDefault(c => c.Handler == handler) is not { } check
+                    || !await check.IsIdleAsync(webhookEvent, cancellationToken))
                 {
                     return false;
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogCheckFailed(logger, ex, check.GetType().Name, webhookEvent.DeliveryId);
-                return false;
-            }
+            return true;
         }
-        return true;
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCheckFailed(logger, ex, webhookEvent.DeliveryId);
+            return false;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Check} failed for delivery {DeliveryId}; it is dispatched to its handlers as usual")]
-    private static partial void LogCheckFailed(ILogger logger, Exception exception, string check, string deliveryId);
+        Message = "Could not tell whether delivery {DeliveryId} has work in it; it is dispatched to its handlers as usual")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, string deliveryId);
 }
 
 /// <summary>
@@ -50,13 +47,14 @@ public sealed partial class DeliveryTriage(
 /// </summary>
 public sealed class WebhookHandlerEvents(IServiceScopeFactory scopes)
 {
+    // PublicationOnly: a handler that cannot be built yet (say, a setting still missing) is tried again next time.
     private readonly Lazy<ILookup<string, Type>> byEvent = new(() =>
     {
         using var scope = scopes.CreateScope();
         return scope.ServiceProvider.GetServices<IWebhookEventHandler>()
             .SelectMany(handler => handler.Events.Select(e => (Event: e, Type: handler.GetType())))
             .ToLookup(h => h.Event, h => h.Type, StringComparer.Ordinal);
-    });
+    }, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>The handler types that want <paramref name="event"/>; none for an event nobody handles.</summary>
     public IEnumerable<Type> For(string @event) => byEvent.Value[@event];
