@@ -25,3 +25,31 @@ public sealed class CompiledQuery<TParam, TResult>
     public Task<TResult> RunAsync(AppDbContext db, TParam parameter, CancellationToken cancellationToken) =>
         byModel.GetValue(db.Model, compile)(db, parameter, cancellationToken);
 }
+
+/// <summary>
+/// As <see cref="CompiledQuery{TParam, TResult}"/>, for a list of rows selected by two parameters (one model, one
+/// compiled query).
+/// </summary>
+public sealed class CompiledListQuery<TParam1, TParam2, TItem>
+{
+    private readonly ConditionalWeakTable<IModel, Func<AppDbContext, TParam1, TParam2, IAsyncEnumerable<TItem>>> byModel =
+        new();
+
+    private readonly ConditionalWeakTable<IModel, Func<AppDbContext, TParam1, TParam2, IAsyncEnumerable<TItem>>>
+        .CreateValueCallback compile;
+
+    public CompiledListQuery(Expression<Func<AppDbContext, TParam1, TParam2, IQueryable<TItem>>> query) =>
+        compile = _ => EF.CompileAsyncQuery(query);
+
+    public async Task<List<TItem>> ToListAsync(
+        AppDbContext db, TParam1 first, TParam2 second, CancellationToken cancellationToken)
+    {
+        var items = new List<TItem>();
+        await foreach (var item in byModel.GetValue(db.Model, compile)(db, first, second)
+            .WithCancellation(cancellationToken))
+        {
+            items.Add(item);
+        }
+        return items;
+    }
+}

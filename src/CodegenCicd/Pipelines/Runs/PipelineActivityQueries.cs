@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Text.Json;
 using CodegenCicd.Data;
 using Microsoft.EntityFrameworkCore;
@@ -126,8 +125,4 @@ public sealed class PipelineActivityQueries(AppDbContext db)
                 .Select(r => new OpenPullRequestView(
                     r.ProjectId, r.PullRequest, r.PullRequestUrl, r.PullRequestTitle, StatusBadges.For(r.Status)))]);
     }
-
-    /// <summary>The runs of one pull request, by repository name as GitHub spells it in any case.</summary>
-    public static Expression<Func<PipelineRun, bool>> OfPullRequest(string repository, int pullRequest) =>
-        r => r.Repository.ToLower() == repository.ToLower() && r.PullRequest == pullRequest;
 }

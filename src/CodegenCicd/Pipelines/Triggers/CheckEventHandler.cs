@@ -53,8 +53,7 @@ public sealed class CheckEventHandler(
             case ("check_suite", "completed"):
                 foreach (var pr in PullRequestRef.FromCheckPayload(check, repository, webhookEvent.InstallationId))
                 {
-                    await control.ReevaluateWaitingAsync(
-                        PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number), cancellationToken);
+                    await control.ReevaluateWaitingAsync(pr.Repository, pr.Number, cancellationToken);
                 }
                 break;
             case ("check_run", "rerequested"):

@@ -57,8 +57,7 @@ public sealed class PullRequestEventHandler(
         }
         else if (action is "labeled" or "unlabeled" or "submitted" or "dismissed" or "edited" or "converted_to_draft")
         {
-            await control.ReevaluateWaitingAsync(PipelineActivityQueries.OfPullRequest(pr.Repository, pr.Number),
-                cancellationToken);
+            await control.ReevaluateWaitingAsync(pr.Repository, pr.Number, cancellationToken);
         }
     }
 
