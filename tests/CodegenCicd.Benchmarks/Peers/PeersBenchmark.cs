@@ -12,7 +12,7 @@ namespace CodegenCicd.Benchmarks.Peers;
 /// endpoint (the floor: verify and forget), Probot's webhook server (verify and route, store nothing) and
 /// the app as a real process on SQLite (verify, store durably, run), twice: with new pull-request heads of a
 /// repository nobody pinned (what most deliveries of an App installed on a whole organisation are; intake stores
-/// them processed, as no handler has work in them) and with label changes, which every one goes through the
+/// them processed, as no handler has work in them) and with label changes, each of which goes through the
 /// dispatcher and the pull-request handler. Each peer is its own process, started, warmed up, measured and stopped
 /// before the next, so it shares the cores only with wrk. Every request is a signed ~23 KiB pull_request delivery
 /// with a fresh delivery id. Prints requests/s, p50 and p99 of each, and the app's ratios to the others; fails

@@ -38,7 +38,7 @@ internal static class PeersReport
             foreach (var peer in others)
             {
                 Console.WriteLine(string.Create(invariant,
-                    $"| {app.Name[AppPeer.Name.Length..].Trim()} ÷ {peer.Name} | " +
+                    $"| {app.Name[(app.Name.IndexOf(", ", StringComparison.Ordinal) + 2)..]} ÷ {peer.Name} | " +
                     $"{app.Result.RequestsPerSecond / peer.Result.RequestsPerSecond:F3}× | " +
                     $"{app.Result.P50Ms / peer.Result.P50Ms:F1}× | {app.Result.P99Ms / peer.Result.P99Ms:F1}× | " +
                     $"{app.CpuMsPerRequest / peer.CpuMsPerRequest:F1}× |"));
