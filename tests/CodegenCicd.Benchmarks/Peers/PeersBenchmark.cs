@@ -49,8 +49,9 @@ public sealed class PeersBenchmark : IBenchmark
         try
         {
             var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-            var opened = await Body.WriteAsync(work, "opened", await CompactPayloadAsync(root), secret);
-            var labeled = await Body.WriteAsync(work, "labeled", Relabel(await CompactPayloadAsync(root)), secret);
+            var compact = await CompactPayloadAsync(root);
+            var opened = await Body.WriteAsync(work, "opened", compact, secret);
+            var labeled = await Body.WriteAsync(work, "labeled", Relabel(compact), secret);
             var loadAtStart = LoadAverage();
             var results = new List<PeerResult>();
             var backlogs = new List<string>();
@@ -58,8 +59,7 @@ public sealed class PeersBenchmark : IBenchmark
             {
                 await using var peer = await start(PeerProcess.FreePort());
                 await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-                var (bodyFile, signature) = (body.File, body.Signature);
-                var warm = await Wrk.RunAsync(script, load, warmup, peer, bodyFile, signature);
+                var warm = await Wrk.RunAsync(script, load, warmup, peer, body.File, body.Signature);
                 if (warm.Failed)
                 {
                     throw new InvalidOperationException(
@@ -67,7 +67,7 @@ public sealed class PeersBenchmark : IBenchmark
                         PeersReport.Describe(warm));
                 }
                 var cpuBefore = peer.CpuTime;
-                var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, bodyFile, signature);
+                var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, body.File, body.Signature);
                 peer.EnsureRunning();
                 results.Add(new PeerResult(await name(), measured, peer.CpuTime - cpuBefore));
                 if (peer.Name == AppPeer.Name)
