@@ -16,6 +16,8 @@ internal sealed class PeerProcess(string name, Process process, OutputTail outpu
 
     public string WebhookUrl => $"http://127.0.0.1:{port}{webhookPath}";
 
+    public Uri BaseAddress => new($"http://127.0.0.1:{port}/");
+
     public int ExpectedStatus => expectedStatus;
 
     public static int FreePort()

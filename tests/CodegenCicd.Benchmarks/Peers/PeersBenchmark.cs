@@ -55,16 +55,29 @@ public sealed class PeersBenchmark : IBenchmark
             var loadAtStart = LoadAverage();
             var results = new List<PeerResult>();
             var backlogs = new List<string>();
+            var notes = new List<string>();
             foreach (var (name, start, body) in Peers(Path.Combine(peersDir, "probot"), work, secret, opened, labeled))
             {
                 await using var peer = await start(PeerProcess.FreePort());
                 await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-                var warm = await Wrk.RunAsync(script, load, warmup, peer, body.File, body.Signature);
-                if (warm.Failed)
+                async Task WarmAsync(int seconds)
                 {
-                    throw new InvalidOperationException(
-                        $"{peer.Name} answered errors while warming up, so nothing was measured.\n" +
-                        PeersReport.Describe(warm));
+                    var warm = await Wrk.RunAsync(script, load, seconds, peer, body.File, body.Signature);
+                    if (warm.Failed)
+                    {
+                        throw new InvalidOperationException(
+                            $"{peer.Name} answered errors while warming up, so nothing was measured.\n" +
+                            PeersReport.Describe(warm));
+                    }
+                }
+                await WarmAsync(warmup);
+                if (peer.Name == AppPeer.Name)
+                {
+                    // Then on until its JIT is done, as a server that has been running is (JitWarmUp).
+                    var (took, quiet) = await JitWarmUp.RunAsync(peer.BaseAddress, () => WarmAsync(5),
+                        TimeSpan.Zero, TimeSpan.FromSeconds(90));
+                    notes.Add($"{AppPeer.Name}, {body.Action}: warmed up for {warmup + took.TotalSeconds:F0} s" +
+                        (quiet ? ", until its JIT compiled for under 1 % of 5 s" : ", its JIT still busy after that"));
                 }
                 var cpuBefore = peer.CpuTime;
                 var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, body.File, body.Signature);
@@ -78,6 +91,7 @@ public sealed class PeersBenchmark : IBenchmark
             }
             PeersReport.Print(results, load, warmup, opened.Length, loadAtStart, LoadAverage());
             Console.WriteLine();
+            notes.ForEach(Console.WriteLine);
             backlogs.ForEach(Console.WriteLine);
             PeersReport.FailOnErrors(results);
         }

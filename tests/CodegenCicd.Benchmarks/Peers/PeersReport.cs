@@ -13,7 +13,7 @@ internal static class PeersReport
         Console.WriteLine();
         Console.WriteLine(string.Create(invariant,
             $"wrk, {load.Connections} connections, {load.Threads} threads, {load.Seconds} s per peer after a " +
-            $"{warmup} s warm-up; a {bodyBytes / 1024.0:F1} KiB `{PeersBenchmark.Fixture}` delivery, signed, " +
+            $"{warmup} s warm-up (the app then on until its JIT is done, see below); a {bodyBytes / 1024.0:F1} KiB `{PeersBenchmark.Fixture}` delivery, signed, " +
             $"each request with a fresh X-GitHub-Delivery."));
         Console.WriteLine($"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) {loadAtStart} at start, " +
             $"{loadAtEnd} at end.");
