@@ -12,6 +12,7 @@ using CodegenCicd.Hosting.Api;
 using CodegenCicd.Hosting.Configuration;
 using CodegenCicd.Hosting.Jobs;
 using CodegenCicd.Hosting.Observability;
+using CodegenCicd.Hosting.Server;
 using CodegenCicd.Merging;
 using CodegenCicd.Notifications;
 using CodegenCicd.Pipelines;
@@ -37,6 +38,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
     builder.Configuration.AddSeedAliases();
     builder.Services.AddSingleton(TimeProvider.System);
+    builder.AddSocketBuffers();
 
     builder.AddObservability();
     builder.AddBadRequestProblems();
