@@ -15,7 +15,8 @@ namespace CodegenCicd.Hosting.Server;
 /// </para>
 /// <para>
 /// Idle connections hold no block: Kestrel waits for data before it rents one (its default). At most
-/// <see cref="Kept"/> returned blocks (8 MiB) are kept for reuse; the rest are left to the garbage collector.
+/// <see cref="Kept"/> returned blocks (8 MiB) are kept for reuse in each pool (Kestrel makes one per socket I/O queue);
+/// the rest are left to the garbage collector.
 /// </para>
 /// </summary>
 public sealed class LargeBlockMemoryPool : MemoryPool<byte>
