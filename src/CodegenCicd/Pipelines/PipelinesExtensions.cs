@@ -35,6 +35,7 @@ public static class PipelinesExtensions
         services.AddSingleton<RunWriteWatcher>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<RunWriteWatcher>());
         services.AddScoped<RunsPages>();
+        services.AddSingleton<RenderedRunRows>();
         services.AddSingleton<RunListJson>();
         // The outbox: effects of saved changes, carried out by one processor (see Effects/).
         services.AddSingleton<EffectSignal>();

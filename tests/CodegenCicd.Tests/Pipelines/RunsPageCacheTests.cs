@@ -11,6 +11,7 @@ using CodegenCicd.Tests.Infrastructure;
 using CodegenCicd.Tests.Projects;
 using CodegenCicd.Tests.Sandboxes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -183,6 +184,33 @@ public sealed class RunsPageCacheTests(RunsPageCacheTests.CacheClockFactory fact
             await db.SaveChangesAsync();
         }
         Assert.Contains(">succeeded</span>", RowOf(await browser.GetStringAsync($"/Runs?project={project}"), first), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARowIsRenderedOncePerReadingOfItsRun_AndAgainForANewReading()
+    {
+        var rows = new RenderedRunRows();
+        var renders = 0;
+        Task<IHtmlContent> Render(PipelineRun run)
+        {
+            renders++;
+            return Task.FromResult<IHtmlContent>(new HtmlString($"<tr>#{run.Id} {run.Status}</tr>"));
+        }
+        PipelineRun Read(RunStatus status) => new()
+        {
+            Id = 7, Status = status, Repository = "acme/app", HeadSha = "abc", CloneUrl = "https://example.test/acme/app.git",
+            Trigger = "pull_request",
+        };
+        var read = Read(RunStatus.Running);
+        var reread = Read(RunStatus.Succeeded); // the same run read again after a write cleared the page
+
+        var first = await rows.GetAsync(read, () => Render(read));
+        var again = await rows.GetAsync(read, () => Render(read));
+        var after = await rows.GetAsync(reread, () => Render(reread));
+
+        Assert.Equal(2, renders);
+        Assert.Same(first, again);
+        Assert.Equal("<tr>#7 Succeeded</tr>", after.ToString());
     }
 
     [Fact]
