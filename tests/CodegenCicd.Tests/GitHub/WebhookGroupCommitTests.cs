@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
 using System.Net;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.GitHub.Webhooks.Intake;
@@ -25,7 +27,7 @@ public sealed class WebhookGroupCommitTests
 
         public Task Reached => reached.Task;
 
-        public async Task BeforeCommitAsync(IReadOnlyList<string> deliveryIds)
+        public async Task BeforeCommitAsync(IReadOnlyList<string> deliveryIds, DbTransaction transaction)
         {
             Batches.Enqueue(deliveryIds);
             reached.TrySetResult();
@@ -33,7 +35,14 @@ public sealed class WebhookGroupCommitTests
         }
     }
 
-    private static GitHubAppFactory CreateFactory(HeldCommit hook)
+    /// <summary>Runs a test's own code before each batch of deliveries commits.</summary>
+    private sealed class BeforeCommit(Func<IReadOnlyList<string>, DbTransaction, Task> before) : IDeliveryCommitHook
+    {
+        public Task BeforeCommitAsync(IReadOnlyList<string> deliveryIds, DbTransaction transaction) =>
+            before(deliveryIds, transaction);
+    }
+
+    private static GitHubAppFactory CreateFactory(IDeliveryCommitHook hook)
     {
         var factory = new GitHubAppFactory(github: null) { WebhookSecret = Secret, CommitHook = hook };
         factory.Settings["GitHub:WebhookSecret"] = Secret;
@@ -97,6 +106,48 @@ public sealed class WebhookGroupCommitTests
         Assert.Equal(HttpStatusCode.Accepted, (await held).StatusCode);
         Assert.Null(await factory.DeliveryAsync(refusedId));
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, refusedId)).StatusCode); // a place is free again
+    }
+
+    [Fact]
+    public async Task ACommitThatFails_IsAnsweredWithAnError_AndTheWriterCarriesOnWithTheNextDelivery()
+    {
+        var failed = Guid.NewGuid().ToString();
+        await using var factory = CreateFactory(new BeforeCommit((ids, _) => ids.Contains(failed)
+            ? throw new IOException("disk I/O error (injected before the commit)")
+            : Task.CompletedTask));
+        var client = factory.CreateAnonymousClient();
+
+        var refused = await SendAsync(client, failed);
+        var next = Guid.NewGuid().ToString();
+        var stored = await SendAsync(client, next);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode); // GitHub delivers it again later
+        Assert.Null(await factory.DeliveryAsync(failed)); // rolled back: nothing half-stored
+        Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+        Assert.NotNull(await factory.DeliveryAsync(next));
+    }
+
+    [Fact]
+    public async Task EveryBatchOfDeliveries_CommitsWithSynchronousFull_AlsoAfterABatchOfOutcomesAlone()
+    {
+        var settings = new ConcurrentQueue<long>();
+        await using var factory = CreateFactory(new BeforeCommit(async (_, transaction) =>
+        {
+            await using var pragma = transaction.Connection!.CreateCommand();
+            pragma.Transaction = transaction;
+            pragma.CommandText = "PRAGMA synchronous;";
+            settings.Enqueue(Convert.ToInt64(await pragma.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+        }));
+        var client = factory.CreateAnonymousClient();
+
+        // The first delivery is dispatched and processed: its outcome is written in a batch of its own, which the
+        // writer commits without a sync of its own (synchronous=NORMAL) on the same connection.
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, Guid.NewGuid().ToString())).StatusCode);
+        await factory.WaitForJobsIdleAsync();
+        Assert.Single(factory.Recorded.Events);
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, Guid.NewGuid().ToString())).StatusCode);
+
+        Assert.Equal([2L, 2L], settings); // FULL: the WAL is synced before either request is answered
     }
 
     [Theory]

@@ -13,9 +13,12 @@ public sealed class DeliveryWriteGate
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
+    /// <summary>The provider, asked once: it does not change while the app runs (and asking costs a lookup).</summary>
+    private bool? sqlite;
+
     public async Task<T> RunAsync<T>(AppDbContext db, Func<Task<T>> write, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsSqlite())
+        if (!(sqlite ??= db.Database.IsSqlite()))
         {
             return await write();
         }

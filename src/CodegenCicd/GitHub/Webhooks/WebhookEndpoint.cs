@@ -12,7 +12,7 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// signature is checked here (HMAC-SHA256 over the raw bytes, constant-time), and the delivery job
 /// hands the stored JSON to handlers as <see cref="WebhookEvent"/>.
 /// </summary>
-public static class WebhookEndpoint
+public static partial class WebhookEndpoint
 {
     public const string Path = "/api/github/webhooks";
 
@@ -110,9 +110,22 @@ public static class WebhookEndpoint
                 "Only application/json deliveries are accepted: set the webhook's content type to JSON.");
         }
         var hookId = context.Request.Headers["X-GitHub-Hook-ID"].ToString();
-        var result = await intake.AcceptAsync(
-            new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
-            slot.Arrived, cancellationToken);
+        IntakeResult result;
+        try
+        {
+            result = await intake.AcceptAsync(
+                new IncomingWebhook(deliveryId, eventName, hookId.Length is > 0 and <= 32 ? hookId : null, body),
+                slot.Arrived, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database refused the write (disk full, I/O error): nothing was stored, and GitHub must not think so.
+            LogNotStored(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebhookEndpoint)),
+                ex, deliveryId, eventName);
+            return Problem(StatusCodes.Status500InternalServerError,
+                "The delivery could not be stored, so it is not acknowledged: redeliver it once the server is healthy "
+                + "(the server's log says what failed).");
+        }
         return result.Outcome switch
         {
             IntakeOutcome.Stored => TypedResults.Accepted((string?)null, new WebhookAck(deliveryId, "queued")),
@@ -204,6 +217,10 @@ public static class WebhookEndpoint
     }
 
     private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Webhook delivery {DeliveryId} ({Event}) could not be stored and was answered 500, not acknowledged")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string deliveryId, string @event);
 }
 
 public sealed record WebhookAck(string DeliveryId, string Status);

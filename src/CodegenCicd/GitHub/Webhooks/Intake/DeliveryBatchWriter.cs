@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using CodegenCicd.Data;
 using CodegenCicd.GitHub.Webhooks.Dispatch;
 
 namespace CodegenCicd.GitHub.Webhooks.Intake;
@@ -48,13 +47,14 @@ public sealed partial class DeliveryBatchWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
+        await using var commit = new DeliveryBatchCommit(scopes, gate, hook);
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 Take(batch);
                 await WaitForCompanyAsync(batch, stoppingToken);
-                await WriteAsync(batch);
+                await WriteAsync(commit, batch);
                 batch.Clear();
             }
         }
@@ -102,11 +102,11 @@ public sealed partial class DeliveryBatchWriter(
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    private async Task WriteAsync(DeliveryBatchCommit commit, List<Pending> batch)
     {
         try
         {
-            Complete(batch, await InsertAsync(batch));
+            Complete(batch, await InsertAsync(commit, batch));
         }
         catch (Exception ex) when (batch.Count > 1)
         {
@@ -116,7 +116,7 @@ public sealed partial class DeliveryBatchWriter(
             {
                 try
                 {
-                    Complete([pending], await InsertAsync([pending]));
+                    Complete([pending], await InsertAsync(commit, [pending]));
                 }
                 catch (Exception single)
                 {
@@ -137,16 +137,10 @@ public sealed partial class DeliveryBatchWriter(
         }
     }
 
-    private async Task<StoredDelivery[]> InsertAsync(List<Pending> batch)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var deliveries = batch.Select(p => p.Delivery).OfType<NewDelivery>().ToList();
-        var outcomes = batch.Select(p => p.Outcome).OfType<DeliveryOutcome>().ToList();
-        // Not cancellable: once started, a batch is finished so that every waiting request learns its outcome.
-        return await gate.RunAsync(db, () => DeliveryBatchCommit.RunAsync(db, deliveries, outcomes, hook),
-            CancellationToken.None);
-    }
+    private static Task<StoredDelivery[]> InsertAsync(DeliveryBatchCommit commit, List<Pending> batch) =>
+        commit.RunAsync(
+            batch.Select(p => p.Delivery).OfType<NewDelivery>().ToList(),
+            batch.Select(p => p.Outcome).OfType<DeliveryOutcome>().ToList());
 
     /// <summary>Answers each new delivery with its result (in order) and each outcome with "recorded".</summary>
     private static void Complete(List<Pending> batch, StoredDelivery[] results)
