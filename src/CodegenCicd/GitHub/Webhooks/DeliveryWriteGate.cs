@@ -32,4 +32,22 @@ public sealed class DeliveryWriteGate
             gate.Release();
         }
     }
+
+    /// <summary>The same, blocking: for the delivery writer, which has a thread of its own.</summary>
+    public T Run<T>(AppDbContext db, Func<T> write)
+    {
+        if (!(sqlite ??= db.Database.IsSqlite()))
+        {
+            return write();
+        }
+        gate.Wait();
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 }

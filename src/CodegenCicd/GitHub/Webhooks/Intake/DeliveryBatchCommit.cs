@@ -28,7 +28,7 @@ public sealed record DeliveryOutcome(
 /// </para>
 /// </summary>
 internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryWriteGate gate, IDeliveryCommitHook hook)
-    : IAsyncDisposable
+    : IDisposable
 {
     private KeptConnection? kept;
 
@@ -38,39 +38,40 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
     /// earlier commit durable); a batch of outcomes alone keeps <c>NORMAL</c>, as outcomes had when each was written
     /// on its own: a lost outcome only means the delivery runs again. Results follow the new deliveries' order.
     /// </summary>
-    public async Task<StoredDelivery[]> RunAsync(IReadOnlyList<NewDelivery> batch, IReadOnlyList<DeliveryOutcome> outcomes)
+    public StoredDelivery[] Run(IReadOnlyList<NewDelivery> batch, IReadOnlyList<DeliveryOutcome> outcomes)
     {
-        var connection = kept ??= await KeptConnection.OpenAsync(scopes);
+        var connection = kept ??= KeptConnection.Open(scopes);
         try
         {
             // Not cancellable: once started, a batch is finished so that every waiting request learns its outcome.
-            return await gate.RunAsync(connection.Db, () => WriteAsync(connection, batch, outcomes), CancellationToken.None);
+            return gate.Run(connection.Db, () => Write(connection, batch, outcomes));
         }
         catch
         {
             // Whatever broke (the disk, the database, the connection) is not kept: the next batch starts afresh.
             kept = null;
-            await connection.DisposeAsync();
+            connection.Dispose();
             throw;
         }
     }
 
-    private async Task<StoredDelivery[]> WriteAsync(
+    private StoredDelivery[] Write(
         KeptConnection connection, IReadOnlyList<NewDelivery> batch, IReadOnlyList<DeliveryOutcome> outcomes)
     {
-        await connection.SyncEachCommitAsync(batch.Count > 0);
-        await using var transaction = await connection.BeginAsync();
-        var results = await InsertAsync(connection, batch);
-        await RecordAsync(connection, outcomes);
+        connection.SyncEachCommit(batch.Count > 0);
+        using var transaction = connection.Begin();
+        var results = Insert(connection, batch);
+        Record(connection, outcomes);
         if (batch.Count > 0)
         {
-            await hook.BeforeCommitAsync(batch.Select(d => d.Row.DeliveryId).ToList(), transaction);
+            // The writer has a thread of its own: waiting for a test's hook holds nobody else up.
+            hook.BeforeCommitAsync(batch.Select(d => d.Row.DeliveryId).ToList(), transaction).GetAwaiter().GetResult();
         }
-        await transaction.CommitAsync();
+        transaction.Commit();
         return results;
     }
 
-    private static async Task<StoredDelivery[]> InsertAsync(KeptConnection connection, IReadOnlyList<NewDelivery> batch)
+    private static StoredDelivery[] Insert(KeptConnection connection, IReadOnlyList<NewDelivery> batch)
     {
         var results = new StoredDelivery[batch.Count];
         var insert = connection.Insert;
@@ -80,39 +81,36 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
             insert.Set(delivery.DeliveryId, delivery.Event, delivery.Action, delivery.InstallationId,
                 delivery.RepositoryFullName, delivery.HookId, delivery.Status, delivery.Attempts,
                 delivery.ReceivedAt, delivery.CompletedAt);
-            if (await insert.Command.ExecuteScalarAsync() is { } inserted and not DBNull)
+            if (insert.Command.ExecuteScalar() is { } inserted and not DBNull)
             {
                 var rowId = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
                 connection.InsertPayload.Set(rowId, batch[i].Body, batch[i].Length);
-                await connection.InsertPayload.Command.ExecuteNonQueryAsync();
+                connection.InsertPayload.Command.ExecuteNonQuery();
                 results[i] = new StoredDelivery(rowId, Inserted: true);
                 continue;
             }
             // The unique index holds this delivery id already (stored earlier, or earlier in this batch).
             connection.Existing.Set(delivery.DeliveryId);
-            var stored = await connection.Existing.Command.ExecuteScalarAsync();
+            var stored = connection.Existing.Command.ExecuteScalar();
             results[i] = new StoredDelivery(Convert.ToInt64(stored, CultureInfo.InvariantCulture), Inserted: false);
         }
         return results;
     }
 
-    private static async Task RecordAsync(KeptConnection connection, IReadOnlyList<DeliveryOutcome> outcomes)
+    private static void Record(KeptConnection connection, IReadOnlyList<DeliveryOutcome> outcomes)
     {
         foreach (var outcome in outcomes)
         {
             connection.RecordOutcome.Set(outcome.Status, outcome.CompletedAt, outcome.ProcessingMilliseconds,
                 outcome.Error, outcome.Id);
-            await connection.RecordOutcome.Command.ExecuteNonQueryAsync();
+            connection.RecordOutcome.Command.ExecuteNonQuery();
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (kept is { } connection)
-        {
-            kept = null;
-            await connection.DisposeAsync();
-        }
+        kept?.Dispose();
+        kept = null;
     }
 
     /// <summary>One statement, made once, with its parameters typed by the EF mapping of the columns they fill.</summary>
@@ -140,7 +138,7 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
     }
 
     /// <summary>The writer's connection, on a DbContext of its own (its pragmas come from the usual interceptor).</summary>
-    private sealed class KeptConnection : IAsyncDisposable
+    private sealed class KeptConnection : IDisposable
     {
         private static readonly string[] DeliveryColumns =
         [
@@ -150,7 +148,7 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
             nameof(WebhookDelivery.ReceivedAt), nameof(WebhookDelivery.CompletedAt),
         ];
 
-        private readonly AsyncServiceScope scope;
+        private readonly IServiceScope scope;
         private readonly DbConnection connection;
         private readonly bool sqlite;
         private readonly DbCommand[] commands;
@@ -158,7 +156,7 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
         private DbCommand? syncNormal;
         private bool syncing;
 
-        private KeptConnection(AsyncServiceScope scope, AppDbContext db)
+        private KeptConnection(IServiceScope scope, AppDbContext db)
         {
             this.scope = scope;
             Db = db;
@@ -204,19 +202,19 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
 
         public Statement RecordOutcome { get; }
 
-        public static async Task<KeptConnection> OpenAsync(IServiceScopeFactory scopes)
+        public static KeptConnection Open(IServiceScopeFactory scopes)
         {
-            var scope = scopes.CreateAsyncScope();
+            var scope = scopes.CreateScope();
             try
             {
                 var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
                 // Opened through EF, so SqliteWalDurability sets the connection's pragmas (synchronous=NORMAL).
-                await db.Database.OpenConnectionAsync();
+                db.Database.OpenConnection();
                 return new KeptConnection(scope, db);
             }
             catch
             {
-                await scope.DisposeAsync();
+                scope.Dispose();
                 throw;
             }
         }
@@ -225,7 +223,7 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
         /// SQLite: whether each commit syncs the WAL (<c>synchronous=FULL</c>) or leaves that to checkpoints
         /// (<c>NORMAL</c>); switched only when it changes. PostgreSQL's commits are always durable.
         /// </summary>
-        public async Task SyncEachCommitAsync(bool sync)
+        public void SyncEachCommit(bool sync)
         {
             if (!sqlite || sync == syncing)
             {
@@ -234,14 +232,14 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
             var pragma = sync
                 ? syncFull ??= Pragma("PRAGMA synchronous=FULL;")
                 : syncNormal ??= Pragma("PRAGMA synchronous=NORMAL;");
-            await pragma.ExecuteNonQueryAsync();
+            pragma.ExecuteNonQuery();
             syncing = sync;
         }
 
         /// <summary>Begins a transaction that every statement runs in.</summary>
-        public async Task<DbTransaction> BeginAsync()
+        public DbTransaction Begin()
         {
-            var transaction = await connection.BeginTransactionAsync();
+            var transaction = connection.BeginTransaction();
             foreach (var command in commands)
             {
                 command.Transaction = transaction;
@@ -256,14 +254,14 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
             return command;
         }
 
-        public async ValueTask DisposeAsync()
+        public void Dispose()
         {
             foreach (var command in commands.Append(syncFull).Append(syncNormal).OfType<DbCommand>())
             {
-                await command.DisposeAsync();
+                command.Dispose();
             }
-            await Db.Database.CloseConnectionAsync();
-            await scope.DisposeAsync();
+            Db.Database.CloseConnection();
+            scope.Dispose();
         }
     }
 }
