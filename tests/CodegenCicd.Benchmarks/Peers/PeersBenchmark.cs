@@ -13,11 +13,14 @@ namespace CodegenCicd.Benchmarks.Peers;
 /// the app as a real process on SQLite (verify, store durably, run), twice: with new pull-request heads of a
 /// repository nobody pinned (what most deliveries of an App installed on a whole organisation are; intake stores
 /// them processed, as no handler has work in them) and with label changes, each of which goes through the
-/// dispatcher and the pull-request handler. Each peer is its own process, started, warmed up, measured and stopped
-/// before the next, so it shares the cores only with wrk. Every request is a signed ~23 KiB pull_request delivery
-/// with a fresh delivery id. Prints requests/s, p50 and p99 of each, and the app's ratios to the others; fails
-/// when any peer answers anything but success.
-///   dotnet run -c Release --project tests/CodegenCicd.Benchmarks -- peers [--duration 15] [--warmup 5]
+/// dispatcher and the pull-request handler. Each peer is its own process. All are started and warmed up first, then
+/// loaded in turns (<c>--rounds</c> of them, each a share of <c>--duration</c>), the others idle meanwhile: on a shared
+/// machine whose speed swings by a third within minutes, peers measured one after another were compared across
+/// different minutes; in turns, every peer sees the same swings. An app's dispatcher finishes its backlog before the
+/// next turn. Every request is a signed ~23 KiB pull_request delivery with a fresh delivery id. Prints requests/s,
+/// p50 and p99 of each over all its turns, and the app's ratios to the others; fails when any peer answers anything
+/// but success.
+///   dotnet run -c Release --project tests/CodegenCicd.Benchmarks -- peers [--duration 15] [--rounds 5] [--warmup 5]
 ///       [--connections 16] [--threads 2]
 /// Needs wrk (apt-get install -y wrk) and Node with npm (Probot is installed by npm ci on first run).
 /// </summary>
@@ -41,6 +44,8 @@ public sealed class PeersBenchmark : IBenchmark
         var load = new WrkLoad(
             Option(args, "--connections", 16), Option(args, "--threads", 2), Option(args, "--duration", 15));
         var warmup = Option(args, "--warmup", 5);
+        var rounds = Option(args, "--rounds", 5);
+        var slice = Math.Max(1, load.Seconds / rounds);
         Wrk.EnsureInstalled();
         var root = FindRepositoryRoot();
         var peersDir = Path.Combine(root, "tests", "CodegenCicd.Benchmarks", "Peers");
@@ -53,51 +58,95 @@ public sealed class PeersBenchmark : IBenchmark
             var opened = await Body.WriteAsync(work, "opened", compact, secret);
             var labeled = await Body.WriteAsync(work, "labeled", Relabel(compact), secret);
             var loadAtStart = LoadAverage();
-            var results = new List<PeerResult>();
-            var backlogs = new List<string>();
+            var peers = new List<(Func<Task<string>> Name, PeerProcess Process, Body Body)>();
             var notes = new List<string>();
-            foreach (var (name, start, body) in Peers(Path.Combine(peersDir, "probot"), work, secret, opened, labeled))
+            try
             {
-                await using var peer = await start(PeerProcess.FreePort());
-                await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-                async Task WarmAsync(int seconds)
+                // All peers up and warm first; then measured in turns, so that the machine's slow swings (a shared
+                // host's neighbours) fall on every peer alike instead of on whichever ran in a busy minute.
+                foreach (var (name, start, body) in Peers(Path.Combine(peersDir, "probot"), work, secret, opened, labeled))
                 {
-                    var warm = await Wrk.RunAsync(script, load, seconds, peer, body.File, body.Signature);
-                    if (warm.Failed)
+                    var peer = await start(PeerProcess.FreePort());
+                    peers.Add((name, peer, body));
+                    await peer.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+                    await WarmAsync(script, load, peer, body, warmup);
+                    if (peer.Name == AppPeer.Name)
                     {
-                        throw new InvalidOperationException(
-                            $"{peer.Name} answered errors while warming up, so nothing was measured.\n" +
-                            PeersReport.Describe(warm));
+                        // Then on until its JIT is done, as a server that has been running is (JitWarmUp).
+                        var (took, quiet) = await JitWarmUp.RunAsync(peer.BaseAddress, () => WarmAsync(script, load, peer, body, 5),
+                            TimeSpan.Zero, TimeSpan.FromSeconds(90));
+                        notes.Add($"{AppPeer.Name}, {body.Action}: warmed up for {warmup + took.TotalSeconds:F0} s" +
+                            (quiet ? ", until its JIT compiled for under 1 % of 5 s" : ", its JIT still busy after that"));
+                        await AppPeer.DrainAsync(AppPeer.DataDirectory(work, body.Action), TimeSpan.FromSeconds(120));
                     }
                 }
-                await WarmAsync(warmup);
-                if (peer.Name == AppPeer.Name)
+                var runs = peers.Select(_ => new List<WrkResult>()).ToList();
+                var cpu = new TimeSpan[peers.Count];
+                var backlogs = new Backlog?[peers.Count];
+                for (var round = 0; round < rounds; round++)
                 {
-                    // Then on until its JIT is done, as a server that has been running is (JitWarmUp).
-                    var (took, quiet) = await JitWarmUp.RunAsync(peer.BaseAddress, () => WarmAsync(5),
-                        TimeSpan.Zero, TimeSpan.FromSeconds(90));
-                    notes.Add($"{AppPeer.Name}, {body.Action}: warmed up for {warmup + took.TotalSeconds:F0} s" +
-                        (quiet ? ", until its JIT compiled for under 1 % of 5 s" : ", its JIT still busy after that"));
+                    // Each round starts with the next peer, so none is always measured right after the same one.
+                    for (var turn = 0; turn < peers.Count; turn++)
+                    {
+                        var i = (round + turn) % peers.Count;
+                        var (_, peer, body) = peers[i];
+                        var cpuBefore = peer.CpuTime;
+                        runs[i].Add(await Wrk.RunAsync(script, load, slice, peer, body.File, body.Signature));
+                        peer.EnsureRunning();
+                        cpu[i] += peer.CpuTime - cpuBefore;
+                        if (peer.Name == AppPeer.Name)
+                        {
+                            // What the dispatcher still has to do is done before the next peer's turn, not during it.
+                            var backlog = await AppPeer.DrainAsync(
+                                AppPeer.DataDirectory(work, body.Action), TimeSpan.FromSeconds(120));
+                            backlogs[i] = backlogs[i] is { } most && most.WaitingAtStop >= backlog.WaitingAtStop
+                                ? most with { Stored = backlog.Stored } : backlog;
+                        }
+                    }
                 }
-                var cpuBefore = peer.CpuTime;
-                var measured = await Wrk.RunAsync(script, load, load.Seconds, peer, body.File, body.Signature);
-                peer.EnsureRunning();
-                results.Add(new PeerResult(await name(), measured, peer.CpuTime - cpuBefore));
-                if (peer.Name == AppPeer.Name)
+                var results = new List<PeerResult>();
+                for (var i = 0; i < peers.Count; i++)
                 {
-                    var backlog = await AppPeer.DrainAsync(AppPeer.DataDirectory(work, body.Action), TimeSpan.FromSeconds(120));
-                    backlogs.Add($"{results[^1].Name}: {backlog}");
+                    results.Add(new PeerResult(await peers[i].Name(), WrkResult.Merge(runs[i]), cpu[i]));
+                }
+                PeersReport.Print(results, load, rounds, warmup, opened.Length, loadAtStart, LoadAverage());
+                Console.WriteLine();
+                notes.ForEach(Console.WriteLine);
+                for (var i = 0; i < peers.Count; i++)
+                {
+                    Console.WriteLine($"{results[i].Name}: requests/s in each turn, in order: " + string.Join(", ",
+                        runs[i].Select(r => r.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture))));
+                }
+                for (var i = 0; i < peers.Count; i++)
+                {
+                    if (backlogs[i] is { } backlog)
+                    {
+                        Console.WriteLine($"{results[i].Name}: {backlog}");
+                    }
+                }
+                PeersReport.FailOnErrors(results);
+            }
+            finally
+            {
+                foreach (var (_, peer, _) in peers)
+                {
+                    await peer.DisposeAsync();
                 }
             }
-            PeersReport.Print(results, load, warmup, opened.Length, loadAtStart, LoadAverage());
-            Console.WriteLine();
-            notes.ForEach(Console.WriteLine);
-            backlogs.ForEach(Console.WriteLine);
-            PeersReport.FailOnErrors(results);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task WarmAsync(string script, WrkLoad load, PeerProcess peer, Body body, int seconds)
+    {
+        var warm = await Wrk.RunAsync(script, load, seconds, peer, body.File, body.Signature);
+        if (warm.Failed)
+        {
+            throw new InvalidOperationException(
+                $"{peer.Name} answered errors while warming up, so nothing was measured.\n" + PeersReport.Describe(warm));
         }
     }
 

@@ -5,16 +5,17 @@ namespace CodegenCicd.Benchmarks.Peers;
 /// <summary>The peers benchmark's Markdown: the load, the load average, one row per peer, the ratios.</summary>
 internal static class PeersReport
 {
-    public static void Print(List<PeerResult> results, WrkLoad load, int warmup, int bodyBytes,
+    public static void Print(List<PeerResult> results, WrkLoad load, int rounds, int warmup, int bodyBytes,
         string loadAtStart, string loadAtEnd)
     {
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine("## Peers: signed pull_request deliveries under the same load");
         Console.WriteLine();
         Console.WriteLine(string.Create(invariant,
-            $"wrk, {load.Connections} connections, {load.Threads} threads, {load.Seconds} s per peer after a " +
-            $"{warmup} s warm-up (the app then on until its JIT is done, see below); a {bodyBytes / 1024.0:F1} KiB `{PeersBenchmark.Fixture}` delivery, signed, " +
-            $"each request with a fresh X-GitHub-Delivery."));
+            $"wrk, {load.Connections} connections, {load.Threads} threads, {load.Seconds / rounds * rounds} s per peer in {rounds} turns " +
+            $"(every peer running, each loaded in turn; latencies over all turns), after a {warmup} s warm-up (the app " +
+            $"then on until its JIT is done, see below); a {bodyBytes / 1024.0:F1} KiB `{PeersBenchmark.Fixture}` " +
+            $"delivery, signed, each request with a fresh X-GitHub-Delivery."));
         Console.WriteLine($"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) {loadAtStart} at start, " +
             $"{loadAtEnd} at end.");
         Console.WriteLine();

@@ -6,11 +6,53 @@ namespace CodegenCicd.Benchmarks.Peers;
 /// <summary>The same load for every peer: wrk's connections, threads and duration.</summary>
 internal sealed record WrkLoad(int Connections, int Threads, int Seconds);
 
-/// <summary>What peers.lua's done() printed for one wrk run.</summary>
-internal sealed record WrkResult(long Requests, double Seconds, double P50Ms, double P99Ms, double MaxMs,
-    long Expected, long Other2xx, long Non2xx, long SocketErrors, long Timeouts, IReadOnlyList<string> Unexpected)
+/// <summary>
+/// What peers.lua's done() printed for one wrk run, or for several runs of one peer merged (<see cref="Merge"/>).
+/// <see cref="Latency"/> holds each run's request count and its latencies at every 0.1 % (the last is the maximum),
+/// in microseconds.
+/// </summary>
+internal sealed record WrkResult(long Requests, double Seconds, long Expected, long Other2xx, long Non2xx,
+    long SocketErrors, long Timeouts, IReadOnlyList<string> Unexpected,
+    IReadOnlyList<(long Requests, double[] Quantiles)> Latency)
 {
     public double RequestsPerSecond => Requests / Seconds;
+
+    public double P50Ms => Percentile(50) / 1e3;
+
+    public double P99Ms => Percentile(99) / 1e3;
+
+    public double MaxMs => Latency.Max(run => run.Quantiles[^1]) / 1e3;
+
+    /// <summary>
+    /// The latency below which <paramref name="percent"/> of all requests of all runs fell: the smallest of the runs'
+    /// quantiles at which the runs together, each weighted by its requests, reach that share.
+    /// </summary>
+    public double Percentile(double percent)
+    {
+        var target = percent / 100 * Latency.Sum(run => run.Requests);
+        foreach (var candidate in Latency.SelectMany(run => run.Quantiles).Order())
+        {
+            // Requests at or below the candidate: for each run, the share of its quantiles that are.
+            var below = Latency.Sum(run => run.Requests * Share(run.Quantiles, candidate));
+            if (below >= target)
+            {
+                return candidate;
+            }
+        }
+        return Latency.Max(run => run.Quantiles[^1]);
+    }
+
+    private static double Share(double[] quantiles, double value)
+    {
+        var at = Array.FindLastIndex(quantiles, q => q <= value);
+        return at < 0 ? 0 : Math.Min(1.0, (at + 1) / 1000.0);
+    }
+
+    /// <summary>Several runs against one peer, as one: their requests, time, errors and latencies together.</summary>
+    public static WrkResult Merge(IReadOnlyList<WrkResult> runs) => new(
+        runs.Sum(r => r.Requests), runs.Sum(r => r.Seconds), runs.Sum(r => r.Expected), runs.Sum(r => r.Other2xx),
+        runs.Sum(r => r.Non2xx), runs.Sum(r => r.SocketErrors), runs.Sum(r => r.Timeouts),
+        runs.SelectMany(r => r.Unexpected).ToList(), runs.SelectMany(r => r.Latency).ToList());
 
     /// <summary>Anything but the expected status, or no answer at all: figures of errors are worthless.</summary>
     public bool Failed => Other2xx + Non2xx + SocketErrors + Timeouts > 0 || Requests == 0;
@@ -63,11 +105,13 @@ internal static class Wrk
         }
         var values = figures.Split(' ').Skip(1).Select(pair => pair.Split('='))
             .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], CultureInfo.InvariantCulture));
+        var quantiles = lines.First(l => l.StartsWith("peers-latency ", StringComparison.Ordinal)).Split(' ')
+            .Skip(1).Select(q => double.Parse(q, CultureInfo.InvariantCulture)).ToArray();
         return new WrkResult(
             values["requests"], values["duration_us"] / 1e6,
-            values["p50_us"] / 1e3, values["p99_us"] / 1e3, values["max_us"] / 1e3,
             values["expected"], values["other_2xx"], values["non_2xx"], values["socket_errors"], values["timeouts"],
             lines.Where(l => l.StartsWith("peers-unexpected ", StringComparison.Ordinal))
-                .Select(l => l["peers-unexpected ".Length..]).ToList());
+                .Select(l => l["peers-unexpected ".Length..]).ToList(),
+            [(values["requests"], quantiles)]);
     }
 }

@@ -3,7 +3,7 @@
 -- Every request is the same signed pull_request delivery with a fresh X-GitHub-Delivery id, so a
 -- target that stores deliveries stores each one (a repeated id would be a cheap duplicate).
 -- The signature is computed once over the body by the caller: HMAC-SHA256, as GitHub sends it.
--- done() prints one line of figures and every unexpected answer, for the caller to parse.
+-- done() prints one line of figures, one of latency percentiles and every unexpected answer, for the caller to parse.
 
 local threads = {}
 
@@ -82,6 +82,14 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
     totals.expected, totals.other_2xx, totals.non_2xx,
     errors.connect + errors.read + errors.write, errors.timeout))
+  -- Percentiles at every 0.1 %, so that the caller can merge several runs (the rounds of one peer) into one
+  -- distribution. (wrk's raw histogram, latency(i), costs a scan of its whole range per value.)
+  local quantiles = {}
+  for tenth = 1, 999 do
+    table.insert(quantiles, string.format("%d", latency:percentile(tenth / 10)))
+  end
+  table.insert(quantiles, string.format("%d", latency.max))
+  io.write("peers-latency " .. table.concat(quantiles, " ") .. "\n")
   for _, first in ipairs(unexpected) do
     io.write("peers-unexpected " .. first .. "\n")
   end
