@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using CodegenCicd.GitHub.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,35 @@ public sealed class DeliveryBodyTests
 
         Assert.Equal(json.Length, stored.Length);
         Assert.True(stored.Body!.Length * 4 < json.Length, $"{json.Length} bytes compressed to {stored.Body.Length}");
+        Assert.Equal(json, stored.Json());
+    }
+
+    [Fact]
+    public void AByteChangedInAStoredBody_IsCaughtByItsChecksum_NotHandedOnAsOtherJsonOfTheSameLength()
+    {
+        var json = Encoding.UTF8.GetBytes(GitHubAppFactory.Fixture("pull_request.opened.json"));
+        var stored = WebhookDeliveryPayload.For(7, json);
+        Assert.Equal(BodyCompression.Zstandard, stored.Compression);
+
+        // A literal in the middle of the frame: decompression alone would not notice the change.
+        stored.Body![stored.Body.Length / 2] ^= 0x01;
+
+        var error = Assert.Throws<InvalidDataException>(() => stored.Json());
+        Assert.Contains("delivery row 7 is damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABodyStoredBrotliCompressed_BeforeZstandard_IsStillRead()
+    {
+        var json = Encoding.UTF8.GetBytes(GitHubAppFactory.Fixture("pull_request.opened.json"));
+        var brotli = new byte[BrotliEncoder.GetMaxCompressedLength(json.Length)];
+        Assert.True(BrotliEncoder.TryCompress(json, brotli, out var written, quality: 1, window: 22));
+
+        var stored = new WebhookDeliveryPayload
+        {
+            Id = 7, Body = brotli[..written], Compression = BodyCompression.Brotli, Length = json.Length,
+        };
+
         Assert.Equal(json, stored.Json());
     }
 
@@ -48,6 +78,7 @@ public sealed class DeliveryBodyTests
         Assert.Equal(DeliveryStatus.Processed, delivery.Status);
         var stored = await factory.QueryAsync(db => db.Set<WebhookDeliveryPayload>().SingleAsync(p => p.Id == delivery.Id));
         Assert.Null(stored.Payload);
+        Assert.Equal(BodyCompression.Zstandard, stored.Compression);
         Assert.Equal(Encoding.UTF8.GetByteCount(body), stored.Length);
         Assert.Equal(body, Encoding.UTF8.GetString(stored.Json()));
         Assert.Contains(factory.Recorded.Events, e => e.DeliveryId == id);

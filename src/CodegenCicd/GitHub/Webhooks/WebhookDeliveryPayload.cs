@@ -12,23 +12,22 @@ namespace CodegenCicd.GitHub.Webhooks;
 /// included, on every update: with the body inline each change wrote the 23 KB body again. Written once with
 /// its row, read once by the processor, deleted with its row.
 /// <para>
-/// Stored Brotli-compressed: webhook JSON repeats itself (every object carries a dozen API URLs), so a 23 KB
-/// <c>pull_request</c> body takes about 2.3 KB, written with one page instead of six. Compressing costs about
-/// 25 µs on the request's own thread; the single writer and the disk are what intake queues for.
+/// Stored compressed (<see cref="DeliveryBodyCodec"/>): webhook JSON repeats itself (every object carries a dozen
+/// API URLs), so a 23 KB <c>pull_request</c> body takes about 2.2 KB, written with one page instead of six.
+/// Compressing costs about 15 µs on the request's own thread; the single writer and the disk are what intake
+/// queues for.
 /// </para>
 /// </summary>
 public sealed class WebhookDeliveryPayload
 {
-    /// <summary>Brotli's fastest useful level: about 10× on webhook JSON (higher levels gain a few percent).</summary>
-    private const int Quality = 1;
-
-    private const int Window = 22;
-
     /// <summary>The <see cref="WebhookDelivery.Id"/> of its delivery.</summary>
     public long Id { get; set; }
 
-    /// <summary>The body exactly as received (UTF-8 JSON, so it can be replayed), Brotli-compressed.</summary>
+    /// <summary>The body exactly as received (UTF-8 JSON, so it can be replayed), compressed.</summary>
     public byte[]? Body { get; set; }
+
+    /// <summary>How <see cref="Body"/> is compressed: rows from before Zstandard hold Brotli.</summary>
+    public BodyCompression Compression { get; set; }
 
     /// <summary>The body's length in bytes before compression.</summary>
     public int Length { get; set; }
@@ -36,20 +35,19 @@ public sealed class WebhookDeliveryPayload
     /// <summary>The body as text, in rows stored before bodies were compressed (they age out with retention).</summary>
     public string? Payload { get; set; }
 
-    public static WebhookDeliveryPayload For(long id, ReadOnlySpan<byte> json) =>
-        new() { Id = id, Body = Compress(json), Length = json.Length };
+    /// <summary>How <see cref="Compress"/> compresses.</summary>
+    public const BodyCompression Written = BodyCompression.Zstandard;
 
-    /// <summary>The body's compressed form, as <see cref="Body"/> stores it.</summary>
+    public static WebhookDeliveryPayload For(long id, ReadOnlySpan<byte> json) =>
+        new() { Id = id, Body = Compress(json), Compression = Written, Length = json.Length };
+
+    /// <summary>The body's compressed form, as <see cref="Body"/> stores it (<see cref="Written"/>).</summary>
     public static byte[] Compress(ReadOnlySpan<byte> json)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(json.Length));
+        var buffer = ArrayPool<byte>.Shared.Rent(DeliveryBodyCodec.MaxCompressedLength(json.Length));
         try
         {
-            if (!BrotliEncoder.TryCompress(json, buffer, out var written, Quality, Window))
-            {
-                throw new InvalidOperationException("Brotli could not compress a webhook body into its maximum size.");
-            }
-            return buffer[..written];
+            return buffer[..DeliveryBodyCodec.Compress(json, buffer)];
         }
         finally
         {
@@ -73,7 +71,7 @@ public sealed class WebhookDeliveryPayload
         var json = ArrayPool<byte>.Shared.Rent(Length);
         try
         {
-            if (!BrotliDecoder.TryDecompress(Body, json.AsSpan(0, Length), out var written) || written != Length)
+            if (!Decompress(Body, json.AsSpan(0, Length)))
             {
                 throw new InvalidDataException($"The stored body of delivery row {Id} is damaged: "
                     + $"it does not decompress to its recorded {Length} bytes.");
@@ -85,6 +83,13 @@ public sealed class WebhookDeliveryPayload
             ArrayPool<byte>.Shared.Return(json);
         }
     }
+
+    private bool Decompress(byte[] body, Span<byte> json) => Compression switch
+    {
+        BodyCompression.Zstandard => DeliveryBodyCodec.TryDecompress(body, json),
+        BodyCompression.Brotli => BrotliDecoder.TryDecompress(body, json, out var written) && written == json.Length,
+        _ => false,
+    };
 }
 
 internal sealed class WebhookDeliveryPayloadConfiguration : IEntityTypeConfiguration<WebhookDeliveryPayload>

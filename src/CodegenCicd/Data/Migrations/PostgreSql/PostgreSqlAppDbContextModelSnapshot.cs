@@ -607,6 +607,9 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.Property<byte[]>("Body")
                         .HasColumnType("bytea");
 
+                    b.Property<int>("Compression")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Length")
                         .HasColumnType("integer");
 

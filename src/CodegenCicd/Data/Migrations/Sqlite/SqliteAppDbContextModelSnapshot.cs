@@ -586,6 +586,9 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.Property<byte[]>("Body")
                         .HasColumnType("BLOB");
 
+                    b.Property<int>("Compression")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Length")
                         .HasColumnType("INTEGER");
 

@@ -5,7 +5,9 @@ namespace CodegenCicd.GitHub.Webhooks.Intake;
 /// <summary>What became of one delivery in a batch: its row id, and whether this batch inserted it.</summary>
 public readonly record struct StoredDelivery(long Id, bool Inserted);
 
-/// <summary>A delivery's row and its body (compressed, see <see cref="WebhookDeliveryPayload"/>), stored together.</summary>
+/// <summary>
+/// A delivery's row and its body, compressed by <see cref="WebhookDeliveryPayload.Compress"/>, stored together.
+/// </summary>
 public sealed record NewDelivery(WebhookDelivery Row, byte[] Body, int Length);
 
 /// <summary>What became of a processed delivery, recorded on its row.</summary>
@@ -81,7 +83,7 @@ internal sealed class DeliveryBatchCommit(IServiceScopeFactory scopes, DeliveryW
             if (insert.Command.ExecuteScalar() is { } inserted and not DBNull)
             {
                 var rowId = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
-                connection.InsertPayload.Set(rowId, batch[i].Body, batch[i].Length);
+                connection.InsertPayload.Set(rowId, batch[i].Body, WebhookDeliveryPayload.Written, batch[i].Length);
                 connection.InsertPayload.Command.ExecuteNonQuery();
                 results[i] = new StoredDelivery(rowId, Inserted: true);
                 continue;

@@ -72,10 +72,10 @@ internal sealed class DeliveryWriterConnection : IDisposable
             nameof(WebhookDelivery.DeliveryId));
         InsertPayload = DeliveryStatement.Make(connection, payloads,
             $"INSERT INTO {payloads.Name} ({P(nameof(WebhookDeliveryPayload.Id))}, "
-            + $"{P(nameof(WebhookDeliveryPayload.Body))}, {P(nameof(WebhookDeliveryPayload.Length))}) "
-            + "VALUES (@p0, @p1, @p2)",
+            + $"{P(nameof(WebhookDeliveryPayload.Body))}, {P(nameof(WebhookDeliveryPayload.Compression))}, "
+            + $"{P(nameof(WebhookDeliveryPayload.Length))}) VALUES (@p0, @p1, @p2, @p3)",
             nameof(WebhookDeliveryPayload.Id), nameof(WebhookDeliveryPayload.Body),
-            nameof(WebhookDeliveryPayload.Length));
+            nameof(WebhookDeliveryPayload.Compression), nameof(WebhookDeliveryPayload.Length));
         RecordOutcome = DeliveryStatement.Make(connection, deliveries,
             $"UPDATE {deliveries.Name} SET {D(nameof(WebhookDelivery.Status))} = @p0, "
             + $"{D(nameof(WebhookDelivery.CompletedAt))} = @p1, "
