@@ -594,7 +594,8 @@ namespace CodegenCicd.Data.Migrations.PostgreSql
                     b.HasIndex("DeliveryId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "Id", "RepositoryFullName");
+                    b.HasIndex("Status", "Id", "RepositoryFullName")
+                        .HasFilter("\"Status\" = 'Received' OR \"Status\" = 'Processing'");
 
                     b.ToTable("WebhookDelivery");
                 });

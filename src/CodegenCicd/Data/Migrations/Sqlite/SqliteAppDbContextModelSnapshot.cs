@@ -573,7 +573,8 @@ namespace CodegenCicd.Data.Migrations.Sqlite
                     b.HasIndex("DeliveryId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "Id", "RepositoryFullName");
+                    b.HasIndex("Status", "Id", "RepositoryFullName")
+                        .HasFilter("\"Status\" = 'Received' OR \"Status\" = 'Processing'");
 
                     b.ToTable("WebhookDelivery");
                 });
