@@ -42,10 +42,17 @@ internal sealed record WrkResult(long Requests, double Seconds, long Expected, l
         return Latency.Max(run => run.Quantiles[^1]);
     }
 
+    /// <summary>The share of a run's requests at or below <paramref name="value"/>: its quantiles never decrease, so
+    /// a binary search finds how many of them are (5 runs × 1,000 candidates made a linear scan slow).</summary>
     private static double Share(double[] quantiles, double value)
     {
-        var at = Array.FindLastIndex(quantiles, q => q <= value);
-        return at < 0 ? 0 : Math.Min(1.0, (at + 1) / 1000.0);
+        var (low, high) = (0, quantiles.Length);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = quantiles[middle] <= value ? (middle + 1, high) : (low, middle);
+        }
+        return Math.Min(1.0, low / 1000.0);
     }
 
     /// <summary>Several runs against one peer, as one: their requests, time, errors and latencies together.</summary>
