@@ -127,12 +127,25 @@ public sealed class SecretsPageTests
         Assert.Equal([("secret.remove", "secret A"), ("secret.set", "secrets A, B")], audit);
     }
 
+    /// <summary>
+    /// The database and its journals as text. The app's background connections may checkpoint and delete
+    /// <c>app.db-wal</c> at any moment, so the journals are read before the main file and one that has vanished
+    /// is skipped: whatever it held was copied into the main file, which is read after it.
+    /// </summary>
     private static string ReadAllFilesUnder(string directory, string prefix)
     {
         var text = new StringBuilder();
-        foreach (var file in Directory.GetFiles(directory, prefix + "*"))
+        var journalsFirst = Directory.GetFiles(directory, prefix + "*").OrderByDescending(f => f.Length);
+        foreach (var file in journalsFirst)
         {
-            text.Append(Encoding.UTF8.GetString(File.ReadAllBytes(file)));
+            try
+            {
+                text.Append(Encoding.UTF8.GetString(File.ReadAllBytes(file)));
+            }
+            catch (FileNotFoundException)
+            {
+                // Checkpointed and deleted between listing and reading; see above.
+            }
         }
         return text.ToString();
     }
