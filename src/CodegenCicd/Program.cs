@@ -15,6 +15,7 @@ using CodegenCicd.Hosting.Observability;
 using CodegenCicd.Hosting.Server;
 using CodegenCicd.Merging;
 using CodegenCicd.Notifications;
+using CodegenCicd.Pages;
 using CodegenCicd.Pipelines;
 using CodegenCicd.Projects;
 using CodegenCicd.Retention;
@@ -61,7 +62,7 @@ return await Startup.RunReportingConfigurationErrorsAsync(async () =>
     // The `receive` command's runner, present only when that command started this host.
     builder.Services.AddReceiveCommand();
     builder.AddRetention();
-    builder.Services.AddRazorPages().AddMvcOptions(CodegenCicd.Pages.FormMessages.Configure);
+    builder.Services.AddRazorPages().AddMvcOptions(FormMessages.Configure).WriteTempDataOnlyWhenChanged();
 
     var app = builder.Build();
 

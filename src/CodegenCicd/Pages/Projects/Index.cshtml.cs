@@ -41,8 +41,8 @@ public sealed class IndexModel(
     /// <summary>One card's HTML, fetched by the live-update script when its project changes.</summary>
     public async Task<IActionResult> OnGetCardAsync(int id, CancellationToken cancellationToken)
     {
-        // A fragment fetched in the background must not use up the page's one-time message: an event
-        // arriving as the browser follows a form's redirect fetched it first, and the page lost "Removed …".
+        // A fragment fetched in the background must not use up the page's one-time message, nor write its
+        // cookie (see ChangedOnlyTempDataProvider): it races the page a form's redirect leads to.
         TempData.Keep();
         if (await catalog.FindPinnedAsync(id, cancellationToken) is not { } project)
         {

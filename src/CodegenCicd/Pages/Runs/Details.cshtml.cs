@@ -55,8 +55,8 @@ public sealed class DetailsModel(
     /// <summary>The run without the page around it, for live.js to swap in when the run or a stage changes.</summary>
     public async Task<IActionResult> OnGetBodyAsync(long id, CancellationToken cancellationToken)
     {
-        // A fragment fetched in the background must not use up the page's one-time message: an event
-        // arriving as the browser follows a form's redirect fetched it first, and the page lost "Removed …".
+        // A fragment fetched in the background must not use up the page's one-time message, nor write its
+        // cookie (see ChangedOnlyTempDataProvider): it races the page a form's redirect leads to.
         TempData.Keep();
         if (await LoadAsync(id, cancellationToken) is null)
         {
