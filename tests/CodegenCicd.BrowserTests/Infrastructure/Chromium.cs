@@ -15,6 +15,9 @@ public sealed class Chromium : IAsyncLifetime
         var executable = new BrowserOptions { ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") }.ResolveExecutable()
             ?? throw new InvalidOperationException("Chromium not found: install Debian's chromium package or set CHROMIUM_PATH.");
         playwright = await Playwright.CreateAsync();
+        // Expectations wait for the server's work (a form's redirect, a live update); actions already wait 15 s
+        // (SetDefaultTimeout), and Playwright's 5 s default for Expect is short on a busy 2-core machine.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = executable,

@@ -17,6 +17,7 @@ public sealed class AppAuthenticationTests
     public async Task AppJwt_VerifiesAgainstThePublicKey_WithGitHubsClaims()
     {
         await using var github = await FakeGitHubServer.StartAsync();
+        var before = DateTimeOffset.UtcNow;
         var jwt = new AppJwtFactory(TimeProvider.System)
             .Create(new AppCredentials(github.AppId, github.PrivateKeyPem, "secret", CredentialSource.Configuration));
 
@@ -25,7 +26,8 @@ public sealed class AppAuthenticationTests
         var now = DateTimeOffset.UtcNow;
         Assert.Equal("RS256", token.Alg);
         Assert.Equal(github.AppId.ToString(System.Globalization.CultureInfo.InvariantCulture), token.Issuer);
-        Assert.InRange(token.IssuedAt, now.AddSeconds(-65).UtcDateTime, now.AddSeconds(-55).UtcDateTime);
+        // Backdated a minute for GitHub's clock, in whole seconds; bounded by clocks read around it, not by speed.
+        Assert.InRange(token.IssuedAt, before.AddSeconds(-61).UtcDateTime, now.AddSeconds(-59).UtcDateTime);
         Assert.True(token.ValidTo - token.IssuedAt <= TimeSpan.FromMinutes(10));
         Assert.True(token.ValidTo > now.UtcDateTime.AddMinutes(5), "the token should stay usable for several minutes");
     }

@@ -4,11 +4,15 @@ namespace CodegenCicd.Tests.Pipelines;
 
 public sealed class PipelineRecoveryTests
 {
+    // Short, so the restarted process takes the dead one's stage over soon; not so short that a busy machine
+    // stalling the live heartbeat for a second looks like another death (an attempt the tests count).
+    private const string RestartLease = "3";
+
     [Fact]
     public async Task ProcessKilledMidStage_TheRestartedProcessCompletesTheRun_WithExactlyOneMerge()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        harness.Settings["Pipelines:StageLeaseSeconds"] = "1";
+        harness.Settings["Pipelines:StageLeaseSeconds"] = RestartLease;
         harness.Deployments.OnDeploy = async (source, config, ct) =>
         {
             if (harness.Deployments.Deploys.Count == 1)
@@ -40,7 +44,7 @@ public sealed class PipelineRecoveryTests
     public async Task ProcessKilledAfterTheMergeCall_TheRestartedProcessSeesTheMerge_AndDoesNotMergeAgain()
     {
         await using var harness = await PipelineHarness.StartAsync();
-        harness.Settings["Pipelines:StageLeaseSeconds"] = "1";
+        harness.Settings["Pipelines:StageLeaseSeconds"] = RestartLease;
         var first = await harness.StartAppAsync();
         var merged = new TaskCompletionSource();
         // GitHub merges, but the process dies before it hears the answer.

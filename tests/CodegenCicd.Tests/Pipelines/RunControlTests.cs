@@ -19,7 +19,9 @@ namespace CodegenCicd.Tests.Pipelines;
 /// </summary>
 public sealed class RunControlTests
 {
-    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(10);
+    // Below GitHub's 30 s attempt timeout (GitHubRetryPolicy.AttemptTimeout), so an answer within it did not wait
+    // for the held GitHub; well above what a busy machine needs for a first request to a fresh host.
+    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(20);
     private static readonly string[] CancelledChecks = ["CodegenCICD / deploy", "CodegenCICD / web-eval", "CodegenCICD / merge"];
 
     [Fact]

@@ -59,7 +59,8 @@ public sealed class RunPagesTests
         var browser = await app.CreateSignedInClientAsync();
         var gitHubDown = harness.GitHub.CheckRunUpdateHold = new RequestHold();
 
-        var response = await Forms.PostAsync(browser, $"/Runs/{run.Id}?handler=Cancel", []).WaitAsync(TimeSpan.FromSeconds(10));
+        // Below GitHub's 30 s attempt timeout: an answer within it did not wait for the held GitHub.
+        var response = await Forms.PostAsync(browser, $"/Runs/{run.Id}?handler=Cancel", []).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("Run cancelled", await browser.GetStringAsync(response.Headers.Location!.ToString()), StringComparison.Ordinal);
