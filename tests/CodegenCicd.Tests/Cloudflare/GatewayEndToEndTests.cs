@@ -1,7 +1,6 @@
 using System.Text;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using CodegenCicd.Cloudflare.Gateway;
 using CodegenCicd.GitHub.Webhooks;
 using CodegenCicd.Tests.GitHub;
@@ -25,7 +24,7 @@ public sealed class GatewayEndToEndTests
     public async Task Push_ADeliverySentWhileTheAppIsDown_IsProcessedOnceWhenItStarts()
     {
         await using var github = await Infrastructure.FakeGitHub.FakeGitHub.StartAsync();
-        var port = FreePort();
+        var port = FreePorts.Pick();
         var origin = new Uri($"http://127.0.0.1:{port}{WebhookEndpoint.Path}");
         await using var gateway = await WorkerdGateway.StartAsync("push", github.WebhookSecret, origin);
         var body = GitHubAppFactory.Fixture("ping.with-app_id.json");
@@ -107,10 +106,4 @@ public sealed class GatewayEndToEndTests
         return (await http.GetFromJsonAsync<GatewayHealth>(new Uri(gateway.Url, "health")))!;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CodegenCicd.Tests.Infrastructure;
 
 namespace CodegenCicd.Tests.Cluster;
@@ -14,7 +12,7 @@ internal sealed class AppNodeProcess : IAsyncDisposable
 
     public AppNodeProcess(IReadOnlyDictionary<string, string> environment)
     {
-        Port = FreePort();
+        Port = FreePorts.Pick();
         Url = new Uri($"http://127.0.0.1:{Port}/");
         DataDirectory = Directory.CreateTempSubdirectory("codegencicd-node-").FullName;
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll"), "--urls", Url.ToString().TrimEnd('/'), "--contentRoot", AppContext.BaseDirectory])
@@ -89,10 +87,4 @@ internal sealed class AppNodeProcess : IAsyncDisposable
         Infrastructure.TempFolder.TryDelete(DataDirectory);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

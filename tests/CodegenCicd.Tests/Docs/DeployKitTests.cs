@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CodegenCicd.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
@@ -122,7 +120,7 @@ public sealed partial class DeployKitTests
         Assert.Contains("HEALTHCHECK", dockerfile, StringComparison.Ordinal);
         Assert.Contains("USER codegencicd", dockerfile, StringComparison.Ordinal);
         var data = Directory.CreateTempSubdirectory("codegencicd-docker-").FullName;
-        var port = FreePort();
+        var port = FreePorts.Pick();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CodegenCicd.dll"), "--contentRoot", AppContext.BaseDirectory])
         {
             RedirectStandardError = true,
@@ -159,12 +157,6 @@ public sealed partial class DeployKitTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The <c>ENV</c> settings of the Dockerfile's final stage (<c>NAME=value</c> pairs, continued lines joined).</summary>
     private static Dictionary<string, string> DockerfileEnvironment(string dockerfile)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using CodegenCicd.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -25,7 +24,7 @@ public sealed class WebhookCrashTests
         var dataDir = Directory.CreateTempSubdirectory("codegencicd-crash-").FullName;
         var database = Path.Combine(dataDir, "app.db");
         var acknowledged = new ConcurrentBag<string>();
-        var port = FreePort();
+        var port = FreePorts.Pick();
         var first = Start(dataDir, port);
         try
         {
@@ -141,10 +140,4 @@ public sealed class WebhookCrashTests
 
     private static Uri Healthz(int port) => new($"http://127.0.0.1:{port}/healthz");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
